@@ -1,0 +1,245 @@
+"""The playground trainer: TF Playground's ``oneStep`` loop, plus the lecture's extras.
+
+Mini-batch SGD (or momentum / AdaGrad / RMSProp / Adam) on a small MLP over engineered features,
+L1/L2 regularization, dropout, the linear learning-rate decay, early stopping on the test split
+(best parameters kept) and a divergence guard (NaN/Inf stops training, the page explains why).
+One epoch = one pass over the training points, an update every ``batch`` points (0 = full batch).
+Reproduce in a REPL::
+
+    t = PlaygroundTrainer(PlaygroundConfig())
+    t.run_epochs(300); t.snapshot().test_loss
+
+Page: pages/playground.py.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from dlcore.config import changed_fields, needs_rebuild
+from dlcore.playground.config import PlaygroundConfig, feature_names
+from dlcore.playground.data import Points, Split, class_ids, make_dataset, split
+from dlcore.playground.features import featurize
+from dlcore.playground.mlp import MLP
+from dlcore.playground.optim import OPTIMIZERS, linear_decay
+from dlcore.trainer import History, RebuildRequired
+
+
+def head_for(n_classes: int, output: str) -> str:
+    """Regression -> linear output; 3 classes -> softmax/NLL; 2 classes -> the chosen head."""
+    if n_classes == 0:
+        return "linear"
+    return "softmax" if n_classes > 2 else output
+
+
+def targets(points: Points, head: str) -> np.ndarray:
+    """Y for the head: (N, 1) values for tanh/linear outputs, (N, K) one-hot for softmax."""
+    if head == "softmax":
+        k = max(2, points.n_classes)
+        return np.eye(k)[class_ids(points)]
+    return points.y[:, None].astype(float)
+
+
+def accuracy(o: np.ndarray, points: Points, head: str) -> float:
+    if points.n_classes == 0 or len(points.y) == 0:
+        return math.nan
+    pred = o.argmax(1) if head == "softmax" else (o[:, 0] > 0).astype(int)
+    return float(np.mean(pred == class_ids(points)))
+
+
+@dataclass(frozen=True)
+class PlaygroundSnapshot:
+    """What the page draws after a frame: counters, losses, curves and the parameters."""
+
+    epoch: float
+    steps: int
+    train_loss: float
+    test_loss: float
+    train_acc: float
+    test_acc: float
+    lr: float
+    diverged: bool
+    stopped: bool
+    best_epoch: float  # NaN unless early stopping found a best model
+    curve_epoch: np.ndarray  # (E,)
+    curve_train: np.ndarray  # (E,)
+    curve_test: np.ndarray  # (E,)
+    curve_train_acc: np.ndarray  # (E,)
+    curve_test_acc: np.ndarray  # (E,)
+    weights: tuple[np.ndarray, ...]  # W_l (n_l, n_{l+1})
+    biases: tuple[np.ndarray, ...]  # b_l (n_{l+1},)
+
+
+class PlaygroundTrainer:
+    """Implements the ``dlcore.trainer.Trainer`` protocol; ``step(n)`` = n mini-batch updates."""
+
+    def __init__(self, cfg: PlaygroundConfig, points: Points | None = None) -> None:
+        self.cfg = cfg
+        self.features = feature_names(cfg)
+        if points is None:
+            points = make_dataset(cfg.dataset, cfg.noise, cfg.seed)
+        self.data: Split = (
+            Split(points, points) if cfg.dataset == "xor4" else split(points, cfg.ratio, cfg.seed)
+        )
+        self.n_classes = points.n_classes
+        self.head = head_for(points.n_classes, cfg.output)
+        self.x_train = featurize(self.data.train.x, self.features)  # (N, F)
+        self.x_test = featurize(self.data.test.x, self.features)
+        self.y_train = targets(self.data.train, self.head)  # (N, K)
+        self.y_test = targets(self.data.test, self.head)
+        n_out = self.y_train.shape[1]
+        self.rng = np.random.default_rng(cfg.seed + 2)
+        sizes = (len(self.features), *cfg.hidden, n_out)
+        self.net = MLP(sizes, cfg.activation, self.head, 1.0 - cfg.dropout, self.rng)
+        self.opt = OPTIMIZERS[cfg.optimizer](len(self.net.theta))
+        self.steps, self.epochs_done, self._pos = 0, 0, 0
+        self._order_x = self._order_y = None
+        self.history = History(max_points=4000)
+        self.diverged = self.stopped = False
+        self.best_loss, self.best_epoch, self.best_theta = math.inf, math.nan, None
+        self.last: dict[str, float] = {}
+        self._evaluate()
+
+    # -- bookkeeping --------------------------------------------------------------------
+    @property
+    def batch_size(self) -> int:
+        n = len(self.x_train)
+        return n if self.cfg.batch <= 0 else min(int(self.cfg.batch), n)
+
+    @property
+    def steps_per_epoch(self) -> int:
+        return math.ceil(len(self.x_train) / self.batch_size)
+
+    @property
+    def epoch(self) -> float:
+        return self.epochs_done + self._pos / self.steps_per_epoch
+
+    def current_lr(self) -> float:
+        if self.cfg.schedule == "linear":
+            T = self.cfg.decay_epochs * self.steps_per_epoch
+            return linear_decay(self.steps, T, self.cfg.lr, self.cfg.lr_end)
+        return self.cfg.lr
+
+    @property
+    def halted(self) -> bool:
+        return self.diverged or (self.stopped and self.cfg.early_stop)
+
+    # -- training -----------------------------------------------------------------------
+    def step(self, n: int = 1) -> dict[str, float]:
+        """n mini-batch updates (fewer if training diverges or early stopping ends it)."""
+        with np.errstate(all="ignore"):
+            for _ in range(max(1, int(n))):
+                if self.halted:
+                    break
+                self._one_step()
+        return self.last
+
+    def run_epochs(self, k: int) -> dict[str, float]:
+        """Train k whole epochs (TF Playground's Step button does k = 1)."""
+        target = self.epochs_done + k
+        while self.epochs_done < target and not self.halted:
+            self.step(self.steps_per_epoch - self._pos)
+        return self.last
+
+    def _one_step(self) -> None:
+        if self._pos == 0:  # a new epoch: reshuffle, fix the batch size for the epoch
+            order = self.rng.permutation(len(self.x_train))
+            self._order_x, self._order_y = self.x_train[order], self.y_train[order]
+            self._B, self._spe = self.batch_size, self.steps_per_epoch
+        lo = self._pos * self._B
+        xb = self._order_x[lo : lo + self._B]  # (B, F)
+        yb = self._order_y[lo : lo + self._B]  # (B, K)
+        net = self.net
+        masks = net.sample_masks(len(xb), self.rng) if net.keep < 1.0 else None
+        hs, a = net.forward(xb, masks)
+        net.backward(hs, a, yb, masks)
+        self._update(self.current_lr() if self.cfg.schedule != "constant" else self.cfg.lr)
+        self.steps += 1
+        self._pos += 1
+        if self._pos >= self._spe:
+            self._pos = 0
+            self.epochs_done += 1
+            self._evaluate()
+
+    def _update(self, lr: float) -> None:
+        net, reg = self.net, self.cfg.reg
+        if reg == "none" or not self.cfg.reg_rate:
+            self.opt.step(net.theta, net.grad, lr)
+            return
+        net.add_penalty_grad(reg, self.cfg.reg_rate)
+        before = net.theta.copy() if reg == "l1" else None
+        self.opt.step(net.theta, net.grad, lr)
+        if before is not None:  # TF Playground: an L1 step that crosses 0 lands on 0
+            net.theta[(before * net.theta < 0) & (net.wmask > 0)] = 0.0
+
+    def _evaluate(self) -> None:
+        net = self.net
+        o_tr, o_te = net.predict(self.x_train), net.predict(self.x_test)
+        m = {
+            "train_loss": net.head.loss(o_tr, self.y_train),
+            "test_loss": net.head.loss(o_te, self.y_test),
+            "train_acc": accuracy(o_tr, self.data.train, self.head),
+            "test_acc": accuracy(o_te, self.data.test, self.head),
+        }
+        if not (np.all(np.isfinite(net.theta)) and math.isfinite(m["train_loss"])):
+            self.diverged = True
+        self.last = m
+        self.history.append(self.epochs_done, m)
+        self._early_stopping(m["test_loss"])
+
+    def _early_stopping(self, test_loss: float) -> None:
+        if not self.cfg.early_stop or self.diverged:
+            return
+        if test_loss < self.best_loss:
+            self.best_loss, self.best_epoch = test_loss, float(self.epochs_done)
+            self.best_theta = self.net.theta.copy()
+        elif self.epochs_done - self.best_epoch >= self.cfg.patience:
+            self.stopped = True
+            self.net.theta[:] = self.best_theta  # keep the best model
+            self.last = {**self.last, "test_loss": self.best_loss}
+
+    # -- protocol -----------------------------------------------------------------------
+    def update(self, cfg: PlaygroundConfig) -> None:
+        """Apply live fields (learning rate, schedule, regularization, batch size, views)."""
+        if needs_rebuild(self.cfg, cfg):
+            raise RebuildRequired("structural change: build a new trainer")
+        changed = changed_fields(self.cfg, cfg)
+        if "batch" in changed and self._pos:  # a new batch size starts a fresh epoch
+            self._pos = 0
+            self.epochs_done += 1
+        self.cfg = cfg
+        if "early_stop" in changed or "patience" in changed:
+            self.stopped = False
+
+    def load_weights(self, weights: list[np.ndarray], biases: list[np.ndarray]) -> None:
+        """Set every W_l, b_l (e.g. the lecture's XOR solution); shapes must match."""
+        for l, (w, b) in enumerate(zip(weights, biases)):
+            self.net.W[l][...] = np.asarray(w, dtype=float)
+            self.net.b[l][...] = np.asarray(b, dtype=float)
+        self.diverged = False
+        self._evaluate()
+
+    def snapshot(self) -> PlaygroundSnapshot:
+        h, m = self.history, self.last
+        return PlaygroundSnapshot(
+            epoch=self.epoch,
+            steps=self.steps,
+            train_loss=m["train_loss"],
+            test_loss=m["test_loss"],
+            train_acc=m["train_acc"],
+            test_acc=m["test_acc"],
+            lr=self.current_lr(),
+            diverged=self.diverged,
+            stopped=self.halted and not self.diverged,
+            best_epoch=self.best_epoch if self.cfg.early_stop else math.nan,
+            curve_epoch=h.array("step"),
+            curve_train=h.array("train_loss"),
+            curve_test=h.array("test_loss"),
+            curve_train_acc=h.array("train_acc"),
+            curve_test_acc=h.array("test_acc"),
+            weights=tuple(w.copy() for w in self.net.W),
+            biases=tuple(b.copy() for b in self.net.b),
+        )
