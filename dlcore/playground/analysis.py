@@ -168,7 +168,7 @@ class LinearFit:
 
 
 def xor_linear_least_squares() -> LinearFit:
-    """The closed-form minimiser of the lecture's MSE for f(x) = x^T w + b on XOR: w = 0, b = 0.5."""
+    """Closed-form minimiser of the lecture's MSE for f(x) = x^T w + b on XOR: w = 0, b = 0.5."""
     A = np.c_[XOR_X, np.ones(4)]
     sol, *_ = np.linalg.lstsq(A, XOR_Y, rcond=None)
     loss = float(np.mean((A @ sol - XOR_Y) ** 2))

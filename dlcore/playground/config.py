@@ -38,7 +38,7 @@ HIDEABLE = (
 
 @dataclass(frozen=True)
 class PlaygroundConfig:
-    dataset: str = choice("circle", tuple(DATASETS) + ("custom",), label="Data")
+    dataset: str = choice("circle", (*DATASETS, "custom"), label="Data")
     noise: int = num(0, lo=0, hi=50, label="Noise")
     ratio: int = num(50, lo=10, hi=90, label="Ratio of training data")
     seed: int = num(0, lo=0, hi=2**31 - 1, label="Seed")

@@ -24,7 +24,7 @@ MAX_CSV_ROWS = 5000
 
 @dataclass(frozen=True)
 class Points:
-    """A labelled point cloud: x (N, 2); y (N,) = +-1 (binary), 0..K-1 (K classes) or a real value."""
+    """Labelled points: x (N, 2); y (N,) = +-1 (binary), 0..K-1 (K classes) or a real value."""
 
     x: np.ndarray  # (N, 2)
     y: np.ndarray  # (N,)

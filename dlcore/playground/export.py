@@ -28,17 +28,17 @@ def _act_module(name: str) -> nn.Module:
 
 
 def to_torch(net: MLP, device: torch.device | None = None) -> nn.Sequential:
-    """The inference-time network as nn.Sequential (float64) on ``device`` (default get_device())."""
+    """The inference-time network as nn.Sequential (float64) on ``device`` (get_device())."""
     device = device or get_device()
     layers: list[nn.Module] = []
-    for l, (w, b) in enumerate(zip(net.W, net.b)):
+    for li, (w, b) in enumerate(zip(net.W, net.b)):
         lin = nn.Linear(w.shape[0], w.shape[1], dtype=torch.float64, device=device)
-        scale = net.keep if l > 0 else 1.0  # weight scaling rule for dropped hidden units
+        scale = net.keep if li > 0 else 1.0  # weight scaling rule for dropped hidden units
         with torch.no_grad():
             lin.weight.copy_(torch.as_tensor(w.T * scale, device=device))
             lin.bias.copy_(torch.as_tensor(b, device=device))
         layers.append(lin)
-        if l < net.n_layers - 1:
+        if li < net.n_layers - 1:
             layers.append(_act_module(net.activation_name))
     layers.append(
         {"tanh": nn.Tanh(), "linear": nn.Identity(), "softmax": nn.Softmax(dim=1)}[net.head_name]
@@ -75,9 +75,9 @@ def torch_snippet(net: MLP, features: tuple[str, ...], weights_file: str = "play
     """A short, runnable PyTorch script that rebuilds the model and loads the weights."""
     feats = [n for n in FEATURES if n in features]
     layers = []
-    for l, (w_in, w_out) in enumerate(zip(net.sizes[:-1], net.sizes[1:])):
+    for li, (w_in, w_out) in enumerate(zip(net.sizes[:-1], net.sizes[1:])):
         layers.append(f"    nn.Linear({w_in}, {w_out}, dtype=torch.float64),")
-        if l < net.n_layers - 1:
+        if li < net.n_layers - 1:
             layers.append(f"    {ACT_CODE[net.activation_name]},")
     layers.append(f"    {HEAD_MODULES[net.head_name]},")
     cols = ", ".join(FEATURE_CODE[f] for f in feats)

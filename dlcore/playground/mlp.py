@@ -136,11 +136,11 @@ class MLP:
         is the network output o (after the head's output unit).
         """
         a, hs = [x], []
-        for l in range(self.n_layers - 1):
-            h = self.act.f(a[-1] @ self.W[l] + self.b[l])  # (B, h_l)
+        for li in range(self.n_layers - 1):
+            h = self.act.f(a[-1] @ self.W[li] + self.b[li])  # (B, h_l)
             hs.append(h)
             if masks is not None:
-                a.append(h * masks[l])
+                a.append(h * masks[li])
             elif self.keep < 1.0:
                 a.append(h * self.keep)
             else:
@@ -157,13 +157,13 @@ class MLP:
     ) -> None:
         """Fill ``self.grad`` with dJ/dtheta of the mean loss (back-propagation)."""
         delta = self.head.dz(a[-1], y)  # (B, n_out)
-        for l in range(self.n_layers - 1, -1, -1):
-            np.matmul(a[l].T, delta, out=self.gW[l])
-            np.add.reduce(delta, 0, out=self.gb[l])
-            if l:
-                delta = (delta @ self.W[l].T) * self.act.dh(hs[l - 1])  # (B, h_l)
+        for li in range(self.n_layers - 1, -1, -1):
+            np.matmul(a[li].T, delta, out=self.gW[li])
+            np.add.reduce(delta, 0, out=self.gb[li])
+            if li:
+                delta = (delta @ self.W[li].T) * self.act.dh(hs[li - 1])  # (B, h_l)
                 if masks is not None:
-                    delta *= masks[l - 1]
+                    delta *= masks[li - 1]
 
     def sample_masks(self, batch: int, rng: np.random.Generator) -> list[np.ndarray] | None:
         if self.keep >= 1.0:

@@ -216,9 +216,9 @@ class PlaygroundTrainer:
 
     def load_weights(self, weights: list[np.ndarray], biases: list[np.ndarray]) -> None:
         """Set every W_l, b_l (e.g. the lecture's XOR solution); shapes must match."""
-        for l, (w, b) in enumerate(zip(weights, biases)):
-            self.net.W[l][...] = np.asarray(w, dtype=float)
-            self.net.b[l][...] = np.asarray(b, dtype=float)
+        for li, (w, b) in enumerate(zip(weights, biases)):
+            self.net.W[li][...] = np.asarray(w, dtype=float)
+            self.net.b[li][...] = np.asarray(b, dtype=float)
         self.diverged = False
         self._evaluate()
 

@@ -29,7 +29,9 @@ def test_xor_padding_and_label():
 def test_gauss_centres_and_variance():
     p = D.make_dataset("gauss", 0, seed=0)
     pos, neg = p.x[p.y > 0], p.x[p.y < 0]
-    assert np.allclose(pos.mean(0), [2, 2], atol=0.15) and np.allclose(neg.mean(0), [-2, -2], atol=0.15)
+    assert np.allclose(pos.mean(0), [2, 2], atol=0.15) and np.allclose(
+        neg.mean(0), [-2, -2], atol=0.15
+    )
     assert np.allclose(pos.var(0), 0.5, atol=0.12)  # variance 0.5 at noise 0
     wide = D.make_dataset("gauss", 50, seed=0)
     assert np.allclose(wide.x[wide.y > 0].var(0), 4.0, atol=0.9)  # 4 at noise 0.5

@@ -15,17 +15,22 @@ torch.set_num_threads(1)
 def _torch_loss(net, x, y, masks, theta):
     """The same network and loss written with torch ops, parameters taken from ``theta``."""
     i, a = 0, torch.as_tensor(x)
-    acts = {"relu": torch.relu, "tanh": torch.tanh, "sigmoid": torch.sigmoid,
-            "linear": lambda z: z, "leaky_relu": lambda z: torch.nn.functional.leaky_relu(z, 0.01)}
-    for l, (n_in, n_out) in enumerate(zip(net.sizes[:-1], net.sizes[1:])):
-        W = theta[i:i + n_in * n_out].reshape(n_in, n_out)
+    acts = {
+        "relu": torch.relu,
+        "tanh": torch.tanh,
+        "sigmoid": torch.sigmoid,
+        "linear": lambda z: z,
+        "leaky_relu": lambda z: torch.nn.functional.leaky_relu(z, 0.01),
+    }
+    for li, (n_in, n_out) in enumerate(zip(net.sizes[:-1], net.sizes[1:])):
+        W = theta[i : i + n_in * n_out].reshape(n_in, n_out)
         i += n_in * n_out
-        b = theta[i:i + n_out]
+        b = theta[i : i + n_out]
         i += n_out
         z = a @ W + b
-        if l < net.n_layers - 1:
+        if li < net.n_layers - 1:
             a = acts[net.activation_name](z)
-            a = a * torch.as_tensor(masks[l]) if masks is not None else a * net.keep
+            a = a * torch.as_tensor(masks[li]) if masks is not None else a * net.keep
         else:
             a = z
     y = torch.as_tensor(y)
@@ -86,7 +91,9 @@ class _NumpyLoss(torch.autograd.Function):
         return g * grad, None, None, None
 
 
-@pytest.mark.parametrize("act, head", [("tanh", "tanh"), ("sigmoid", "softmax"), ("tanh", "linear")])
+@pytest.mark.parametrize(
+    "act, head", [("tanh", "tanh"), ("sigmoid", "softmax"), ("tanh", "linear")]
+)
 def test_gradcheck(act, head):
     net, x, y = _setup(act, head, seed=2)
     theta = torch.tensor(net.theta.copy(), requires_grad=True)

@@ -1,0 +1,151 @@
+"""The playground trainer: TF Playground's epoch semantics, live updates, early stopping,
+divergence, the lecture's XOR (linear model -> w = 0, b = 0.5; slide weights -> exact fit)."""
+
+import dataclasses
+import math
+
+import numpy as np
+import pytest
+
+from dlcore.playground.analysis import SLIDE_W, SLIDE_b, SLIDE_c, SLIDE_w
+from dlcore.playground.config import PlaygroundConfig
+from dlcore.playground.trainer import PlaygroundTrainer
+from dlcore.trainer import RebuildRequired, Trainer
+
+CFG = PlaygroundConfig()
+
+
+def cfg(**kw):
+    return dataclasses.replace(CFG, **kw)
+
+
+def test_protocol_and_one_epoch_is_one_pass():
+    t = PlaygroundTrainer(CFG)
+    assert isinstance(t, Trainer)
+    assert len(t.x_train) == 250 and t.steps_per_epoch == 25  # batch 10
+    t.run_epochs(1)
+    assert t.epoch == 1 and t.steps == 25
+    t.step(5)
+    assert t.epoch == pytest.approx(1.2)
+    full = PlaygroundTrainer(cfg(batch=0))
+    full.run_epochs(3)
+    assert full.steps == 3 and full.batch_size == 250
+
+
+def test_circle_default_reaches_low_test_loss_within_300_epochs():
+    t = PlaygroundTrainer(CFG)
+    start = t.last["test_loss"]
+    t.run_epochs(300)
+    assert t.last["test_loss"] < 0.02 < start
+    assert t.last["test_acc"] == 1.0
+
+
+def test_seeded_and_deterministic():
+    a, b = PlaygroundTrainer(CFG), PlaygroundTrainer(CFG)
+    a.run_epochs(3)
+    b.run_epochs(3)
+    assert np.array_equal(a.net.theta, b.net.theta)
+    c = PlaygroundTrainer(cfg(seed=1))
+    assert not np.array_equal(c.x_train, a.x_train)
+
+
+def test_live_update_keeps_progress_structural_change_rebuilds():
+    t = PlaygroundTrainer(CFG)
+    t.run_epochs(2)
+    theta = t.net.theta.copy()
+    t.update(cfg(lr=0.1, reg="l2", reg_rate=0.001, batch=20))
+    assert t.steps == 50 and np.array_equal(t.net.theta, theta)
+    assert t.steps_per_epoch == 13 and t.cfg.lr == 0.1
+    with pytest.raises(RebuildRequired):
+        t.update(cfg(hidden=(8, 8)))
+
+
+def test_linear_schedule_reaches_eta_T():
+    t = PlaygroundTrainer(cfg(schedule="linear", lr=0.1, lr_end=0.001, decay_epochs=4))
+    assert t.current_lr() == 0.1
+    t.run_epochs(2)
+    assert t.current_lr() == pytest.approx(0.0505)
+    t.run_epochs(3)
+    assert t.current_lr() == 0.001
+
+
+def test_divergence_sets_flag_and_stops():
+    # TF Playground issue #77: tanh, L2 10, lr 0.3, batch 30, spiral, 8-8 -> NaN
+    t = PlaygroundTrainer(
+        cfg(
+            dataset="spiral",
+            hidden=(8, 8),
+            lr=3.0,
+            reg="l2",
+            reg_rate=10.0,
+            batch=30,
+            activation="relu",
+        )
+    )
+    t.run_epochs(20)
+    assert t.diverged and t.snapshot().diverged
+    steps = t.steps
+    t.step(100)
+    assert t.steps == steps  # halted, no exception
+
+
+def test_early_stopping_keeps_best_model_and_marks_epoch():
+    t = PlaygroundTrainer(
+        cfg(
+            dataset="spiral",
+            noise=50,
+            hidden=(8, 8, 8),
+            lr=0.1,
+            activation="relu",
+            early_stop=True,
+            patience=15,
+            ratio=30,
+        )
+    )
+    t.run_epochs(400)
+    assert t.stopped and t.epochs_done < 400
+    snap = t.snapshot()
+    assert snap.stopped and not math.isnan(snap.best_epoch)
+    assert t.epochs_done - snap.best_epoch == 15
+    best = np.nanmin(snap.curve_test)
+    assert t.net.loss(t.x_test, t.y_test) == pytest.approx(best)
+
+
+def test_l1_makes_exact_zeros():
+    t = PlaygroundTrainer(cfg(reg="l1", reg_rate=0.03, hidden=(8, 8)))
+    t.run_epochs(30)
+    w = t.net.theta[t.net.wmask > 0]
+    assert np.sum(w == 0.0) > 5
+
+
+def test_linear_model_on_lecture_xor_ends_at_w0_b_half():
+    t = PlaygroundTrainer(cfg(dataset="xor4", hidden=(), lr=0.3, batch=0, activation="linear"))
+    assert t.head == "linear" and len(t.x_train) == 4
+    t.run_epochs(400)
+    assert np.allclose(t.net.W[0][:, 0], 0.0, atol=1e-6)
+    assert t.net.b[0][0] == pytest.approx(0.5, abs=1e-6)
+
+
+def test_slide_xor_solution_fits_exactly():
+    t = PlaygroundTrainer(cfg(dataset="xor4", hidden=(2,), activation="relu", batch=0))
+    t.load_weights([SLIDE_W, SLIDE_w[:, None]], [SLIDE_c, [SLIDE_b]])
+    assert np.array_equal(t.net.predict(t.x_train)[:, 0], [0.0, 1.0, 1.0, 0.0])
+    assert t.last["train_loss"] == 0.0
+
+
+def test_three_class_spiral_uses_softmax_and_learns():
+    t = PlaygroundTrainer(
+        cfg(
+            dataset="spiral3", noise=10, hidden=(8, 8), activation="relu", optimizer="adam", lr=0.01
+        )
+    )
+    assert t.head == "softmax" and t.y_train.shape[1] == 3
+    t.run_epochs(60)
+    assert t.last["train_acc"] > 0.85
+
+
+def test_dropout_trains_and_softmax_binary():
+    t = PlaygroundTrainer(cfg(dropout=0.2, output="softmax", hidden=(8,), lr=0.1))
+    assert t.net.keep == 0.8
+    t.run_epochs(40)
+    assert t.last["test_acc"] > 0.9
