@@ -1,0 +1,156 @@
+"""Gradient clipping (Pascanu, Mikolov & Bengio 2013) and the loss "cliff" it protects against.
+
+Lecture: "Gradient clipping [Pascanu' 13]": if ||g|| > v: g <- g v / ||g|| (norm clipping keeps
+the direction). Value clipping (RecurrentJS's clipval, torch's clip_grad_value_) clamps each
+component to [-v, v] and can turn the direction. The cliff: Pascanu et al.'s single-unit RNN
+h_t = w sigma(h_(t-1)) + b, whose loss after 50 steps has a wall where one gradient step jumps far.
+Used by dlcore/rnn/trainer.py and pages/rnn.py (clipping view).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+import numpy as np
+import torch
+
+from dlcore.rnn._dev import to_numpy
+
+
+@dataclass(frozen=True)
+class ClipResult:
+    pre_norm: float  # global L2 norm of the gradient before clipping
+    post_norm: float
+    clipped: bool
+
+
+def _grads(params: Iterable[torch.nn.Parameter]) -> list[torch.Tensor]:
+    return [p.grad for p in params if p.grad is not None]
+
+
+def global_norm(grads: list[torch.Tensor]) -> torch.Tensor:
+    return torch.linalg.vector_norm(torch.stack([torch.linalg.vector_norm(g) for g in grads]))
+
+
+def clip_none(params: Iterable[torch.nn.Parameter], v: float) -> ClipResult:
+    n = float(global_norm(_grads(params)))
+    return ClipResult(n, n, False)
+
+
+def clip_norm(params: Iterable[torch.nn.Parameter], v: float) -> ClipResult:
+    """If ||g|| > v: g <- g v / ||g|| over all parameters together (in place)."""
+    grads = _grads(params)
+    n = global_norm(grads)
+    clipped = bool(n > v)
+    if clipped:
+        for g in grads:
+            g.mul_(v / n)
+    return ClipResult(float(n), float(global_norm(grads)), clipped)
+
+
+def clip_value(params: Iterable[torch.nn.Parameter], v: float) -> ClipResult:
+    """Clamp every component to [-v, v] (in place)."""
+    grads = _grads(params)
+    n = global_norm(grads)
+    clipped = any(bool((g.abs() > v).any()) for g in grads)
+    for g in grads:
+        g.clamp_(-v, v)
+    return ClipResult(float(n), float(global_norm(grads)), clipped)
+
+
+CLIPPERS: dict[str, Callable[[Iterable[torch.nn.Parameter], float], ClipResult]] = {
+    "none": clip_none,
+    "norm": clip_norm,
+    "value": clip_value,
+}
+
+
+# --- Pascanu's cliff ---------------------------------------------------------------------------
+
+CLIFF_T, CLIFF_H0, CLIFF_TARGET = 50, 0.5, 0.7
+
+
+def cliff_loss(w: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
+    """Loss (h_T - 0.7)^2 of the single-unit RNN h_t = w sigma(h_(t-1)) + b, h_0 = 0.5, T = 50;
+    w and b may be grids (broadcast)."""
+    h = torch.full_like(w + b, CLIFF_H0)
+    for _ in range(CLIFF_T):
+        h = w * torch.sigmoid(h) + b
+    return (h - CLIFF_TARGET) ** 2
+
+
+def cliff_grad(w: torch.Tensor, b: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    """Loss and its autograd gradient d loss / d(w, b) at every point of a (broadcast) grid."""
+    w, b = torch.broadcast_tensors(w, b)
+    w, b = w.detach().clone().requires_grad_(True), b.detach().clone().requires_grad_(True)
+    loss = cliff_loss(w, b)
+    gw, gb = torch.autograd.grad(loss.sum(), [w, b])
+    return loss.detach(), torch.stack([gw, gb], dim=-1)  # (...), (..., 2)
+
+
+def wall_point(w0: float, b_range: tuple[float, float] = (-6.0, 0.0), n: int = 20001) -> float:
+    """The b on the slice w = w0 where the gradient is steepest: the face of the cliff."""
+    bs = torch.linspace(*b_range, n, dtype=torch.float64)
+    _, g = cliff_grad(torch.full_like(bs, w0), bs)
+    return float(bs[int(g.norm(dim=-1).argmax())])
+
+
+@dataclass(frozen=True)
+class CliffView:
+    ws: np.ndarray  # (Nw,)
+    bs: np.ndarray  # (Nb,)
+    loss: np.ndarray  # (Nb, Nw) loss over the (w, b) plane
+    slice_b: np.ndarray  # (Ns,) b values of the 1-D slice at w = start w
+    slice_loss: np.ndarray  # (Ns,)
+    start: np.ndarray  # (2,) (w, b) on the cliff face
+    grad: np.ndarray  # (2,) the real gradient there
+    path_plain: np.ndarray  # (S+1, 2) gradient descent without clipping
+    path_clipped: np.ndarray  # (S+1, 2) with norm clipping at v
+    loss_plain: np.ndarray  # (S+1,)
+    loss_clipped: np.ndarray  # (S+1,)
+
+
+def _descend(start: tuple[float, float], lr: float, steps: int, v: float | None) -> tuple:
+    wb = torch.tensor(start, dtype=torch.float64)
+    path, losses = [wb], []
+    for _ in range(steps):
+        loss, g = cliff_grad(wb[0], wb[1])
+        losses.append(float(loss))
+        n = g.norm()
+        if v is not None and n > v:
+            g = g * (v / n)  # g <- g v / ||g||
+        wb = wb - lr * g
+        path.append(wb)
+    losses.append(float(cliff_loss(wb[0], wb[1])))
+    return to_numpy(torch.stack(path)), np.array(losses)
+
+
+def cliff_view(
+    w0: float = 5.0, lr: float = 0.01, v: float = 5.0, steps: int = 25, n: int = 90
+) -> CliffView:
+    """Loss plane, a slice through the cliff at w = w0, and descent from the cliff face with and
+    without norm clipping (all losses and gradients by autograd)."""
+    b0 = wall_point(w0)
+    ws = torch.linspace(1.0, 8.0, n, dtype=torch.float64)
+    bs = torch.linspace(-5.0, 0.0, n, dtype=torch.float64)
+    sb = torch.linspace(b0 - 1.5, b0 + 1.5, 301, dtype=torch.float64)
+    with torch.no_grad():
+        grid = cliff_loss(ws[None, :], bs[:, None])  # (Nb, Nw)
+        sl = cliff_loss(torch.full_like(sb, w0), sb)
+    _, g = cliff_grad(torch.tensor(w0, dtype=torch.float64), torch.tensor(b0, dtype=torch.float64))
+    p_plain, l_plain = _descend((w0, b0), lr, steps, None)
+    p_clip, l_clip = _descend((w0, b0), lr, steps, v)
+    return CliffView(
+        to_numpy(ws),
+        to_numpy(bs),
+        to_numpy(grid),
+        to_numpy(sb),
+        to_numpy(sl),
+        np.array([w0, b0]),
+        to_numpy(g),
+        p_plain,
+        p_clip,
+        l_plain,
+        l_clip,
+    )

@@ -1,0 +1,178 @@
+"""Side-by-side training of a vanilla RNN, an LSTM and a GRU on one long-range task.
+
+Same task, same data batches, same seed for the three cells; optional gradient clipping (none,
+norm, value) applied to each; every few steps the gradient flow ||dL/dh_t|| is probed on a fixed
+batch so the page can draw it as a heat map of time step against training step.
+Lecture: "The Challenge of Long-Term Dependencies", "Gradient clipping [Pascanu' 13]", LSTM / GRU
+slides. Used by pages/rnn.py (live training, clipping) and bench/bench_rnn.py.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+
+import numpy as np
+import torch
+
+from dlcore.rnn._dev import get_device
+from dlcore.rnn.cells import CellSpec, SeqModel, build_cell, set_recurrent_scale
+from dlcore.rnn.clipping import CLIPPERS
+from dlcore.rnn.gradflow import GradFlow, Spectrum, grad_flow, spectrum
+from dlcore.rnn.tasks import TASKS, Batch
+
+KINDS = ("rnn", "lstm", "gru")
+
+OPTIMIZERS: dict[str, Callable[..., torch.optim.Optimizer]] = {
+    "adam": lambda p, lr: torch.optim.Adam(p, lr=lr),
+    "rmsprop": lambda p, lr: torch.optim.RMSprop(p, lr=lr),
+    "sgd": lambda p, lr: torch.optim.SGD(p, lr=lr, momentum=0.9),
+}
+
+
+@dataclass(frozen=True)
+class TrainSpec:
+    """Everything that defines a run. lr, clip and clip_v are live (no rebuild needed)."""
+
+    task: str = "adding"
+    seq_len: int = 50
+    hidden: int = 32
+    batch: int = 32
+    optimizer: str = "adam"
+    lr: float = 0.01
+    clip: str = "norm"
+    clip_v: float = 1.0
+    activation: str = "tanh"
+    rnn_init: str = "default"
+    lambda_1: float = 0.0  # 0 = keep the init's own scale
+    forget_gate: bool = True
+    forget_bias: float = 1.0
+    seed: int = 0
+
+
+LIVE_FIELDS = ("lr", "clip", "clip_v")
+
+
+@dataclass(frozen=True)
+class TrainSnapshot:
+    steps: int
+    kinds: tuple[str, ...]
+    loss: np.ndarray  # (3, S) training loss per step
+    grad_norm: np.ndarray  # (3, S) pre-clip global gradient norm per step
+    clipped_share: np.ndarray  # (3,) share of steps that were clipped
+    eval_steps: np.ndarray  # (P,)
+    eval_loss: np.ndarray  # (3, P) loss on a fixed held-out batch
+    flow: np.ndarray  # (3, P, T) ||dL/dh_t|| on the probe batch at each probe
+    baseline: float
+    solved_below: float
+    metric: str
+    spectrum: Spectrum  # of the vanilla RNN's current W_hh
+    diverged: tuple[bool, ...]
+
+
+def build_model(spec: TrainSpec, kind: str, device: torch.device) -> SeqModel:
+    task = TASKS[spec.task]
+    torch.manual_seed(spec.seed * 1000 + KINDS.index(kind))
+    cs = CellSpec(kind, spec.activation, spec.forget_gate, spec.forget_bias)
+    model = SeqModel(
+        build_cell(cs, task.n_in(spec.seq_len), spec.hidden), task.n_out, task.every_step
+    )
+    if kind == "rnn":
+        gen = torch.Generator().manual_seed(spec.seed)
+        lam = spec.lambda_1 if spec.lambda_1 > 0 else None
+        set_recurrent_scale(model.cell, spec.rnn_init, lam, gen)
+    return model.to(device).refresh_fused()
+
+
+class TaskTrainer:
+    """Trains the three cells in lock-step; implements the foundation's Trainer protocol."""
+
+    probe_every = 10
+
+    def __init__(self, spec: TrainSpec, device: torch.device | None = None) -> None:
+        self.cfg, self.device = spec, device or get_device()
+        self.task = TASKS[spec.task]
+        self.models = {k: build_model(spec, k, self.device) for k in KINDS}
+        self.opts = {
+            k: OPTIMIZERS[spec.optimizer](m.parameters(), spec.lr) for k, m in self.models.items()
+        }
+        self.gen = torch.Generator().manual_seed(spec.seed + 12345)
+        fixed = torch.Generator().manual_seed(spec.seed + 999)
+        self.probe = self.task.sample(16, spec.seq_len, fixed, self.device)
+        self.held_out = self.task.sample(256, spec.seq_len, fixed, self.device)
+        self.steps, self.epoch = 0, 0
+        self.loss: dict[str, list[float]] = {k: [] for k in KINDS}
+        self.norms: dict[str, list[float]] = {k: [] for k in KINDS}
+        self.clipped: dict[str, int] = dict.fromkeys(KINDS, 0)
+        self.diverged: dict[str, bool] = dict.fromkeys(KINDS, False)
+        self.eval_steps: list[int] = []
+        self.eval_loss: dict[str, list[float]] = {k: [] for k in KINDS}
+        self.flow: dict[str, list[np.ndarray]] = {k: [] for k in KINDS}
+        self._probe()
+
+    # --- protocol ---------------------------------------------------------------------------
+    def update(self, spec: TrainSpec) -> None:
+        """Apply live fields (learning rate, clipping) without touching weights or history."""
+        self.cfg = replace(self.cfg, **{f: getattr(spec, f) for f in LIVE_FIELDS})
+        for opt in self.opts.values():
+            for g in opt.param_groups:
+                g["lr"] = self.cfg.lr
+
+    def step(self, n: int = 1) -> dict[str, float]:
+        for _ in range(n):
+            batch = self.task.sample(self.cfg.batch, self.cfg.seq_len, self.gen, self.device)
+            for k in KINDS:
+                self._train_one(k, batch)
+            self.steps += 1
+            if self.steps % self.probe_every == 0:
+                self._probe()
+        return {f"loss_{k}": self.loss[k][-1] for k in KINDS} | {"steps": float(self.steps)}
+
+    def snapshot(self) -> TrainSnapshot:
+        s = max(self.steps, 1)
+        return TrainSnapshot(
+            steps=self.steps,
+            kinds=KINDS,
+            loss=np.array([self.loss[k] for k in KINDS], dtype=np.float64).reshape(3, -1),
+            grad_norm=np.array([self.norms[k] for k in KINDS], dtype=np.float64).reshape(3, -1),
+            clipped_share=np.array([self.clipped[k] / s for k in KINDS]),
+            eval_steps=np.array(self.eval_steps),
+            eval_loss=np.array([self.eval_loss[k] for k in KINDS], dtype=np.float64),
+            flow=np.stack([np.stack(self.flow[k]) for k in KINDS]),
+            baseline=self.task.baseline(self.cfg.seq_len),
+            solved_below=self.task.solved_below,
+            metric=self.task.metric,
+            spectrum=spectrum(self.models["rnn"].cell),
+            diverged=tuple(self.diverged[k] for k in KINDS),
+        )
+
+    # --- internals --------------------------------------------------------------------------
+    def _train_one(self, kind: str, batch: Batch) -> None:
+        if self.diverged[kind]:
+            self.loss[kind].append(math.nan)
+            self.norms[kind].append(math.nan)
+            return
+        model, opt = self.models[kind], self.opts[kind]
+        opt.zero_grad(set_to_none=True)
+        loss = self.task.loss(model.fast_forward(batch.x), batch.y)
+        loss.backward()
+        res = CLIPPERS[self.cfg.clip](model.parameters(), self.cfg.clip_v)
+        if not (math.isfinite(float(loss.detach())) and math.isfinite(res.pre_norm)):
+            self.diverged[kind] = True  # the page shows "diverged (NaN/inf)" instead of grey plots
+        else:
+            opt.step()
+        self.clipped[kind] += int(res.clipped)
+        self.loss[kind].append(float(loss.detach()))
+        self.norms[kind].append(res.pre_norm)
+
+    def _probe(self) -> None:
+        self.eval_steps.append(self.steps)
+        for k, m in self.models.items():
+            with torch.no_grad():
+                out, _ = m(self.held_out.x)
+                self.eval_loss[k].append(float(self.task.loss(out, self.held_out.y)))
+            self.flow[k].append(self.flow_now(k).h_norms)
+
+    def flow_now(self, kind: str) -> GradFlow:
+        return grad_flow(self.models[kind], self.probe, self.task)
