@@ -1,0 +1,99 @@
+"""Tests for dlcore.conv.model and dlcore.conv.train: checkpoint, analysis, live training."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import torch
+
+from dlcore.config import needs_rebuild
+from dlcore.conv import images, model, train
+from dlcore.data.digits import train_test_split
+
+
+def test_shipped_checkpoint_is_accurate():
+    net = model.pretrained()
+    split = train_test_split(0.2, seed=0)
+    with torch.no_grad():
+        pred = net(torch.as_tensor(np.array(split.test.images))[:, None]).argmax(1).numpy()
+    assert (pred == split.test.labels).mean() > 0.95
+    assert not any(p.requires_grad for p in net.parameters())
+
+
+def test_analyze_shapes_and_probabilities():
+    view = model.analyze(model.pretrained(), images.digit(0)[0])
+    shapes = [lm.maps.shape for lm in view.layers]
+    assert shapes == [(1, 8, 8), (8, 8, 8), (16, 8, 8), (16, 4, 4)]
+    assert view.probs.shape == (10,) and view.probs.sum() == pytest.approx(1.0, abs=1e-5)
+    assert view.pred == 0  # the first shipped digit is a 0
+    assert (view.layers[1].maps >= 0).all()  # after ReLU
+
+
+def test_layer_table_counts_match_module():
+    net = model.pretrained()
+    rows = model.layer_table(net)
+    assert sum(r.params for r in rows) == sum(p.numel() for p in net.parameters())
+    assert [r.params for r in rows] == [0, 80, 1168, 0, 2570]
+
+
+def test_first_layer_kernels():
+    k = model.first_layer_kernels(model.pretrained())
+    assert k.shape == (8, 3, 3)
+    np.testing.assert_array_equal(k, model.pretrained().conv1.weight[:, 0].numpy())
+
+
+def test_to_digit_inverts_and_centres_a_drawn_digit():
+    d = images.digit(5)[0]
+    big = np.kron(1.0 - d, np.ones((12, 12), np.float32))  # dark ink on white paper, 96x96
+    canvas = np.ones((1, 140, 120), np.float32)
+    canvas[0, 30:126, 10:106] = big
+    small = model.to_digit(canvas)
+    assert small.shape == (8, 8) and small.max() == pytest.approx(1.0)
+    assert small[0].mean() < small[2:6].mean()  # ink in the middle, not on the border
+    assert model.analyze(model.pretrained(), small).pred == int(
+        model.analyze(model.pretrained(), d).pred
+    )
+
+
+def test_to_digit_blank_image():
+    assert not model.to_digit(np.ones((3, 20, 20), np.float32)).any()
+
+
+def test_trainer_learns_and_is_deterministic():
+    cfg = train.TrainConfig(seed=3, lr=0.01)
+    a, b = train.DigitsTrainer(cfg), train.DigitsTrainer(cfg)
+    acc0 = a.test_accuracy()
+    ma, mb = a.step(60), b.step(60)
+    assert ma == mb  # same seed, same run
+    snap = a.snapshot()
+    assert snap.steps == 60 and snap.kernels.shape == (8, 3, 3)
+    assert snap.test_acc > max(0.5, acc0 + 0.3)
+    assert len(snap.loss_curve) == 1 and snap.epoch == pytest.approx(60 / (1437 // 64), rel=0.05)
+
+
+def test_trainer_live_update_changes_lr_not_weights():
+    t = train.DigitsTrainer(train.TrainConfig(seed=1))
+    t.step(2)
+    before = t.model.conv1.weight.detach().clone()
+    new = train.TrainConfig(seed=1, lr=0.001)
+    assert not needs_rebuild(t.cfg, new)
+    t.update(new)
+    assert t.opt.param_groups[0]["lr"] == 0.001
+    assert torch.equal(before, t.model.conv1.weight)
+    assert needs_rebuild(t.cfg, train.TrainConfig(seed=2))
+
+
+def test_trainer_from_pretrained_copies_weights():
+    t = train.DigitsTrainer(train.TrainConfig(init="pretrained"))
+    assert t.test_accuracy() > 0.95
+    t.step(1)
+    assert not torch.equal(t.model.conv1.weight, model.pretrained().conv1.weight)  # a copy
+
+
+def test_pretrain_script_small_run(tmp_path):
+    from dlcore.conv import pretrain
+
+    out = tmp_path / "w.pt"
+    assert pretrain.main(["--steps", "10", "--out", str(out)]) == 0
+    net = model.load_state(out)
+    assert net.conv1.weight.shape == (8, 1, 3, 3)
