@@ -1,0 +1,327 @@
+"""Figures for the NTM page (pages/ntm.py): arrays in, plotly figures out.
+
+Addressing stages as linked bar charts, memory heatmaps (changed cells marked), the erase/add
+before/after/difference view, the copy-task tape (input, target, output, write and read
+weightings on one time axis), training curves with the chance level, and length generalisation.
+Lecture slides "Neural Turing Machine" / "Addressing" / "NTM vs. LSTM: Copy task".
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from dlcore.viz.common import CATEGORICAL, DIVERGING, PALETTE, SERIES, heatmap, line_chart, style
+
+BITS_SCALE = [[0.0, "#ffffff"], [1.0, PALETTE["ink"]]]
+WEIGHT_SCALE = [[0.0, "#ffffff"], [1.0, SERIES["NTM"]]]
+STAGES = (
+    ("w_c", "1 content: w_c = softmax(beta * cos(k, M(i)))"),
+    ("w_g", "2 interpolate: w_g = g w_c + (1 - g) w_prev"),
+    ("w_tilde", "3 shift: w~(i) = sum_j w_g(j) s(i - j)"),
+    ("w", "4 sharpen: w = w~^gamma / sum w~^gamma"),
+)
+
+
+def memory_figure(
+    memory: np.ndarray,
+    *,
+    title: str | None = None,
+    changed: np.ndarray | None = None,
+    rows: dict[str, int] | None = None,
+    height: int = 320,
+) -> go.Figure:
+    """Memory (N, M) heatmap: rows = locations i, columns = memory width; changed cells boxed,
+    ``rows`` marks locations (e.g. {"write": 3, "read": 0}) with arrows on the left."""
+    n, m = memory.shape
+    fig = heatmap(
+        memory,
+        x=list(range(m)),
+        y=list(range(n)),
+        title=title,
+        height=height,
+        hover="location %{y}, column %{x}<br>M = %{z:.3f}",
+    )
+    if changed is not None and changed.any():
+        yy, xx = np.nonzero(changed)
+        fig.add_trace(
+            go.Scatter(
+                x=xx,
+                y=yy,
+                mode="markers",
+                name="changed",
+                marker=dict(
+                    symbol="square-open", size=12, color=PALETTE["accent"], line=dict(width=2)
+                ),
+                hoverinfo="skip",
+            )
+        )
+    for k, (label, row) in enumerate((rows or {}).items()):
+        fig.add_annotation(
+            x=-0.5,
+            y=row,
+            xref="x",
+            yref="y",
+            text=f"{label} ▶",
+            showarrow=False,
+            xanchor="right",
+            font=dict(color=CATEGORICAL[k], size=12),
+        )
+    fig.update_xaxes(title="memory column (M)")
+    fig.update_yaxes(title="location i (N)", dtick=1 if n <= 16 else None)
+    fig.update_layout(showlegend=False)
+    return fig
+
+
+def addressing_figure(result, w_prev: np.ndarray, *, height: int = 330) -> go.Figure:
+    """The four weightings w_c -> w_g -> w_tilde -> w side by side over the same locations."""
+    fig = make_subplots(rows=1, cols=4, shared_yaxes=True, subplot_titles=[t for _, t in STAGES])
+    n = len(result.w)
+    locs = np.arange(n)
+    for col, (name, _) in enumerate(STAGES, start=1):
+        vals = getattr(result, name)
+        colors = [PALETTE["accent"] if i == int(np.argmax(vals)) else SERIES["NTM"] for i in locs]
+        if name == "w_g":
+            fig.add_trace(
+                go.Bar(x=locs, y=w_prev, marker_color=PALETTE["grid"], name="w_prev", width=0.9),
+                row=1,
+                col=col,
+            )
+        fig.add_trace(
+            go.Bar(
+                x=locs,
+                y=vals,
+                marker_color=colors,
+                name=name,
+                width=0.6,
+                text=[f"{v:.2f}" for v in vals],
+                textposition="outside",
+                cliponaxis=False,
+                hovertemplate="location %{x}<br>" + name + " = %{y:.4f}<extra></extra>",
+            ),
+            row=1,
+            col=col,
+        )
+        fig.update_xaxes(title="location i", dtick=1 if n <= 16 else None, row=1, col=col)
+    fig.update_yaxes(range=[0, 1.15], title="weight", row=1, col=1)
+    fig.update_layout(barmode="overlay")
+    fig.update_annotations(font_size=12)
+    return style(fig, height=height, legend=False)
+
+
+def shift_figure(s: np.ndarray, shifts=(-1, 0, 1), *, height: int = 200) -> go.Figure:
+    """The shift distribution s over the allowed integer shifts."""
+    labels = [f"{k:+d}" if k else "0" for k in shifts]
+    fig = go.Figure(
+        go.Bar(
+            x=labels,
+            y=s,
+            marker_color=SERIES["NTM"],
+            text=[f"{v:.2f}" for v in s],
+            textposition="outside",
+        )
+    )
+    fig.update_xaxes(title="shift k (+1 moves the focus from i to i+1)")
+    fig.update_yaxes(range=[0, 1.2], title="s(k)")
+    return style(fig, height=height, legend=False)
+
+
+def write_figure(result, w: np.ndarray, *, height: int = 330) -> go.Figure:
+    """Erase/add sandbox: w, memory before, after and the difference (after - before)."""
+    n = result.before.shape[0]
+    lim = float(max(np.abs(result.before).max(), np.abs(result.after).max(), 1e-6))
+    dlim = float(max(np.abs(result.diff).max(), 1e-6))
+    fig = make_subplots(
+        rows=1,
+        cols=4,
+        shared_yaxes=True,
+        column_widths=[0.13, 0.29, 0.29, 0.29],
+        subplot_titles=["w (write weighting)", "M before", "M after erase + add", "difference"],
+    )
+    fig.add_trace(
+        go.Heatmap(
+            z=w[:, None],
+            colorscale=WEIGHT_SCALE,
+            zmin=0,
+            zmax=1,
+            showscale=False,
+            text=np.round(w[:, None], 2),
+            texttemplate="%{text}",
+            hovertemplate="location %{y}<br>w = %{z:.3f}<extra></extra>",
+        ),
+        row=1,
+        col=1,
+    )
+    for col, (z, zl) in enumerate(
+        ((result.before, lim), (result.after, lim), (result.diff, dlim)), 2
+    ):
+        fig.add_trace(
+            go.Heatmap(
+                z=z,
+                colorscale=DIVERGING,
+                zmin=-zl,
+                zmax=zl,
+                showscale=col == 4,
+                text=np.round(z, 2),
+                texttemplate="%{text}" if z.size <= 64 else None,
+                hovertemplate="location %{y}, column %{x}<br>%{z:.3f}<extra></extra>",
+            ),
+            row=1,
+            col=col,
+        )
+    fig.update_yaxes(autorange="reversed", dtick=1 if n <= 16 else None)
+    fig.update_yaxes(title="location i", row=1, col=1)
+    fig.update_xaxes(showticklabels=False, row=1, col=1)
+    return style(fig, height=height, legend=False)
+
+
+def _aligned_target(trace) -> np.ndarray:
+    """Target placed on the tape's time axis (NaN during the input phase)."""
+    out = np.full((trace.steps, trace.target.shape[1]), np.nan)
+    out[trace.length + 1 :] = trace.target
+    return out
+
+
+def tape_figure(trace, t_sel: int | None = None, *, height: int | None = None) -> go.Figure:
+    """Input / target / output bits and (for an NTM) write and read weightings on one time axis.
+
+    The delimiter step is marked with a dashed line; ``t_sel`` highlights one column in every panel.
+    """
+    panels = [
+        ("input (8 bits + delimiter row)", trace.inputs.T, BITS_SCALE),
+        ("target", _aligned_target(trace).T, BITS_SCALE),
+        (f"output  ({trace.bits_wrong:.0f} bits wrong)", trace.output.T, BITS_SCALE),
+    ]
+    if trace.write_w is not None:
+        panels += [
+            ("write weighting over locations", trace.write_w.T, WEIGHT_SCALE),
+            ("read weighting over locations", trace.read_w.T, WEIGHT_SCALE),
+        ]
+    n_loc = trace.write_w.shape[1] if trace.write_w is not None else 0
+    heights = [9, 8, 8] + ([n_loc / 2, n_loc / 2] if n_loc else [])
+    fig = make_subplots(
+        rows=len(panels),
+        cols=1,
+        shared_xaxes=True,
+        vertical_spacing=0.05,
+        row_heights=heights,
+        subplot_titles=[p[0] for p in panels],
+    )
+    for r, (_, z, scale) in enumerate(panels, start=1):
+        fig.add_trace(
+            go.Heatmap(
+                z=z,
+                colorscale=scale,
+                zmin=0,
+                zmax=1,
+                showscale=False,
+                hovertemplate="t = %{x}<br>row %{y}<br>%{z:.2f}<extra></extra>",
+            ),
+            row=r,
+            col=1,
+        )
+        fig.update_yaxes(autorange="reversed", row=r, col=1)
+    fig.update_yaxes(title="location", row=4, col=1) if n_loc else None
+    fig.add_vline(x=trace.delimiter, line_dash="dash", line_color=PALETTE["accent"], line_width=1)
+    if t_sel is not None:
+        fig.add_vrect(
+            x0=t_sel - 0.5,
+            x1=t_sel + 0.5,
+            line_color=PALETTE["accent"],
+            line_width=2,
+            fillcolor="rgba(0,0,0,0)",
+        )
+    fig.update_xaxes(title="time step t (dashed line = delimiter)", row=len(panels), col=1)
+    fig.update_annotations(font_size=12)
+    return style(fig, height=height or (520 if n_loc else 300), legend=False)
+
+
+def curves_figure(
+    curves: dict, chance: float, marker: tuple[float, float] | None = None
+) -> go.Figure:
+    """Bits wrong per sequence (lengths 1-20) against sequences seen, chance level dotted."""
+    fig = line_chart(
+        {name: (c.seen, c.bits) for name, c in curves.items()},
+        x_title="sequences seen",
+        y_title="bits wrong per sequence",
+        hlines={f"chance ({chance:.0f} bits)": chance},
+        height=300,
+    )
+    if marker is not None:
+        fig.add_trace(
+            go.Scatter(
+                x=[marker[0]],
+                y=[marker[1]],
+                mode="markers",
+                name="checkpoint",
+                marker=dict(size=12, color=PALETTE["accent"], symbol="diamond"),
+            )
+        )
+    return fig
+
+
+def length_figure(result) -> go.Figure:
+    """Grouped bars: bits wrong per sequence at each length for every model, chance as a line."""
+    labels = [str(int(k)) for k in result.lengths]
+    fig = go.Figure()
+    for i, (name, bits) in enumerate(result.bits.items()):
+        fig.add_trace(
+            go.Bar(
+                x=labels,
+                y=bits,
+                name=name,
+                marker_color=SERIES.get(name, CATEGORICAL[i]),
+                text=[f"{b:.1f}" for b in bits],
+                textposition="outside",
+            )
+        )
+    fig.add_trace(
+        go.Scatter(
+            x=labels,
+            y=result.chance,
+            mode="lines+markers",
+            name="chance (4 L)",
+            line=dict(dash="dot", color=PALETTE["muted"]),
+        )
+    )
+    fig.update_xaxes(title="sequence length L (trained on 1-20)", type="category")
+    fig.update_yaxes(title="bits wrong per sequence")
+    return style(fig, height=320)
+
+
+def example_figure(traces: dict) -> go.Figure:
+    """Target and each model's thresholded output for one sequence (bits x time)."""
+    names = list(traces)
+    first = traces[names[0]]
+    rows = [("target", first.target.T)] + [
+        (
+            f"{n} output ({t.bits_wrong:.0f} bits wrong)",
+            (t.output[t.length + 1 :] > 0.5).T.astype(float),
+        )
+        for n, t in traces.items()
+    ]
+    fig = make_subplots(
+        rows=len(rows),
+        cols=1,
+        shared_xaxes=True,
+        vertical_spacing=0.12,
+        subplot_titles=[r[0] for r in rows],
+    )
+    for r, (_, z) in enumerate(rows, start=1):
+        fig.add_trace(
+            go.Heatmap(
+                z=z,
+                colorscale=BITS_SCALE,
+                zmin=0,
+                zmax=1,
+                showscale=False,
+                hovertemplate="vector %{x}, bit %{y}: %{z}<extra></extra>",
+            ),
+            row=r,
+            col=1,
+        )
+        fig.update_yaxes(autorange="reversed", showticklabels=False, row=r, col=1)
+    fig.update_xaxes(title="output vector", row=len(rows), col=1)
+    fig.update_annotations(font_size=12)
+    return style(fig, height=90 + 80 * len(rows), legend=False)
