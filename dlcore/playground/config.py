@@ -76,6 +76,6 @@ def feature_names(cfg: PlaygroundConfig) -> tuple[str, ...]:
     return tuple(n for n in FEATURES if getattr(cfg, n))
 
 
-def hidden_controls(cfg: PlaygroundConfig) -> set[str]:
-    """The controls a teacher hid (unknown names are ignored)."""
-    return {h.strip() for h in cfg.hide.split(",") if h.strip() in HIDEABLE}
+def hidden_controls(hide: str) -> set[str]:
+    """The controls a teacher hid, from the comma-separated ``hide`` field (unknown ignored)."""
+    return {h.strip() for h in str(hide).split(",") if h.strip() in HIDEABLE}
