@@ -8,7 +8,7 @@ import streamlit as st
 from dlcore.playground import analysis as A
 from dlcore.playground import views as V
 from dlcore.playground.config import HIDEABLE, PlaygroundConfig, hidden_controls
-from dlcore.playground.data import DATASETS, DataError, parse_csv, to_csv
+from dlcore.playground.data import DATASETS, to_csv
 from dlcore.playground.export import torch_snippet, weights_bytes
 from dlcore.playground.expr import ExprError
 from dlcore.playground.features import FEATURES
@@ -18,41 +18,23 @@ from dlcore.ui.frame import page_frame
 from dlcore.ui.live import live_panel
 from dlcore.ui.state import ensure_trainer, ns_get, ns_set
 from dlcore.ui.urlstate import config_from_state, field_widget, share_box, sync_url, url_config
-from dlcore.ui.urlstate import wkey as _wkey
 from dlcore.viz import playground as P
 
-NS, C = "playground", PlaygroundConfig
+NS, C, S = V.NS, PlaygroundConfig, st.session_state
 page_frame(NS)
 cfg = url_config(C, NS)
 
 
-def wkey(name):
-    return _wkey(NS, name)
-
-
-def w(name, **kw):  # a control, unless a teacher's link hides it
-    group = {
-        "x1": "features",
-        "lr_end": "schedule",
-        "decay_epochs": "schedule",
-        "reg_rate": "reg",
-        "patience": "early_stop",
-    }.get(name, name)
-    return None if group in hide else field_widget(NS, C, name, **kw)
-
-
-def set_widgets(values, rebuild=True):  # callbacks: change controls before the next run
-    for k, v in values.items():
-        st.session_state[wkey(k)] = v
-    if rebuild:
-        ns_set(NS, "trainer", None)
-
-
-def pending(name):  # a control's value as the user just set it (cfg is one run behind)
-    return V.widget_value(C, name, st.session_state.get(wkey(name)), getattr(cfg, name))
+def pending(name):  # a control's value as just set by the user (cfg is one run behind)
+    return V.widget_value(C, name, S.get(V.wkey(name)), getattr(cfg, name))
 
 
 hide = hidden_controls(pending("hide"))
+
+
+def w(name, **kw):  # a control, unless a teacher's link hides it
+    if V.CONTROL_GROUP.get(name, name) not in hide:
+        field_widget(NS, C, name, **kw)
 
 
 def factory(c):
@@ -62,71 +44,73 @@ def factory(c):
     return t
 
 
-def on_plane_click():
-    pts = st.session_state[f"{NS}.plane"].selection.points
-    if not pts:
-        return
-    trainer = ns_get(NS, "trainer")
-    base = ns_get(NS, "custom") if cfg.dataset == "custom" else V.all_points(trainer)
-    edited = V.edit_points(base, pts[0]["x"], pts[0]["y"], st.session_state[f"{NS}.brush"])
-    ns_set(NS, "custom", edited)
-    set_widgets({"dataset": "custom"})
+def on_click():
+    pts = S[f"{NS}.plane"].selection.points
+    if pts:
+        V.click(S, pts[0]["x"], pts[0]["y"])
 
 
 def on_upload():
-    f = st.session_state[f"{NS}.csv"]
-    if f is None:
-        return
-    try:
-        ns_set(NS, "custom", parse_csv(f.getvalue()))
-        ns_set(NS, "csv_error", None)
-        set_widgets({"dataset": "custom"})
-    except DataError as err:
-        ns_set(NS, "csv_error", f"{f.name[:60]}: {err}")
+    if S[f"{NS}.csv"] is not None:
+        V.upload(S, S[f"{NS}.csv"].name, S[f"{NS}.csv"].getvalue())
 
 
-def layers_changed(delta=0, layer=None):
-    sizes = [st.session_state.get(f"{NS}.layer{i}", 2) for i in range(len(pending("hidden")))]
-    sizes = sizes + [2] if delta > 0 else (sizes[:-1] if delta < 0 else sizes)
-    set_widgets({"hidden": ",".join(str(int(s)) for s in sizes[:6])})
+def render(trainer, live):
+    f = V.frame(trainer)
+    left, right = st.columns([5, 4])
+    with right:
+        st.markdown(V.status_line(f.snap))
+        if live:
+            st.image(P.plane_image(f, cfg.show_test, cfg.discretize))
+        else:
+            st.plotly_chart(
+                P.plane_figure(f, cfg.show_test, cfg.discretize),
+                key=f"{NS}.plane",
+                on_select=on_click,
+                selection_mode="points",
+            )
+    with left:
+        if live:
+            st.image(P.network_rgb(f.maps, f.snap.weights))
+        else:
+            st.plotly_chart(
+                P.network_figure(f.maps, f.snap.weights, f.snap.biases, f.labels),
+                key=f"{NS}.net",
+                on_select="rerun",
+                selection_mode="points",
+            )
+        st.plotly_chart(
+            P.loss_figure(
+                f.snap.curve_epoch,
+                f.snap.curve_train,
+                f.snap.curve_test,
+                best_epoch=f.snap.best_epoch,
+            )
+        )
+    msg = V.banner(f.snap, cfg.patience)
+    if msg:
+        getattr(st, msg[0])(msg[1])
 
 
-tab_play, tab_hidden, tab_uat, tab_xor, tab_share = st.tabs(
+tabs = st.tabs(
     ["Playground", "Hidden space", "Universal approximation", "Lecture: XOR", "Share & export"]
 )
-with tab_play:
+with tabs[0]:
     c = st.columns([3, 1, 1, 1, 1])
     with c[0]:
         w("dataset", format_func=lambda k: DATASETS[k][2] if k in DATASETS else "Your own points")
-    with c[1]:
-        w("noise", step=5)
-    with c[2]:
-        w("ratio", step=10)
-    with c[3]:
-        w("batch", help="Points per update (0 = full batch).")
-    if "data" not in hide:
-        c[4].button(
-            "Regenerate",
-            icon=":material/casino:",
-            on_click=set_widgets,
-            args=({"seed": random.randrange(2**31 - 1)},),
-            help="New data, new seed.",
-        )
-    c = st.columns(5)
-    for col, names in zip(
-        c,
-        [
-            ("lr", "schedule"),
-            ("optimizer", "lr_end"),
-            ("activation", "decay_epochs"),
-            ("output", "reg"),
-            ("reg_rate", "dropout"),
-        ],
-    ):
+    for col, name in zip(c[1:4], ("noise", "ratio", "batch")):
         with col:
-            for n in names:
-                if n not in ("lr_end", "decay_epochs") or pending("schedule") == "linear":
-                    w(n, **({"format_func": str} if n in ("lr", "reg_rate") else {}))
+            w(name, step={"noise": 5, "ratio": 10}.get(name, 1))
+    if "data" not in hide:
+        seed = {"seed": random.randrange(2**31 - 1)}
+        c[4].button("Regenerate", on_click=V.set_widgets, args=(S, seed), help="New seed")
+    for row in V.CONTROL_ROWS:
+        for col, names in zip(st.columns(len(row)), row):
+            with col:
+                for n in names:
+                    if n not in ("lr_end", "decay_epochs") or pending("schedule") == "linear":
+                        w(n, **({"format_func": str} if n in ("lr", "reg_rate") else {}))
     if "features" not in hide:
         c = st.columns(8)
         c[0].markdown("**Features**")
@@ -137,157 +121,73 @@ with tab_play:
         hidden = pending("hidden")
         c = st.columns([2, 1, 1, 1, 1, 1, 1, 1, 1])
         c[0].markdown(f"**{len(hidden)} hidden layer(s)**")
-        c[1].button(
-            "",
-            icon=":material/add:",
-            key=f"{NS}.addl",
-            on_click=layers_changed,
-            args=(1,),
-            disabled=len(hidden) >= 6,
-            help="Add a hidden layer",
-        )
-        c[2].button(
-            "",
-            icon=":material/remove:",
-            key=f"{NS}.dell",
-            on_click=layers_changed,
-            args=(-1,),
-            disabled=not hidden,
-            help="Remove the last hidden layer",
-        )
-        for i, n in enumerate(hidden):
-            st.session_state[f"{NS}.layer{i}"] = n
-            c[3 + i].number_input(
-                f"layer {i + 1}", 1, 8, key=f"{NS}.layer{i}", on_change=layers_changed
+        for col, d, icon in ((c[1], 1, "add"), (c[2], -1, "remove")):
+            ok = 0 <= len(hidden) + d <= 6
+            col.button(
+                "",
+                icon=f":material/{icon}:",
+                key=f"{NS}.layers{d}",
+                disabled=not ok,
+                on_click=V.resize_layers,
+                args=(S, len(hidden), d),
             )
+        for i, n in enumerate(hidden):
+            S[f"{NS}.layer{i}"] = n
+            cb = {"on_change": V.resize_layers, "args": (S, len(hidden), 0)}
+            c[3 + i].number_input(f"layer {i + 1}", 1, 8, key=f"{NS}.layer{i}", **cb)
     c = st.columns(4)
-    with c[0]:
-        w("show_test")
-    with c[1]:
-        w("discretize")
-    with c[2]:
-        w("early_stop")
-    with c[3]:
-        if pending("early_stop"):
-            w("patience")
+    for col, name in zip(c, ("show_test", "discretize", "early_stop", "patience")):
+        with col:
+            if name != "patience" or pending("early_stop"):
+                w(name)
     cfg = config_from_state(C, NS)
     sync_url(cfg, NS)
     custom = ns_get(NS, "custom")
+    panel = trainer = None
     if cfg.dataset == "custom" and (custom is None or len(custom.y) < 2):
         st.info(
-            "Your own data: click the plane below (or upload a CSV) to add at least two "
-            "points, using the brush to pick the class."
+            "Your own data: click the plane (brush below picks the class) or upload a CSV "
+            "to add at least two points."
         )
-        empty = np.zeros((50, 50))
-        st.plotly_chart(
-            P.boundary_figure(empty, None, 6.0, (np.zeros((0, 2)), None), None, 2),
-            key=f"{NS}.plane",
-            on_select=on_plane_click,
-            selection_mode="points",
-        )
-        panel = None
+        empty = P.boundary_figure(np.zeros((50, 50)), None, 6.0, (np.zeros((0, 2)), None), None, 2)
+        st.plotly_chart(empty, key=f"{NS}.plane", on_select=on_click, selection_mode="points")
     else:
         trainer = ensure_trainer(NS, cfg, factory)
         spe = V.epoch_steps(cfg, V.n_points(cfg, custom))
-
-        def render(trainer, live):
-            f = V.frame(trainer)
-            s = f.snap
-            acc = f" · accuracy {s.test_acc:.1%}" if np.isfinite(s.test_acc) else ""
-            left, right = st.columns([5, 4])
-            with right:
-                st.markdown(
-                    f"Test loss **{s.test_loss:.3f}** · Training loss **{s.train_loss:.3f}**{acc}"
-                )
-                layer = V.points_layer(trainer, cfg.show_test)
-                if live:
-                    st.image(P.boundary_rgb(f.value, f.probs, layer, discretize=cfg.discretize))
-                else:
-                    te = trainer.data.test
-                    fig = P.boundary_figure(
-                        f.value[::2, ::2],
-                        None if f.probs is None else f.probs[::2, ::2],
-                        trainer.data.train.domain,
-                        (trainer.data.train.x, trainer.data.train.y),
-                        (te.x, te.y) if cfg.show_test else None,
-                        trainer.n_classes,
-                        discretize=cfg.discretize,
-                    )
-                    st.plotly_chart(
-                        fig, key=f"{NS}.plane", on_select=on_plane_click, selection_mode="points"
-                    )
-            with left:
-                if live:
-                    st.image(P.network_rgb(f.maps, s.weights))
-                else:
-                    st.plotly_chart(
-                        P.network_figure(f.maps, s.weights, s.biases, f.labels),
-                        key=f"{NS}.net",
-                        on_select="rerun",
-                        selection_mode="points",
-                    )
-                st.plotly_chart(
-                    P.loss_figure(
-                        s.curve_epoch, s.curve_train, s.curve_test, best_epoch=s.best_epoch
-                    )
-                )
-            if s.diverged:
-                st.error(
-                    "The weights became NaN or infinite (training diverged). Lower the "
-                    "learning rate or the regularization rate, then press Reset."
-                )
-            elif s.stopped:
-                st.success(
-                    f"Early stopping: the test loss has not improved for {cfg.patience} "
-                    f"epochs; the best model (epoch {s.best_epoch:.0f}) is kept."
-                )
-
         panel = live_panel(NS, cfg, factory, render, step_size=spe, budget_s=0.012, max_fps=60)
-        sel = st.session_state.get(f"{NS}.net")
-        if sel and sel.selection.points and sel.selection.points[0].get("customdata"):
-            li, k = sel.selection.points[0]["customdata"]
-            grid = A.boundary(trainer, 60, 60)
-            maps = [grid.inputs, *grid.neurons, grid.value[None]]
-            if li < len(maps) and k < len(maps[li]):
-                st.image(
-                    P.upscale(P.lut_rgb(maps[li][k]), 4),
-                    caption=f"Layer {li}, unit {k + 1} over the plane (large)",
-                )
+        sel = S.get(f"{NS}.net")
+        node = sel.selection.points[0].get("customdata") if sel and sel.selection.points else None
+        big = V.neuron_map(trainer, *node) if node else None
+        if big is not None:
+            st.image(P.upscale(P.lut_rgb(big), 4), caption=f"Layer {node[0]}, unit {node[1] + 1}")
     with st.expander("Your own data: click the plane to add points, or upload a CSV"):
         st.radio("Click adds", list(V.BRUSHES), key=f"{NS}.brush", horizontal=True)
-        st.file_uploader(
-            "CSV with columns x1, x2, label",
-            type=["csv", "txt"],
-            key=f"{NS}.csv",
-            on_change=on_upload,
-        )
+        st.file_uploader("CSV: x1, x2, label", key=f"{NS}.csv", on_change=on_upload)
         if ns_get(NS, "csv_error"):
             st.error(f"Could not use this file. {ns_get(NS, 'csv_error')}")
         st.button(
             "Clear all points",
-            on_click=lambda: (ns_set(NS, "custom", None), set_widgets({"dataset": "custom"})),
+            on_click=lambda: (ns_set(NS, "custom", None), V.set_widgets(S, {"dataset": "custom"})),
         )
         st.caption("Your own points are not part of the shared link; download them as CSV.")
 
-with tab_hidden:
-    if panel is not None:
+with tabs[1]:
+    if trainer is not None:
         hs = A.hidden_space(trainer)
         st.markdown(
             "The data as the **last hidden layer** sees it: classes that were not "
             "linearly separable in the input often become separable here."
         )
-        st.plotly_chart(
-            P.hidden_figure(hs.z, hs.classes, hs.is_test, trainer.n_classes, hs.method, hs.line)
-        )
+        st.plotly_chart(P.hidden_figure(hs, trainer.n_classes))
         if cfg.activation in ("relu", "leaky_relu") and cfg.hidden:
             reg = A.linear_regions(trainer.net, trainer.features, trainer.data.train.domain)
-            st.markdown(f"**{reg.count} linear regions** over the plane (ReLU patterns).")
+            st.markdown(f"**{reg.count} linear regions** over the plane (ReLU on/off patterns).")
             st.image(P.regions_rgb(reg.region_id))
         else:
             st.caption("Choose ReLU to count the network's linear regions (deep vs shallow).")
 
-with tab_uat:
-    st.markdown("One hidden layer of N units fits f(x) as a sum of the units' contributions.")
+with tabs[2]:
+    st.markdown("One hidden layer of N units fits f(x) as the sum of the units' contributions.")
     c = st.columns(3)
     with c[0]:
         w("fn", format_func=lambda k: TARGETS[k][0] if k in TARGETS else "type your own")
@@ -305,55 +205,33 @@ with tab_uat:
     except ExprError as err:
         st.error(str(err))
 
-with tab_xor:
-    s = A.xor_slide_steps()
+with tabs[3]:
     st.markdown("The lecture's FNN f(x) = wᵀ max{0, Wᵀx + c} + b on the design matrix:")
-    st.latex(
-        r"X="
-        + P.bmatrix(s.X)
-        + r"\;XW="
-        + P.bmatrix(s.XW)
-        + r"\;XW+c="
-        + P.bmatrix(s.XW_c)
-        + r"\;\max\{0,\cdot\}="
-        + P.bmatrix(s.relu)
-        + r"\;\cdot w="
-        + P.bmatrix(s.out[:, None])
-    )
-    lin = A.xor_linear_least_squares()
-    st.markdown(
-        f"A linear model x^T w + b minimising the MSE ends at w = {lin.w.round(6) + 0}, "
-        f"b = {lin.b:.3f} (loss {lin.loss:.3f}): it cannot represent XOR."
-    )
+    st.latex(P.xor_latex(A.xor_slide_steps()))
+    st.markdown(V.linear_xor_text(A.xor_linear_least_squares()))
     c = st.columns(2)
     c[0].button(
         "Load the slide's solution",
-        on_click=lambda: (ns_set(NS, "load_slide", True), set_widgets(V.SLIDE_XOR)),
+        on_click=lambda: (ns_set(NS, "load_slide", True), V.set_widgets(S, V.SLIDE_XOR)),
     )
-    c[1].button("Train a linear model on XOR", on_click=set_widgets, args=(V.LINEAR_XOR,))
-    if panel is not None and cfg.dataset == "xor4":
-        t = ns_get(NS, "trainer")
-        st.markdown(f"Current model outputs on X: `{np.round(t.net.predict(t.x_train)[:, 0], 3)}`")
+    c[1].button("Train a linear model on XOR", on_click=V.set_widgets, args=(S, V.LINEAR_XOR))
+    if trainer is not None and cfg.dataset == "xor4":
+        out = np.round(trainer.net.predict(trainer.x_train)[:, 0], 3)
+        st.markdown(f"Current model on X: `{out}` · weights `{np.round(trainer.net.theta, 3)}`")
 
-with tab_share:
+with tabs[4]:
     share_box(cfg, "playground")
-    st.session_state[f"{NS}.hide_ms"] = sorted(hide)
+    S[f"{NS}.hide_ms"] = sorted(hide)
     st.multiselect(
         "Teacher: hide these controls in the shared link",
         HIDEABLE,
         key=f"{NS}.hide_ms",
-        on_change=lambda: set_widgets(
-            {"hide": ",".join(st.session_state[f"{NS}.hide_ms"])}, rebuild=False
-        ),
+        on_change=lambda: V.set_widgets(S, {"hide": ",".join(S[f"{NS}.hide_ms"])}, rebuild=False),
     )
-    if panel is not None:
-        st.download_button(
-            "Download weights (PyTorch state_dict)", weights_bytes(trainer.net), "playground.pt"
-        )
-        st.code(torch_snippet(trainer.net, trainer.features), language="python")
-        st.download_button(
-            "Download the data (CSV)", to_csv(V.all_points(trainer)), "playground.csv"
-        )
+    if trainer is not None:
+        st.download_button("Download weights (state_dict)", weights_bytes(trainer.net), "pg.pt")
+        st.code(torch_snippet(trainer.net, trainer.features, "pg.pt"), language="python")
+        st.download_button("Download the data (CSV)", to_csv(V.all_points(trainer)), "pg.csv")
 
 if panel is not None:
     panel.loop()

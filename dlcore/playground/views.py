@@ -16,40 +16,61 @@ from dlcore.playground.config import PlaygroundConfig
 from dlcore.playground.data import DATASETS, Points, add_point, erase_near
 from dlcore.playground.features import feature_labels
 from dlcore.playground.trainer import PlaygroundSnapshot, PlaygroundTrainer
-from dlcore.viz.playground import PointsLayer
 
 PLANE_PX = 300
 
 
 @dataclass(frozen=True)
 class Frame:
-    """Everything one frame of the playground draws."""
+    """Everything one frame of the playground draws (arrays only)."""
 
     snap: PlaygroundSnapshot
     value: np.ndarray  # (G, G) output over the plane
     probs: np.ndarray | None  # (G, G, K) for 3 classes
     maps: list[np.ndarray]  # per layer (n_l, g, g): inputs, hidden neurons, output
     labels: list[str]  # input feature names
+    train: tuple[np.ndarray, np.ndarray]  # points (N, 2), labels (N,)
+    test: tuple[np.ndarray, np.ndarray]
+    n_classes: int
+    domain: float
 
 
 def frame(trainer: PlaygroundTrainer, g: int = 100, g_small: int = 16) -> Frame:
     grid = boundary(trainer, g, g_small)
     step = max(1, g // g_small)
     out = grid.value[::step, ::step][:g_small, :g_small][None]  # (1, g, g) output thumbnail
-    maps = [grid.inputs, *grid.neurons, out]
-    return Frame(trainer.snapshot(), grid.value, grid.probs, maps, feature_labels(trainer.features))
+    tr, te = trainer.data.train, trainer.data.test
+    return Frame(
+        trainer.snapshot(),
+        grid.value,
+        grid.probs,
+        [grid.inputs, *grid.neurons, out],
+        feature_labels(trainer.features),
+        (tr.x, tr.y),
+        (te.x, te.y),
+        tr.n_classes,
+        tr.domain,
+    )
 
 
-def points_layer(trainer: PlaygroundTrainer, show_test: bool) -> PointsLayer:
-    """The rasterised points of this trainer's data (cached on the trainer: data never moves)."""
-    key = ("layer", show_test)
-    cache = trainer.__dict__.setdefault("_view_cache", {})
-    if key not in cache:
-        tr, te = trainer.data.train, trainer.data.test
-        cache[key] = PointsLayer(
-            tr.domain, (tr.x, tr.y), (te.x, te.y) if show_test else None, tr.n_classes, PLANE_PX
+def banner(snap: PlaygroundSnapshot, patience: int) -> tuple[str, str] | None:
+    """(kind, text) of the message under the plots: divergence or early stopping."""
+    if snap.diverged:
+        return "error", (
+            "The weights became NaN or infinite: training diverged. Lower the "
+            "learning rate (or the regularization rate), then press Reset."
         )
-    return cache[key]
+    if snap.stopped:
+        return "success", (
+            f"Early stopping: no better test loss for {patience} epochs; the "
+            f"best model (epoch {snap.best_epoch:.0f}, dashed line) is kept."
+        )
+    return None
+
+
+def status_line(snap: PlaygroundSnapshot) -> str:
+    acc = f" · accuracy {snap.test_acc:.1%}" if np.isfinite(snap.test_acc) else ""
+    return f"Test loss **{snap.test_loss:.3f}** · Training loss **{snap.train_loss:.3f}**{acc}"
 
 
 def epoch_steps(cfg: PlaygroundConfig, n_points: int) -> int:
@@ -125,3 +146,96 @@ def widget_value(cls: type, name: str, raw: object, fallback: object) -> object:
         return coerce(raw, field_specs(cls)[name])
     except ValueError:
         return fallback
+
+
+# ----------------------------------------------------------------------------- page state
+# The page's callbacks work on the session-state mapping through these functions (no streamlit
+# import here; tests pass a dict). Keys: "<ns>.w.<field>" are the widgets of the config fields.
+NS = "playground"
+
+
+def wkey(name: str) -> str:
+    return f"{NS}.w.{name}"
+
+
+def set_widgets(state: dict, values: dict, rebuild: bool = True) -> None:
+    """Change controls before the next run draws them; drop the trainer to rebuild it."""
+    for k, v in values.items():
+        state[wkey(k)] = v
+    if rebuild:
+        state[f"{NS}.trainer"] = None
+
+
+def click(state: dict, x1: float, x2: float) -> None:
+    """A click on the plane: edit the custom points (starting from the current data)."""
+    trainer = state.get(f"{NS}.trainer")
+    custom = state.get(f"{NS}.custom")
+    if state.get(wkey("dataset")) != "custom" and trainer is not None:
+        custom = all_points(trainer)
+    state[f"{NS}.custom"] = edit_points(custom, x1, x2, state.get(f"{NS}.brush", "blue"))
+    set_widgets(state, {"dataset": "custom"})
+
+
+def upload(state: dict, name: str, raw: bytes) -> None:
+    """A CSV upload: use it as custom data, or keep a message for the page."""
+    from dlcore.playground.data import DataError, parse_csv
+
+    try:
+        state[f"{NS}.custom"] = parse_csv(raw)
+        state[f"{NS}.csv_error"] = None
+        set_widgets(state, {"dataset": "custom"})
+    except DataError as err:
+        state[f"{NS}.csv_error"] = f"{name[:60]}: {err}"
+
+
+def resize_layers(state: dict, n_layers: int, delta: int) -> None:
+    """+/- a hidden layer (new layers start with 2 neurons), or re-read the per-layer sizes."""
+    sizes = [int(state.get(f"{NS}.layer{i}", 2)) for i in range(n_layers)]
+    sizes = [*sizes, 2] if delta > 0 else (sizes[:-1] if delta < 0 else sizes)
+    set_widgets(state, {"hidden": ",".join(str(s) for s in sizes[:6])})
+
+
+def neuron_map(trainer: PlaygroundTrainer, layer: int, k: int, g: int = 60) -> np.ndarray | None:
+    """One node's output over the plane (layer 0 = inputs, last = output), or None."""
+    grid = boundary(trainer, g, g)
+    maps = [grid.inputs, *grid.neurons, grid.value[None]]
+    if 0 <= layer < len(maps) and 0 <= k < len(maps[layer]):
+        return maps[layer][k]
+    return None
+
+
+# the controls, row by row (columns of field names); the page draws them in this layout
+CONTROL_ROWS = (
+    (
+        ("lr", "schedule"),
+        ("optimizer", "lr_end"),
+        ("activation", "decay_epochs"),
+        ("output", "reg"),
+        ("reg_rate", "dropout"),
+    ),
+)
+CONTROL_GROUP = {
+    "x1": "features",
+    "x2": "features",
+    "x1sq": "features",
+    "x2sq": "features",
+    "x1x2": "features",
+    "sinx1": "features",
+    "sinx2": "features",
+    "lr_end": "schedule",
+    "decay_epochs": "schedule",
+    "reg_rate": "reg",
+    "patience": "early_stop",
+    "dataset": "data",
+    "show_test": "view",
+    "discretize": "view",
+}
+
+
+def linear_xor_text(lin) -> str:
+    """The lecture's linear-model result (a ``LinearFit``) as one sentence."""
+    w = np.round(lin.w, 6) + 0.0
+    return (
+        f"A linear model xᵀw + b minimising the MSE ends at w = {w}, b = {lin.b:.3f} "
+        f"(loss {lin.loss:.3f}): it cannot represent XOR."
+    )

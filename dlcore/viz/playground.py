@@ -126,6 +126,43 @@ def boundary_rgb(
     return points.paste(np.ascontiguousarray(img))
 
 
+_LAYERS: dict[tuple, PointsLayer] = {}
+
+
+def points_layer(frame, show_test: bool, size: int = 300) -> PointsLayer:
+    """The rasterised points of a frame's data, cached (the points do not move while training)."""
+    x = frame.train[0]
+    key = (id(x), x.shape, float(np.sum(x)), show_test, size)
+    if key not in _LAYERS:
+        if len(_LAYERS) > 32:
+            _LAYERS.clear()
+        _LAYERS[key] = PointsLayer(
+            frame.domain, frame.train, frame.test if show_test else None, frame.n_classes, size
+        )
+    return _LAYERS[key]
+
+
+def plane_image(frame, show_test: bool, discretize: bool) -> np.ndarray:
+    """A live frame of the plane: output heatmap + points, as an RGB array."""
+    return boundary_rgb(
+        frame.value, frame.probs, points_layer(frame, show_test), discretize=discretize
+    )
+
+
+def plane_figure(frame, show_test: bool, discretize: bool) -> go.Figure:
+    """The interactive plane of a frame (a 50 x 50 heatmap to click on, and the points)."""
+    probs = None if frame.probs is None else frame.probs[::2, ::2]
+    return boundary_figure(
+        frame.value[::2, ::2],
+        probs,
+        frame.domain,
+        frame.train,
+        frame.test if show_test else None,
+        frame.n_classes,
+        discretize=discretize,
+    )
+
+
 def png_uri(rgb: np.ndarray) -> str:
     buf = io.BytesIO()
     Image.fromarray(rgb).save(buf, format="PNG", compress_level=1)
@@ -412,16 +449,12 @@ def loss_figure(
     return style(fig, height=height)
 
 
-def hidden_figure(
-    z: np.ndarray,
-    classes: np.ndarray,
-    is_test: np.ndarray,
-    n_classes: int,
-    method: str,
-    line: tuple[float, float, float] | None,
-    height: int = 360,
-) -> go.Figure:
-    """The data in the last hidden layer's coordinates (with the output unit's line if exact)."""
+def hidden_figure(hs, n_classes: int, height: int = 360) -> go.Figure:
+    """The data in the last hidden layer's coordinates (with the output unit's line if exact).
+
+    ``hs``: a ``dlcore.playground.analysis.HiddenSpace`` (z (N, 2), classes, method, line).
+    """
+    z, classes, method, line = hs.z, hs.classes, hs.method, hs.line
     fig = go.Figure()
     if n_classes:
         for c in range(max(2, n_classes)):
@@ -546,3 +579,11 @@ def bmatrix(a: np.ndarray) -> str:
     a = np.atleast_2d(a)
     rows = [" & ".join(f"{v:g}" for v in row) for row in a]
     return r"\begin{bmatrix}" + r" \\ ".join(rows) + r"\end{bmatrix}"
+
+
+def xor_latex(s) -> str:
+    """The lecture's design-matrix walk-through X -> XW -> XW + c -> ReLU -> times w (XorSteps)."""
+    return (
+        rf"X={bmatrix(s.X)}\;XW={bmatrix(s.XW)}\;XW+c={bmatrix(s.XW_c)}"
+        rf"\;\max\{{0,\cdot\}}={bmatrix(s.relu)}\;\cdot w={bmatrix(s.out[:, None])}"
+    )
