@@ -1,0 +1,132 @@
+"""The VAE minibatch algorithm (lecture "VAE: Minibatch Algorithm") as a live trainer.
+
+repeat: X^M <- random minibatch; eps <- p(eps); g <- grad of the (beta-weighted) SGVB estimate;
+Adam update. Metrics are nats per example (per image): -ELBO = reconstruction NLL + KL, so the
+three curves always add up. Used by pages/vae.py via dlcore.ui.live, by pretrain.py and bench/.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import torch
+
+from dlcore.device import get_device, to_numpy
+from dlcore.trainer import BaseTrainer
+from dlcore.vae.data import LOADERS, DataSplit
+from dlcore.vae.model import VAE, VAESpec, build_vae
+
+
+@functools.lru_cache(maxsize=4)
+def cached_split(dataset: str) -> DataSplit:
+    """Read-only data, once per process (the split seed is fixed so test sets are comparable)."""
+    return LOADERS[dataset](0)
+
+
+def spec_from_cfg(cfg: Any, side: int) -> VAESpec:
+    return VAESpec(
+        arch=cfg.arch, side=side, latent_dim=int(cfg.latent_dim), hidden=int(cfg.hidden),
+        likelihood=cfg.likelihood,
+    )  # fmt: skip
+
+
+@dataclass(frozen=True)
+class TrainCurves:
+    """Metric curves for the page (nats per example; NaN where a value was not measured)."""
+
+    step: np.ndarray
+    train_neg_elbo: np.ndarray
+    train_recon: np.ndarray  # -E_q[log p(x|z)]
+    train_kl: np.ndarray
+    test_neg_elbo: np.ndarray
+    test_recon: np.ndarray
+    test_kl: np.ndarray
+    epoch: float
+    steps: int
+
+
+@torch.no_grad()
+def evaluate(model: VAE, x: torch.Tensor, n_samples: int = 1, seed: int = 0) -> dict[str, float]:
+    """Mean -ELBO, reconstruction NLL and KL per example on ``x`` (fixed eps for comparability)."""
+    g = torch.Generator(device="cpu").manual_seed(seed)
+    eps = torch.randn((n_samples, len(x), model.spec.latent_dim), generator=g).to(x.device)
+    t = model.elbo_terms(x, eps=eps)
+    return {
+        "neg_elbo": float(-t.elbo.mean()),
+        "recon": float(-t.recon.mean()),
+        "kl": float(t.kl.mean()),
+    }
+
+
+class VAETrainer(BaseTrainer):
+    """Trains a fresh, seeded VAE on the configured data. ``cfg`` is a VAEConfig (or duck-alike)."""
+
+    def __init__(
+        self, cfg: Any, device: torch.device | None = None, data: DataSplit | None = None
+    ) -> None:
+        super().__init__(cfg)
+        self.device = device or get_device()
+        self.data = data or cached_split(cfg.dataset)
+        self.gen = torch.Generator(device="cpu").manual_seed(int(cfg.seed))
+        torch.manual_seed(int(cfg.seed))
+        self.model = build_vae(spec_from_cfg(cfg, self.data.side), self.device)
+        self.opt = torch.optim.Adam(self.model.parameters(), lr=float(cfg.lr))
+        self.x_train = torch.as_tensor(self.data.x_train, device=self.device)  # (N, D)
+        self.x_test = torch.as_tensor(self.data.x_test, device=self.device)
+        self._order = torch.empty(0, dtype=torch.long)
+        self._last_test_epoch = -1
+        self.steps_per_epoch = max(1, len(self.x_train) // int(cfg.batch))
+
+    def _next_batch(self, m: int) -> torch.Tensor:
+        if len(self._order) < m:  # new epoch: a fresh random order (drawn from the full data set)
+            self._order = torch.randperm(len(self.x_train), generator=self.gen)
+        idx, self._order = self._order[:m], self._order[m:]
+        return self.x_train[idx.to(self.device)]
+
+    def _train(self, n: int) -> dict[str, float]:
+        self.model.train()
+        m, beta, L = int(self.cfg.batch), float(self.cfg.beta), int(self.cfg.samples)
+        sums = torch.zeros(3, device=self.device)
+        for _ in range(n):
+            x = self._next_batch(m)  # (M, D)
+            eps = torch.randn((L, m, self.model.spec.latent_dim), generator=self.gen).to(
+                self.device
+            )
+            t = self.model.elbo_terms(x, eps=eps)
+            loss = t.loss(beta)
+            self.opt.zero_grad(set_to_none=True)
+            loss.backward()
+            self.opt.step()
+            sums += torch.stack([-t.elbo.mean(), -t.recon.mean(), t.kl.mean()]).detach()
+        s = to_numpy(sums / n)
+        metrics = {
+            "train_neg_elbo": float(s[0]),
+            "train_recon": float(s[1]),
+            "train_kl": float(s[2]),
+        }
+        epoch = (self.steps + n) // self.steps_per_epoch
+        if epoch != self._last_test_epoch:  # test metrics once per epoch (cheap, bounded)
+            self._last_test_epoch = epoch
+            self.model.eval()
+            metrics.update({f"test_{k}": v for k, v in evaluate(self.model, self.x_test).items()})
+        return metrics
+
+    def _on_update(self, changed: set[str]) -> None:
+        if "lr" in changed:
+            for group in self.opt.param_groups:
+                group["lr"] = float(self.cfg.lr)
+        if "batch" in changed:
+            self.steps_per_epoch = max(1, len(self.x_train) // int(self.cfg.batch))
+
+    def snapshot(self) -> TrainCurves:
+        h = self.history
+        return TrainCurves(
+            step=h.array("step"),
+            train_neg_elbo=h.array("train_neg_elbo"), train_recon=h.array("train_recon"),
+            train_kl=h.array("train_kl"), test_neg_elbo=h.array("test_neg_elbo"),
+            test_recon=h.array("test_recon"), test_kl=h.array("test_kl"),
+            epoch=float(self.epoch), steps=int(self.steps),
+        )  # fmt: skip
