@@ -9,6 +9,7 @@ Used by dlcore/rnn/trainer.py and pages/rnn.py (clipping view).
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
@@ -126,6 +127,7 @@ def _descend(start: tuple[float, float], lr: float, steps: int, v: float | None)
     return to_numpy(torch.stack(path)), np.array(losses)
 
 
+@functools.lru_cache(maxsize=32)  # pure in its float arguments; arrays are never mutated
 def cliff_view(
     w0: float = 5.0, lr: float = 0.01, v: float = 5.0, steps: int = 25, n: int = 90
 ) -> CliffView:

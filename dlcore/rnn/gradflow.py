@@ -89,15 +89,16 @@ def bound_curve(last_norm: float, lambda_1: float, gamma: float, t_len: int) -> 
 
 
 def jacobian_norms(cell: _Cell, x: torch.Tensor) -> np.ndarray:
-    """||d h_(T-1) / d h_t||_2 (spectral norm) for t = 0 .. T-1, first sequence of x, by autograd
-    (one backward pass per hidden unit)."""
-    un = cell(x[:1])
-    hs, n_h = un.hs, cell.hidden_size
-    rows = []
-    for j in range(n_h):
-        g = torch.autograd.grad(hs[-1][0, j], hs, retain_graph=True, allow_unused=True)
-        rows.append(torch.stack([gi[0] if gi is not None else hs[0].new_zeros(n_h) for gi in g]))
-    jac = torch.stack(rows, dim=1)  # (T, H_out, H_in)
+    """||d h_(T-1) / d h_t||_2 (spectral norm) for t = 0 .. T-1, first sequence of x, by autograd.
+
+    One backward pass: the sequence is repeated H times in the batch, and copy j back-propagates
+    only from unit j of h_(T-1), so row j of every Jacobian lands in batch row j."""
+    n_h = cell.hidden_size
+    un = cell(x[:1].expand(n_h, *x.shape[1:]))  # (H, T, I): H identical copies
+    pick = torch.eye(n_h, device=x.device)  # copy j keeps unit j
+    grads = torch.autograd.grad((un.hs[-1] * pick).sum(), un.hs, allow_unused=True)
+    zero = torch.zeros(n_h, n_h, device=x.device)
+    jac = torch.stack([zero if g is None else g for g in grads])  # (T, H_out, H_in)
     return to_numpy(torch.linalg.matrix_norm(jac, ord=2))
 
 

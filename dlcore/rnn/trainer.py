@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import numpy as np
 import torch
@@ -23,6 +23,20 @@ from dlcore.rnn.gradflow import GradFlow, Spectrum, grad_flow, spectrum
 from dlcore.rnn.tasks import TASKS, Batch
 
 KINDS = ("rnn", "lstm", "gru")
+
+
+@dataclass(frozen=True)
+class Arm:
+    """One model trained in lock-step: a label, a cell kind and a clipping mode (None: the
+    config's live choice)."""
+
+    label: str
+    kind: str
+    clip: str | None = None
+
+
+TRIO = (Arm("RNN", "rnn"), Arm("LSTM", "lstm"), Arm("GRU", "gru"))
+CLIP_PAIR = (Arm("no clipping", "rnn", "none"), Arm("with clipping", "rnn"))
 
 OPTIMIZERS: dict[str, Callable[..., torch.optim.Optimizer]] = {
     "adam": lambda p, lr: torch.optim.Adam(p, lr=lr),
@@ -51,19 +65,16 @@ class TrainSpec:
     seed: int = 0
 
 
-LIVE_FIELDS = ("lr", "clip", "clip_v")
-
-
 @dataclass(frozen=True)
 class TrainSnapshot:
     steps: int
-    kinds: tuple[str, ...]
-    loss: np.ndarray  # (3, S) training loss per step
-    grad_norm: np.ndarray  # (3, S) pre-clip global gradient norm per step
-    clipped_share: np.ndarray  # (3,) share of steps that were clipped
+    labels: tuple[str, ...]  # one per arm (A arms)
+    loss: np.ndarray  # (A, S) training loss per step
+    grad_norm: np.ndarray  # (A, S) pre-clip global gradient norm per step
+    clipped_share: np.ndarray  # (A,) share of steps that were clipped
     eval_steps: np.ndarray  # (P,)
-    eval_loss: np.ndarray  # (3, P) loss on a fixed held-out batch
-    flow: np.ndarray  # (3, P, T) ||dL/dh_t|| on the probe batch at each probe
+    eval_loss: np.ndarray  # (A, P) loss on a fixed held-out batch
+    flow: np.ndarray  # (A, P, T) ||dL/dh_t|| on the probe batch at each probe
     baseline: float
     solved_below: float
     metric: str
@@ -72,6 +83,7 @@ class TrainSnapshot:
 
 
 def build_model(spec: TrainSpec, kind: str, device: torch.device) -> SeqModel:
+    """A cell + read-out for the task; the init depends only on (seed, kind)."""
     task = TASKS[spec.task]
     torch.manual_seed(spec.seed * 1000 + KINDS.index(kind))
     cs = CellSpec(kind, spec.activation, spec.forget_gate, spec.forget_bias)
@@ -86,14 +98,18 @@ def build_model(spec: TrainSpec, kind: str, device: torch.device) -> SeqModel:
 
 
 class TaskTrainer:
-    """Trains the three cells in lock-step; implements the foundation's Trainer protocol."""
+    """Trains several cells (arms) in lock-step on the same batches; implements the foundation's
+    Trainer protocol (step, snapshot, update, cfg, steps, epoch)."""
 
     probe_every = 10
 
-    def __init__(self, spec: TrainSpec, device: torch.device | None = None) -> None:
-        self.cfg, self.device = spec, device or get_device()
+    def __init__(
+        self, spec: TrainSpec, device: torch.device | None = None, arms: tuple[Arm, ...] = TRIO
+    ) -> None:
+        self.cfg, self.device, self.arms = spec, device or get_device(), arms
         self.task = TASKS[spec.task]
-        self.models = {k: build_model(spec, k, self.device) for k in KINDS}
+        labels = [a.label for a in arms]
+        self.models = {a.label: build_model(spec, a.kind, self.device) for a in arms}
         self.opts = {
             k: OPTIMIZERS[spec.optimizer](m.parameters(), spec.lr) for k, m in self.models.items()
         }
@@ -101,20 +117,25 @@ class TaskTrainer:
         fixed = torch.Generator().manual_seed(spec.seed + 999)
         self.probe = self.task.sample(16, spec.seq_len, fixed, self.device)
         self.held_out = self.task.sample(256, spec.seq_len, fixed, self.device)
-        self.steps, self.epoch = 0, 0
-        self.loss: dict[str, list[float]] = {k: [] for k in KINDS}
-        self.norms: dict[str, list[float]] = {k: [] for k in KINDS}
-        self.clipped: dict[str, int] = dict.fromkeys(KINDS, 0)
-        self.diverged: dict[str, bool] = dict.fromkeys(KINDS, False)
+        self.steps = 0
+        self.loss: dict[str, list[float]] = {k: [] for k in labels}
+        self.norms: dict[str, list[float]] = {k: [] for k in labels}
+        self.clipped: dict[str, int] = dict.fromkeys(labels, 0)
+        self.diverged: dict[str, bool] = dict.fromkeys(labels, False)
         self.eval_steps: list[int] = []
-        self.eval_loss: dict[str, list[float]] = {k: [] for k in KINDS}
-        self.flow: dict[str, list[np.ndarray]] = {k: [] for k in KINDS}
+        self.eval_loss: dict[str, list[float]] = {k: [] for k in labels}
+        self.flow: dict[str, list[np.ndarray]] = {k: [] for k in labels}
         self._probe()
 
     # --- protocol ---------------------------------------------------------------------------
+    @property
+    def epoch(self) -> float:
+        """Tasks are streams of fresh sequences: the page shows sequences seen instead."""
+        return float(self.steps * self.cfg.batch)
+
     def update(self, spec: TrainSpec) -> None:
-        """Apply live fields (learning rate, clipping) without touching weights or history."""
-        self.cfg = replace(self.cfg, **{f: getattr(spec, f) for f in LIVE_FIELDS})
+        """Apply live fields (learning rate, clipping, views) without touching weights."""
+        self.cfg = spec
         for opt in self.opts.values():
             for g in opt.param_groups:
                 g["lr"] = self.cfg.lr
@@ -122,33 +143,38 @@ class TaskTrainer:
     def step(self, n: int = 1) -> dict[str, float]:
         for _ in range(n):
             batch = self.task.sample(self.cfg.batch, self.cfg.seq_len, self.gen, self.device)
-            for k in KINDS:
-                self._train_one(k, batch)
+            for arm in self.arms:
+                self._train_one(arm, batch)
             self.steps += 1
             if self.steps % self.probe_every == 0:
                 self._probe()
-        return {f"loss_{k}": self.loss[k][-1] for k in KINDS} | {"steps": float(self.steps)}
+        return {f"loss {k}": self.loss[k][-1] for k in self.models if not self.diverged[k]}
 
     def snapshot(self) -> TrainSnapshot:
-        s = max(self.steps, 1)
+        s, labels, a = max(self.steps, 1), list(self.models), len(self.models)
         return TrainSnapshot(
             steps=self.steps,
-            kinds=KINDS,
-            loss=np.array([self.loss[k] for k in KINDS], dtype=np.float64).reshape(3, -1),
-            grad_norm=np.array([self.norms[k] for k in KINDS], dtype=np.float64).reshape(3, -1),
-            clipped_share=np.array([self.clipped[k] / s for k in KINDS]),
+            labels=tuple(labels),
+            loss=np.array([self.loss[k] for k in labels], dtype=np.float64).reshape(a, -1),
+            grad_norm=np.array([self.norms[k] for k in labels], dtype=np.float64).reshape(a, -1),
+            clipped_share=np.array([self.clipped[k] / s for k in labels]),
             eval_steps=np.array(self.eval_steps),
-            eval_loss=np.array([self.eval_loss[k] for k in KINDS], dtype=np.float64),
-            flow=np.stack([np.stack(self.flow[k]) for k in KINDS]),
+            eval_loss=np.array([self.eval_loss[k] for k in labels], dtype=np.float64),
+            flow=np.stack([np.stack(self.flow[k]) for k in labels]),
             baseline=self.task.baseline(self.cfg.seq_len),
             solved_below=self.task.solved_below,
             metric=self.task.metric,
-            spectrum=spectrum(self.models["rnn"].cell),
-            diverged=tuple(self.diverged[k] for k in KINDS),
+            spectrum=spectrum(self.rnn_cell()),
+            diverged=tuple(self.diverged[k] for k in labels),
         )
 
+    def rnn_cell(self):
+        """The first vanilla RNN cell among the arms (for the spectral analysis)."""
+        return next(self.models[a.label].cell for a in self.arms if a.kind == "rnn")
+
     # --- internals --------------------------------------------------------------------------
-    def _train_one(self, kind: str, batch: Batch) -> None:
+    def _train_one(self, arm: Arm, batch: Batch) -> None:
+        kind = arm.label
         if self.diverged[kind]:
             self.loss[kind].append(math.nan)
             self.norms[kind].append(math.nan)
@@ -157,7 +183,7 @@ class TaskTrainer:
         opt.zero_grad(set_to_none=True)
         loss = self.task.loss(model.fast_forward(batch.x), batch.y)
         loss.backward()
-        res = CLIPPERS[self.cfg.clip](model.parameters(), self.cfg.clip_v)
+        res = CLIPPERS[arm.clip or self.cfg.clip](model.parameters(), self.cfg.clip_v)
         if not (math.isfinite(float(loss.detach())) and math.isfinite(res.pre_norm)):
             self.diverged[kind] = True  # the page shows "diverged (NaN/inf)" instead of grey plots
         else:

@@ -1,0 +1,71 @@
+"""What the RNN page shows, computed from a trainer or the shipped models, as frozen dataclasses.
+
+Lecture: "Exploding and vanishing gradients", "LSTM vs. Vanilla RNN: Backpropagation",
+"Recurrent Language Model". Page: pages/rnn.py (reproducible in a REPL:
+`TaskTrainer(TrainSpec()).step(100)` then `flow_now(trainer)`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from dlcore.rnn.charlm import MAX_CHARS, SentenceView, analyze, encode, shipped_models
+from dlcore.rnn.gradflow import Highway, Spectrum, bound_curve, highway, spectrum
+from dlcore.rnn.trainer import TaskTrainer
+
+
+@dataclass(frozen=True)
+class FlowNow:
+    labels: tuple[str, ...]
+    flows: np.ndarray  # (A, T) ||dL/dh_t|| on the probe batch, now
+    bound: np.ndarray  # (T,) ||dL/dh_(T-1)|| (lambda_1 gamma)^(T-1-t) for the vanilla RNN
+    spectrum: Spectrum
+
+
+def flow_now(trainer: TaskTrainer) -> FlowNow:
+    snap_flows = np.stack([trainer.flow_now(k).h_norms for k in trainer.models])
+    rnn_row = next(i for i, a in enumerate(trainer.arms) if a.kind == "rnn")
+    sp = spectrum(trainer.rnn_cell())
+    t_len = snap_flows.shape[1]
+    bound = bound_curve(float(snap_flows[rnn_row, -1]), sp.lambda_1, sp.gamma, t_len)
+    return FlowNow(tuple(trainer.models), snap_flows, bound, sp)
+
+
+def highway_now(trainer: TaskTrainer) -> Highway:
+    """Forget gates and Jacobian gains on the first probe sequence, for the current weights."""
+    models = {a.kind: trainer.models[a.label].cell for a in trainer.arms}
+    return highway(models["rnn"], models["lstm"], trainer.probe.x)
+
+
+@dataclass(frozen=True)
+class SentenceReport:
+    text: str  # what the models read
+    message: str | None  # shown to the student (empty input, dropped characters, truncation)
+    views: tuple[SentenceView, ...]  # one per shipped model; empty when nothing to analyse
+    meta: dict[str, dict]  # kind -> checkpoint metadata (validation loss, steps)
+
+
+def sentence_report(text: str, position: int) -> SentenceReport:
+    """Encode the typed text and analyse it with the three shipped models (never raises on text)."""
+    enc = encode(text or "")
+    notes = []
+    if enc.dropped:
+        shown = " ".join(repr(c) for c in enc.dropped[:10])
+        notes.append(f"Characters the models do not know were left out: {shown}.")
+    if enc.truncated:
+        notes.append(f"Only the last {MAX_CHARS} characters are used.")
+    try:
+        models = shipped_models()
+    except (FileNotFoundError, ValueError, RuntimeError) as err:
+        msg = f"The shipped language models could not be loaded ({type(err).__name__}). "
+        msg += "Create them with: python -m dlcore.pretrain rnn"
+        return SentenceReport(enc.text, msg, (), {})
+    meta = {k: m[1] for k, m in models.items()}
+    if len(enc.ids) == 0:
+        notes.insert(0, "Type a sentence (letters, spaces and simple punctuation) to see the maps.")
+        return SentenceReport("", " ".join(notes), (), meta)
+    pos = len(enc.ids) - 1 if position < 0 else min(position, len(enc.ids) - 1)
+    views = tuple(analyze(m, enc, pos) for m, _ in models.values())
+    return SentenceReport(enc.text, " ".join(notes) or None, views, meta)

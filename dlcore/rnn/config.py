@@ -1,0 +1,103 @@
+"""The RNN page's configuration: one frozen dataclass that round-trips through the URL.
+
+Structural fields (task, sizes, cells, init, seed) rebuild the trainers; live fields (learning
+rate, clipping, the view and the analysis sliders) apply without losing training progress.
+Presets are fixed-seed settings known to show the effect. Page: pages/rnn.py.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+
+from dlcore.config import choice, flag, num, text
+from dlcore.rnn.cells import ACTIVATIONS, INITS
+from dlcore.rnn.tasks import TASKS
+from dlcore.rnn.trainer import OPTIMIZERS
+
+VIEWS = ("flow", "train", "linear", "highway", "clip", "sentence")
+VIEW_LABELS = {
+    "flow": "Gradient flow",
+    "train": "Long-range tasks",
+    "linear": "Linear case",
+    "highway": "LSTM highway",
+    "clip": "Clipping",
+    "sentence": "Type a sentence",
+}
+LRS = (1e-4, 3e-4, 1e-3, 3e-3, 0.01, 0.02, 0.03, 0.1, 0.3, 1.0)
+CLIP_VS = (0.1, 0.25, 0.5, 1.0, 2.0, 5.0, 10.0, 100.0)
+DEFAULT_SENTENCE = '"remember the first letter," said the teacher by the river.'
+
+
+@dataclass(frozen=True)
+class RnnConfig:
+    view: str = choice("flow", VIEWS, live=True, label="View")
+    task: str = choice("adding", tuple(TASKS), label="Task")
+    seq_len: int = num(50, lo=2, hi=200, label="Sequence length T")
+    hidden: int = num(64, options=(4, 8, 16, 32, 64, 128), label="Hidden units")
+    batch: int = num(64, options=(8, 16, 32, 64, 128), label="Batch size")
+    optimizer: str = choice("adam", tuple(OPTIMIZERS), label="Optimizer")
+    lr: float = num(0.01, options=LRS, live=True, label="Learning rate")
+    clip: str = choice("norm", ("none", "norm", "value"), live=True, label="Gradient clipping")
+    clip_v: float = num(1.0, options=CLIP_VS, live=True, label="Clip threshold v")
+    activation: str = choice("tanh", tuple(ACTIVATIONS), label="Vanilla RNN activation g")
+    rnn_init: str = choice("default", INITS, label="Vanilla RNN init of W")
+    lambda_1: float = num(0.0, lo=0.0, hi=3.0, label="Set lambda_1 of W (0 = keep init)")
+    forget_gate: bool = flag(True, live=False, label="LSTM forget gate")
+    forget_bias: float = num(1.0, options=(0.0, 1.0, 2.0), label="LSTM forget-gate bias")
+    seed: int = num(0, lo=0, hi=9999, label="Seed")
+    lin_l1: float = num(1.05, lo=0.0, hi=1.5, live=True, label="Eigenvalue lambda_1")
+    lin_l2: float = num(0.7, lo=-1.5, hi=1.5, live=True, label="Eigenvalue lambda_2")
+    lin_angle: float = num(30.0, lo=0.0, hi=180.0, live=True, label="Eigenvector angle (deg)")
+    cliff_w: float = num(4.5, lo=4.2, hi=5.0, live=True, label="Slice at w")
+    sentence: str = text(DEFAULT_SENTENCE, max_len=400, live=True, label="Sentence")
+    position: int = num(-1, lo=-1, hi=399, live=True, label="Position (-1 = last)")
+
+
+PRESETS: dict[str, dict] = {
+    "adding T=50 (LSTM and GRU learn, vanilla RNN stays at 1/6)": dict(
+        task="adding",
+        seq_len=50,
+        hidden=64,
+        batch=64,
+        optimizer="adam",
+        lr=0.01,
+        clip="norm",
+        clip_v=1.0,
+        activation="tanh",
+        rnn_init="default",
+        lambda_1=0.0,
+        forget_gate=True,
+        forget_bias=1.0,
+        seed=0,
+    ),
+    "latch T=60": dict(task="latch", seq_len=60, hidden=32, batch=64, lr=0.01, seed=0),
+    "delayed copy T=20": dict(task="copy", seq_len=20, hidden=64, batch=64, lr=0.01, seed=0),
+    "exploding ReLU RNN (lambda_1 = 1.5, no clipping)": dict(
+        activation="relu", rnn_init="orthogonal", lambda_1=1.5, clip="none", seed=0
+    ),
+}
+
+
+TRAIN_FIELDS = (
+    "task",
+    "seq_len",
+    "hidden",
+    "batch",
+    "optimizer",
+    "lr",
+    "clip",
+    "clip_v",
+    "activation",
+    "rnn_init",
+    "lambda_1",
+    "forget_gate",
+    "forget_bias",
+    "seed",
+)
+
+
+def preset_values(name: str) -> dict:
+    """Training-field values of a preset (training fields it does not name take their defaults;
+    the view and the analysis sliders are left alone)."""
+    base = {f.name: f.default for f in fields(RnnConfig) if f.name in TRAIN_FIELDS}
+    return {**base, **PRESETS[name]}
