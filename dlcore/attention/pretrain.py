@@ -1,0 +1,118 @@
+"""Make the shipped checkpoints of the attention page (seeded, reproducible).
+
+    python -m dlcore.pretrain attention            # all five date models, then the pointer net
+    python -m dlcore.pretrain attention dates additive dot
+    python -m dlcore.pretrain attention pointer
+
+Each date model file assets/attention/dates_<score>.pt holds: spec, final weights, training
+snapshots (float16) for the page's scrubber, the loss curve, and the held-out exact match.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+
+import numpy as np
+import torch
+
+from dlcore.attention import dates as D
+from dlcore.attention.seq2seq import (
+    ASSETS,
+    MODELS,
+    accuracy_by_length,
+    checkpoint_path,
+    exact_match,
+    model_from_state,
+    test_pairs,
+)
+from dlcore.attention.trainer import DateTrainCfg, DateTrainer
+from dlcore.device import set_threads
+
+SNAPSHOT_STEPS = (0, 100, 300, 1000)
+LENGTH_EDGES = [0, 10, 13, 18, 24, 30, D.MAX_SRC + 1]
+
+
+def train_dates(
+    score: str, max_steps: int, target: float, seed: int, batch: int = 256, lr: float = 3e-3
+) -> dict:
+    cfg = DateTrainCfg(score=score, lr=lr, batch=batch, seed=seed)
+    tr = DateTrainer(cfg)
+    val = D.sample_dates(1000, np.random.default_rng(seed + 999), split="train")
+    snaps = {}
+    t0 = time.time()
+    while tr.steps < max_steps:
+        if tr.steps in SNAPSHOT_STEPS:
+            snaps[str(tr.steps)] = {
+                k: v.detach().cpu().half() for k, v in tr.model.state_dict().items()
+            }
+        tr.step(10 if tr.steps < 100 else 50)
+        if tr.steps == max_steps // 2:
+            tr.update(DateTrainCfg(score=score, lr=lr / 3, batch=batch, seed=seed))
+        if tr.steps % 250 == 0 and tr.steps >= 1000:
+            acc = exact_match(tr.model, val).mean()
+            print(
+                f"{score} step {tr.steps} loss {tr.history.last()['loss']:.4f} val {acc:.4f} "
+                f"({time.time() - t0:.0f}s)",
+                flush=True,
+            )
+            if acc >= target:
+                break
+    state = {
+        k: v.detach().cpu().half() for k, v in tr.model.state_dict().items()
+    }  # shipped as fp16
+    shipped = model_from_state(tr.model.spec, state, torch.device("cpu"))
+    pairs = test_pairs()
+    test_acc = float(exact_match(shipped, pairs).mean())
+    by_len = accuracy_by_length(shipped, pairs, LENGTH_EDGES)
+    print(f"{score}: test exact match {test_acc:.4f} after {tr.steps} steps", flush=True)
+    torch.save(
+        {
+            "spec": {
+                "score": score,
+                **{k: getattr(tr.model.spec, k) for k in ("emb", "hidden", "attn")},
+            },
+            "state": state,
+            "snapshots": snaps,
+            "loss_steps": torch.tensor(tr.history.array("step")),
+            "loss": torch.tensor(tr.history.array("loss")),
+            "steps": tr.steps,
+            "seed": seed,
+            "batch": batch,
+            "lr": lr,
+            "test_exact_match": test_acc,
+            "length_edges": torch.tensor(LENGTH_EDGES),
+            "accuracy_by_length": torch.tensor(by_len),
+        },
+        checkpoint_path(score),
+    )
+    return {"score": score, "steps": tr.steps, "test_exact_match": test_acc}
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(prog="python -m dlcore.pretrain attention")
+    p.add_argument("what", nargs="?", default="all", choices=["all", "dates", "pointer"])
+    p.add_argument("scores", nargs="*", default=MODELS)
+    p.add_argument("--max-steps", type=int, default=4000)
+    p.add_argument("--target", type=float, default=0.996)
+    p.add_argument("--batch", type=int, default=256)
+    p.add_argument("--lr", type=float, default=3e-3)
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--threads", type=int, default=1)
+    args = p.parse_args(argv)
+    set_threads(args.threads)
+    ASSETS.mkdir(parents=True, exist_ok=True)
+    if args.what in ("all", "dates"):
+        for score in args.scores:
+            print(
+                json.dumps(
+                    train_dates(score, args.max_steps, args.target, args.seed, args.batch, args.lr)
+                ),
+                flush=True,
+            )
+    if args.what in ("all", "pointer"):
+        from dlcore.attention.pointer import pretrain_pointer
+
+        print(json.dumps(pretrain_pointer(seed=args.seed)), flush=True)
+    return 0
