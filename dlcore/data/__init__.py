@@ -1,0 +1,1 @@
+"""Data the app ships or generates (no downloads at run time)."""

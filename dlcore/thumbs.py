@@ -1,0 +1,95 @@
+"""Draw the landing page's pictures from the project's own code: ``python -m dlcore.thumbs``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+from PIL import Image
+
+from dlcore.catalog import PAGES
+from dlcore.data.digits import load_digits
+from dlcore.viz.common import colormap_rgb, image_grid
+
+W, H = 240, 150
+
+
+def _plane() -> tuple[np.ndarray, np.ndarray]:
+    ys, xs = np.mgrid[-1 : 1 : H * 1j, -1.6 : 1.6 : W * 1j]
+    return xs, ys
+
+
+def playground() -> np.ndarray:
+    xs, ys = _plane()
+    r = np.sqrt(xs**2 + ys**2)
+    return colormap_rgb(np.tanh(6 * (0.6 - r)))  # a circle's decision boundary
+
+
+def conv() -> np.ndarray:
+    xs, ys = _plane()
+    img = ((np.floor(xs * 3) + np.floor(ys * 3)) % 2).astype(np.float32)  # checkerboard
+    sobel = np.array([[-1, 0, 1], [-2, 0, 2], [-1, 0, 1]], dtype=np.float32)
+    pad = np.pad(img, 1, mode="edge")
+    out = sum(sobel[i, j] * pad[i : i + H, j : j + W] for i in range(3) for j in range(3))
+    return colormap_rgb(out)
+
+
+def rnn() -> np.ndarray:
+    t = np.arange(W)[None, :]
+    rows = np.linspace(0.9, 1.1, H)[:, None]
+    return colormap_rgb(np.log(rows ** (W - t)), signed=True)  # (lambda)^(T-t): vanish / explode
+
+
+def attention() -> np.ndarray:
+    i, j = np.mgrid[0:H, 0:W]
+    return colormap_rgb(np.exp(-((j / W - i / H) ** 2) / 0.005), signed=False)
+
+
+def ntm() -> np.ndarray:
+    rng = np.random.default_rng(0)
+    mem = rng.normal(size=(15, 24))
+    mem[:, 10] = 2.5  # the written row the head points at
+    return colormap_rgb(np.kron(mem, np.ones((10, 10))))
+
+
+def vae() -> np.ndarray:
+    d = load_digits()
+    picks = [int(np.flatnonzero(d.labels == k)[0]) for k in range(10)]
+    grid = np.kron(image_grid(1 - d.images[picks], ncols=5, pad=1), np.ones((5, 5)))  # (95, 230)
+    canvas = np.ones((H, W))
+    top, left = (H - grid.shape[0]) // 2, (W - grid.shape[1]) // 2
+    canvas[top : top + grid.shape[0], left : left + grid.shape[1]] = grid
+    return (canvas[:, :, None] * 255).repeat(3, 2).astype(np.uint8)
+
+
+def gan() -> np.ndarray:
+    img = np.full((H, W, 3), 255, dtype=np.uint8)
+    rng = np.random.default_rng(1)
+    for k in range(8):
+        a = 2 * np.pi * k / 8
+        pts = rng.normal([W / 2 + 55 * np.cos(a), H / 2 + 55 * np.sin(a)], 4, size=(60, 2))
+        for x, y in pts.astype(int):
+            img[max(0, y - 1) : y + 2, max(0, x - 1) : x + 2] = (8, 119, 189)
+    return img
+
+
+DRAW = {
+    "playground": playground,
+    "conv": conv,
+    "rnn": rnn,
+    "attention": attention,
+    "ntm": ntm,
+    "vae": vae,
+    "gan": gan,
+}
+
+
+def main() -> None:
+    for page in PAGES:
+        arr = DRAW[page.id]()
+        Path(page.thumb).parent.mkdir(parents=True, exist_ok=True)
+        Image.fromarray(np.ascontiguousarray(arr[:H, :W])).resize((W, H)).save(page.thumb)
+
+
+if __name__ == "__main__":
+    main()

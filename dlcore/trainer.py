@@ -1,0 +1,114 @@
+"""The trainer protocol every live page uses (DESIGN.md section 2).
+
+A trainer is plain Python: ``step(n) -> metrics`` trains n steps and returns the latest metrics,
+``snapshot()`` returns a small frozen dataclass of numpy arrays for drawing, ``update(cfg)`` applies
+*live* hyper-parameters without losing progress. Structural changes build a new trainer
+(``dlcore.config.needs_rebuild`` decides). Tests drive trainers directly, on CPU, in seconds.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Protocol, runtime_checkable
+
+import numpy as np
+
+from dlcore.config import changed_fields, field_specs, needs_rebuild
+
+
+@runtime_checkable
+class Trainer(Protocol):
+    """What ``dlcore.ui.live`` needs from a trainer."""
+
+    cfg: Any
+    steps: int  # optimisation steps done so far
+
+    @property
+    def epoch(self) -> float: ...  # passes over the training data (steps for stream tasks)
+
+    def step(self, n: int = 1) -> dict[str, float]: ...
+
+    def snapshot(self) -> Any: ...
+
+    def update(self, cfg: Any) -> None: ...
+
+
+class RebuildRequired(ValueError):
+    """Raised by ``update`` when the new config changes a structural field."""
+
+
+class History:
+    """Metric curves: append dicts of floats, read aligned numpy arrays (NaN where missing)."""
+
+    def __init__(self, max_points: int = 5000) -> None:
+        self.max_points = max_points
+        self._rows: list[dict[str, float]] = []
+
+    def append(self, step: int, metrics: dict[str, float]) -> None:
+        self._rows.append({"step": float(step), **{k: float(v) for k, v in metrics.items()}})
+        if len(self._rows) > self.max_points:  # keep every other point: bounded memory
+            self._rows = self._rows[::2]
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    def keys(self) -> list[str]:
+        seen: dict[str, None] = {}
+        for row in self._rows:
+            seen.update(dict.fromkeys(row))
+        return list(seen)
+
+    def array(self, key: str) -> np.ndarray:
+        return np.array([row.get(key, np.nan) for row in self._rows], dtype=float)
+
+    def last(self) -> dict[str, float]:
+        return dict(self._rows[-1]) if self._rows else {}
+
+
+class BaseTrainer:
+    """Optional base: counters, history, and a default ``update`` for live fields.
+
+    Subclasses implement ``_train(n) -> metrics`` (n optimisation steps) and ``snapshot()``, and
+    set ``steps_per_epoch`` when an epoch means a pass over a dataset. Live fields are copied into
+    ``self.cfg``; subclasses react in ``_on_update(changed)`` (e.g. set the optimizer's lr).
+    """
+
+    steps_per_epoch: int = 1
+
+    def __init__(self, cfg: Any) -> None:
+        self.cfg = cfg
+        self.steps = 0
+        self.history = History()
+
+    @property
+    def epoch(self) -> float:
+        return self.steps / max(1, self.steps_per_epoch)
+
+    def step(self, n: int = 1) -> dict[str, float]:
+        n = max(1, int(n))
+        metrics = self._train(n)
+        self.steps += n
+        self.history.append(self.steps, metrics)
+        return metrics
+
+    def update(self, cfg: Any) -> None:
+        if needs_rebuild(self.cfg, cfg):
+            raise RebuildRequired("structural change: build a new trainer")
+        changed = changed_fields(self.cfg, cfg)
+        self.cfg = cfg
+        if changed:
+            self._on_update(changed)
+
+    # hooks ------------------------------------------------------------------------------
+    def _train(self, n: int) -> dict[str, float]:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def snapshot(self) -> Any:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def _on_update(self, changed: set[str]) -> None:
+        """React to changed live fields (default: nothing, the trainer reads self.cfg)."""
+
+
+def live_field_names(cfg_cls: type) -> set[str]:
+    """The fields of a config class that a running trainer accepts without a rebuild."""
+    return {n for n, s in field_specs(cfg_cls).items() if s.live}

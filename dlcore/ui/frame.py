@@ -1,0 +1,58 @@
+"""The shared frame of every page: page config, sidebar navigation with icons, device badge.
+
+The app uses Streamlit's classic ``pages/`` mechanism with the auto-generated menu switched off
+(``client.showSidebarNavigation = false``) and this frame drawn by every page itself. That way a
+deep link (``/gan``) opened first on a fresh server shows exactly the same app as a click from the
+landing page: with ``st.navigation`` and a folder named ``pages/`` the first visit to a deep link
+bypasses ``app.py`` and shows the legacy file-name menu (DESIGN.md section 5).
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+from streamlit.errors import StreamlitAPIException
+
+from dlcore.catalog import BY_ID, HOME, PAGES, PageInfo
+from dlcore.device import device_label, set_threads
+
+
+@st.cache_resource(show_spinner=False)
+def _process_setup() -> int:
+    """Once per server process: cap torch threads so a class shares the cores."""
+    return set_threads()
+
+
+def _sidebar(current: PageInfo) -> None:
+    with st.sidebar:
+        st.markdown("## :material/explore: Deep Learning Explorer")
+        try:
+            for page in (HOME, *PAGES):
+                st.page_link(page.file, label=page.title, icon=page.icon, disabled=page is current)
+        except StreamlitAPIException:
+            # Run from another entrypoint (AppTest of a single page, a bench app): plain links.
+            st.markdown("\n".join(f"- {p.icon} [{p.title}](/{p.url_path})" for p in (HOME, *PAGES)))
+        st.divider()
+        st.caption(f":material/developer_board: Running on **{device_label()}**")
+        st.caption("Every number on these pages comes from a real PyTorch model.")
+
+
+def page_frame(page_id: str, *, title: bool = True) -> PageInfo:
+    """Call first on every page: config, sidebar navigation, title and device line."""
+    info = BY_ID[page_id]
+    st.set_page_config(
+        page_title=f"{info.title} · Deep Learning Explorer",
+        page_icon=info.icon,
+        layout="wide",
+        initial_sidebar_state="expanded",
+    )
+    _process_setup()
+    _sidebar(info)
+    if title:
+        st.title(f"{info.icon} {info.title}")
+        st.caption(f"Lecture: {info.topic} · device: {device_label()}")
+    return info
+
+
+def coming_next(info: PageInfo) -> None:
+    """Placeholder body for a page whose own issue has not landed yet."""
+    st.info(f"**Coming next.** {info.blurb}", icon=":material/construction:")

@@ -1,0 +1,260 @@
+"""Live training: Play / Pause / Step / Reset, counters, and the time-budgeted training loop.
+
+Design (measured, DESIGN.md section 2): a fragment with ``run_every`` redraws ~5 times a second;
+a loop that trains for a time budget and then redraws into a placeholder reaches 16-26 browser
+frames a second. So the loop is used, and it is written so every control keeps working: a click
+anywhere makes Streamlit request a rerun, which interrupts the loop at its next drawing call (at
+most one tick, ~30-60 ms), and the buttons' callbacks run before the new run starts.
+
+    panel = live_panel("gan", cfg, GanTrainer, render)   # controls + first frame
+    ...                                                  # the rest of the page
+    panel.loop()                                         # LAST line: trains while playing
+
+``render(trainer, live)`` draws one frame into the panel's placeholder; ``live`` is True inside the
+loop (skip widgets there: a keyed widget cannot be drawn twice in one run).
+
+A process-wide semaphore caps how many sessions train at the same moment; it is taken per tick,
+so waiting sessions get their turn fairly and see "waiting for a training slot" instead of a frozen
+page. A session whose tab is closed stops training at its next tick.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import streamlit as st
+
+from dlcore.trainer import Trainer
+from dlcore.ui.state import ensure_trainer, ns_get, ns_key, ns_set
+
+MAX_CONCURRENT_TRAINING = int(os.environ.get("DLX_MAX_TRAINING", "0")) or max(
+    2, os.cpu_count() or 2
+)
+TRAINING_SLOTS = threading.BoundedSemaphore(MAX_CONCURRENT_TRAINING)
+MAX_PLAY_SECONDS = float(os.environ.get("DLX_MAX_PLAY_SECONDS", "900"))
+TEST_TICKS = 3  # ticks a Play runs for under AppTest (no server runtime): the run must end
+
+
+def _session_alive() -> bool:
+    """False once the browser tab of this session is gone (or there is no server runtime)."""
+    try:
+        from streamlit.runtime import Runtime
+        from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+        ctx = get_script_run_ctx()
+        return ctx is not None and Runtime.instance().is_active_session(ctx.session_id)
+    except Exception:  # private API moved: keep training rather than crash
+        return True
+
+
+def _under_server() -> bool:
+    """True under `streamlit run`; False under AppTest (whose Runtime is a mock)."""
+    from streamlit import runtime
+    from streamlit.runtime import Runtime
+
+    return runtime.exists() and type(Runtime.instance()) is Runtime  # a spec mock passes isinstance
+
+
+@dataclass
+class _Rate:
+    """Exponentially smoothed steps per second over wall time (training + drawing)."""
+
+    value: float = 0.0
+
+    def add(self, steps: int, seconds: float) -> None:
+        if seconds > 0:
+            inst = steps / seconds
+            self.value = inst if self.value == 0 else 0.8 * self.value + 0.2 * inst
+
+
+def _fmt_epoch(epoch: float) -> str:
+    return f"{epoch:,.0f}" if epoch >= 10 or float(epoch).is_integer() else f"{epoch:,.2f}"
+
+
+def status_text(trainer: Trainer, rate: float | None, epoch_label: str = "Epoch") -> str:
+    parts = [f"**{epoch_label} {_fmt_epoch(trainer.epoch)}**", f"step {trainer.steps:,}"]
+    if rate:
+        parts.append(f"{rate:,.0f} steps/s")
+    return " · ".join(parts)
+
+
+def _nonfinite(metrics: dict[str, float]) -> list[str]:
+    return [k for k, v in metrics.items() if isinstance(v, float) and not math.isfinite(v)]
+
+
+class LivePanel:
+    """Controls, counters and the output placeholder of one live page (see module docstring)."""
+
+    def __init__(
+        self,
+        ns: str,
+        cfg: Any,
+        factory: Callable[[Any], Trainer],
+        render: Callable[[Trainer, bool], None],
+        *,
+        step_size: int = 1,
+        budget_s: float = 0.03,
+        max_fps: float = 30.0,
+        epoch_label: str = "Epoch",
+        step_label: str = "Step",
+    ) -> None:
+        self.ns, self.factory, self.render = ns, factory, render
+        self.step_size, self.budget_s, self.max_fps = max(1, step_size), budget_s, max_fps
+        self.epoch_label = epoch_label
+        self.trainer = ensure_trainer(ns, cfg, factory)
+        self._draw_controls(step_label)
+
+    # -- controls (callbacks run before the next script run) ------------------------------
+    def _toggle(self) -> None:
+        ns_set(self.ns, "playing", not ns_get(self.ns, "playing", False))
+        ns_set(self.ns, "error", None)
+
+    def _step(self) -> None:
+        ns_set(self.ns, "playing", False)
+        trainer = st.session_state[ns_key(self.ns, "trainer")]
+        with TRAINING_SLOTS:
+            self._check(trainer.step(self.step_size))
+
+    def _reset(self) -> None:
+        ns_set(self.ns, "playing", False)
+        ns_set(self.ns, "error", None)
+        ns_set(self.ns, "rate", 0.0)
+        trainer = st.session_state[ns_key(self.ns, "trainer")]
+        st.session_state[ns_key(self.ns, "trainer")] = self.factory(trainer.cfg)
+
+    @property
+    def playing(self) -> bool:
+        return bool(ns_get(self.ns, "playing", False))
+
+    def _draw_controls(self, step_label: str) -> None:
+        c1, c2, c3, c4 = st.columns([1, 1, 1, 5], vertical_alignment="center")
+        label, icon = (
+            ("Pause", ":material/pause:") if self.playing else ("Play", ":material/play_arrow:")
+        )
+        c1.button(
+            label,
+            icon=icon,
+            key=f"{self.ns}.btn.play",
+            on_click=self._toggle,
+            type="primary",
+            width="stretch",
+        )
+        c2.button(
+            step_label,
+            icon=":material/skip_next:",
+            key=f"{self.ns}.btn.step",
+            on_click=self._step,
+            width="stretch",
+            help=f"Train {self.step_size} step(s), then pause.",
+        )
+        c3.button(
+            "Reset",
+            icon=":material/restart_alt:",
+            key=f"{self.ns}.btn.reset",
+            on_click=self._reset,
+            width="stretch",
+            help="Start again from fresh weights (same seed).",
+        )
+        self._status = c4.empty()
+        self._notice = st.empty()
+        self._body = st.empty()
+        self.trainer = st.session_state[ns_key(self.ns, "trainer")]
+        self._show_status()
+        error = ns_get(self.ns, "error")
+        if error:
+            self._notice.error(error, icon=":material/error:")
+        with self._body.container():
+            self.render(self.trainer, False)
+
+    def _show_status(self) -> None:
+        rate = ns_get(self.ns, "rate", 0.0) if self.playing else None
+        self._status.markdown(status_text(self.trainer, rate, self.epoch_label))
+
+    def _check(self, metrics: dict[str, float]) -> bool:
+        bad = _nonfinite(metrics)
+        if bad:
+            ns_set(self.ns, "playing", False)
+            ns_set(
+                self.ns,
+                "error",
+                f"Training diverged: {', '.join(bad)} became NaN or infinite. The weights "
+                "blew up; lower the learning rate (or add clipping/regularization), then Reset.",
+            )
+        return not bad
+
+    # -- the loop -------------------------------------------------------------------------
+    def _train_tick(self, chunk: int) -> tuple[int, int, dict[str, float]]:
+        """Train for about ``budget_s`` in chunks; returns (steps done, next chunk, metrics)."""
+        t0, done, metrics = time.perf_counter(), 0, {}
+        while True:
+            metrics = self.trainer.step(chunk)
+            done += chunk
+            elapsed = time.perf_counter() - t0
+            if elapsed >= self.budget_s or _nonfinite(metrics):
+                break
+            per_step = elapsed / done
+            chunk = max(1, min(chunk * 2, int((self.budget_s - elapsed) / per_step) or 1))
+        return done, chunk, metrics
+
+    def loop(self) -> None:
+        """Train while Play is on. Call as the page's last statement."""
+        if not self.playing:
+            return
+        rate, chunk, started = _Rate(ns_get(self.ns, "rate", 0.0)), 1, time.monotonic()
+        ticks = 0 if _under_server() else TEST_TICKS
+        prev = time.perf_counter()
+        while self.playing:
+            frame_start = time.perf_counter()
+            if time.monotonic() - started > MAX_PLAY_SECONDS or (
+                not ticks and not _session_alive()
+            ):
+                ns_set(self.ns, "playing", False)
+                self._notice.info("Paused automatically to share the server. Press Play to go on.")
+                break
+            if not TRAINING_SLOTS.acquire(timeout=0.25):
+                self._notice.warning(
+                    "Waiting for a training slot: many students are training on this server "
+                    "right now. Training resumes by itself.",
+                    icon=":material/hourglass_top:",
+                )
+                continue
+            try:
+                done, chunk, metrics = self._train_tick(chunk)
+            finally:
+                TRAINING_SLOTS.release()
+            self._notice.empty()
+            ok = self._check(metrics)
+            with self._body.container():
+                self.render(self.trainer, True)
+            now = time.perf_counter()
+            rate.add(done, now - prev)  # wall time since the last frame, pauses included
+            prev = now
+            ns_set(self.ns, "rate", rate.value)
+            self._show_status()
+            if not ok:
+                self._notice.error(ns_get(self.ns, "error"), icon=":material/error:")
+                break
+            spare = 1.0 / self.max_fps - (time.perf_counter() - frame_start)
+            if spare > 0:
+                time.sleep(spare)
+            if ticks:
+                ticks -= 1
+                if ticks == 0:
+                    break
+
+
+def live_panel(
+    ns: str,
+    cfg: Any,
+    factory: Callable[[Any], Trainer],
+    render: Callable[[Trainer, bool], None],
+    **kw: Any,
+) -> LivePanel:
+    """Draw the shared live-training controls and the first frame; call ``.loop()`` last."""
+    return LivePanel(ns, cfg, factory, render, **kw)

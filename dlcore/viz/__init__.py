@@ -1,0 +1,1 @@
+"""Figure builders: numpy arrays in, plotly/altair figures (or RGB arrays) out."""

@@ -1,0 +1,195 @@
+"""One palette and the figure helpers every page shares (arrays in, figures out).
+
+Colours follow TF Playground's convention, which students may know: orange for negative / class 0,
+blue for positive / class 1, white for zero. Signed data always uses the diverging map centred on 0,
+so negative responses stay visible.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+import plotly.graph_objects as go
+
+PALETTE = {
+    "neg": "#f59322",  # orange: negative values, class 0
+    "pos": "#0877bd",  # blue: positive values, class 1
+    "zero": "#f7f7f7",
+    "ink": "#262730",
+    "grid": "#e6e6e6",
+    "accent": "#d62728",  # highlights, wrong picks, the selected cell
+    "ok": "#2ca02c",
+    "muted": "#9aa0a6",
+}
+# Categorical colours (classes, digits 0-9, series): colour-blind-friendly (Okabe-Ito + extras).
+CATEGORICAL = (
+    "#f59322",
+    "#0877bd",
+    "#009e73",
+    "#cc79a7",
+    "#56b4e9",
+    "#d55e00",
+    "#e69f00",
+    "#000000",
+    "#999999",
+    "#7f3c8d",
+)
+SERIES = {
+    "train": "#0877bd",
+    "test": "#f59322",
+    "D": "#d62728",
+    "G": "#2ca02c",
+    "RNN": "#d55e00",
+    "LSTM": "#0877bd",
+    "GRU": "#009e73",
+    "NTM": "#7f3c8d",
+}
+
+DIVERGING = [[0.0, PALETTE["neg"]], [0.5, PALETTE["zero"]], [1.0, PALETTE["pos"]]]
+SEQUENTIAL = "Viridis"
+GRAYS = [[0.0, "#ffffff"], [1.0, "#000000"]]  # ink on paper (digits)
+
+_DIV_RGB = np.array([[245, 147, 34], [247, 247, 247], [8, 119, 189]], dtype=np.float32)
+
+
+def style(
+    fig: go.Figure, *, height: int = 320, title: str | None = None, legend: bool = True
+) -> go.Figure:
+    """The common look: tight margins, readable fonts, white background."""
+    fig.update_layout(
+        height=height,
+        margin=dict(l=10, r=10, t=40 if title else 10, b=10),
+        title=title,
+        template="plotly_white",
+        showlegend=legend,
+        font=dict(size=13),
+        legend=dict(orientation="h", y=-0.15),
+    )
+    return fig
+
+
+def signed_limits(z: np.ndarray) -> tuple[float, float]:
+    """Symmetric colour limits around 0 for signed data."""
+    m = float(np.nanmax(np.abs(z))) if np.size(z) and np.isfinite(z).any() else 1.0
+    m = m if m > 0 else 1.0
+    return -m, m
+
+
+def heatmap(
+    z: np.ndarray,
+    *,
+    x: Sequence | None = None,
+    y: Sequence | None = None,
+    signed: bool = True,
+    colorscale=None,
+    zmin: float | None = None,
+    zmax: float | None = None,
+    title: str | None = None,
+    height: int = 320,
+    text: np.ndarray | None = None,
+    hover: str = "x: %{x}<br>y: %{y}<br>value: %{z:.4g}",
+    reverse_y: bool = True,
+    colorbar: bool = True,
+) -> go.Figure:
+    """A heatmap of a 2-D array; signed data gets the diverging palette centred on 0."""
+    z = np.asarray(z, dtype=float)
+    if signed and zmin is None and zmax is None:
+        zmin, zmax = signed_limits(z)
+    trace = go.Heatmap(
+        z=z,
+        x=x,
+        y=y,
+        zmin=zmin,
+        zmax=zmax,
+        hovertemplate=hover + "<extra></extra>",
+        colorscale=colorscale or (DIVERGING if signed else SEQUENTIAL),
+        showscale=colorbar,
+    )
+    if text is not None:
+        trace.update(text=text, texttemplate="%{text}")
+    fig = go.Figure(trace)
+    if reverse_y:
+        fig.update_yaxes(autorange="reversed")
+    return style(fig, height=height, title=title, legend=False)
+
+
+def line_chart(
+    series: Mapping[str, tuple[np.ndarray, np.ndarray]],
+    *,
+    title: str | None = None,
+    x_title: str = "step",
+    y_title: str = "",
+    log_y: bool = False,
+    height: int = 280,
+    hlines: Mapping[str, float] | None = None,
+) -> go.Figure:
+    """Curves from {name: (x, y)}; ``hlines`` draws labelled reference levels (baselines)."""
+    fig = go.Figure()
+    for i, (name, (xs, ys)) in enumerate(series.items()):
+        color = SERIES.get(name, CATEGORICAL[i % len(CATEGORICAL)])
+        fig.add_trace(
+            go.Scatter(
+                x=np.asarray(xs),
+                y=np.asarray(ys),
+                mode="lines",
+                name=name,
+                line=dict(color=color, width=2),
+            )
+        )
+    for label, level in (hlines or {}).items():
+        fig.add_hline(
+            y=level,
+            line_dash="dot",
+            line_color=PALETTE["muted"],
+            annotation_text=label,
+            annotation_position="top left",
+        )
+    fig.update_xaxes(title=x_title)
+    fig.update_yaxes(title=y_title, type="log" if log_y else "linear")
+    return style(fig, height=height, title=title)
+
+
+def colormap_rgb(
+    z: np.ndarray, *, signed: bool = True, vmin: float | None = None, vmax: float | None = None
+) -> np.ndarray:
+    """Map a 2-D array to uint8 RGB (H, W, 3): fast frames for ``st.image`` (~25 KB as PNG).
+
+    Signed: orange < 0 < blue through white. Unsigned: white (low) to black (high).
+    """
+    z = np.nan_to_num(np.asarray(z, dtype=np.float32))
+    if signed:
+        lo, hi = signed_limits(z) if vmin is None or vmax is None else (vmin, vmax)
+        t = np.clip((z - lo) / (hi - lo), 0, 1) * 2  # 0..2 across the three stops
+        i = np.minimum(t.astype(np.int32), 1)
+        f = (t - i)[..., None]
+        rgb = _DIV_RGB[i] * (1 - f) + _DIV_RGB[i + 1] * f
+    else:
+        lo = float(z.min()) if vmin is None else vmin
+        hi = float(z.max()) if vmax is None else vmax
+        t = np.clip((z - lo) / (hi - lo if hi > lo else 1.0), 0, 1)[..., None]
+        rgb = 255 * (1 - t) * np.ones(3, dtype=np.float32)
+    return np.clip(np.rint(rgb), 0, 255).astype(np.uint8)
+
+
+def upscale(img: np.ndarray, factor: int) -> np.ndarray:
+    """Nearest-neighbour enlargement, so small images show crisp pixels."""
+    return np.repeat(np.repeat(img, factor, axis=0), factor, axis=1)
+
+
+def image_grid(
+    images: np.ndarray, *, ncols: int = 10, pad: int = 1, pad_value: float = 1.0
+) -> np.ndarray:
+    """Tile (N, H, W) or (N, H, W, C) images into one array, row by row."""
+    images = np.asarray(images)
+    n, h, w = images.shape[:3]
+    rest = images.shape[3:]
+    nrows = max(1, -(-n // ncols))
+    grid = np.full(
+        (nrows * (h + pad) + pad, ncols * (w + pad) + pad, *rest), pad_value, dtype=images.dtype
+    )
+    for k in range(n):
+        r, c = divmod(k, ncols)
+        y, x = pad + r * (h + pad), pad + c * (w + pad)
+        grid[y : y + h, x : x + w] = images[k]
+    return grid
