@@ -1,0 +1,374 @@
+"""Live 2-D GAN trainer (GAN Lab's model, in PyTorch) following the lecture's Algorithm 1.
+
+One iteration = k discriminator updates then k_g generator updates (GAN Lab's "epoch"), or only
+D / only G (step modes). ``phase_step()`` runs the same update one phase at a time (GAN Lab's
+slow motion: G derives samples, D classifies, loss, gradients, update). ``snapshot()`` returns
+everything the page draws as numpy arrays: samples, D(x) over the plane, the generator manifold,
+gradient arrows on fake samples, the estimated optimal D*, loss and quality curves.
+Page: pages/gan.py.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import torch
+
+from dlcore.device import get_device, to_numpy
+from dlcore.gan.losses import GAN_LOSSES
+from dlcore.gan.metrics import Coverage, js_by_grid, mode_coverage, optimal_d_from_samples
+from dlcore.gan.nets import OPTIMIZERS, build_pair
+from dlcore.gan.noise import NOISES
+from dlcore.gan.targets import PLANE_EXTENT, get_target, points_from_flat
+from dlcore.trainer import BaseTrainer, History
+
+N_VIEW = 500  # real and fake dots drawn (GAN Lab draws 450)
+N_METRIC = 10_000  # samples per side for JS by grid (a few hundred are not enough, see metrics)
+METRIC_EVERY = 100  # iterations between quality evaluations
+HEAT_RES = 60  # D(x) heatmap resolution
+JS_BINS = 30
+
+D_PHASES = (
+    "G derives fake samples from a minibatch of noise z",
+    "D classifies the real and the fake samples",
+    "D's loss -[log D(x) + log(1 - D(G(z)))] is computed",
+    "D's gradients are computed by backpropagation",
+    "D's parameters are updated (ascending V)",
+)
+G_PHASES = (
+    "G derives fake samples from a fresh minibatch of noise z",
+    "D classifies the fake samples only",
+    "G's loss is computed",
+    "G's gradients flow back through D into G (arrows: where G is pushed)",
+    "G's parameters are updated",
+)
+
+
+@dataclass(frozen=True)
+class PlaneSnapshot:
+    """Everything the 2-D view draws (numpy arrays, plane coordinates)."""
+
+    real: np.ndarray  # (N, 2)
+    fake: np.ndarray  # (N, 2)
+    axis: np.ndarray  # (R,) grid coordinates of the heatmaps
+    heat: np.ndarray  # (R, R) D(x) indexed [iy, ix]
+    manifold: np.ndarray  # (L, P, 2) images under G of lines of a noise-space grid
+    grads: np.ndarray  # (N, 2) -dL_G/dx at the fake samples (the push on G's outputs)
+    dstar: np.ndarray | None  # (B, B) [iy, ix] estimated D* = p_data / (p_data + p_g)
+    dstar_axis: np.ndarray | None
+    hist: dict[str, np.ndarray]  # step, d_loss, g_loss, q_step, js, modes_hit, share_near
+    js_floor: float  # JS of two independent real sample sets (the metric's noise floor)
+    coverage: Coverage | None
+    n_modes: int
+    d_at_half: float
+    g_at_half: float
+    steps: int
+    d_updates: int
+    g_updates: int
+
+
+@dataclass(frozen=True)
+class PhaseView:
+    """One slow-motion phase: which net, which phase, and what it produced."""
+
+    who: str  # "D" or "G"
+    index: int  # 1..5
+    text: str
+    fake: np.ndarray  # (m, 2) this minibatch's fake samples
+    real: np.ndarray | None  # (m, 2) this minibatch's real samples (D phases)
+    d_real: np.ndarray | None  # D(x) on the real samples, once classified
+    d_fake: np.ndarray | None  # D(G(z)) on the fake samples, once classified
+    loss: float | None
+    grad_norm: float | None
+    push: np.ndarray | None  # (m, 2) -dL_G/dx at the fake samples (G phase 4 onwards)
+    done: bool  # the iteration finished with this phase
+
+
+@dataclass
+class _PhaseState:
+    plan: list[str] = field(default_factory=list)  # "D"/"G" per update in this iteration
+    pos: int = 0  # index into plan
+    phase: int = 0  # last phase done (0..5) of plan[pos]
+    t: dict = field(default_factory=dict)
+
+
+class PlaneGan(BaseTrainer):
+    """A seeded 2-D GAN; ``cfg`` is a dlcore.gan.config.GanConfig."""
+
+    def __init__(self, cfg, device: torch.device | None = None) -> None:
+        super().__init__(cfg)
+        self.device = device or get_device()
+        self.target = get_target(cfg.target, points_from_flat(cfg.points))  # may raise
+        self.noise = NOISES[cfg.noise]
+        self.gen = torch.Generator().manual_seed(int(cfg.seed))
+        self.G, self.D = build_pair(
+            self.noise.dim,
+            2,
+            (cfg.g_layers, cfg.g_neurons, cfg.g_act),
+            (cfg.d_layers, cfg.d_neurons, cfg.d_act),
+            int(cfg.seed),
+            self.device,
+        )
+        self.opt_g = OPTIMIZERS[cfg.g_opt](self.G.parameters(), cfg.g_lr)
+        self.opt_d = OPTIMIZERS[cfg.d_opt](self.D.parameters(), cfg.d_lr)
+        self.d_updates = self.g_updates = 0
+        self.quality = History()
+        self._fixed_inputs(int(cfg.seed))
+        self._phases = _PhaseState()
+        self._record_quality()
+
+    # ------------------------------------------------------------------ setup
+    def _fixed_inputs(self, seed: int) -> None:
+        g = torch.Generator().manual_seed(seed + 7919)
+        dev = self.device
+        self.real_view = self.target.sample(N_VIEW, g, dev)  # (N, 2)
+        self.z_view = self.noise.sample(N_VIEW, g, dev)  # fixed noise: dots move smoothly
+        self.real_ref = to_numpy(self.target.sample(N_METRIC, g, dev))
+        self.z_metric = self.noise.sample(N_METRIC, g, dev)
+        self.js_floor = js_by_grid(
+            self.real_ref, to_numpy(self.target.sample(N_METRIC, g, dev)), JS_BINS
+        )
+        self.z_lines = self.noise.grid_lines().to(dev)  # (L, P, z_dim)
+
+    @property
+    def epoch(self) -> float:
+        return float(self.steps)
+
+    @property
+    def loss(self):
+        return GAN_LOSSES[self.cfg.loss]
+
+    def _on_update(self, changed: set[str]) -> None:
+        for who, opt_name, lr_name in (("g", "g_opt", "g_lr"), ("d", "d_opt", "d_lr")):
+            net = self.G if who == "g" else self.D
+            if opt_name in changed:  # new optimizer on the same parameters, progress kept
+                setattr(
+                    self,
+                    f"opt_{who}",
+                    OPTIMIZERS[getattr(self.cfg, opt_name)](
+                        net.parameters(), getattr(self.cfg, lr_name)
+                    ),
+                )
+            elif lr_name in changed:
+                for group in getattr(self, f"opt_{who}").param_groups:
+                    group["lr"] = getattr(self.cfg, lr_name)
+
+    # ------------------------------------------------------------------ Algorithm 1
+    def _batch(self) -> tuple[torch.Tensor, torch.Tensor]:
+        m = int(self.cfg.batch)
+        return self.target.sample(m, self.gen, self.device), self.noise.sample(
+            m, self.gen, self.device
+        )
+
+    def d_step(self) -> float:
+        """One discriminator update: ascend V(D, G) on a fresh minibatch."""
+        x, z = self._batch()
+        with torch.no_grad():
+            fake = self.G(z)  # (m, 2)
+        s = self.D(torch.cat([x, fake]))  # one forward pass for both halves, (2m, 1)
+        loss = self.loss.d_loss(s[: len(x)], s[len(x) :])
+        self.opt_d.zero_grad(set_to_none=True)
+        loss.backward()
+        self.opt_d.step()
+        self.d_updates += 1
+        return loss.item()
+
+    def g_step(self) -> float:
+        """One generator update through the (fixed) discriminator."""
+        _, z = self._batch()
+        loss = self.loss.g_loss(self.D(self.G(z)))
+        self.opt_g.zero_grad(set_to_none=True)
+        loss.backward()
+        self.opt_g.step()
+        self.g_updates += 1
+        return loss.item()
+
+    def _plan(self) -> list[str]:
+        mode = self.cfg.step_mode
+        return ["D"] * int(self.cfg.k_d) * (mode != "g") + ["G"] * int(self.cfg.k_g) * (mode != "d")
+
+    def step(self, n: int = 1) -> dict[str, float]:
+        """n iterations of Algorithm 1 (each: k D updates, then k_g G updates)."""
+        self._phases = _PhaseState()  # a full step abandons a half-done slow-motion update
+        d_sum = g_sum = 0.0
+        d_n = g_n = 0
+        n = max(1, int(n))
+        for i in range(n):
+            for who in self._plan():
+                if who == "D":
+                    d_sum, d_n = d_sum + self.d_step(), d_n + 1
+                else:
+                    g_sum, g_n = g_sum + self.g_step(), g_n + 1
+            self._end_iteration()
+            if self.steps % 10 == 0 or i == n - 1:  # mean losses every 10 iterations
+                self._log(d_sum, d_n, g_sum, g_n)
+                d_sum = g_sum = 0.0
+                d_n = g_n = 0
+        return self.history.last()
+
+    def _log(self, d_sum: float, d_n: int, g_sum: float, g_n: int) -> None:
+        row = {}
+        if d_n:
+            row["d_loss"] = d_sum / d_n
+        if g_n:
+            row["g_loss"] = g_sum / g_n
+        if row:
+            self.history.append(self.steps, row)
+
+    def _end_iteration(self) -> None:
+        self.steps += 1
+        if self.steps % METRIC_EVERY == 0:
+            self._record_quality()
+
+    # ------------------------------------------------------------------ quality
+    @torch.no_grad()
+    def sample(self, z: torch.Tensor) -> np.ndarray:
+        return to_numpy(self.G(z))
+
+    def coverage(self, fake: np.ndarray) -> Coverage | None:
+        if self.target.modes is None:
+            return None
+        return mode_coverage(fake, self.target.modes, self.target.mode_std)
+
+    def _record_quality(self) -> None:
+        fake = self.sample(self.z_metric)
+        row = {"js": js_by_grid(self.real_ref, fake, JS_BINS)}
+        cov = self.last_coverage = self.coverage(fake)
+        if cov is not None:
+            row.update(modes_hit=cov.modes_hit, share_near=cov.share_near)
+        self.quality.append(self.steps, row)
+
+    # ------------------------------------------------------------------ views
+    def _heat(self) -> tuple[np.ndarray, np.ndarray]:
+        axis = np.linspace(*PLANE_EXTENT, HEAT_RES)
+        xx, yy = np.meshgrid(axis, axis)  # rows = y
+        pts = torch.tensor(
+            np.stack([xx.ravel(), yy.ravel()], 1), dtype=torch.float32, device=self.device
+        )
+        with torch.no_grad():
+            d = self.loss.prob(self.D(pts)).clamp(0, 1)
+        return axis, to_numpy(d).reshape(HEAT_RES, HEAT_RES)
+
+    def _push(self, z: torch.Tensor) -> tuple[np.ndarray, np.ndarray]:
+        """Fake samples and -dL_G/dx at each: the direction the G loss pushes every sample."""
+        fake = self.G(z).detach().requires_grad_(True)
+        loss = self.loss.g_loss(self.D(fake)) * len(fake)  # per-sample gradients, not 1/m
+        (grad,) = torch.autograd.grad(loss, fake)
+        return to_numpy(fake), -to_numpy(grad)
+
+    def _dstar(self) -> tuple[np.ndarray, np.ndarray]:
+        bins = 40
+        d = optimal_d_from_samples(self.real_ref, self.sample(self.z_metric), bins)  # [ix, iy]
+        edges = np.linspace(*PLANE_EXTENT, bins + 1)
+        return 0.5 * (edges[1:] + edges[:-1]), d.T
+
+    def snapshot(self) -> PlaneSnapshot:
+        cfg = self.cfg
+        axis, heat = self._heat()
+        fake, grads = self._push(self.z_view)
+        with torch.no_grad():
+            lines = self.G(self.z_lines)  # (L, P, 2)
+        dstar_axis, dstar = self._dstar() if cfg.show_dstar else (None, None)
+        hist = {k: self.history.array(k) for k in ("step", "d_loss", "g_loss")}
+        hist.update(
+            q_step=self.quality.array("step"),
+            js=self.quality.array("js"),
+            modes_hit=self.quality.array("modes_hit"),
+            share_near=self.quality.array("share_near"),
+        )
+        return PlaneSnapshot(
+            real=to_numpy(self.real_view),
+            fake=fake,
+            axis=axis,
+            heat=heat,
+            manifold=to_numpy(lines),
+            grads=grads,
+            dstar=dstar,
+            dstar_axis=dstar_axis,
+            hist=hist,
+            js_floor=self.js_floor,
+            coverage=self.last_coverage,
+            n_modes=0 if self.target.modes is None else len(self.target.modes),
+            d_at_half=self.loss.d_at_half,
+            g_at_half=self.loss.g_at_half,
+            steps=self.steps,
+            d_updates=self.d_updates,
+            g_updates=self.g_updates,
+        )
+
+    # ------------------------------------------------------------------ slow motion
+    def phase_step(self) -> PhaseView:
+        """Advance one phase of the current update (5 phases per D or G update)."""
+        st = self._phases
+        if not st.plan:
+            st.plan, st.pos, st.phase, st.t = self._plan(), 0, 0, {}
+        who = st.plan[st.pos]
+        st.phase += 1
+        (self._d_phase if who == "D" else self._g_phase)(st.phase, st.t)
+        view = self._phase_view(who, st.phase, st.t)
+        if st.phase == 5:
+            st.pos, st.phase, st.t = st.pos + 1, 0, {}
+            if st.pos == len(st.plan):
+                self._log(*(view.loss, 1, 0.0, 0) if who == "D" else (0.0, 0, view.loss, 1))
+                self._end_iteration()
+                self._phases = _PhaseState()
+                return PhaseView(**{**view.__dict__, "done": True})
+        return view
+
+    def _d_phase(self, k: int, t: dict) -> None:
+        if k == 1:
+            t["x"], z = self._batch()
+            with torch.no_grad():
+                t["fake"] = self.G(z)
+        elif k == 2:
+            t["s_real"], t["s_fake"] = self.D(t["x"]), self.D(t["fake"])
+        elif k == 3:
+            t["loss"] = self.loss.d_loss(t["s_real"], t["s_fake"])
+        elif k == 4:
+            self.opt_d.zero_grad(set_to_none=True)
+            t["loss"].backward()
+            t["grad_norm"] = _grad_norm(self.D)
+        else:
+            self.opt_d.step()
+            self.d_updates += 1
+
+    def _g_phase(self, k: int, t: dict) -> None:
+        if k == 1:
+            _, z = self._batch()
+            t["fake"] = self.G(z)
+            t["fake"].retain_grad()
+        elif k == 2:
+            t["s_fake"] = self.D(t["fake"])
+        elif k == 3:
+            t["loss"] = self.loss.g_loss(t["s_fake"])
+        elif k == 4:
+            self.opt_g.zero_grad(set_to_none=True)
+            t["loss"].backward()
+            t["grad_norm"] = _grad_norm(self.G)
+            t["push"] = -to_numpy(t["fake"].grad) * len(t["fake"])
+        else:
+            self.opt_g.step()
+            self.g_updates += 1
+
+    def _phase_view(self, who: str, k: int, t: dict) -> PhaseView:
+        prob = self.loss.prob
+        d_real = to_numpy(prob(t["s_real"])) if "s_real" in t else None
+        return PhaseView(
+            who=who,
+            index=k,
+            text=(D_PHASES if who == "D" else G_PHASES)[k - 1],
+            fake=to_numpy(t["fake"]),
+            real=to_numpy(t["x"]) if "x" in t else None,
+            d_real=None if d_real is None else d_real.ravel(),
+            d_fake=to_numpy(prob(t["s_fake"])).ravel() if "s_fake" in t else None,
+            loss=t["loss"].item() if "loss" in t else None,
+            grad_norm=t.get("grad_norm"),
+            push=t.get("push"),
+            done=False,
+        )
+
+
+def _grad_norm(net: torch.nn.Module) -> float:
+    sq = [p.grad.pow(2).sum() for p in net.parameters() if p.grad is not None]
+    return float(torch.stack(sq).sum().sqrt()) if sq else 0.0

@@ -1,0 +1,386 @@
+"""Figures for the GAN page: the layered 2-D view (GAN Lab's canvas), D vs D*, loss and quality
+curves, mode-coverage bars, digit grids. Arrays in, plotly figures or RGB arrays out.
+
+Colours: real samples and "D says real" are blue, fake samples and "D says fake" orange (the
+app's palette); D(x) = 1/2 is white. The live view is a rasterised RGB frame (fast, ~25 KB);
+when paused the same layers are an interactive plotly figure. Page: pages/gan.py.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from dlcore.gan.targets import PLANE_EXTENT
+from dlcore.viz.common import DIVERGING, PALETTE, SERIES, colormap_rgb, image_grid, style, upscale
+
+REAL, FAKE = PALETTE["pos"], PALETTE["neg"]
+MANIFOLD = "#555a64"
+ARROW = "#d62728"
+RGB = {
+    k: np.array([int(v[i : i + 2], 16) for i in (1, 3, 5)], np.uint8)
+    for k, v in {"real": REAL, "fake": FAKE, "manifold": MANIFOLD, "arrow": ARROW}.items()
+}
+ARROW_LEN = 0.35  # plane units of the longest gradient arrow
+LAYERS = ("heatmap", "manifold", "real", "fake", "grads")
+
+
+def arrow_segments(x: np.ndarray, push: np.ndarray, max_len: float = ARROW_LEN) -> np.ndarray:
+    """(N, 2, 2) segments from each sample along its push, the longest scaled to ``max_len``."""
+    norm = float(np.linalg.norm(push, axis=1).max()) if len(push) else 0.0
+    scaled = push * (max_len / norm) if norm > 0 else push * 0
+    return np.stack([x, x + scaled], 1)
+
+
+# ----------------------------------------------------------------------------- raster (live)
+def _to_px(xy: np.ndarray, size: int) -> np.ndarray:
+    lo, hi = PLANE_EXTENT
+    px = (xy - lo) / (hi - lo) * (size - 1)
+    return np.stack([px[..., 0], size - 1 - px[..., 1]], -1)  # (col, row), y up
+
+
+def _dots(img: np.ndarray, xy: np.ndarray, color: np.ndarray, r: int = 2) -> None:
+    size = img.shape[0]
+    px = np.rint(_to_px(xy, size)).astype(int)
+    for dc in range(-r, r + 1):
+        for dr in range(-r, r + 1):
+            if dc * dc + dr * dr <= r * r + 1:
+                c, rr = px[:, 0] + dc, px[:, 1] + dr
+                ok = (c >= 0) & (c < size) & (rr >= 0) & (rr < size)
+                img[rr[ok], c[ok]] = color
+
+
+def _polylines(img: np.ndarray, lines: np.ndarray, color: np.ndarray, alpha: float) -> None:
+    """Draw (L, P, 2) polylines by densely sampling each segment."""
+    size = img.shape[0]
+    px = _to_px(lines, size)  # (L, P, 2)
+    t = np.linspace(0, 1, 12)[:, None]
+    seg = px[:, :-1, None, :] * (1 - t) + px[:, 1:, None, :] * t  # (L, P-1, 12, 2)
+    pts = np.rint(seg.reshape(-1, 2)).astype(int)
+    ok = (pts[:, 0] >= 0) & (pts[:, 0] < size) & (pts[:, 1] >= 0) & (pts[:, 1] < size)
+    pts = pts[ok]
+    img[pts[:, 1], pts[:, 0]] = (1 - alpha) * img[pts[:, 1], pts[:, 0]] + alpha * color
+
+
+def d_colors(d: np.ndarray) -> np.ndarray:
+    """D(x) in [0, 1] -> RGB: orange (fake) - white (1/2) - blue (real)."""
+    return colormap_rgb(np.asarray(d, float) - 0.5, signed=True, vmin=-0.5, vmax=0.5)
+
+
+def plane_image(snap, layers: set[str], size: int = 360) -> np.ndarray:
+    """The layered view as an RGB array (H, W, 3): fast frames while training."""
+    if "heatmap" in layers:
+        res = snap.heat.shape[0]
+        heat = d_colors(snap.heat[::-1])  # row 0 = top = largest y
+        img = upscale(heat, -(-size // res))[:size, :size].astype(np.float32)
+    else:
+        img = np.full((size, size, 3), 255, np.float32)
+    if "manifold" in layers:
+        _polylines(img, snap.manifold, RGB["manifold"], 0.6)
+    if "real" in layers:
+        _dots(img, snap.real, RGB["real"])
+    if "fake" in layers:
+        _dots(img, snap.fake, RGB["fake"])
+    if "grads" in layers:
+        _polylines(img, arrow_segments(snap.fake[::5], snap.grads[::5]), RGB["arrow"], 0.9)
+    return img.astype(np.uint8)
+
+
+# ----------------------------------------------------------------------------- plotly (paused)
+def _axes(fig: go.Figure, height: int) -> go.Figure:
+    rng = list(PLANE_EXTENT)
+    fig.update_xaxes(range=rng, constrain="domain", showgrid=False, zeroline=False)
+    fig.update_yaxes(range=rng, scaleanchor="x", scaleratio=1, showgrid=False, zeroline=False)
+    return style(fig, height=height)
+
+
+def _segments_trace(segs: np.ndarray, name: str, color: str, width: float) -> go.Scatter:
+    """Many line segments / polylines (K, P, 2) as one trace separated by None."""
+    xs = np.concatenate([np.append(s[:, 0], np.nan) for s in segs]) if len(segs) else []
+    ys = np.concatenate([np.append(s[:, 1], np.nan) for s in segs]) if len(segs) else []
+    return go.Scatter(
+        x=xs, y=ys, mode="lines", name=name, hoverinfo="skip", line=dict(color=color, width=width)
+    )
+
+
+def heat_trace(axis: np.ndarray, z: np.ndarray, name: str, showscale: bool = True) -> go.Heatmap:
+    return go.Heatmap(
+        x=axis,
+        y=axis,
+        z=z,
+        zmin=0,
+        zmax=1,
+        colorscale=DIVERGING,
+        name=name,
+        showscale=showscale,
+        colorbar=dict(title=name, len=0.8),
+        hovertemplate="x=%{x:.2f}, y=%{y:.2f}<br>" + name + "=%{z:.2f}<extra></extra>",
+    )
+
+
+def plane_figure(snap, layers: set[str], height: int = 460) -> go.Figure:
+    """The same layers as plane_image, interactive (hover values, legend toggles)."""
+    fig = go.Figure()
+    if "heatmap" in layers:
+        fig.add_trace(heat_trace(snap.axis, snap.heat, "D(x)"))
+    if "manifold" in layers:
+        fig.add_trace(_segments_trace(snap.manifold, "G manifold", MANIFOLD, 1))
+    for key, pts, color in (("real", snap.real, REAL), ("fake", snap.fake, FAKE)):
+        if key in layers:
+            fig.add_trace(
+                go.Scatter(
+                    x=pts[:, 0],
+                    y=pts[:, 1],
+                    mode="markers",
+                    name=key,
+                    marker=dict(size=5, color=color, opacity=0.8),
+                )
+            )
+    if "grads" in layers:
+        segs = arrow_segments(snap.fake[::4], snap.grads[::4])
+        fig.add_trace(_segments_trace(segs, "G gradient", ARROW, 1.5))
+        fig.add_trace(
+            go.Scatter(
+                x=segs[:, 1, 0],
+                y=segs[:, 1, 1],
+                mode="markers",
+                marker=dict(size=3, color=ARROW),
+                showlegend=False,
+                hoverinfo="skip",
+            )
+        )
+    return _axes(fig, height)
+
+
+def dstar_figure(snap, height: int = 360) -> go.Figure:
+    """Learned D(x) beside the estimated optimal D* = p_data / (p_data + p_g)."""
+    fig = make_subplots(
+        1, 2, subplot_titles=("learned D(x)", "optimal D*(x) from samples"), horizontal_spacing=0.06
+    )
+    fig.add_trace(heat_trace(snap.axis, snap.heat, "D"), 1, 1)
+    fig.add_trace(heat_trace(snap.dstar_axis, snap.dstar, "D*", showscale=False), 1, 2)
+    rng = list(PLANE_EXTENT)
+    fig.update_xaxes(range=rng, showgrid=False)
+    fig.update_yaxes(range=rng, showgrid=False)
+    fig.update_yaxes(scaleanchor="x", row=1, col=1)
+    fig.update_yaxes(scaleanchor="x2", row=1, col=2)
+    return style(fig, height=height, legend=False)
+
+
+def draw_figure(points: np.ndarray, res: int = 45, height: int = 420) -> go.Figure:
+    """A clickable plane for drawing a distribution: invisible grid markers catch clicks/lassos."""
+    axis = np.linspace(PLANE_EXTENT[0] + 0.05, PLANE_EXTENT[1] - 0.05, res)
+    xx, yy = np.meshgrid(axis, axis)
+    fig = go.Figure(
+        go.Scatter(
+            x=xx.ravel(),
+            y=yy.ravel(),
+            mode="markers",
+            name="canvas",
+            marker=dict(size=7, color="rgba(0,0,0,0.03)"),
+            hovertemplate="add (%{x:.2f}, %{y:.2f})<extra></extra>",
+        )
+    )
+    if len(points):
+        fig.add_trace(
+            go.Scatter(
+                x=points[:, 0],
+                y=points[:, 1],
+                mode="markers",
+                name="your points",
+                marker=dict(size=9, color=REAL),
+                hoverinfo="skip",
+            )
+        )
+    fig.update_layout(dragmode="lasso", clickmode="event+select")
+    return _axes(fig, height)
+
+
+# ----------------------------------------------------------------------------- curves
+def curves_figure(
+    hist: dict, d_half: float, g_half: float, js_floor: float, n_modes: int, height: int = 300
+) -> go.Figure:
+    """Left: D and G losses with their D = 1/2 equilibrium lines. Right: JS (and modes hit)."""
+    specs = [[{}, {"secondary_y": n_modes > 0}]]
+    fig = make_subplots(
+        1,
+        2,
+        specs=specs,
+        horizontal_spacing=0.12,
+        subplot_titles=(
+            "losses (sit near the dotted lines whatever the quality)",
+            "quality: JS(p_data, p_g) by grid",
+        ),
+    )
+    for key, name in (("d_loss", "D"), ("g_loss", "G")):
+        fig.add_trace(
+            go.Scatter(
+                x=hist["step"],
+                y=hist[key],
+                name=f"{name} loss",
+                mode="lines",
+                line=dict(color=SERIES[name], width=1.5),
+            ),
+            1,
+            1,
+        )
+    for level, name in ((d_half, "D"), (g_half, "G")):
+        fig.add_hline(y=level, line_dash="dot", line_color=SERIES[name], row=1, col=1)
+    fig.add_trace(
+        go.Scatter(
+            x=hist["q_step"],
+            y=hist["js"],
+            name="JS (nats)",
+            mode="lines",
+            line=dict(color=PALETTE["ink"], width=2),
+        ),
+        1,
+        2,
+    )
+    fig.add_hline(
+        y=js_floor,
+        line_dash="dot",
+        line_color=PALETTE["muted"],
+        row=1,
+        col=2,
+        annotation_text="noise floor",
+        annotation_position="top right",
+    )
+    fig.add_hline(
+        y=float(np.log(2)),
+        line_dash="dot",
+        line_color=PALETTE["muted"],
+        row=1,
+        col=2,
+        annotation_text="ln 2 (disjoint)",
+        annotation_position="bottom right",
+    )
+    if n_modes:
+        fig.add_trace(
+            go.Scatter(
+                x=hist["q_step"],
+                y=hist["modes_hit"],
+                name="modes hit",
+                mode="lines",
+                line=dict(color=PALETTE["ok"], width=1.5, shape="hv"),
+            ),
+            1,
+            2,
+            secondary_y=True,
+        )
+        fig.update_yaxes(
+            range=[0, n_modes + 0.5], title="modes hit", row=1, col=2, secondary_y=True
+        )
+    fig.update_yaxes(range=[0, 0.72], row=1, col=2, secondary_y=False)
+    fig.update_xaxes(title="iteration")
+    return style(fig, height=height)
+
+
+def coverage_figure(counts: np.ndarray, total: int, height: int = 220) -> go.Figure:
+    """Samples within 3 std of each mode, against the fair share total / K."""
+    k = len(counts)
+    fig = go.Figure(
+        go.Bar(
+            x=[str(i + 1) for i in range(k)], y=counts, marker_color=REAL, name="samples near mode"
+        )
+    )
+    fig.add_hline(
+        y=total / k,
+        line_dash="dot",
+        line_color=PALETTE["muted"],
+        annotation_text="fair share",
+        annotation_position="top left",
+    )
+    fig.update_xaxes(title="mode")
+    return style(fig, height=height, legend=False)
+
+
+def phase_figure(view, real_pts: np.ndarray, height: int = 400) -> go.Figure:
+    """Slow motion: this minibatch, coloured by D's verdict once D has classified it."""
+    fig = go.Figure()
+    fig.add_trace(
+        go.Scatter(
+            x=real_pts[:, 0],
+            y=real_pts[:, 1],
+            mode="markers",
+            name="p_data",
+            marker=dict(size=3, color=REAL, opacity=0.25),
+            hoverinfo="skip",
+        )
+    )
+    groups = [("fake G(z)", view.fake, view.d_fake, FAKE)]
+    if view.real is not None:
+        groups.insert(0, ("real x", view.real, view.d_real, REAL))
+    for name, pts, d, color in groups:
+        marker = dict(size=7, color=color, line=dict(width=1, color=PALETTE["ink"]))
+        if d is not None:
+            marker.update(
+                color=d,
+                cmin=0,
+                cmax=1,
+                colorscale=DIVERGING,
+                showscale=True,
+                colorbar=dict(title="D(x)", len=0.8),
+            )
+        symbol = "circle" if "real" in name else "x"
+        fig.add_trace(
+            go.Scatter(
+                x=pts[:, 0],
+                y=pts[:, 1],
+                mode="markers",
+                name=name,
+                marker=marker,
+                marker_symbol=symbol,
+            )
+        )
+    if view.push is not None:
+        fig.add_trace(
+            _segments_trace(arrow_segments(view.fake, view.push), "push on G(z)", ARROW, 1.5)
+        )
+    return _axes(fig, height)
+
+
+# ----------------------------------------------------------------------------- digits
+def digit_grid(images: np.ndarray, ncols: int = 8, scale: int = 8) -> np.ndarray:
+    """(N, 8, 8) ink in [0, 1] -> a grayscale RGB grid (ink dark on paper)."""
+    grid = image_grid(1 - np.clip(images, 0, 1), ncols=ncols, pad=1, pad_value=1.0)
+    rgb = np.rint(255 * np.repeat(grid[..., None], 3, -1)).astype(np.uint8)
+    return upscale(rgb, scale)
+
+
+def digits_curves_figure(hist: dict, height: int = 280) -> go.Figure:
+    """Losses, and the judge's confidence and class entropy (1 = all ten digits)."""
+    fig = make_subplots(
+        1,
+        2,
+        subplot_titles=("losses", "judge: confidence and class entropy"),
+        horizontal_spacing=0.1,
+    )
+    for key, name in (("d_loss", "D"), ("g_loss", "G")):
+        fig.add_trace(
+            go.Scatter(
+                x=hist["step"],
+                y=hist[key],
+                name=f"{name} loss",
+                mode="lines",
+                line=dict(color=SERIES[name], width=1.5),
+            ),
+            1,
+            1,
+        )
+    for key, color in (("confidence", PALETTE["pos"]), ("class_entropy", PALETTE["ok"])):
+        fig.add_trace(
+            go.Scatter(
+                x=hist["j_step"],
+                y=hist[key],
+                name=key.replace("_", " "),
+                mode="lines+markers",
+                line=dict(color=color),
+            ),
+            1,
+            2,
+        )
+    fig.update_yaxes(range=[0, 1.05], row=1, col=2)
+    fig.update_xaxes(title="step (this session)")
+    return style(fig, height=height)

@@ -1,0 +1,184 @@
+"""Live GAN trainer: GAN Lab's views trained live in PyTorch, the optimal discriminator D*, a real
+quality metric (JS by grid, mode coverage), lesson presets, and a digits GAN."""
+
+import streamlit as st
+
+from dlcore.gan import views as V
+from dlcore.gan.config import GanConfig
+from dlcore.gan.digits import DigitsConfig, DigitsGan
+from dlcore.gan.losses import GAN_LOSSES
+from dlcore.gan.nets import ACTIVATIONS
+from dlcore.gan.noise import NOISES
+from dlcore.gan.plane import PlaneGan
+from dlcore.gan.presets import PRESETS
+from dlcore.gan.targets import MIN_DRAWN_POINTS, TARGETS, points_from_flat
+from dlcore.ui.frame import page_frame
+from dlcore.ui.live import live_panel
+from dlcore.ui.state import ns_get, ns_key, ns_set
+from dlcore.ui.urlstate import config_from_state, field_widget, share_box, sync_url, url_config
+from dlcore.viz import gan as P
+
+NS, ND, C, S = "gan", "gan_digits", GanConfig, st.session_state
+page_frame(NS)
+cfg = url_config(C, NS)
+st.caption(
+    "min_G max_D V(D, G) = E_x[log D(x)] + E_z[log(1 - D(G(z)))]. Blue = real / 'D says real', "
+    "orange = fake / 'D says fake', white = D(x) = 1/2."
+)
+NAMES = {**{k: t.label for k, t in TARGETS.items()}, "drawn": "Draw your own"}
+NAMES |= {k: n.label for k, n in NOISES.items()} | {k: v.label for k, v in GAN_LOSSES.items()}
+NAMES |= {"adam": "Adam", "sgd": "SGD + momentum", "both": "Both (Algorithm 1)", "d": "Only D"}
+NAMES |= {"g": "Only G", "plane": "2-D GAN (GAN Lab)", "digits": "Digits GAN", "scratch": "Scratch"}
+NAMES |= {k: k.replace("_", " ") for k in ACTIVATIONS} | {"checkpoint": "Shipped checkpoint"}
+
+
+def w(name, **kw):
+    return field_widget(NS, C, name, format_func=lambda v: NAMES.get(v, str(v)), **kw)
+
+
+def load_preset():
+    for name, value in V.widget_values(PRESETS[S[f"{NS}.preset"]].config()).items():
+        S[f"{NS}.w.{name}"] = value
+    ns_set(NS, "phase", None)
+
+
+def on_draw():
+    sel = S[f"{NS}.draw"].selection
+    pts = [(p["x"], p["y"]) for p in sel.points if p.get("curve_number", 0) == 0]
+    S[f"{NS}.w.points"] = V.add_points(S.get(f"{NS}.w.points", ""), pts)
+
+
+def slow_step():
+    ns_set(NS, "playing", False)
+    ns_set(NS, "phase", S[ns_key(NS, "trainer")].phase_step())
+
+
+def render(trainer, live):
+    snap = trainer.snapshot()
+    left, right = st.columns([5, 6])
+    with left:
+        if live:
+            st.image(P.plane_image(snap, V.layers(cfg)), width=440)
+        else:
+            st.plotly_chart(P.plane_figure(snap, V.layers(cfg)), key=f"{NS}.plane")
+    with right:
+        st.markdown(V.readout(snap))
+        c = (snap.hist, snap.d_at_half, snap.g_at_half, snap.js_floor, snap.n_modes)
+        st.plotly_chart(P.curves_figure(*c), key=None if live else f"{NS}.curves")
+        if snap.coverage is not None:
+            st.plotly_chart(P.coverage_figure(snap.coverage.counts, 10_000))
+    if cfg.show_dstar and snap.dstar is not None:
+        st.markdown("**Learned D vs the lecture's optimal D\\* = p_data / (p_data + p_g)**")
+        st.plotly_chart(P.dstar_figure(snap))
+
+
+def plane():
+    c = st.columns([3, 1, 6], vertical_alignment="bottom")
+    key = c[0].selectbox(
+        "Lesson preset", list(PRESETS), key=f"{NS}.preset", format_func=lambda k: PRESETS[k].label
+    )
+    c[1].button("Load", on_click=load_preset, key=f"{NS}.load", width="stretch")
+    c[2].caption(PRESETS[key].explain)
+    cols = st.columns(4)
+    groups = (
+        ("**Data**", ("target", "noise", "seed")),
+        ("**Generator G**", ("g_layers", "g_neurons", "g_act", "g_opt", "g_lr")),
+        ("**Discriminator D**", ("d_layers", "d_neurons", "d_act", "d_opt", "d_lr")),
+        ("**Training**", ("loss", "k_d", "k_g", "batch", "step_mode")),
+    )
+    for col, (title, names) in zip(cols, groups):
+        with col:
+            st.markdown(title)
+            for name in names:
+                w(name, **({"widget": "radio"} if name == "step_mode" else {}))
+    flags = st.columns(6)
+    for col, name in zip(
+        flags,
+        ("show_real", "show_fake", "show_heatmap", "show_manifold", "show_grads", "show_dstar"),
+    ):
+        with col:
+            w(name)
+    return config_from_state(C, NS)
+
+
+def draw_canvas(cfg):
+    pts = points_from_flat(cfg.points)
+    st.markdown("**Draw your distribution**: click the plane to add a point, or lasso an area.")
+    st.plotly_chart(
+        P.draw_figure(pts),
+        key=f"{NS}.draw",
+        on_select=on_draw,
+        selection_mode=("points", "lasso", "box"),
+    )
+    st.button("Clear points", on_click=lambda: S.__setitem__(f"{NS}.w.points", ""))
+    if len(pts) < MIN_DRAWN_POINTS:
+        st.info(
+            f"Your distribution has {len(pts)} point(s); it needs at least "
+            f"{MIN_DRAWN_POINTS} before the GAN can train on it.",
+            icon=":material/draw:",
+        )
+        return False
+    return True
+
+
+def phase_view(trainer):
+    st.button(
+        "Slow motion: next phase",
+        icon=":material/slow_motion_video:",
+        on_click=slow_step,
+        key=f"{NS}.slow",
+        help="Run one phase of the current D or G update (5 phases each).",
+    )
+    view = ns_get(NS, "phase")
+    if view is not None:
+        st.markdown(
+            f"**{view.who} update, phase {view.index}/5:** {view.text}"
+            + (f" · loss {view.loss:.3f}" if view.loss is not None else "")
+            + (f" · |grad| {view.grad_norm:.3g}" if view.grad_norm else "")
+        )
+        st.plotly_chart(P.phase_figure(view, trainer.real_ref[:2000]), key=f"{NS}.phasefig")
+
+
+def digits(cfg):
+    c = st.columns(3)
+    with c[0]:
+        w("digits_start", widget="radio")
+    with c[1]:
+        w("digits_lr")
+    with c[2]:
+        w("seed")
+    cfg = config_from_state(C, NS)
+    sync_url(cfg, NS)
+    dcfg = DigitsConfig(seed=cfg.seed, start=cfg.digits_start, lr=cfg.digits_lr)
+
+    def render_digits(trainer, live):
+        snap = trainer.snapshot()
+        a, b, c = st.columns([2, 2, 3])
+        a.image(P.digit_grid(snap.samples, ncols=4), caption="fresh samples", width=260)
+        b.image(P.digit_grid(snap.fixed, ncols=4), caption="fixed noise", width=260)
+        with c:
+            st.caption(f"Checkpoint trained {snap.start_steps:,} steps before this session.")
+            st.plotly_chart(P.digits_curves_figure(snap.hist), key=None if live else f"{ND}.cv")
+
+    panel = live_panel(ND, dcfg, DigitsGan, render_digits, epoch_label="Epoch")
+    st.markdown("**Latent interpolation** G((1 - a) z_A + a z_B), a = 0 ... 1 (compare the VAE)")
+    c = st.columns([1, 1, 6])
+    za = c[0].number_input("seed of z_A", 0, 9999, 1, key=f"{ND}.za")
+    zb = c[1].number_input("seed of z_B", 0, 9999, 2, key=f"{ND}.zb")
+    c[2].image(P.digit_grid(panel.trainer.interpolate(int(za), int(zb), 10), ncols=10))
+    return panel
+
+
+w("panel", widget="radio", label="Panel")
+if S.get(f"{NS}.w.panel", cfg.panel) == "digits":
+    live = digits(cfg)
+else:
+    cfg = plane()
+    sync_url(cfg, NS)
+    live = None
+    if cfg.target != "drawn" or draw_canvas(cfg):
+        live = live_panel(NS, cfg, PlaneGan, render, epoch_label="Iteration")
+        phase_view(live.trainer)
+share_box(cfg, "gan")
+if live is not None:
+    live.loop()
