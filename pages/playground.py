@@ -79,14 +79,11 @@ def render(trainer, live):
                 on_select="rerun",
                 selection_mode="points",
             )
-        st.plotly_chart(
-            P.loss_figure(
-                f.snap.curve_epoch,
-                f.snap.curve_train,
-                f.snap.curve_test,
-                best_epoch=f.snap.best_epoch,
-            )
-        )
+        curves = (f.snap.curve_epoch, f.snap.curve_train, f.snap.curve_test)
+        if live:
+            st.image(P.loss_rgb(*curves), caption="loss (train grey, test black)")
+        else:
+            st.plotly_chart(P.loss_figure(*curves, best_epoch=f.snap.best_epoch))
     msg = V.banner(f.snap, cfg.patience)
     if msg:
         getattr(st, msg[0])(msg[1])
@@ -105,6 +102,8 @@ with tabs[0]:
     if "data" not in hide:
         seed = {"seed": random.randrange(2**31 - 1)}
         c[4].button("Regenerate", on_click=V.set_widgets, args=(S, seed), help="New seed")
+        with c[4]:
+            w("seed", widget="number", label_visibility="collapsed")
     for row in V.CONTROL_ROWS:
         for col, names in zip(st.columns(len(row)), row):
             with col:

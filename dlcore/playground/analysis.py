@@ -27,6 +27,7 @@ class BoundaryGrid:
     probs: np.ndarray | None  # (G, G, K) class probabilities for 3-class softmax, else None
     neurons: tuple[np.ndarray, ...]  # per hidden layer (n_l, g, g) neuron outputs (coarse)
     inputs: np.ndarray  # (F, g, g) each input feature over the plane (coarse)
+    outputs: np.ndarray  # (K, g, g) each output unit (softmax: 2p - 1) over the plane (coarse)
     domain: float
 
 
@@ -51,12 +52,14 @@ def boundary(trainer: PlaygroundTrainer, g: int = 60, g_small: int = 20) -> Boun
     with np.errstate(all="ignore"):
         o = net.predict(featurize(plane_grid(g, domain), trainer.features))  # (g*g, K)
         feats = featurize(plane_grid(g_small, domain), trainer.features)  # (s*s, F)
-        hs, _ = net.forward(feats)
+        hs, a = net.forward(feats)
     value = display_value(o, trainer.head).reshape(g, g)
     probs = o.reshape(g, g, -1) if trainer.n_classes == 3 else None
     neurons = tuple(h.T.reshape(-1, g_small, g_small) for h in hs)
     inputs = feats.T.reshape(-1, g_small, g_small)
-    return BoundaryGrid(value, probs, neurons, inputs, domain)
+    o = a[-1] * 2 - 1 if trainer.head == "softmax" else a[-1]  # (s*s, K)
+    outputs = o.T.reshape(-1, g_small, g_small)
+    return BoundaryGrid(value, probs, neurons, inputs, outputs, domain)
 
 
 @dataclass(frozen=True)

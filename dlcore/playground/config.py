@@ -32,7 +32,7 @@ HIDEABLE = (
     "dropout",
     "batch",
     "early_stop",
-    "play",
+    "view",
 )
 
 

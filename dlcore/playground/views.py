@@ -37,14 +37,12 @@ class Frame:
 
 def frame(trainer: PlaygroundTrainer, g: int = 100, g_small: int = 16) -> Frame:
     grid = boundary(trainer, g, g_small)
-    step = max(1, g // g_small)
-    out = grid.value[::step, ::step][:g_small, :g_small][None]  # (1, g, g) output thumbnail
     tr, te = trainer.data.train, trainer.data.test
     return Frame(
         trainer.snapshot(),
         grid.value,
         grid.probs,
-        [grid.inputs, *grid.neurons, out],
+        [grid.inputs, *grid.neurons, grid.outputs],
         feature_labels(trainer.features),
         (tr.x, tr.y),
         (te.x, te.y),
@@ -198,7 +196,7 @@ def resize_layers(state: dict, n_layers: int, delta: int) -> None:
 def neuron_map(trainer: PlaygroundTrainer, layer: int, k: int, g: int = 60) -> np.ndarray | None:
     """One node's output over the plane (layer 0 = inputs, last = output), or None."""
     grid = boundary(trainer, g, g)
-    maps = [grid.inputs, *grid.neurons, grid.value[None]]
+    maps = [grid.inputs, *grid.neurons, grid.outputs]
     if 0 <= layer < len(maps) and 0 <= k < len(maps[layer]):
         return maps[layer][k]
     return None
@@ -227,6 +225,7 @@ CONTROL_GROUP = {
     "reg_rate": "reg",
     "patience": "early_stop",
     "dataset": "data",
+    "seed": "data",
     "show_test": "view",
     "discretize": "view",
 }

@@ -394,7 +394,7 @@ def network_figure(
     for li in range(len(sizes)):
         name = "input" if li == 0 else ("output" if li == len(sizes) - 1 else f"layer {li}")
         fig.add_annotation(
-            x=centres[li][0, 0],
+            x=W * (li + 0.5) / len(sizes),
             y=-0.05,
             yref="paper",
             text=name,
@@ -522,17 +522,11 @@ def uat_figure(
     height: int = 420,
 ) -> go.Figure:
     """Target and fit on top; every hidden unit's contribution w_j h_j(x) drawn underneath."""
-    from plotly.subplots import make_subplots
-
-    fig = make_subplots(
-        rows=2, cols=1, shared_xaxes=True, row_heights=[0.6, 0.4], vertical_spacing=0.06
-    )
+    fig = go.Figure()
     fig.add_trace(
         go.Scatter(
             x=x, y=target, name="target f(x)", mode="lines", line=dict(color="black", width=3)
-        ),
-        1,
-        1,
+        )
     )
     fig.add_trace(
         go.Scatter(
@@ -541,9 +535,7 @@ def uat_figure(
             name="network",
             mode="lines",
             line=dict(color=PALETTE["accent"], width=2, dash="dash"),
-        ),
-        1,
-        1,
+        )
     )
     for j, c in enumerate(contributions):
         fig.add_trace(
@@ -553,25 +545,27 @@ def uat_figure(
                 mode="lines",
                 name=f"unit {j + 1}",
                 showlegend=False,
+                yaxis="y2",
                 line=dict(width=1.2, color=CATEGORICAL[j % len(CATEGORICAL)]),
                 hovertemplate=f"unit {j + 1}: %{{y:.3f}}<extra></extra>",
-            ),
-            2,
-            1,
+            )
         )
-    fig.update_yaxes(title="f(x)", row=1, col=1)
-    fig.update_yaxes(title="w_j h_j(x)", row=2, col=1)
-    fig.update_xaxes(title="x", row=2, col=1)
+    style(fig, height=height)
+    fig.update_layout(
+        yaxis=dict(domain=[0.45, 1.0], title="f(x)"),
+        yaxis2=dict(domain=[0.0, 0.38], title="w_j h_j(x)", anchor="x"),
+        xaxis=dict(title="x", anchor="y2"),
+    )
     fig.add_annotation(
         text=f"output bias b = {bias:.3f}",
         xref="paper",
         yref="paper",
         x=1,
-        y=0.36,
+        y=0.4,
         showarrow=False,
         font=dict(size=11),
     )
-    return style(fig, height=height)
+    return fig
 
 
 def bmatrix(a: np.ndarray) -> str:
@@ -587,3 +581,33 @@ def xor_latex(s) -> str:
         rf"X={bmatrix(s.X)}\;XW={bmatrix(s.XW)}\;XW+c={bmatrix(s.XW_c)}"
         rf"\;\max\{{0,\cdot\}}={bmatrix(s.relu)}\;\cdot w={bmatrix(s.out[:, None])}"
     )
+
+
+def loss_rgb(
+    epochs: np.ndarray,
+    train: np.ndarray,
+    test: np.ndarray,
+    *,
+    width: int = 420,
+    height: int = 120,
+) -> np.ndarray:
+    """The loss curves as a small RGB image for live frames (train grey, test black, TF style)."""
+    img = np.full((height, width, 3), 255, np.uint8)
+    img[-1], img[:, 0] = 200, 200  # axes
+    e = np.asarray(epochs, float)
+    ys = [np.asarray(train, float), np.asarray(test, float)]
+    ok = np.isfinite(e) & np.isfinite(ys[0]) & np.isfinite(ys[1])
+    if ok.sum() < 2:
+        return img
+    e, ys = e[ok], [y[ok] for y in ys]
+    top = max(float(np.max(ys[0])), float(np.max(ys[1])), 1e-9)
+    px = (e - e[0]) / max(e[-1] - e[0], 1e-9) * (width - 3) + 1
+    for y, color in zip(ys, ((119, 119, 119), (0, 0, 0))):
+        py = (1 - y / top) * (height - 4) + 1
+        n = 2 * width
+        t = np.linspace(0, len(px) - 1, n)
+        xx = np.interp(t, np.arange(len(px)), px).astype(int)
+        yy = np.interp(t, np.arange(len(py)), py).astype(int)
+        for dy in (0, 1):
+            img[np.clip(yy + dy, 0, height - 1), xx] = color
+    return img

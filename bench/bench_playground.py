@@ -1,0 +1,83 @@
+"""Benchmarks of the decision-boundary playground (issue 3 bars), on this machine kind.
+
+    python bench/bench_playground.py            # all figures
+    python bench/bench_playground.py --quick    # in-process figures only (no browser)
+
+Browser figures: a real `streamlit run app.py` server and headless Chromium (bench/harness.py).
+While Play runs, frames/s = animation frames in which the page's main area changed (the harness
+counter) and steps/s = SGD updates per wall second read from the page's own step counter.
+Pause latency = click on Pause -> the Play button is back (the loop has ended and the page
+re-ran); the loop stops training before that, so this is an upper bound.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench.harness import (  # noqa: E402
+    StreamlitServer,
+    chromium,
+    count_frames,
+    open_app,
+    parse_counter,
+    status_text,
+)
+from dlcore.playground.config import PlaygroundConfig  # noqa: E402
+from dlcore.playground.trainer import PlaygroundTrainer  # noqa: E402
+
+SETUPS = {"4,2": "playground", "8,8": "playground?hidden=8%2C8"}
+
+
+def in_process() -> None:
+    t = PlaygroundTrainer(PlaygroundConfig())
+    t0 = time.perf_counter()
+    t.run_epochs(300)
+    dt = time.perf_counter() - t0
+    print(f"circle_default_test_loss_300_epochs: {t.last['test_loss']:.4f} loss")
+    print(f"trainer_only_steps_per_s_4_2: {t.steps / dt:.0f} steps/s")
+    t8 = PlaygroundTrainer(dataclasses.replace(PlaygroundConfig(), hidden=(8, 8)))
+    t0 = time.perf_counter()
+    t8.run_epochs(100)
+    print(f"trainer_only_steps_per_s_8_8: {t8.steps / (time.perf_counter() - t0):.0f} steps/s")
+
+
+def _steps(page) -> int:
+    return parse_counter(status_text(page))[1]
+
+
+def live(page, url: str, name: str, seconds: float = 6.0) -> None:
+    open_app(page, url, timeout_ms=120000)
+    page.get_by_role("button", name="Play").click()
+    page.get_by_role("button", name="Pause").wait_for(timeout=30000)
+    page.wait_for_timeout(1500)  # warm up
+    s0, t0 = _steps(page), time.perf_counter()
+    fps = count_frames(page, seconds)
+    s1, t1 = _steps(page), time.perf_counter()
+    print(f"browser_frames_per_s_{name}: {fps:.1f} frames/s")
+    print(f"browser_steps_per_s_{name}: {(s1 - s0) / (t1 - t0):.0f} steps/s")
+    t_click = time.perf_counter()
+    page.get_by_role("button", name="Pause").click()
+    page.get_by_role("button", name="Play").wait_for(timeout=30000)
+    print(f"pause_to_play_button_{name}: {time.perf_counter() - t_click:.2f} s")
+    before = _steps(page)
+    page.wait_for_timeout(1000)
+    print(f"steps_after_pause_{name}: {_steps(page) - before} steps")
+
+
+def main() -> None:
+    in_process()
+    if "--quick" in sys.argv:
+        return
+    with StreamlitServer("app.py", env={"DLX_DEVICE": "cpu"}) as server, chromium() as browser:
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        for name, path in SETUPS.items():
+            live(page, server.url(path), name.replace(",", "_"))
+
+
+if __name__ == "__main__":
+    main()

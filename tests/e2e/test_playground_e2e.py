@@ -1,0 +1,56 @@
+"""Browser test of the playground: Play, wait, Pause - the epoch counter advanced and then
+stopped; a click on the plane adds a point (the data becomes "Your own points")."""
+
+from bench.harness import parse_counter, status_text, wait_idle
+from tests.e2e.conftest import EXCEPTION, open_app
+
+PLANE_JS = """() => [...document.querySelectorAll('.js-plotly-plot')].findIndex(
+    el => el.layout && el.layout.xaxis && el.layout.xaxis.title &&
+          el.layout.xaxis.title.text === 'x1')"""
+
+
+def _epoch(page) -> float:
+    return parse_counter(status_text(page))[0]
+
+
+def test_play_pause_counter_advances_then_stops(server, page):
+    open_app(page, server.url("playground"))
+    assert _epoch(page) == 0
+    page.get_by_role("button", name="Play").click()
+    page.wait_for_function(
+        "() => /Epoch\\s+[1-9]/.test(document.querySelector('[data-testid=stMain]').innerText)",
+        timeout=20000,
+    )
+    page.wait_for_timeout(1000)
+    page.get_by_role("button", name="Pause").click()
+    wait_idle(page)
+    page.get_by_role("button", name="Play").wait_for(timeout=10000)
+    paused = status_text(page)
+    assert _epoch(page) >= 1
+    page.wait_for_timeout(1500)
+    assert status_text(page) == paused  # nothing trains while paused
+    assert page.locator(EXCEPTION).count() == 0
+
+
+COUNT_JS = """(i) => { const el = document.querySelectorAll('.js-plotly-plot')[i];
+    return el.data.filter(t => t.name === 'train' || t.name === 'test')
+                  .reduce((s, t) => s + t.x.length, 0); }"""
+
+
+def test_click_on_plane_adds_a_point(server, page):
+    open_app(page, server.url("playground?show_test=1"))
+    idx = page.evaluate(PLANE_JS)
+    assert page.evaluate(COUNT_JS, idx) == 500
+    assert idx >= 0
+    plot = page.locator(".js-plotly-plot").nth(idx)
+    plot.scroll_into_view_if_needed()
+    drag = plot.locator(".nsewdrag").first
+    box = drag.bounding_box()
+    page.mouse.click(box["x"] + box["width"] * 0.8, box["y"] + box["height"] * 0.2)
+    page.wait_for_timeout(300)
+    wait_idle(page)
+    page.get_by_text("Your own points").first.wait_for(timeout=15000)
+    page.wait_for_function(
+        f"() => ({COUNT_JS})({PLANE_JS}()) === 501", timeout=15000
+    )  # the 500 generated points (train + test) and the clicked one
+    assert page.locator(EXCEPTION).count() == 0

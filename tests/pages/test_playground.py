@@ -1,0 +1,293 @@
+"""AppTest of pages/playground.py: controls draw and change what is drawn, Step advances the
+epoch, URL parameters set every control, garbage falls back with a notice, bad CSV -> message."""
+
+import dataclasses
+from pathlib import Path
+
+import numpy as np
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from dlcore.config import field_specs, format_value
+from dlcore.playground import views as V
+from dlcore.playground.config import PlaygroundConfig
+from dlcore.playground.trainer import PlaygroundTrainer
+
+PAGE = str(Path(__file__).resolve().parents[2] / "pages" / "playground.py")
+CFG = PlaygroundConfig()
+WIDGET_TYPES = (
+    "selectbox",
+    "slider",
+    "select_slider",
+    "toggle",
+    "checkbox",
+    "number_input",
+    "text_input",
+    "radio",
+    "multiselect",
+    "button",
+    "file_uploader",
+)
+
+
+def app(params=None):
+    at = AppTest.from_file(PAGE, default_timeout=60)
+    for k, v in (params or {}).items():
+        at.query_params[k] = v
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def widgets(at):
+    out = {}
+    for kind in WIDGET_TYPES:
+        for el in at.get(kind):
+            if getattr(el, "key", None):
+                out[el.key] = el
+    return out
+
+
+def status(at):
+    return next(m.value for m in at.markdown if m.value.startswith("Test loss"))
+
+
+def epoch_text(at):
+    return next(m.value for m in at.markdown if "step " in m.value and "Epoch" in m.value)
+
+
+def expected_status(cfg, epochs=1):
+    t = PlaygroundTrainer(cfg)
+    t.run_epochs(epochs)
+    return V.status_line(t.snapshot())
+
+
+@pytest.fixture(scope="module")
+def shared():
+    return app()
+
+
+def test_loads_and_draws_every_control(shared):
+    keys = set(widgets(shared))
+    conditional = {"lr_end", "decay_epochs", "patience", "expr", "hide", "hidden"}
+    for name in field_specs(PlaygroundConfig):
+        if name not in conditional:
+            assert V.wkey(name) in keys, name
+    assert {"playground.layers1", "playground.layers-1", "playground.layer0"} <= keys
+    at = app({"schedule": "linear", "early_stop": "1", "fn": "custom"})
+    keys = set(widgets(at))
+    for name in ("lr_end", "decay_epochs", "patience", "expr"):
+        assert V.wkey(name) in keys, name
+    assert "playground.hide_ms" in keys and "playground.csv" in keys
+    assert status(shared) == V.status_line(PlaygroundTrainer(CFG).snapshot())
+
+
+def test_step_advances_the_epoch_counter():
+    at = app()
+    assert epoch_text(at).startswith("**Epoch 0**")
+    at.button(key="playground.btn.step").click().run()
+    assert epoch_text(at).startswith("**Epoch 1**")
+    assert status(at) == expected_status(CFG)
+    at.button(key="playground.btn.step").click().run()
+    assert epoch_text(at).startswith("**Epoch 2**")
+
+
+# (field, widget value, config value, extra settings needed for the field to matter)
+CHANGES = [
+    ("dataset", "xor", "xor", {}),
+    ("noise", 30, 30, {}),
+    ("ratio", 70, 70, {}),
+    ("seed", 7, 7, {}),
+    ("batch", 5, 5, {}),
+    ("lr", 0.3, 0.3, {}),
+    ("optimizer", "adam", "adam", {}),
+    ("activation", "relu", "relu", {}),
+    ("output", "softmax", "softmax", {}),
+    ("reg", "l2", "l2", {"reg_rate": 0.3}),
+    ("reg_rate", 0.1, 0.1, {"reg": "l1"}),
+    ("dropout", 0.5, 0.5, {}),
+    ("schedule", "linear", "linear", {"decay_epochs": 1, "lr_end": 1.0}),
+    ("lr_end", 3.0, 3.0, {"schedule": "linear", "decay_epochs": 1}),
+    ("decay_epochs", 2, 2, {"schedule": "linear", "lr_end": 1.0}),
+    ("x1sq", True, True, {}),
+    ("x2sq", True, True, {}),
+    ("x1x2", True, True, {}),
+    ("sinx1", True, True, {}),
+    ("sinx2", True, True, {}),
+    ("x1", False, False, {}),
+    ("x2", False, False, {}),
+]
+
+
+def test_every_training_control_changes_what_is_drawn(shared):
+    """Per control: open a link with the settings it needs, change the control, Reset, Step.
+    The drawn losses are those of a trainer built from the changed config (and differ from the
+    default's, so a control that did nothing would fail)."""
+    at, baseline = shared, expected_status(CFG)
+    specs = field_specs(PlaygroundConfig)
+    for name, widget_value, value, extra in CHANGES:
+        at.query_params.clear()
+        for k, v in {**extra, "x": "1"}.items():  # "x": force a new link even when extra is {}
+            at.query_params[k] = format_value(v, specs[k]) if k in specs else v
+        at.run()
+        widgets(at)[V.wkey(name)].set_value(widget_value)
+        at.button(key="playground.btn.reset").click().run()
+        at.button(key="playground.btn.step").click().run()
+        assert not at.exception, (name, at.exception)
+        expected = expected_status(dataclasses.replace(CFG, **{**extra, name: value}))
+        assert expected != baseline, name
+        assert status(at) == expected, name
+
+
+def test_layer_buttons_and_sizes_change_the_network():
+    at = app()
+    at.button(key="playground.layers1").click().run()
+    assert at.session_state["playground.trainer"].net.sizes == (2, 4, 2, 2, 1)
+    at.number_input(key="playground.layer0").set_value(7).run()
+    assert at.session_state["playground.trainer"].net.sizes == (2, 7, 2, 2, 1)
+    at.button(key="playground.layers-1").click().run()
+    at.button(key="playground.layers-1").click().run()
+    assert at.session_state["playground.trainer"].net.sizes == (2, 7, 1)
+    assert at.query_params["hidden"] == ["7"]
+
+
+def test_view_toggles_change_the_plane():
+    at = app()
+
+    def plane():  # the chart whose heatmap hover reads "x1 ..., x2 ..."
+        return next(c.proto.spec for c in at.get("plotly_chart") if "x1 %{x" in c.proto.spec)
+
+    before = plane()
+    at.toggle(key=V.wkey("show_test")).set_value(True).run()
+    with_test = plane()
+    assert with_test != before and '"name":"test"' in with_test.replace(" ", "")
+    at.toggle(key=V.wkey("discretize")).set_value(True).run()
+    assert plane() != with_test
+
+
+def test_uat_controls_change_the_fit():
+    at = app()
+    cap = lambda: next(c.value for c in at.caption if "Adam steps" in c.value)  # noqa: E731
+    first = cap()
+    at.number_input(key=V.wkey("uat_neurons")).set_value(20).run()
+    second = cap()
+    assert second != first
+    at.selectbox(key=V.wkey("fn")).set_value("abs").run()
+    assert cap() != second
+    at.selectbox(key=V.wkey("fn")).set_value("custom").run()
+    at.text_input(key=V.wkey("expr")).set_value("__import__('os')").run()
+    assert any("Unknown" in e.value or "allowed" in e.value for e in at.error)
+    assert not at.exception
+
+
+def test_url_sets_every_control():
+    cfg = PlaygroundConfig(
+        dataset="spiral",
+        noise=20,
+        ratio=60,
+        seed=5,
+        x1=True,
+        x2=True,
+        x1sq=True,
+        x2sq=True,
+        x1x2=True,
+        sinx1=True,
+        sinx2=True,
+        hidden=(8, 6, 3),
+        activation="leaky_relu",
+        output="softmax",
+        optimizer="rmsprop",
+        lr=0.01,
+        schedule="linear",
+        lr_end=0.0001,
+        decay_epochs=50,
+        reg="l1",
+        reg_rate=0.003,
+        dropout=0.1,
+        batch=0,
+        early_stop=True,
+        patience=20,
+        show_test=True,
+        discretize=True,
+        fn="custom",
+        expr="x^2",
+        uat_neurons=9,
+        hide="",
+    )
+    specs = field_specs(PlaygroundConfig)
+    at = app({k: format_value(getattr(cfg, k), s) for k, s in specs.items()})
+    assert at.session_state["playground.cfg"] == cfg
+    assert at.session_state["playground.trainer"].net.sizes == (7, 8, 6, 3, 2)
+    w = widgets(at)
+    for name in specs:
+        if name in ("hide", "hidden"):
+            continue
+        assert w[V.wkey(name)].value == getattr(cfg, name), name
+    assert [w[f"playground.layer{i}"].value for i in range(3)] == [8, 6, 3]
+
+
+def test_garbage_url_falls_back_with_notice():
+    at = app(
+        {
+            "lr": "banana",
+            "hidden": "99,x",
+            "dataset": "<script>",
+            "noise": "1e9",
+            "seed": "-4",
+            "zzz": "1",
+        }
+    )
+    assert at.session_state["playground.cfg"] == CFG
+    text = " ".join(w.value for w in at.warning)
+    assert "not valid" in text and "Learning rate" in text and "zzz" in text
+
+
+def test_teacher_link_hides_controls():
+    at = app({"hide": "lr,activation,features"})
+    keys = set(widgets(at))
+    assert V.wkey("lr") not in keys and V.wkey("activation") not in keys
+    assert V.wkey("x1") not in keys and V.wkey("dataset") in keys
+    assert at.multiselect(key="playground.hide_ms").value == ["activation", "features", "lr"]
+
+
+@pytest.mark.parametrize(
+    "raw, message",
+    [
+        (b"\x89PNG\r\n\x1a\n\x00\x00IHDR", "binary"),
+        (b"x1,x2\n1,2\n", "3 columns"),
+        (b"1,2,1\n3,4,1\n", "same label"),
+    ],
+)
+def test_bad_csv_gives_a_message(raw, message):
+    at = app()
+    at.file_uploader(key="playground.csv").set_value(("bad.csv", raw, "text/csv")).run()
+    assert not at.exception
+    assert any(message in e.value for e in at.error)
+    assert at.session_state["playground.cfg"].dataset == "circle"
+
+
+def test_good_csv_becomes_the_data():
+    at = app()
+    rows = "x1,x2,label\n" + "".join(f"{x},{x * 0.5},{int(x > 0)}\n" for x in range(-5, 6))
+    at.file_uploader(key="playground.csv").set_value(("mine.csv", rows.encode(), "text/csv"))
+    at.run()
+    assert at.session_state["playground.cfg"].dataset == "custom"
+    t = at.session_state["playground.trainer"]
+    assert len(t.x_train) + len(t.x_test) == 11
+
+
+def test_slide_xor_solution_and_divergence_banner():
+    at = app()
+    next(b for b in at.button if b.label == "Load the slide's solution").click().run()
+    assert at.session_state["playground.cfg"].dataset == "xor4"
+    assert status(at).startswith("Test loss **0.000** · Training loss **0.000**")
+    assert any("[0. 1. 1. 0.]" in m.value for m in at.markdown)
+    bad = app({"dataset": "spiral", "hidden": "8,8", "lr": "10", "activation": "relu"})
+    for _ in range(3):
+        bad.button(key="playground.btn.step").click().run()
+    assert not bad.exception
+    assert any("diverged" in e.value for e in bad.error)
+    assert (
+        np.isnan(bad.session_state["playground.trainer"].last["train_loss"])
+        or bad.session_state["playground.trainer"].diverged
+    )
