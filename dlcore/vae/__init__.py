@@ -5,7 +5,8 @@
     from dlcore.vae.train import cached_split
     from dlcore.vae import analysis
     model, meta = load_shipped("digits", VAESpec(), 1.0)
-    strip = analysis.interpolate(model, cached_split("digits").x_test[0], cached_split("digits").x_test[1])
+    x = cached_split("digits").x_test
+    strip = analysis.interpolate(model, x[0], x[1], n_steps=10, method="spherical")
 
 Modules: model (encoder/decoder/ELBO), data (digits, MNIST on request), train (live trainer),
 analysis (what the page shows), preprocess (user images), checkpoints, pretrain, config.

@@ -314,6 +314,18 @@ def knn_accuracy(
     return float((pred == np.asarray(y_test)).mean())
 
 
+def knn_cv_accuracy(
+    z: np.ndarray, y: np.ndarray, k: int = 5, folds: int = 5, seed: int = 0
+) -> float:
+    """Mean k-NN accuracy over ``folds`` seeded folds of all points (the anchors' method)."""
+    parts = np.array_split(np.random.default_rng(seed).permutation(len(z)), folds)
+    accs = []
+    for test in parts:
+        train = np.setdiff1d(np.arange(len(z)), test)
+        accs.append(knn_accuracy(z[train], y[train], z[test], y[test], k))
+    return float(np.mean(accs))
+
+
 def log_q(z: torch.Tensor, mu: torch.Tensor, logvar: torch.Tensor) -> torch.Tensor:
     """log q_phi(z|x) (re-exported for the page's formulas and tests)."""
     return log_normal_diag(z, mu, logvar)

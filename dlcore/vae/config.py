@@ -14,7 +14,7 @@ BETAS = (0.0, 0.25, 0.5, 1.0, 2.0, 4.0, 8.0)
 LATENT_DIMS = (2, 4, 8, 16)
 VIEWS = ("latent map", "interpolation", "reparameterization", "samples & beta", "arithmetic")
 SOURCES = ("shipped", "live")  # a shipped checkpoint or the model this session trains
-ENDPOINT_KINDS = ("dataset", "draw", "upload", "camera")
+ENDPOINT_KINDS = ("dataset", "draw", "image")  # image = an upload or a camera snapshot
 INTERPS = ("linear", "spherical")
 
 
@@ -39,8 +39,8 @@ class VAEConfig:
     grid_range: float = num(2.5, lo=0.5, hi=6.0, live=True, label="Grid range +/-")
     a_kind: str = choice("dataset", ENDPOINT_KINDS, live=True, label="Input A from")
     b_kind: str = choice("dataset", ENDPOINT_KINDS, live=True, label="Input B from")
-    a_index: int = num(0, lo=0, hi=9999, live=True, label="Test image A #")
-    b_index: int = num(1, lo=0, hi=9999, live=True, label="Test image B #")
+    a_index: int = num(12, lo=0, hi=9999, live=True, label="Test image A #")
+    b_index: int = num(9, lo=0, hi=9999, live=True, label="Test image B #")
     interp: str = choice("linear", INTERPS, live=True, label="Interpolation")
     n_steps: int = num(10, lo=3, hi=30, live=True, label="Steps")
     decode_sample: bool = flag(False, label="Decode a sample z (not mu)")

@@ -124,3 +124,8 @@ def test_knn_accuracy_hand_example():
     z_te = np.array([[0.05, 0.05], [5.05, 5.0], [4.9, 5.2]])
     assert A.knn_accuracy(z_tr, y_tr, z_te, np.array([0, 1, 1]), k=3) == 1.0
     assert A.knn_accuracy(z_tr, y_tr, z_te, np.array([1, 1, 0]), k=3) == pytest.approx(1 / 3)
+    z = np.concatenate([z_tr, z_te])
+    y = np.array([0, 0, 0, 1, 1, 1, 0, 1, 1])
+    assert A.knn_cv_accuracy(z, y, k=3, folds=3) == 1.0
+    assert A.knn_cv_accuracy(z, 1 - y, k=3, folds=3) == 1.0
+    assert A.knn_cv_accuracy(z, np.arange(9) % 2, k=3, folds=3) < 0.7

@@ -1,0 +1,124 @@
+"""Pure helpers behind pages/vae.py (no streamlit): which model a view uses, the paintable
+canvas, index clamping, the shipped-beta comparison and the page's metric texts.
+Tested in tests/vae/test_views.py."""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass, replace
+from typing import Any
+
+import numpy as np
+
+from dlcore.vae.analysis import ElboBreakdown, GradVariance, Interpolation, Plane, elbo_breakdown
+from dlcore.vae.checkpoints import load_shipped, shipped_betas
+from dlcore.vae.config import VAEConfig
+from dlcore.vae.model import VAE, VAESpec
+from dlcore.vae.train import TrainCurves, spec_from_cfg
+
+CANVAS = 16  # drawing grid (normalized to the model's side like the UCI 32x32 -> 8x8 step)
+
+
+@dataclass(frozen=True)
+class ModelChoice:
+    model: VAE | None
+    label: str
+    notice: str | None = None
+
+
+def shipped_choice(cfg: VAEConfig, side: int) -> ModelChoice:
+    """The shipped checkpoint for the configured architecture and beta, or a notice why not."""
+    spec = spec_from_cfg(cfg, side)
+    found = load_shipped(cfg.dataset, spec, float(cfg.beta))
+    if found is None:
+        have = shipped_betas(cfg.dataset, spec)
+        hint = f" (shipped betas for it: {', '.join(f'{b:g}' for b in have)})" if have else ""
+        return ModelChoice(
+            None, "", f"No shipped checkpoint for {cfg.dataset} / {cfg.arch} / J={cfg.latent_dim} "
+            f"/ {cfg.hidden} hidden / {cfg.likelihood} / beta={cfg.beta:g}{hint}. "
+            "Switch 'Model' to live and press Play to train one.",
+        )  # fmt: skip
+    model, meta = found
+    label = (
+        f"shipped checkpoint ({meta['epochs']:.0f} epochs): test -ELBO {meta['test_neg_elbo']:.2f} "
+        f"= recon {meta['test_recon']:.2f} + KL {meta['test_kl']:.2f} nats/image, "
+        f"5-NN accuracy {meta['knn5']:.2f}"
+    )
+    return ModelChoice(model, label)
+
+
+def paint(canvas: np.ndarray, points: list[dict[str, Any]], value: float) -> np.ndarray:
+    """Set the cells of selected canvas points (plotly selection dicts with x=col, y=row)."""
+    out = canvas.copy()
+    n = out.shape[0]
+    for p in points:
+        try:
+            r, c = round(float(p["y"])), round(float(p["x"]))
+        except (KeyError, TypeError, ValueError):
+            continue
+        if 0 <= r < n and 0 <= c < n:
+            out[r, c] = value
+    return out
+
+
+def clamp_index(i: int, n: int) -> tuple[int, str | None]:
+    """A dataset index inside [0, n); a notice when it had to be clamped."""
+    if 0 <= i < n:
+        return i, None
+    j = min(max(i, 0), n - 1)
+    return j, f"Image #{i} does not exist (the test set has {n} images); showing #{j}."
+
+
+@functools.lru_cache(maxsize=8)
+def beta_sweep(dataset: str, spec: VAESpec) -> tuple[tuple[float, ...], tuple[ElboBreakdown, ...]]:
+    """ELBO halves of every shipped beta for ``spec`` on the test set (cached per process)."""
+    from dlcore.vae.train import cached_split
+
+    x = cached_split(dataset).x_test
+    betas = tuple(shipped_betas(dataset, spec))
+    rows = tuple(elbo_breakdown(load_shipped(dataset, spec, b)[0], x) for b in betas)
+    return betas, rows
+
+
+def with_beta(cfg: VAEConfig, beta: float) -> VAEConfig:
+    return replace(cfg, beta=beta)
+
+
+# ----------------------------------------------------------------------------- page texts
+def train_line(last: dict[str, float], beta: float) -> str:
+    """The live panel's metric line: the three numbers always add up."""
+    return (
+        f"Minibatch average: **-ELBO {last['train_neg_elbo']:.2f}** = reconstruction "
+        f"{last['train_recon']:.2f} + KL {last['train_kl']:.2f} nats per image "
+        f"(beta = {beta:g} weights the KL in the training loss only)."
+    )
+
+
+def curve_series(snap: TrainCurves) -> dict[str, np.ndarray]:
+    return {
+        "train -ELBO": snap.train_neg_elbo,
+        "train reconstruction": snap.train_recon,
+        "train KL": snap.train_kl,
+        "test -ELBO": snap.test_neg_elbo,
+    }
+
+
+def elbo_line(eb: ElboBreakdown) -> str:
+    return (
+        f"Test set: -ELBO **{eb.neg_elbo:.2f}** = reconstruction {eb.recon:.2f} + KL {eb.kl:.2f} "
+        f"nats/image; {eb.active_dims} of {len(eb.kl_per_dim)} latent dimensions active "
+        "(mean KL > 0.01 nats; the others collapsed onto the prior)."
+    )
+
+
+def grad_caption(gv: GradVariance) -> str:
+    ratio = gv.total_var[0] / max(gv.total_var[2], 1e-30)
+    return (
+        f"{gv.n_samples} samples of eps. All three estimators have the same expectation; "
+        f"REINFORCE's variance is {ratio:,.0f} times the reparameterization estimator's."
+    )
+
+
+def plane_ellipses(it: Interpolation, plane: Plane) -> list[tuple[np.ndarray, np.ndarray]]:
+    """(centre, radii) of the end points' q(z|x) 1-sigma ellipses in map coordinates."""
+    return [(plane.to_plane(m), s @ np.abs(plane.basis.T)) for m, s in zip(it.mu, it.sigma)]
