@@ -157,7 +157,7 @@ if view in ("flow", "train"):
         step_size=10,
         budget_s=0.05,
         step_label="10 steps",
-        epoch_label="Sequences seen",
+        epoch_label="Sequences",
     )
 elif view == "clip":
     st.markdown(
@@ -188,7 +188,7 @@ elif view == "clip":
         step_size=10,
         budget_s=0.05,
         step_label="10 steps",
-        epoch_label="Sequences seen",
+        epoch_label="Sequences",
     )
 elif view == "linear":
     tr = linear_trajectory(cfg.lin_l1, cfg.lin_l2, cfg.lin_angle, (1.0, 1.0), 40)

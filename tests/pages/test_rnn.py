@@ -1,0 +1,178 @@
+"""AppTest of pages/rnn.py: every view and control draws, Step trains, live changes keep progress,
+URL parameters set controls (garbage -> notice), presets set the controls, and typed sentences
+(empty, very long, non-ASCII) give maps or a clear message."""
+
+import json
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from dlcore.rnn.tasks import copy_baseline
+from dlcore.ui.urlstate import wkey
+
+PAGE = str(Path(__file__).resolve().parents[2] / "pages" / "rnn.py")
+SMALL = {"seq_len": "10", "hidden": "8", "batch": "8"}  # keep training in tests cheap
+
+
+def app(params=None, view=None):
+    at = AppTest.from_file(PAGE, default_timeout=120)
+    for k, v in {**SMALL, **({"view": view} if view else {}), **(params or {})}.items():
+        at.query_params[k] = v
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def widget(at, name):
+    for kind in (
+        "selectbox",
+        "slider",
+        "number_input",
+        "toggle",
+        "radio",
+        "select_slider",
+        "text_input",
+    ):
+        for el in at.get(kind):
+            if el.key == wkey("rnn", name):
+                return el
+    raise KeyError(name)
+
+
+def charts(at):
+    return [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+
+
+def texts(at):
+    return " ".join(
+        str(e.value)
+        for kind in ("markdown", "caption", "info", "warning", "error")
+        for e in at.get(kind)
+    )
+
+
+@pytest.fixture(scope="module")
+def start():
+    return app()
+
+
+def test_default_view_draws_every_control_and_the_flow(start):
+    for name in (
+        "task",
+        "seq_len",
+        "hidden",
+        "batch",
+        "optimizer",
+        "lr",
+        "clip",
+        "clip_v",
+        "seed",
+        "activation",
+        "rnn_init",
+        "lambda_1",
+        "forget_gate",
+        "forget_bias",
+        "view",
+    ):
+        assert widget(start, name) is not None, name
+    figs = charts(start)
+    assert len(figs) == 3  # gradient-flow curves, lambda_1 regions, heat maps
+    names = [t.get("name") for t in figs[0]["data"]]
+    assert names[:3] == ["RNN", "LSTM", "GRU"] and "bound" in names[3]
+    assert "real autograd gradient" in texts(start) and "lambda_1 =" in texts(start)
+
+
+@pytest.mark.parametrize(
+    "view, n_charts, needle",
+    [
+        ("train", 2, "no-memory baseline"),
+        ("linear", 1, "Q^T Lambda^t Q"),
+        ("highway", 2, "forget gate"),
+        ("clip", 4, "Pascanu"),
+        ("sentence", 7, "connectivity"),
+    ],
+)
+def test_each_view_draws(view, n_charts, needle):
+    at = app(view=view)
+    figs = charts(at)
+    assert len(figs) == n_charts, view
+    assert needle in texts(at) or needle in json.dumps(figs)
+
+
+def test_step_trains_and_live_lr_change_keeps_progress():
+    at = app()
+    at.button(key="rnn.btn.step").click().run()
+    assert not at.exception
+    trainer = at.session_state["rnn.trainer"]
+    assert trainer.steps == 10 and "step 10" in texts(at)
+    widget(at, "lr").set_value(0.003).run()
+    assert at.session_state["rnn.trainer"] is trainer and trainer.steps == 10
+    assert trainer.opts["LSTM"].param_groups[0]["lr"] == 0.003
+    widget(at, "hidden").set_value(16).run()  # structural: a new trainer
+    assert at.session_state["rnn.trainer"].steps == 0
+
+
+def test_clip_view_step_trains_the_pair():
+    at = app(view="clip", params={"clip_v": "0.1"})
+    at.button(key="rnn.clip.btn.step").click().run()
+    snap = at.session_state["rnn.clip.trainer"].snapshot()
+    assert snap.steps == 10 and snap.clipped_share[0] == 0 and snap.clipped_share[1] > 0
+
+
+def test_url_parameters_set_controls():
+    at = app(
+        {
+            "task": "copy",
+            "seq_len": "12",
+            "lr": "0.003",
+            "clip": "value",
+            "activation": "relu",
+            "forget_gate": "0",
+        },
+        view="train",
+    )
+    assert widget(at, "task").value == "copy" and widget(at, "seq_len").value == 12
+    assert widget(at, "lr").value == 0.003 and widget(at, "clip").value == "value"
+    assert widget(at, "activation").value == "relu" and widget(at, "forget_gate").value is False
+    assert f"no-memory baseline {copy_baseline(12):.3f}" in json.dumps(charts(at))  # 5 ln 8 / 22
+
+
+def test_garbage_url_gives_a_notice_and_defaults():
+    at = app({"seq_len": "1e9", "task": "<script>alert(1)</script>", "view": "nope", "zz": "1"})
+    warn = " ".join(w.value for w in at.warning)
+    assert "not valid" in warn and "Ignored unknown" in warn
+    assert widget(at, "seq_len").value == 50 and widget(at, "task").value == "adding"
+
+
+def test_preset_sets_the_training_controls():
+    at = app()
+    name = next(o for o in at.selectbox(key="rnn.preset").options if o.startswith("exploding"))
+    at.selectbox(key="rnn.preset").set_value(name).run()
+    assert not at.exception
+    assert widget(at, "activation").value == "relu" and widget(at, "lambda_1").value == 1.5
+    assert widget(at, "clip").value == "none"
+
+
+def test_linear_slider_changes_the_trajectory():
+    at = app(view="linear")
+    before = charts(at)[0]["data"][0]["x"]
+    widget(at, "lin_l1").set_value(0.5).run()
+    assert charts(at)[0]["data"][0]["x"] != before
+
+
+@pytest.mark.parametrize(
+    "sentence, needle, n_charts",
+    [
+        ("", "Type a sentence", 0),
+        ("😀 ✓ ∑", "left out", 0),
+        ("the teacher walked. " * 15, "last 200", 7),
+        ("Über die Brücke, the river", "left out", 7),
+    ],
+)
+def test_typed_sentences_give_maps_or_a_message(sentence, needle, n_charts):
+    at = app(view="sentence")
+    widget(at, "sentence").set_value(sentence).run()
+    assert not at.exception
+    assert needle in " ".join(i.value for i in at.info)
+    assert len(charts(at)) == n_charts
