@@ -77,6 +77,11 @@ def digit(index: int = 0) -> np.ndarray:
     return np.array(d.images[int(index) % len(d.images)], dtype=np.float32)[None]
 
 
+def digit_label(index: int) -> int:
+    d = load_digits()
+    return int(d.labels[int(index) % len(d.labels)])
+
+
 BUILTINS: dict[str, Callable[[], np.ndarray]] = {
     "scene": scene,
     "step edge": step_edge,

@@ -39,6 +39,38 @@ class TrainSnapshot:
     step_axis: np.ndarray  # (n,)
 
 
+class Adam:
+    """Adam (Kingma & Ba 2015), written out: m = b1 m + (1 - b1) g, v = b2 v + (1 - b2) g^2,
+    p -= lr m_hat / (sqrt(v_hat) + eps). Same update as ``torch.optim.Adam``; written here because
+    the first ``torch.optim`` optimizer in a process imports torch._dynamo (about 10 s)."""
+
+    def __init__(
+        self, params, lr: float, betas: tuple[float, float] = (0.9, 0.999), eps: float = 1e-8
+    ) -> None:
+        self.params = [p for p in params if p.requires_grad]
+        self.param_groups = [{"lr": float(lr)}]
+        self.beta1, self.beta2, self.eps, self.t = betas[0], betas[1], eps, 0
+        self.m = [torch.zeros_like(p) for p in self.params]
+        self.v = [torch.zeros_like(p) for p in self.params]
+
+    def zero_grad(self, set_to_none: bool = True) -> None:
+        for p in self.params:
+            p.grad = None
+
+    @torch.no_grad()
+    def step(self) -> None:
+        self.t += 1
+        lr, b1, b2 = self.param_groups[0]["lr"], self.beta1, self.beta2
+        for p, m, v in zip(self.params, self.m, self.v):
+            if p.grad is None:
+                continue
+            m.mul_(b1).add_(p.grad, alpha=1 - b1)
+            v.mul_(b2).addcmul_(p.grad, p.grad, value=1 - b2)
+            m_hat = m / (1 - b1**self.t)
+            v_hat = v / (1 - b2**self.t)
+            p.addcdiv_(m_hat, v_hat.sqrt().add_(self.eps), value=-lr)
+
+
 def random_shift(x: torch.Tensor, gen: torch.Generator, max_px: int = 1) -> torch.Tensor:
     """Shift each (1, 8, 8) image by up to ``max_px`` pixels (zero fill): cheap augmentation."""
     b = x.shape[0]
@@ -59,7 +91,7 @@ class DigitsTrainer(BaseTrainer):
         self.y_test = torch.as_tensor(np.array(split.test.labels), device=self.device)
         self.gen = torch.Generator().manual_seed(int(cfg.seed))
         self.model = self._initial_model(cfg)
-        self.opt = torch.optim.Adam(self.model.parameters(), lr=cfg.lr)
+        self.opt = Adam(self.model.parameters(), lr=cfg.lr)
         self.steps_per_epoch = max(1, len(self.y_train) // int(cfg.batch))
 
     def _initial_model(self, cfg: TrainConfig) -> DigitsCNN:

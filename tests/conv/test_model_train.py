@@ -97,3 +97,20 @@ def test_pretrain_script_small_run(tmp_path):
     assert pretrain.main(["--steps", "10", "--out", str(out)]) == 0
     net = model.load_state(out)
     assert net.conv1.weight.shape == (8, 1, 3, 3)
+
+
+def test_adam_first_steps_match_hand_formula():
+    p = torch.nn.Parameter(torch.tensor([1.0, -2.0, 0.5]))
+    opt = train.Adam([p], lr=0.1)
+    grads = [torch.tensor([0.3, -4.0, 1e-3]), torch.tensor([0.1, 2.0, -1.0])]
+    p.grad = grads[0].clone()
+    opt.step()  # step 1: m_hat = g, v_hat = g^2 -> moves by lr * sign(g)
+    np.testing.assert_allclose(p.detach().numpy(), [0.9, -1.9, 0.4], atol=1e-5)
+    p.grad = grads[1].clone()
+    opt.step()
+    g1, g2 = (g.numpy().astype(np.float64) for g in grads)
+    m = (0.9 * 0.1 * g1 + 0.1 * g2) / (1 - 0.9**2)
+    v = (0.999 * 0.001 * g1**2 + 0.001 * g2**2) / (1 - 0.999**2)
+    np.testing.assert_allclose(
+        p.detach().numpy(), [0.9, -1.9, 0.4] - 0.1 * m / (np.sqrt(v) + 1e-8), atol=1e-5
+    )

@@ -1,0 +1,196 @@
+"""What the convolution page shows, computed from its config: pure functions, no Streamlit.
+
+Turns a ``ConvConfig`` and an input image into the filter output, the inner-product breakdown,
+pooling results, the associativity check and the cost numbers. Used by ``pages/convolution.py``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+from dlcore.conv import images, kernels, ops, pooling
+from dlcore.conv.algebra import Associativity, Cost, associativity, cost
+from dlcore.conv.config import ConvConfig
+
+DISPLAY_NOTES = {
+    "signed": "orange < 0 < blue, white = 0; nothing is hidden",
+    "clip": "values outside [0, 1] are cut off: negative responses turn black",
+    "abs": "|value|, clipped to 1: the sign is lost",
+    "normalize": "min -> 0, max -> 1 (over all channels)",
+}
+
+DISPLAYS: dict[str, Callable[[np.ndarray], np.ndarray]] = {
+    "signed": lambda x: x,
+    "clip": lambda x: np.clip(x, 0.0, 1.0),
+    "abs": lambda x: np.clip(np.abs(x), 0.0, 1.0),
+    "normalize": lambda x: (x - x.min()) / (x.max() - x.min()) if x.max() > x.min() else 0 * x,
+}
+
+
+def settings(cfg: ConvConfig) -> ops.ConvSettings:
+    channels = cfg.channels if cfg.color == "color" else "per_channel"
+    return ops.ConvSettings(
+        cfg.mode, (cfg.stride_y, cfg.stride_x), cfg.padding, cfg.pad_mode, cfg.dilation, channels
+    )
+
+
+def kernel_of(cfg: ConvConfig) -> tuple[np.ndarray, str | None]:
+    """The kernel the config asks for; a malformed custom grid falls back with a notice."""
+    if cfg.kernel != "custom":
+        return kernels.make(cfg.kernel, cfg.size), None
+    n = round(len(cfg.custom) ** 0.5)
+    if n * n == len(cfg.custom) and 1 <= n <= 7:
+        return np.array(cfg.custom, dtype=np.float64).reshape(n, n), None
+    return kernels.make("identity", 3), (
+        f"A custom kernel needs a square grid of numbers (1 to 49 values); got {len(cfg.custom)}."
+        " Using the identity kernel."
+    )
+
+
+def builtin_image(cfg: ConvConfig) -> np.ndarray:
+    """(C, H, W) in [0, 1] for a built-in source (not 'upload')."""
+    if cfg.source == "digit":
+        return images.digit(cfg.digit)
+    return images.BUILTINS[cfg.source]()
+
+
+def prepare(img: np.ndarray, color: str) -> tuple[np.ndarray, str | None]:
+    """Gray or colour, downscaled to the cap with a notice."""
+    img = images.to_gray(img) if color == "gray" else img
+    if color == "color" and img.shape[0] == 1:
+        img = np.repeat(img, 3, axis=0)
+    return images.fit(np.ascontiguousarray(img, dtype=np.float32))
+
+
+@dataclass(frozen=True)
+class FilterView:
+    image: np.ndarray  # (C, H, W) input
+    kernel: np.ndarray  # (k, k) as chosen
+    plan: ops.ConvPlan
+    output: np.ndarray | None  # (C_out, Ho, Wo) raw response; None when impossible
+    shown: np.ndarray | None  # the output after the display transform
+    error: str | None
+
+
+def filter_view(
+    img: np.ndarray, kernel: np.ndarray, st: ops.ConvSettings, display: str
+) -> FilterView:
+    p = ops.plan(img.shape[1:], kernel.shape, st)
+    if p.error:
+        return FilterView(img, kernel, p, None, None, p.error)
+    out = ops.apply_kernel(img, kernel, st).output
+    return FilterView(img, kernel, p, out, DISPLAYS[display](out), None)
+
+
+def detector(kernel: np.ndarray, st: ops.ConvSettings) -> Callable[[np.ndarray], np.ndarray]:
+    """The lecture's detector stage: ReLU(filter response), channels averaged -> (H, W)."""
+    same = ops.ConvSettings(
+        st.mode, (1, 1), "same", "reflect" if min(kernel.shape) > 1 else "zeros", 1, "per_channel"
+    )
+
+    def run(x: np.ndarray) -> np.ndarray:
+        return np.maximum(ops.apply_kernel(x, kernel, same).output, 0.0).mean(axis=0)
+
+    return run
+
+
+@dataclass(frozen=True)
+class LpSweep:
+    ps: np.ndarray  # (P,)
+    to_average: np.ndarray  # (P,) mean |Lp - average| / mean |max - average|
+    to_max: np.ndarray  # (P,) mean |Lp - max| / mean |max - average|
+
+
+def lp_sweep(
+    fmap: np.ndarray,
+    size: int,
+    stride: int,
+    ps: tuple[float, ...] = (1, 1.5, 2, 3, 4, 6, 8, 12, 16, 24, 32, 64, 100),
+) -> LpSweep:
+    """Lp pooling of ``fmap`` for growing p: starts at the average, approaches the max."""
+    avg = pooling.pool2d(fmap, "average", size, stride)
+    mx = pooling.pool2d(fmap, "max", size, stride)
+    scale = max(float(np.abs(mx - avg).mean()), 1e-12)
+    lps = [pooling.pool2d(fmap, "lp", size, stride, p) for p in ps]
+    to_avg = np.array([np.abs(x - avg).mean() / scale for x in lps])
+    to_max = np.array([np.abs(x - mx).mean() / scale for x in lps])
+    return LpSweep(np.array(ps, dtype=float), to_avg, to_max)
+
+
+def small_gray(img: np.ndarray, side: int = 160) -> np.ndarray:
+    """(H, W) grayscale copy, at most ``side`` pixels, for the slower demos."""
+    return images.fit(images.to_gray(img), side)[0][0]
+
+
+def associativity_pair(d: np.ndarray, g: np.ndarray, img: np.ndarray) -> tuple[Associativity, ...]:
+    gray = small_gray(img)
+    return tuple(associativity(d, g, gray, op) for op in ("convolution", "correlation"))
+
+
+def layer_cost(view: FilterView, st: ops.ConvSettings) -> Cost | None:
+    if view.output is None:
+        return None
+    summed = st.channels == "sum"
+    return cost(view.image.shape, view.output.shape, view.kernel.shape, summed)
+
+
+@dataclass(frozen=True)
+class PoolingView:
+    fmap: np.ndarray  # (H, W) detector stage
+    pooled: np.ndarray  # (Ho, Wo)
+    curve: pooling.InvarianceCurve | None  # None when the image is too small to shift
+    sweep: LpSweep | None
+    error: str | None
+
+
+def pooling_view(
+    img: np.ndarray,
+    kernel: np.ndarray,
+    st: ops.ConvSettings,
+    kind: str,
+    size: int,
+    stride: int,
+    p: float,
+) -> PoolingView:
+    """Detector map, its pooling, the shift experiment (on a <= 160 px copy) and the Lp sweep."""
+    det = detector(kernel, st)
+    fmap = det(img)
+    empty = np.zeros((0, 0))
+    if min(fmap.shape) < size:
+        msg = f"The map ({fmap.shape[0]}x{fmap.shape[1]}) is smaller than the {size}x{size} pool."
+        return PoolingView(fmap, empty, None, None, msg)
+    pooled = pooling.pool2d(fmap, kind, size, stride, p)
+    small = small_gray(img)[None]
+    curve = (
+        pooling.invariance_curve(det, small, kind, size, stride, p)
+        if min(small.shape[1:]) >= size + 4
+        else None
+    )
+    return PoolingView(fmap, pooled, curve, lp_sweep(fmap, size, stride), None)
+
+
+def output_size_text(p: ops.ConvPlan) -> str:
+    return (
+        "**Output size** H_out = floor((H + pad_before + pad_after - d(k-1) - 1) / s) + 1: "
+        f"rows `{p.rows.formula}`, columns `{p.cols.formula}` → **{p.rows.out} x {p.cols.out}**"
+    )
+
+
+def equation_text(ip: ops.InnerProduct, c: int) -> str:
+    """'(0.20×-1.00) + (0.30×0.00) + ... = 0.5000' for channel ``c`` (first four terms)."""
+    pairs = list(zip(ip.patch[c].ravel(), ip.window.ravel()))
+    terms = " + ".join(f"({p:.2f}×{k:.2f})" for p, k in pairs[:4])
+    more = f" + ... ({len(pairs)} products)" if len(pairs) > 4 else ""
+    return f"Sum over the window: {terms}{more} = **{ip.sums[c]:.4f}**"
+
+
+def cost_table(c: Cost) -> dict[str, list[str]]:
+    return {
+        "": ["connections (multiply-adds)", "parameters (with biases)"],
+        "dense layer": [f"{c.dense_connections:,}", f"{c.dense_params:,}"],
+        "convolution": [f"{c.conv_connections:,}", f"{c.conv_params:,}"],
+        "dense / conv": [f"{c.connection_ratio:,.0f}x", f"{c.param_ratio:,.0f}x"],
+    }

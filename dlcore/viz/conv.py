@@ -1,0 +1,247 @@
+"""Figures for the convolution filter lab: arrays in, RGB arrays or plotly figures out.
+
+Large images travel as RGB arrays (``st.image``: a PNG, fast for 512x512); small grids of numbers
+(kernels, patches, products) as plotly heatmaps with the values written in the cells. Signed data
+uses the shared diverging palette (orange < 0 < blue). Used by ``pages/convolution.py``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import numpy as np
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from dlcore.viz.common import (
+    DIVERGING,
+    PALETTE,
+    colormap_rgb,
+    heatmap,
+    image_grid,
+    line_chart,
+    style,
+    upscale,
+)
+
+MIN_SIDE = 256  # small images are enlarged (nearest neighbour) to at least this many pixels
+
+
+def _factor(h: int, w: int, min_side: int = MIN_SIDE) -> int:
+    return max(1, min_side // max(h, w))
+
+
+def image_rgb(img: np.ndarray, min_side: int = MIN_SIDE) -> np.ndarray:
+    """(C, H, W) in [0, 1] -> uint8 (H', W', 3), enlarged when small. Gray shows as gray."""
+    arr = np.clip(np.asarray(img, dtype=np.float32), 0, 1)
+    rgb = np.repeat(arr[:1], 3, axis=0) if arr.shape[0] == 1 else arr[:3]
+    out = np.rint(rgb.transpose(1, 2, 0) * 255).astype(np.uint8)
+    return upscale(out, _factor(*out.shape[:2], min_side))
+
+
+def response_rgb(out: np.ndarray, display: str, min_side: int = MIN_SIDE) -> np.ndarray:
+    """A filter response as an image. ``signed``: each channel through the diverging map (one
+    shared scale, channels side by side); otherwise values in [0, 1] shown as gray or RGB."""
+    if display != "signed":
+        return image_rgb(out, min_side)
+    lo, hi = -float(np.abs(out).max() or 1.0), float(np.abs(out).max() or 1.0)
+    tiles = np.stack([colormap_rgb(ch, vmin=lo, vmax=hi) for ch in out])  # (C, H, W, 3)
+    f = _factor(*out.shape[1:], min_side if len(out) == 1 else min_side // 2)
+    tiles = np.stack([upscale(t, f) for t in tiles])
+    if len(tiles) == 1:
+        return tiles[0]
+    return image_grid(tiles, ncols=len(tiles), pad=4, pad_value=255)
+
+
+def window_overlay(
+    img: np.ndarray, rows: np.ndarray, cols: np.ndarray, min_side: int = MIN_SIDE
+) -> np.ndarray:
+    """The input image with the kernel's window (and its taps) outlined in red."""
+    base = image_rgb(img, min_side)
+    f = _factor(*img.shape[1:], min_side)
+    h, w = img.shape[1:]
+    red = np.array([214, 39, 40], dtype=np.uint8)
+    r0, r1 = max(rows.min(), 0) * f, min(rows.max() + 1, h) * f
+    c0, c1 = max(cols.min(), 0) * f, min(cols.max() + 1, w) * f
+    t = max(1, f // 4)
+    if r1 > r0 and c1 > c0:
+        base[r0:r1, c0 : c0 + t] = base[r0:r1, max(c1 - t, c0) : c1] = red
+        base[r0 : r0 + t, c0:c1] = base[max(r1 - t, r0) : r1, c0:c1] = red
+    return base
+
+
+def numbers_figure(
+    z: np.ndarray,
+    title: str,
+    *,
+    signed: bool = True,
+    height: int = 260,
+    decimals: int = 2,
+    row_labels=None,
+    col_labels=None,
+) -> go.Figure:
+    """A small grid with its numbers written in the cells (kernels, patches, products)."""
+    z = np.asarray(z, dtype=float)
+    text = np.vectorize(lambda v: f"{v:.{decimals}f}".rstrip("0").rstrip(".") or "0")(z)
+    fig = heatmap(
+        z,
+        signed=signed,
+        title=title,
+        height=height,
+        text=text,
+        colorbar=False,
+        x=col_labels,
+        y=row_labels,
+        colorscale=None if signed else [[0, "#ffffff"], [1, "#555555"]],
+        zmin=None if signed else 0.0,
+        zmax=None if signed else 1.0,
+    )
+    fig.update_traces(textfont=dict(size=12 if z.shape[1] <= 5 else 10))
+    fig.update_xaxes(showticklabels=col_labels is not None, type="category")
+    fig.update_yaxes(showticklabels=row_labels is not None, type="category")
+    return fig
+
+
+def histogram_figure(out: np.ndarray, height: int = 220) -> go.Figure:
+    """Histogram of raw responses, with the [0, 1] range a plain display can show shaded."""
+    fig = go.Figure(
+        go.Histogram(
+            x=np.asarray(out).ravel()[:: max(1, out.size // 200_000)],
+            nbinsx=60,
+            marker_color=PALETTE["pos"],
+        )
+    )
+    fig.add_vrect(
+        x0=0,
+        x1=1,
+        fillcolor=PALETTE["ok"],
+        opacity=0.12,
+        line_width=0,
+        annotation_text="displayable [0, 1]",
+        annotation_position="top left",
+    )
+    fig.update_xaxes(title="raw response")
+    fig.update_yaxes(title="pixels")
+    return style(fig, height=height, legend=False)
+
+
+def invariance_figure(
+    shifts, detector_change, pooled_change, detector_frac, pooled_frac
+) -> go.Figure:
+    fig = make_subplots(
+        rows=1,
+        cols=2,
+        subplot_titles=("mean |change| / mean |map|", "fraction of active outputs that changed"),
+    )
+    for col, (det, pool) in enumerate(
+        ((detector_change, pooled_change), (detector_frac, pooled_frac)), start=1
+    ):
+        fig.add_trace(
+            go.Scatter(
+                x=shifts,
+                y=det,
+                name="detector (unpooled)",
+                mode="lines+markers",
+                line=dict(color=PALETTE["neg"]),
+                showlegend=col == 1,
+            ),
+            1,
+            col,
+        )
+        fig.add_trace(
+            go.Scatter(
+                x=shifts,
+                y=pool,
+                name="after pooling",
+                mode="lines+markers",
+                line=dict(color=PALETTE["pos"]),
+                showlegend=col == 1,
+            ),
+            1,
+            col,
+        )
+        fig.update_xaxes(title="input shifted by (pixels)", dtick=1, row=1, col=col)
+    return style(fig, height=300)
+
+
+def lp_figure(ps, to_average, to_max) -> go.Figure:
+    fig = line_chart(
+        {"distance to average pooling": (ps, to_average), "distance to max pooling": (ps, to_max)},
+        x_title="p",
+        y_title="mean |difference| (relative)",
+        height=280,
+    )
+    fig.update_xaxes(type="log")
+    return fig
+
+
+def kernel_bank_figure(
+    bank: Mapping[str, np.ndarray], ncols: int = 8, height: int = 260
+) -> go.Figure:
+    """Several small kernels in one heatmap (fast: one trace), each scaled by its own max |w|;
+    hovering shows the real weight."""
+    names = list(bank)
+    k = max(np.asarray(v).shape[0] for v in bank.values())
+    nrows = -(-len(names) // ncols)
+    z = np.full((nrows * (k + 1), ncols * (k + 1)), np.nan)
+    raw = np.full_like(z, np.nan)
+    fig = go.Figure()
+    for i, name in enumerate(names):
+        w = np.asarray(bank[name], dtype=float)
+        r, c = (i // ncols) * (k + 1), (i % ncols) * (k + 1)
+        raw[r : r + w.shape[0], c : c + w.shape[1]] = w
+        z[r : r + w.shape[0], c : c + w.shape[1]] = w / (float(np.abs(w).max()) or 1.0)
+        fig.add_annotation(
+            x=c + (w.shape[1] - 1) / 2, y=r - 0.75, text=name, showarrow=False, font=dict(size=11)
+        )
+    fig.add_trace(
+        go.Heatmap(
+            z=z,
+            customdata=raw,
+            zmin=-1,
+            zmax=1,
+            colorscale=DIVERGING,
+            showscale=False,
+            hoverongaps=False,
+            hovertemplate="weight %{customdata:.3f}<extra></extra>",
+        )
+    )
+    fig.update_xaxes(visible=False)
+    fig.update_yaxes(visible=False, autorange="reversed", range=[z.shape[0] - 0.5, -1.5])
+    return style(fig, height=height, legend=False)
+
+
+def feature_maps_rgb(maps: np.ndarray, tile: int = 64, ncols: int = 8) -> np.ndarray:
+    """(C, H, W) activations -> one uint8 grid image (white = 0, dark = the layer's max)."""
+    m = float(np.abs(maps).max()) or 1.0
+    signed = bool((maps < 0).any())
+    f = max(1, tile // maps.shape[1])
+    tiles = np.stack(
+        [
+            upscale(colormap_rgb(ch, signed=signed, vmin=-m if signed else 0.0, vmax=m), f)
+            for ch in maps
+        ]
+    )
+    return image_grid(tiles, ncols=min(ncols, len(tiles)), pad=3, pad_value=200)
+
+
+def probs_figure(probs: np.ndarray, label: int | None = None) -> go.Figure:
+    colors = [PALETTE["pos"]] * 10
+    colors[int(np.argmax(probs))] = PALETTE["neg"]
+    fig = go.Figure(
+        go.Bar(
+            x=[str(i) for i in range(10)],
+            y=probs,
+            marker_color=colors,
+            text=[f"{p:.0%}" if p >= 0.01 else "" for p in probs],
+            textposition="outside",
+            hovertemplate="%{x}: %{y:.3f}<extra></extra>",
+        )
+    )
+    fig.update_yaxes(range=[0, 1.1], title="probability")
+    fig.update_xaxes(title="class" + (f" (true label {label})" if label is not None else ""))
+    return style(fig, height=260, legend=False)
+
+
+def loss_figure(steps: np.ndarray, loss: np.ndarray) -> go.Figure:
+    return line_chart({"train": (steps, loss)}, y_title="cross-entropy", log_y=True, height=240)

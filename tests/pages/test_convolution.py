@@ -1,0 +1,225 @@
+"""AppTest of pages/convolution.py: every kernel, padding, stride and view draws; URL parameters set
+the controls (garbage -> notice); uploads and camera snapshots go through, bad files give a message;
+the inner product equals the output pixel; Step trains the digits CNN."""
+
+import base64
+import io
+import json
+import re
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+from streamlit.testing.v1 import AppTest
+
+from dlcore.conv import kernels, ops
+from dlcore.ui.urlstate import wkey
+
+PAGE = str(Path(__file__).resolve().parents[2] / "pages" / "convolution.py")
+
+
+def app(**params):
+    at = AppTest.from_file(PAGE, default_timeout=120)
+    for k, v in params.items():
+        at.query_params[k] = str(v)
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def widget(at, kind, name):
+    return next(el for el in at.get(kind) if el.key == wkey("conv", name))
+
+
+def chart(at, key):
+    return next(
+        json.loads(c.proto.spec) for c in at.get("plotly_chart") if c.proto.id.endswith(key)
+    )
+
+
+def arr(x):
+    """A plotly JSON array: a list, or plotly's typed-array form {dtype, bdata, shape}."""
+    if isinstance(x, dict):
+        flat = np.frombuffer(base64.b64decode(x["bdata"]), dtype=np.dtype(x["dtype"]))
+        shape = x.get("shape")
+        return flat.reshape([int(n) for n in str(shape).split(",")]) if shape else flat
+    return np.array(x, dtype=float)
+
+
+def z_of(at, key, trace=0):
+    return arr(chart(at, key)["data"][trace]["z"])
+
+
+def text(at):
+    return "\n".join(m.value for m in at.markdown)
+
+
+def png_bytes(size=(40, 30), mode="RGB", fmt="PNG"):
+    rng = np.random.default_rng(0)
+    arr = (rng.random((size[1], size[0], 3)) * 255).astype(np.uint8)
+    buf = io.BytesIO()
+    Image.fromarray(arr).convert(mode).save(buf, format=fmt)
+    return buf.getvalue()
+
+
+@pytest.fixture(scope="module")
+def start():
+    return app()
+
+
+def test_default_page_draws_input_kernel_output(start):
+    assert len(start.get("image")) == 2  # input and output
+    assert "**254 x 254**" in text(start)  # 256 scene, 3x3 valid
+    z = z_of(start, "conv.k")
+    np.testing.assert_allclose(z, kernels.make("sobel_v"))
+    for name in ("source", "kernel"):
+        assert widget(start, "selectbox", name) is not None
+    for name in ("view", "color", "mode", "padding", "pad_mode", "display"):
+        assert widget(start, "radio", name) is not None
+    assert not start.error
+
+
+def test_every_kernel_and_size_draws():
+    at = app(source="step edge")
+    for name in [*kernels.KERNELS]:
+        widget(at, "selectbox", "kernel").set_value(name)
+        at.run()
+        assert not at.exception, name
+        size = max(kernels.sizes_for(name))
+        if size > 3:
+            widget(at, "select_slider", "size").set_value(size)
+            at.run()
+        z = z_of(at, "conv.k")
+        np.testing.assert_allclose(z, kernels.make(name, size), err_msg=name)
+        assert f"**{64 - size + 1} x {64 - size + 1}**" in text(at), name
+
+
+@pytest.mark.parametrize("padding", ["valid", "same", "full"])
+def test_padding_stride_dilation_options(padding):
+    at = app(source="checkerboard", padding=padding, size=5)
+    for pad_mode in ("zeros", "reflect"):
+        for sy, sx, d in ((1, 1, 1), (2, 3, 1), (3, 1, 2)):
+            widget(at, "radio", "pad_mode").set_value(pad_mode)
+            widget(at, "number_input", "stride_y").set_value(sy)
+            widget(at, "number_input", "stride_x").set_value(sx)
+            widget(at, "number_input", "dilation").set_value(d)
+            at.run()
+            assert not at.exception
+            st = ops.ConvSettings("correlation", (sy, sx), padding, pad_mode, d)
+            p = ops.plan((64, 64), (5, 5), st)
+            assert f"**{p.rows.out} x {p.cols.out}**" in text(at)
+            assert p.rows.formula in text(at)
+            assert len(at.get("image")) == 2
+
+
+def test_impossible_setting_gives_clear_message():
+    at = app(source="digit", size=7, dilation=4)
+    assert any("impossible" in e.value and "no output pixel fits" in e.value for e in at.error)
+    at = app(source="digit", size=7, dilation=2, padding="full", pad_mode="reflect")
+    assert any("Reflect padding" in e.value for e in at.error)
+
+
+def test_url_sets_controls_and_convolution_shows_flip():
+    at = app(kernel="sobel_h", size=5, mode="convolution", color="color", channels="sum")
+    assert widget(at, "selectbox", "kernel").value == "sobel_h"
+    assert widget(at, "select_slider", "size").value == 5
+    assert widget(at, "radio", "channels").value == "sum"
+    flipped = z_of(at, "conv.kf")
+    np.testing.assert_allclose(flipped, kernels.make("sobel_h", 5)[::-1, ::-1])
+
+
+def test_garbage_url_gives_notice_and_defaults():
+    at = app(stride_x="lots", kernel="😀", dilation="1e9", zzz="1")
+    notice = "\n".join(w.value for w in at.warning)
+    assert "Stride (columns)" in notice and "Kernel" in notice and "unknown" in notice
+    assert widget(at, "selectbox", "kernel").value == "sobel_v"
+    assert "**254 x 254**" in text(at)
+
+
+def test_upload_png_goes_through_and_large_is_downscaled():
+    at = app(source="upload", color="color")
+    at.file_uploader[0].set_value(("photo.png", png_bytes((900, 600)), "image/png"))
+    at.run()
+    assert not at.exception and not at.error
+    assert any("downscaled" in i.value for i in at.info)
+    assert any("512x341" in (im.proto.imgs[0].caption or "") for im in at.get("image"))
+
+
+def test_camera_snapshot_goes_through():
+    at = app(source="upload")
+    next(r for r in at.radio if r.key == "conv.img.source").set_value("Camera")
+    at.run()
+    at.camera_input[0].set_value(("shot.jpg", png_bytes((64, 48), fmt="JPEG"), "image/jpeg"))
+    at.run()
+    assert not at.exception and not at.error
+    assert "**46 x 62**" in text(at)  # 48x64 gray snapshot, 3x3 valid
+
+
+@pytest.mark.parametrize(
+    "data", [b"", b"not an image at all", png_bytes()[:60], b"GIF89a" + b"\x00" * 20]
+)
+def test_bad_uploads_give_a_message(data):
+    at = app(source="upload")
+    at.file_uploader[0].set_value(("x.png", data, "image/png"))
+    at.run()
+    assert not at.exception
+    assert any("Could not use this image" in e.value for e in at.error)
+
+
+def test_inner_product_matches_output_and_next_window_moves():
+    at = app(view="inner product", color="color", channels="sum", kernel="emboss", row=7, col=9)
+    m = re.search(
+        r"Output pixel \(7, 9\) = \*\*(-?[\d.]+)\*\*; the output map holds (-?\d+\.\d+)", text(at)
+    )
+    assert m and m.group(1) == m.group(2)
+    patch = z_of(at, "conv.patch")
+    win = z_of(at, "conv.win")
+    np.testing.assert_allclose(z_of(at, "conv.prod"), patch * win)
+    next(b for b in at.button if "Next window" in b.label).click()
+    at.run()
+    assert widget(at, "number_input", "col").value == 10
+    assert "Output pixel (7, 10)" in text(at)
+
+
+def test_pooling_view_invariance_and_lp():
+    at = app(view="pooling", pool="lp", p=4, pool_size=3, pool_stride=1)
+    assert not at.error
+    inv = chart(at, "conv.inv")
+    names = {t["name"] for t in inv["data"]}
+    assert names == {"detector (unpooled)", "after pooling"}
+    to_avg, to_max = (arr(t["y"]) for t in chart(at, "conv.lp")["data"])
+    assert to_avg[0] == pytest.approx(0.0, abs=1e-6)  # p = 1 is the average
+    assert to_max[-1] < 0.2 * to_max[0]  # large p approaches the max
+    assert any("lp pool 3x3" in (im.proto.imgs[0].caption or "") for im in at.get("image"))
+
+
+def test_algebra_view_associativity_and_cost():
+    at = app(view="algebra", kernel="sobel_v", kernel2="gaussian")
+    t = text(at)
+    assert re.search(r"\*\*Convolution\*\*.*→ \*\*equal\*\*", t)
+    assert re.search(r"\*\*Correlation\*\*.*→ \*\*NOT equal\*\*", t)
+    table = at.table[0].value
+    assert table.loc["parameters (with biases)", "convolution"] == "10"
+
+
+def test_custom_kernel_grid_and_bad_custom():
+    at = app(kernel="custom", custom="0,0,0,0,2,0,0,0,0")
+    np.testing.assert_allclose(z_of(at, "conv.k"), [[0, 0, 0], [0, 2, 0], [0, 0, 0]])
+    next(b for b in at.button if "Copy preset" in b.label).click()
+    at.run()
+    np.testing.assert_allclose(z_of(at, "conv.k"), kernels.make("identity", 3))
+    at = app(kernel="custom", custom="1,2,3,4,5")
+    assert any("square grid" in i.value for i in at.info)
+
+
+def test_learned_filters_step_trains_and_shows_maps():
+    at = app(view="learned filters", digit=3)
+    assert "step 0" in text(at)
+    probs = arr(chart(at, "conv.probs")["data"][0]["y"])
+    assert int(np.argmax(probs)) == 3
+    assert len(at.table) == 1 and "conv1 3x3 + ReLU" in at.table[0].value.to_string()
+    next(b for b in at.button if b.label == "Step 20").click()
+    at.run()
+    assert not at.exception
+    assert "step 20" in text(at)
