@@ -30,6 +30,7 @@ from dlcore.ntm.addressing import (
 )
 
 MEM_INIT = 1e-6
+EVAL_SLOTS = 128  # memory size for copies longer than training (paper: N = 128)
 HEAD_KEYS = ("w_c", "w_g", "w_tilde", "w", "key", "beta", "g", "s", "gamma")
 
 
@@ -101,9 +102,14 @@ class NTM(nn.Module):
         self.out_fc = nn.Linear(spec.hidden + m, spec.n_out)
 
     def slots_for(self, steps: int) -> int:
-        """Memory size used for a tape of ``steps`` steps: the trained N, grown so that a long
-        copy (L = steps // 2 vectors) never wraps around. The weights do not depend on N."""
-        return max(self.spec.n_slots, steps // 2 + 4)
+        """Memory size for a tape of ``steps`` steps (L = steps // 2 vectors). Lengths seen in
+        training keep the trained N; longer copies get N = max(128, 2L + 8) (the paper's 128
+        locations), so the write head never comes near wrapping around. The weights do not
+        depend on N; a memory only a few rows longer than L made long copies fail."""
+        length = steps // 2
+        if length + 12 <= self.spec.n_slots:
+            return self.spec.n_slots
+        return max(EVAL_SLOTS, 2 * length + 8)
 
     def initial(
         self, batch: int, ref: torch.Tensor, n_slots: int | None = None

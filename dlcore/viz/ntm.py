@@ -325,3 +325,19 @@ def example_figure(traces: dict) -> go.Figure:
     fig.update_xaxes(title="output vector", row=len(rows), col=1)
     fig.update_annotations(font_size=12)
     return style(fig, height=90 + 80 * len(rows), legend=False)
+
+
+def head_table(trace, t: int) -> dict[str, list]:
+    """The controller's addressing outputs at step t for both heads (a small table)."""
+    rows = ["beta", "g", "s(-1)", "s(0)", "s(+1)", "gamma", "focus (argmax w)"]
+
+    def col(params: dict, w: np.ndarray) -> list[str]:
+        s = params["s"][t]
+        vals = [params["beta"][t, 0], params["g"][t, 0], s[0], s[1], s[2], params["gamma"][t, 0]]
+        return [f"{v:.2f}" for v in vals] + [str(int(w[t].argmax()))]
+
+    return {
+        "quantity": rows,
+        "read head": col(trace.read_params, trace.read_w),
+        "write head": col(trace.write_params, trace.write_w),
+    }

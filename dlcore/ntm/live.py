@@ -1,0 +1,61 @@
+"""The page's live trainer (dlcore.trainer protocol): continue training the shipped NTM on the
+copy task, or train one from scratch with the length curriculum. pages/ntm.py, "Train live".
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import torch
+
+from dlcore.device import get_device, seed_everything
+from dlcore.ntm.analysis import NTMTrace, random_sequence, trace_copy
+from dlcore.ntm.model import NTM, NTMSpec
+from dlcore.ntm.train import CopyTrainer, TrainSpec
+from dlcore.trainer import BaseTrainer
+
+PREVIEW_LEN = 12
+BATCH = 16  # smaller than the script's 32: more frames per second on a shared server
+
+
+@dataclass(frozen=True)
+class LiveSnapshot:
+    seen: np.ndarray  # sequences seen at each step
+    bits: np.ndarray  # training bits wrong per sequence (per batch)
+    max_len: int  # current longest length in the curriculum
+    preview: NTMTrace  # a fixed length-12 sequence through the current weights
+
+
+class NTMLiveTrainer(BaseTrainer):
+    """One step = one batch of copy sequences."""
+
+    def __init__(self, cfg, state: dict | None = None, spec: dict | None = None) -> None:
+        super().__init__(cfg)
+        seed_everything(cfg.seed)
+        self.model = NTM(NTMSpec(**spec) if spec else NTMSpec()).to(get_device())
+        scratch = cfg.start == "scratch" or state is None
+        if not scratch:
+            self.model.load_state_dict({k: v.float() for k, v in state.items()})
+        tspec = TrainSpec(batch=BATCH, lr=cfg.lr, seed=cfg.seed, curriculum=scratch)
+        self.core = CopyTrainer(self.model, tspec)
+        self._seq = random_sequence(PREVIEW_LEN, seed=7)
+
+    def _train(self, n: int) -> dict[str, float]:
+        return self.core.step(n)
+
+    def _on_update(self, changed: set[str]) -> None:
+        if "lr" in changed:
+            self.core.set_lr(self.cfg.lr)
+
+    def snapshot(self) -> LiveSnapshot:
+        return LiveSnapshot(
+            seen=self.history.array("seen"),
+            bits=self.history.array("bits_wrong"),
+            max_len=int(self.core.cur_max),
+            preview=trace_copy(self.model, self._seq),
+        )
+
+    @property
+    def weights(self) -> dict[str, torch.Tensor]:
+        return self.model.state_dict()

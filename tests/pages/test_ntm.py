@@ -1,0 +1,148 @@
+"""AppTest of pages/ntm.py: every slider and toggle draws and changes what is drawn, the Write
+button changes memory, the tape slider moves, typed bit patterns are validated, URL parameters
+set controls (garbage -> notice), and Step trains the live NTM."""
+
+import json
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from dlcore.ntm.config import NTMConfig
+from dlcore.ui.urlstate import wkey
+
+PAGE = str(Path(__file__).resolve().parents[2] / "pages" / "ntm.py")
+
+
+def app(params=None, view=None):
+    at = AppTest.from_file(PAGE, default_timeout=90)
+    for k, v in {**({"view": view} if view else {}), **(params or {})}.items():
+        at.query_params[k] = v
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def by_key(at, kind, name):
+    return next(el for el in at.get(kind) if el.key == wkey("ntm", name))
+
+
+def charts(at):
+    return [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+
+
+def stage_values(at):
+    fig = charts(at)[0]
+    # plotly 6 ships arrays as typed-array dicts; compare their serialised form
+    return [
+        json.dumps(t["y"], sort_keys=True) for t in fig["data"] if t.get("name") in ("w_c", "w")
+    ]
+
+
+@pytest.fixture(scope="module")
+def start():
+    return app()
+
+
+def test_addressing_view_draws_every_slider(start):
+    names = (
+        "k0",
+        "k1",
+        "k2",
+        "k3",
+        "beta",
+        "g",
+        "gamma",
+        "prev_loc",
+        "s_minus",
+        "s_zero",
+        "s_plus",
+    )
+    for name in names:
+        assert by_key(start, "slider", name) is not None, name
+    assert len(charts(start)) == 3  # stages, memory, shift distribution
+    assert any("Shift sign convention" in i.value for i in start.info)
+
+
+@pytest.mark.parametrize(
+    "name, value",
+    [("beta", 30.0), ("g", 1.0), ("gamma", 10.0), ("s_plus", 0.0), ("k0", -1.0), ("prev_loc", 6)],
+)
+def test_each_addressing_slider_changes_the_weightings(name, value):
+    at = app()
+    before = stage_values(at)
+    by_key(at, "slider", name).set_value(value).run()
+    assert not at.exception
+    assert stage_values(at) != before, name
+
+
+def test_url_sets_controls_and_garbage_gives_notice():
+    at = app({"beta": "12.5", "g": "0.25"})
+    assert by_key(at, "slider", "beta").value == 12.5 and by_key(at, "slider", "g").value == 0.25
+    bad = app({"beta": "lots", "view": "nowhere", "zzz": "1"})
+    assert by_key(bad, "slider", "beta").value == NTMConfig().beta
+    assert any("not valid" in w.value for w in bad.warning)
+
+
+def test_write_button_changes_memory():
+    at = app(view="write")
+    assert any("Preview" in c.value for c in at.caption)
+    at.button[0].click().run()
+    assert not at.exception
+    after = at.session_state["ntm.sandbox"]
+    last = at.session_state["ntm.last_write"]
+    assert (abs(last.diff).sum() > 0) and (after == last.after).all()
+    row = int(NTMConfig().focus)
+    assert (last.after[row] != last.before[row]).any()  # the focused row was written
+    at.button[1].click().run()  # reset memory
+    assert at.session_state["ntm.sandbox"] is None
+
+
+def test_copy_view_tape_slider_moves_and_toggles_draw():
+    at = app(view="copy")
+    tape = charts(at)[0]
+    t_slider = by_key(at, "slider", "t")
+    t_slider.set_value(7).run()
+    assert not at.exception
+    shapes = [s for s in charts(at)[0]["layout"]["shapes"] if s.get("type") == "rect"]
+    assert shapes and shapes[0]["x0"] == 6.5
+    assert charts(at)[0] != tape
+    for name in ("no_content", "no_interp", "no_shift", "no_sharpen"):
+        assert by_key(at, "toggle", name) is not None
+    caption = next(c.value for c in at.caption if "output bits wrong" in c.value)
+    by_key(at, "toggle", "no_shift").set_value(True).run()
+    assert not at.exception
+    broken = next(c.value for c in at.caption if "output bits wrong" in c.value)
+    assert broken != caption  # switching off the shift changes the copy
+
+
+def test_typed_pattern_bad_characters_message():
+    at = app({"source": "typed", "pattern": "1010x010 11110000"}, view="copy")
+    assert any("other than 0 and 1" in e.value for e in at.error)
+    ok = app({"source": "typed", "pattern": "10101010 11110000 00001111"}, view="copy")
+    assert not ok.error
+    assert any("L = 3 vectors" in c.value for c in ok.caption)
+
+
+def test_checkpoint_scrubber_changes_the_model():
+    at = app({"model": "NTM", "length": "20"}, view="copy")
+    final = next(c.value for c in at.caption if "output bits wrong" in c.value)
+    at.select_slider(key=wkey("ntm", "ckpt")).set_value(0).run()
+    assert not at.exception
+    early = next(c.value for c in at.caption if "output bits wrong" in c.value)
+    assert early != final
+
+
+def test_length_view_reports_both_models():
+    at = app({"my_len": "30"}, view="length")
+    bars = [t for t in charts(at)[0]["data"] if t["type"] == "bar"]
+    assert {b["name"] for b in bars} == {"NTM", "LSTM"}
+    assert list(bars[0]["x"]) == ["10", "20", "30", "40", "80"]
+
+
+def test_step_trains_the_live_ntm():
+    at = app(view="train")
+    at.button(key="ntm.btn.step").click().run()
+    assert not at.exception
+    assert at.session_state["ntm.trainer"].steps == 1
+    assert any("step 1" in m.value for m in at.markdown)
