@@ -56,6 +56,9 @@ def on_upload():
 
 
 def render(trainer, live):
+    if live and trainer.halted:  # early stopping ended training: leave Play mode
+        ns_set(NS, "playing", False)
+        st.rerun()
     f = V.frame(trainer)
     left, right = st.columns([5, 4])
     with right:

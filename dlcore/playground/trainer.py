@@ -25,7 +25,7 @@ from dlcore.playground.data import Points, Split, class_ids, make_dataset, split
 from dlcore.playground.features import featurize
 from dlcore.playground.mlp import MLP
 from dlcore.playground.optim import OPTIMIZERS, linear_decay
-from dlcore.trainer import History, RebuildRequired
+from dlcore.trainer import RebuildRequired
 
 
 def head_for(n_classes: int, output: str) -> str:
@@ -48,6 +48,31 @@ def accuracy(o: np.ndarray, points: Points, head: str) -> float:
         return math.nan
     pred = o.argmax(1) if head == "softmax" else (o[:, 0] > 0).astype(int)
     return float(np.mean(pred == class_ids(points)))
+
+
+CURVE_KEYS = ("epoch", "train_loss", "test_loss", "train_acc", "test_acc")
+
+
+class Curves:
+    """Per-epoch metric curves in one growing numpy array (cheap to read every frame); past
+    ``max_points`` every other row is dropped, so memory stays bounded on long runs."""
+
+    def __init__(self, max_points: int = 4000) -> None:
+        self.data = np.zeros((256, len(CURVE_KEYS)))
+        self.n, self.max_points = 0, max_points
+
+    def append(self, epoch: float, m: dict[str, float]) -> None:
+        if self.n == len(self.data):
+            self.data = np.concatenate([self.data, np.zeros_like(self.data)])
+        self.data[self.n] = [epoch, *(m.get(k, math.nan) for k in CURVE_KEYS[1:])]
+        self.n += 1
+        if self.n > self.max_points:
+            kept = self.data[: self.n : 2].copy()
+            self.n = len(kept)
+            self.data[: self.n] = kept
+
+    def array(self, key: str) -> np.ndarray:
+        return self.data[: self.n, CURVE_KEYS.index(key)].copy()
 
 
 @dataclass(frozen=True)
@@ -97,7 +122,7 @@ class PlaygroundTrainer:
         self.opt = OPTIMIZERS[cfg.optimizer](len(self.net.theta))
         self.steps, self.epochs_done, self._pos = 0, 0, 0
         self._order_x = self._order_y = None
-        self.history = History(max_points=4000)
+        self.history = Curves()
         self.diverged = self.stopped = False
         self.best_loss, self.best_epoch, self.best_theta = math.inf, math.nan, None
         self.last: dict[str, float] = {}
@@ -184,6 +209,8 @@ class PlaygroundTrainer:
             "train_acc": accuracy(o_tr, self.data.train, self.head),
             "test_acc": accuracy(o_te, self.data.test, self.head),
         }
+        if self.n_classes == 0:  # regression: no accuracy (and no NaN the live loop would flag)
+            del m["train_acc"], m["test_acc"]
         if not (np.all(np.isfinite(net.theta)) and math.isfinite(m["train_loss"])):
             self.diverged = True
         self.last = m
@@ -229,13 +256,13 @@ class PlaygroundTrainer:
             steps=self.steps,
             train_loss=m["train_loss"],
             test_loss=m["test_loss"],
-            train_acc=m["train_acc"],
-            test_acc=m["test_acc"],
+            train_acc=m.get("train_acc", math.nan),
+            test_acc=m.get("test_acc", math.nan),
             lr=self.current_lr(),
             diverged=self.diverged,
             stopped=self.halted and not self.diverged,
             best_epoch=self.best_epoch if self.cfg.early_stop else math.nan,
-            curve_epoch=h.array("step"),
+            curve_epoch=h.array("epoch"),
             curve_train=h.array("train_loss"),
             curve_test=h.array("test_loss"),
             curve_train_acc=h.array("train_acc"),

@@ -149,3 +149,27 @@ def test_dropout_trains_and_softmax_binary():
     assert t.net.keep == 0.8
     t.run_epochs(40)
     assert t.last["test_acc"] > 0.9
+
+
+def test_curves_record_every_epoch_and_stay_bounded():
+    t = PlaygroundTrainer(cfg(batch=0))
+    t.history.max_points = 50
+    t.run_epochs(120)
+    snap = t.snapshot()
+    assert len(snap.curve_epoch) <= 50 and snap.curve_epoch[-1] >= 100
+    assert np.all(np.diff(snap.curve_epoch) > 0)
+    assert snap.curve_test[-1] == pytest.approx(t.last["test_loss"])
+    fresh = PlaygroundTrainer(cfg(batch=0))
+    fresh.run_epochs(3)
+    assert list(fresh.snapshot().curve_epoch) == [0, 1, 2, 3]
+
+
+def test_regression_metrics_have_no_nan_and_issue3_config_diverges():
+    t = PlaygroundTrainer(cfg(dataset="reg_gauss"))
+    t.run_epochs(2)
+    assert all(math.isfinite(v) for v in t.last.values()) and "train_acc" not in t.last
+    assert math.isnan(t.snapshot().train_acc)
+    # TF Playground issue #3: regression, lr 1, batch 1, noise 50, one hidden layer of 8
+    bad = PlaygroundTrainer(cfg(dataset="reg_plane", lr=1.0, batch=1, noise=50, hidden=(8,)))
+    bad.run_epochs(1)
+    assert bad.diverged and math.isnan(bad.last["train_loss"])
