@@ -225,6 +225,9 @@ def view_arith():
     cap = f"z = mu(x) + alpha (mean mu of {b}s - mean mu of {a}s), alpha 0 -> {cfg.alpha:g}"
     c[1].image(P.digits_rgb(ar.images, scale=10), caption=cap)
     c[1].markdown(f"|direction| = {np.linalg.norm(ar.direction):.2f} (latent units)")
+    lm = latent()
+    fig = P.latent_map_view(lm, cfg.grid_range, path=lm.plane.to_plane(ar.z))
+    c[1].plotly_chart(fig, key=f"{NS}.arith")
 
 
 VIEWS = {"latent map": view_map, "interpolation": view_interp,

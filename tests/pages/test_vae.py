@@ -1,0 +1,157 @@
+"""AppTest of pages/vae.py: every view and control draws; URL parameters set the controls (garbage
+-> notice); Step trains a live VAE; drawn / uploaded inputs are normalized, an empty canvas and bad
+files give a message; a map click decodes; MNIST is never downloaded at page load."""
+
+import io
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+from streamlit.testing.v1 import AppTest
+
+from dlcore.ui.urlstate import wkey
+from dlcore.vae.config import VIEWS
+
+PAGE = str(Path(__file__).resolve().parents[2] / "pages" / "vae.py")
+
+
+def app(state=None, **params):
+    at = AppTest.from_file(PAGE, default_timeout=120)
+    for k, v in params.items():
+        at.query_params[k] = str(v)
+    for k, v in (state or {}).items():
+        at.session_state[k] = v
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def widget(at, kind, name):
+    return next(el for el in at.get(kind) if el.key == wkey("vae", name))
+
+
+def captions(at):
+    return [im.proto.imgs[0].caption or "" for im in at.get("image")]
+
+
+def texts(at, kind="markdown"):
+    return "\n".join(el.value for el in at.get(kind))
+
+
+def png(arr):
+    buf = io.BytesIO()
+    Image.fromarray(arr).save(buf, format="PNG")
+    return buf.getvalue()
+
+
+@pytest.mark.parametrize("view", VIEWS)
+def test_every_view_draws_with_the_shipped_model(view):
+    at = app(view=view)
+    assert widget(at, "radio", "view").value == view
+    assert "test -ELBO" in texts(at, "caption")
+    assert at.get("image") and at.get("plotly_chart")
+
+
+def test_latent_map_controls_and_click_decode():
+    at = app(grid_n=7, grid_range=1.5)
+    assert widget(at, "slider", "grid_n").value == 7
+    assert any("Decoded grid" in c for c in captions(at))
+    at = app(state={"vae.click": (1.0, -0.5)})
+    assert any("decoded at (1.00, -0.50)" in c for c in captions(at))
+
+
+def test_url_sets_interpolation_controls():
+    at = app(view="interpolation", interp="spherical", n_steps=7, a_index=3, b_index=12)
+    assert widget(at, "radio", "interp").value == "spherical"
+    assert widget(at, "slider", "n_steps").value == 7
+    caps = captions(at)
+    assert any("spherical, 7 steps" in c for c in caps)
+    assert any(c.startswith("test #3:") for c in caps) and any(
+        c.startswith("test #12:") for c in caps
+    )
+
+
+def test_garbage_url_gives_notices_and_defaults():
+    at = app(view="sideways", n_steps="abc", beta="99", latent_dim="3", zzz="1", a_index="-5")
+    notice = texts(at, "warning")
+    for label in ("View", "Steps", "beta", "Latent dimension", "Test image A", "unknown"):
+        assert label in notice, label
+    assert widget(at, "radio", "view").value == "latent map"
+
+
+def test_out_of_range_index_is_clamped_with_a_notice():
+    at = app(view="interpolation", a_index=5000)
+    assert "does not exist" in texts(at, "warning")
+    assert any(c.startswith("test #296:") for c in captions(at))
+
+
+def test_changing_controls_redraws():
+    at = app(view="interpolation")
+    widget(at, "slider", "n_steps").set_value(5).run()
+    assert any("5 steps" in c for c in captions(at))
+    widget(at, "select_slider", "beta").set_value(4.0).run()
+    assert not at.exception and "beta" not in texts(at, "warning")
+    assert "test -ELBO" in texts(at, "caption")
+
+
+def test_missing_checkpoint_explains_and_live_step_trains():
+    at = app(latent_dim=16)
+    assert "No shipped checkpoint" in texts(at, "info")
+    at = app(source="live", hidden=64)
+    assert "untrained" in texts(at, "info")
+    next(b for b in at.button if b.key == "vae.btn.step").click().run()
+    assert not at.exception
+    tr = at.session_state["vae.trainer"]
+    assert tr.steps == 10
+    assert "step 10" in texts(at) and "Minibatch average: **-ELBO" in texts(at)
+
+
+def test_empty_canvas_is_handled_and_a_drawing_is_used():
+    at = app(view="interpolation", a_kind="draw")
+    assert "the image is empty" in texts(at, "info")
+    assert "Choose both inputs" in texts(at, "info")
+    canvas = np.zeros((16, 16))
+    canvas[2:14, 7:9] = 1.0  # a drawn "1"
+    at = app(state={"vae.canvas_a": canvas}, view="interpolation", a_kind="draw")
+    assert any("as the model sees it" in c for c in captions(at))
+    assert any("A -> B" in c for c in captions(at))
+
+
+def test_upload_of_a_digit_photo_goes_through():
+    img = np.full((60, 40, 3), 250, np.uint8)
+    img[10:50, 18:24] = 20  # a dark "1" on white paper
+    at = app(view="arithmetic", a_kind="image")
+    at.file_uploader[0].set_value(("one.png", png(img), "image/png")).run()
+    assert not at.exception and not at.error
+    assert any("as the model sees it" in c for c in captions(at))
+    assert any("z = mu(x) + alpha" in c for c in captions(at))
+
+
+@pytest.mark.parametrize(
+    "data",
+    [b"", b"not an image", b"GIF89a" + b"\x00" * 20, png(np.zeros((9, 9, 3), np.uint8))[:50]],
+)
+def test_bad_uploads_give_a_message(data):
+    at = app(view="reparameterization", a_kind="image")
+    at.file_uploader[0].set_value(("x.png", data, "image/png")).run()
+    assert not at.exception
+    # refused by the loader, or (a truncated PNG the loader pads with black) an empty image
+    shown = texts(at, "error") + texts(at, "info")
+    assert "Could not use this image" in shown or "the image is empty" in shown
+    assert not any("decodings of the samples" in c for c in captions(at))
+
+
+def test_blank_upload_is_an_empty_image():
+    at = app(view="interpolation", a_kind="image")
+    at.file_uploader[0].set_value(("w.png", png(np.full((20, 20, 3), 255, np.uint8)), "image/png"))
+    at.run()
+    assert "the image is empty" in texts(at, "info")
+
+
+def test_mnist_not_cached_gives_a_message_and_no_download(tmp_path, monkeypatch):
+    monkeypatch.setenv("DLX_DATA_DIR", str(tmp_path))
+    at = app(dataset="mnist")
+    assert "MNIST is not cached" in texts(at, "warning")
+    assert any(b.label.startswith("Download MNIST") for b in at.button)
+    assert not (tmp_path / "mnist").exists() or not any((tmp_path / "mnist").iterdir())

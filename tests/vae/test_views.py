@@ -1,0 +1,99 @@
+"""Tests for dlcore.vae.views (page helpers) and dlcore.viz.vae (figures): shipped-model choice,
+canvas painting, index clamping, texts that add up, figure contents."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+import pytest
+
+from dlcore.vae import analysis as A
+from dlcore.vae import views as V
+from dlcore.vae.config import VAEConfig
+from dlcore.vae.train import cached_split
+from dlcore.viz import vae as P
+
+
+def test_shipped_choice_loads_the_default_checkpoint_and_explains_a_missing_one():
+    ch = V.shipped_choice(VAEConfig(), 8)
+    assert ch.model is not None and ch.notice is None and "test -ELBO" in ch.label
+    missing = V.shipped_choice(dataclasses.replace(VAEConfig(), latent_dim=16), 8)
+    assert missing.model is None and "live" in missing.notice and "J=16" in missing.notice
+
+
+def test_paint_and_erase_cells():
+    canvas = np.zeros((4, 4))
+    pts = [{"x": 1, "y": 2}, {"x": 3.2, "y": 0.1}, {"x": 9, "y": 9}, {"bad": 1}, {"x": "nan?"}]
+    painted = V.paint(canvas, pts, 1.0)
+    assert painted[2, 1] == 1 and painted[0, 3] == 1 and painted.sum() == 2
+    assert canvas.sum() == 0  # the input is not modified
+    assert V.paint(painted, [{"x": 1, "y": 2}], 0.0).sum() == 1
+
+
+def test_clamp_index():
+    assert V.clamp_index(3, 10) == (3, None)
+    j, note = V.clamp_index(50, 10)
+    assert j == 9 and "#50" in note
+    assert V.clamp_index(-4, 10)[0] == 0
+
+
+def test_texts_add_up():
+    last = {"train_neg_elbo": 25.0, "train_recon": 22.5, "train_kl": 2.5}
+    assert "25.00" in V.train_line(last, 1.0) and "22.50" in V.train_line(last, 1.0)
+    eb = A.ElboBreakdown(24.0, 21.0, 3.0, np.array([2.0, 1.0, 0.0]), 2)
+    assert "2 of 3" in V.elbo_line(eb)
+
+
+def test_beta_sweep_shows_posterior_collapse_on_shipped_checkpoints():
+    betas, rows = V.beta_sweep("digits", V.spec_from_cfg(VAEConfig(), 8))
+    assert len(betas) >= 3 and list(betas) == sorted(betas)
+    kl = [r.kl for r in rows]
+    assert kl[0] > kl[-1] and rows[-1].kl < 0.1  # high beta: KL -> 0 (collapse)
+    assert rows[-1].recon > rows[betas.index(1.0)].recon  # and worse reconstructions
+
+
+def test_digits_rgb_is_ink_black_on_white():
+    imgs = np.zeros((3, 8, 8))
+    imgs[1] = 1.0
+    rgb = P.digits_rgb(imgs, scale=2)
+    assert rgb.dtype == np.uint8 and rgb.shape == (2 + 16 + 2, 3 * (16 + 2) + 2, 3)
+    assert (rgb[2:18, 2:18] == 255).all()  # blank image: white paper
+    assert (rgb[2:18, 20:36] == 0).all()  # full ink: black
+    np.testing.assert_array_equal(P.digits_rgb(np.ones(64), scale=1)[2:10, 2:10], 0)
+
+
+def test_manifold_rgb_puts_the_largest_z2_on_top():
+    grid = np.zeros((2, 2, 8, 8))
+    grid[1, 0] = 1.0  # row 1 = largest z_2, column 0 = smallest z_1
+    rgb = P.manifold_rgb(grid, scale=1)
+    assert (rgb[2:10, 2:10] == 0).all() and (rgb[12:20, 2:10] == 255).all()
+
+
+def test_latent_map_figure_has_click_grid_points_and_path():
+    data = cached_split("digits")
+    model = V.shipped_choice(VAEConfig(), 8).model
+    lm = A.latent_map(model, data.x_test, data.y_test, grid_n=5, grid_range=2.0)
+    it = A.interpolate(model, data.x_test[0], data.x_test[9])
+    fig = P.latent_map_view(lm, 2.0, path=it.z, ellipses=V.plane_ellipses(it, lm.plane))
+    names = [t.name for t in fig.data]
+    assert "click grid" in names and "path" in names and "q(z|x) 1 sigma" in names
+    grid = fig.data[names.index("click grid")]
+    assert len(grid.x) == 41 * 41 and min(grid.x) == -2.0 and max(grid.y) == 2.0
+    n_points = sum(len(t.x) for t in fig.data if t.name in {str(d) for d in range(10)})
+    assert n_points == len(data.x_test)
+
+
+@pytest.mark.parametrize("fn", ["canvas", "curves", "beta", "reparam", "grad"])
+def test_other_figures_build(fn):
+    figs = {
+        "canvas": lambda: P.canvas_figure(np.eye(16)),
+        "curves": lambda: P.curves_figure(np.arange(3.0), {"train KL": np.array([1, np.nan, 2])}),
+        "beta": lambda: P.beta_figure([0, 1], [20, 22], [5, 2], [2, 2], 1.0),
+        "reparam": lambda: P.reparam_figure(np.zeros(2), np.ones(2), np.random.randn(9, 2)),
+        "grad": lambda: P.grad_variance_figure(["a", "b"], np.array([100.0, 1.0])),
+    }
+    fig = figs[fn]()
+    assert len(fig.data) >= 1
+    if fn == "curves":
+        assert list(fig.data[0].x) == [0.0, 2.0]  # NaN gaps are bridged
