@@ -40,7 +40,7 @@ def train_dates(
     cfg = DateTrainCfg(score=score, lr=lr, batch=batch, seed=seed)
     tr = DateTrainer(cfg)
     val = D.sample_dates(1000, np.random.default_rng(seed + 999), split="train")
-    snaps = {}
+    snaps, test_acc, saved_at = {}, float("nan"), -1
     t0 = time.time()
     while tr.steps < max_steps:
         if tr.steps in SNAPSHOT_STEPS:
@@ -57,20 +57,28 @@ def train_dates(
                 f"({time.time() - t0:.0f}s)",
                 flush=True,
             )
+            test_acc, saved_at = save_dates(tr, snaps, seed, batch, lr), tr.steps  # usable any time
             if acc >= target:
                 break
+    if saved_at != tr.steps:
+        test_acc = save_dates(tr, snaps, seed, batch, lr)
+    print(f"{score}: test exact match {test_acc:.4f} after {tr.steps} steps", flush=True)
+    return {"score": score, "steps": tr.steps, "test_exact_match": test_acc}
+
+
+def save_dates(tr: DateTrainer, snaps: dict, seed: int, batch: int, lr: float) -> float:
+    """Evaluate the float16 weights on the held-out dates and write the checkpoint."""
     state = {
         k: v.detach().cpu().half() for k, v in tr.model.state_dict().items()
     }  # shipped as fp16
     shipped = model_from_state(tr.model.spec, state, torch.device("cpu"))
     pairs = test_pairs()
-    test_acc = float(exact_match(shipped, pairs).mean())
     by_len = accuracy_by_length(shipped, pairs, LENGTH_EDGES)
-    print(f"{score}: test exact match {test_acc:.4f} after {tr.steps} steps", flush=True)
+    test_acc = float(exact_match(shipped, pairs).mean())
     torch.save(
         {
             "spec": {
-                "score": score,
+                "score": tr.model.spec.score,
                 **{k: getattr(tr.model.spec, k) for k in ("emb", "hidden", "attn")},
             },
             "state": state,
@@ -85,9 +93,9 @@ def train_dates(
             "length_edges": torch.tensor(LENGTH_EDGES),
             "accuracy_by_length": torch.tensor(by_len),
         },
-        checkpoint_path(score),
+        checkpoint_path(tr.model.spec.score),
     )
-    return {"score": score, "steps": tr.steps, "test_exact_match": test_acc}
+    return test_acc
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -6,8 +6,9 @@
     Luong concat       score(h, h_s) = v_a^T tanh(W_a [h; h_s])
     a_t(s) = exp(score(h, h_s) / tau) / sum_s' exp(score(h, h_s') / tau)
 
-Every module maps a query q (B, D) and keys (B, S, K) to scores (B, S). ``explain`` recomputes one
-score in numpy, step by step, for the page's "compute this cell by hand" panel.
+Every module maps a query q (B, D) and keys (B, S, K) to scores (B, S), or queries (B, T, D) to
+scores (B, T, S) in one call (all decoder steps at once under teacher forcing). ``explain``
+recomputes one score in numpy, step by step, for the page's "compute this cell by hand" panel.
 Used by dlcore.attention.seq2seq, dlcore.attention.pointer and pages/attention.py.
 """
 
@@ -32,7 +33,10 @@ class Additive(nn.Module):
         self.v = nn.Linear(d_attn, 1, bias=False)
 
     def forward(self, q: torch.Tensor, keys: torch.Tensor) -> torch.Tensor:
-        return self.v(torch.tanh(self.W(q)[:, None, :] + self.V(keys))).squeeze(-1)  # (B, S)
+        if q.dim() == 2:
+            return self(q[:, None], keys)[:, 0]  # (B, S)
+        h = self.W(q)[:, :, None, :] + self.V(keys)[:, None, :, :]  # (B, T, S, A)
+        return self.v(torch.tanh(h)).squeeze(-1)  # (B, T, S)
 
     def explain(self, q: np.ndarray, k: np.ndarray) -> list[tuple[str, np.ndarray]]:
         Wq, Vk = to_numpy(self.W.weight) @ q, to_numpy(self.V.weight) @ k + to_numpy(self.V.bias)
@@ -56,7 +60,9 @@ class Dot(nn.Module):
             raise ValueError("dot score needs d_query == d_key")
 
     def forward(self, q: torch.Tensor, keys: torch.Tensor) -> torch.Tensor:
-        return torch.einsum("bd,bsd->bs", q, keys)  # (B, S)
+        if q.dim() == 2:
+            return torch.einsum("bd,bsd->bs", q, keys)  # (B, S)
+        return torch.einsum("btd,bsd->bts", q, keys)  # (B, T, S)
 
     def explain(self, q: np.ndarray, k: np.ndarray) -> list[tuple[str, np.ndarray]]:
         return [("h * h_s (elementwise)", q * k), ("score = sum", np.array(q @ k))]
@@ -72,7 +78,9 @@ class General(nn.Module):
         self.W_a = nn.Linear(d_key, d_query, bias=False)
 
     def forward(self, q: torch.Tensor, keys: torch.Tensor) -> torch.Tensor:
-        return torch.einsum("bd,bsd->bs", q, self.W_a(keys))  # (B, S)
+        if q.dim() == 2:
+            return torch.einsum("bd,bsd->bs", q, self.W_a(keys))  # (B, S)
+        return torch.einsum("btd,bsd->bts", q, self.W_a(keys))  # (B, T, S)
 
     def explain(self, q: np.ndarray, k: np.ndarray) -> list[tuple[str, np.ndarray]]:
         Wk = to_numpy(self.W_a.weight) @ k
@@ -90,8 +98,13 @@ class Concat(nn.Module):
         self.v_a = nn.Linear(d_attn, 1, bias=False)
 
     def forward(self, q: torch.Tensor, keys: torch.Tensor) -> torch.Tensor:
-        qs = q[:, None, :].expand(-1, keys.shape[1], -1)  # (B, S, D)
-        return self.v_a(torch.tanh(self.W_a(torch.cat([qs, keys], -1)))).squeeze(-1)  # (B, S)
+        if q.dim() == 2:
+            return self(q[:, None], keys)[:, 0]  # (B, S)
+        # W_a [h; h_s] = W_a[:, :D] h + W_a[:, D:] h_s: the same numbers without the big concat
+        D = q.shape[-1]
+        Wq, Wk = self.W_a.weight[:, :D], self.W_a.weight[:, D:]
+        h = (q @ Wq.T)[:, :, None, :] + (keys @ Wk.T)[:, None, :, :]  # (B, T, S, A)
+        return self.v_a(torch.tanh(h)).squeeze(-1)  # (B, T, S)
 
     def explain(self, q: np.ndarray, k: np.ndarray) -> list[tuple[str, np.ndarray]]:
         t = np.tanh(to_numpy(self.W_a.weight) @ np.concatenate([q, k]))

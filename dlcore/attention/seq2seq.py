@@ -5,9 +5,10 @@ Encoder: embedding + bidirectional GRU, keys h_s = [h_fwd; h_bwd] (B, S, 2H).
 Decoder flows, chosen by the scoring function:
   "bahdanau" (additive): query s_{t-1}; c_t = sum_s a_t(s) h_s; s_t = GRU([y_{t-1}; c_t], s_{t-1});
                          logits = W_o [s_t; c_t]
-  "luong" (dot, general, concat): s_t = GRU([y_{t-1}; h~_{t-1}], s_{t-1}); query s_t;
-                         h~_t = tanh(W_c [c_t; s_t]); logits = W_s h~_t   (input feeding)
-  "none" (baseline):     c = final encoder state for every step, no attention.
+  "luong" (dot, general, concat): s_t = GRU(y_{t-1}, s_{t-1}); query s_t;
+                         h~_t = tanh(W_c [c_t; s_t]); logits = W_s h~_t  (global attention,
+                         no input feeding: under teacher forcing all steps run in one call)
+  "none" (baseline):     s_t = GRU([y_{t-1}; c], s_{t-1}), c = final encoder state, no attention.
 Used by dlcore.attention.pretrain, dlcore.attention.trainer and pages/attention.py.
 """
 
@@ -53,6 +54,8 @@ class Trace:
     contexts: torch.Tensor  # (B, T, K)
     keys: torch.Tensor  # (B, S, K)
 
+    FIELDS = ("logits", "scores", "weights", "queries", "contexts", "keys")
+
 
 @dataclass(frozen=True)
 class AttentionMaps:
@@ -81,7 +84,10 @@ class Seq2Seq(nn.Module):
         self.encoder = nn.GRU(spec.emb, H, batch_first=True, bidirectional=True)
         self.init = nn.Linear(K, K)
         self.tgt_embed = nn.Embedding(len(D.TGT_VOCAB), spec.emb)
-        self.cell = nn.GRUCell(spec.emb + K, K)
+        if spec.flow == "bahdanau":
+            self.cell = nn.GRUCell(spec.emb + K, K)
+        else:
+            self.rnn = nn.GRU(spec.emb + (K if spec.flow == "none" else 0), K, batch_first=True)
         if spec.flow != "none":
             self.score = SCORES[spec.score](K, K, spec.attn)
         if spec.flow == "luong":
@@ -100,46 +106,70 @@ class Seq2Seq(nn.Module):
     ) -> Trace:
         """Teacher forcing when ``tgt`` (B, T) is given, greedy decoding otherwise."""
         keys, h_final = self.encode(src, lengths)
-        B, S, K = keys.shape
+        B, S, _ = keys.shape
         mask = (
             torch.arange(S, device=src.device)[None, :] < lengths.to(src.device)[:, None]
         )  # (B, S)
         s = torch.tanh(self.init(h_final))  # (B, K)
-        h_tilde = keys.new_zeros(B, K)
+        if self.spec.flow != "bahdanau":
+            return self._parallel(keys, mask, h_final, s, tgt)
         y = torch.full((B,), D.SOS, dtype=torch.long, device=src.device)
         rec: dict[str, list[torch.Tensor]] = {
             k: [] for k in ("logits", "scores", "weights", "q", "c")
         }
         for t in range(D.OUT_LEN):
             ey = self.tgt_embed(y)  # (B, E)
-            logits, s, h_tilde, sc, a, q, c = self._step(ey, s, h_tilde, keys, mask, h_final)
+            logits, s, sc, a, q, c = self._step(ey, s, keys, mask)
             for name, v in zip(rec, (logits, sc, a, q, c)):
                 rec[name].append(v)
             y = tgt[:, t] if tgt is not None else logits[:, : D.SOS].argmax(-1)
         st = {k: torch.stack(v, 1) for k, v in rec.items()}
         return Trace(st["logits"], st["scores"], st["weights"], st["q"], st["c"], keys)
 
-    def _step(self, ey, s, h_tilde, keys, mask, h_final):
-        flow = self.spec.flow
-        if flow == "none":
-            c = h_final  # (B, K) fixed context
-            s = self.cell(torch.cat([ey, c], -1), s)
-            sc = a = keys.new_zeros(keys.shape[:2])
-            return self.out(torch.cat([s, c], -1)), s, h_tilde, sc, a, s, c
-        if flow == "bahdanau":
-            q = s  # query is the previous state s_{t-1}
-            sc = self.score(q, keys)  # (B, S)
-            a = attention_weights(sc, mask)
-            c = torch.einsum("bs,bsk->bk", a, keys)  # (B, K)
-            s = self.cell(torch.cat([ey, c], -1), s)
-            return self.out(torch.cat([s, c], -1)), s, h_tilde, sc, a, q, c
-        s = self.cell(torch.cat([ey, h_tilde], -1), s)
-        q = s  # query is the current state s_t
-        sc = self.score(q, keys)
+    def _step(self, ey, s, keys, mask):
+        """One Bahdanau step: the query is the previous state s_{t-1}."""
+        q = s
+        sc = self.score(q, keys)  # (B, S)
         a = attention_weights(sc, mask)
-        c = torch.einsum("bs,bsk->bk", a, keys)
-        h_tilde = torch.tanh(self.W_c(torch.cat([c, s], -1)))
-        return self.out(h_tilde), s, h_tilde, sc, a, q, c
+        c = torch.einsum("bs,bsk->bk", a, keys)  # (B, K)
+        s = self.cell(torch.cat([ey, c], -1), s)
+        return self.out(torch.cat([s, c], -1)), s, sc, a, q, c
+
+    def _parallel(self, keys, mask, h_final, s0, tgt) -> Trace:
+        """Luong and baseline flows: the recurrence does not see the context, so teacher forcing
+        runs every step in one GRU call; greedy decoding feeds one step at a time."""
+        B = keys.shape[0]
+        sos = torch.full((B, 1), D.SOS, dtype=torch.long, device=keys.device)
+        if tgt is not None:
+            y_prev = torch.cat([sos, tgt[:, :-1]], 1)  # (B, T)
+            states, _ = self.rnn(self._rnn_input(self.tgt_embed(y_prev), h_final), s0[None])
+            return self._readout(states, keys, mask, h_final)
+        h, y, parts = s0[None], sos, []
+        for _ in range(D.OUT_LEN):
+            state, h = self.rnn(self._rnn_input(self.tgt_embed(y), h_final), h)  # (B, 1, K)
+            parts.append(self._readout(state, keys, mask, h_final))
+            y = parts[-1].logits[:, :, : D.SOS].argmax(-1)  # (B, 1)
+        return Trace(
+            *(torch.cat([getattr(p, f) for p in parts], 1) for f in Trace.FIELDS[:5]), keys
+        )
+
+    def _rnn_input(self, ey: torch.Tensor, h_final: torch.Tensor) -> torch.Tensor:
+        if self.spec.flow == "none":
+            return torch.cat([ey, h_final[:, None].expand(-1, ey.shape[1], -1)], -1)
+        return ey  # (B, T, E)
+
+    def _readout(self, states, keys, mask, h_final) -> Trace:
+        """Scores, weights, contexts and logits for decoder states (B, T, K)."""
+        B, T, _ = states.shape
+        if self.spec.flow == "none":
+            c = h_final[:, None].expand(-1, T, -1)  # fixed context (B, T, K)
+            zeros = keys.new_zeros(B, T, keys.shape[1])
+            return Trace(self.out(torch.cat([states, c], -1)), zeros, zeros, states, c, keys)
+        sc = self.score(states, keys)  # (B, T, S), query is the current state s_t
+        a = attention_weights(sc, mask[:, None, :])
+        c = a @ keys  # (B, T, K)
+        h_tilde = torch.tanh(self.W_c(torch.cat([c, states], -1)))
+        return Trace(self.out(h_tilde), sc, a, states, c, keys)
 
 
 def batch_tensors(pairs: list[tuple[str, str]], device: torch.device):
