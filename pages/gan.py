@@ -53,6 +53,11 @@ def slow_step():
     ns_set(NS, "phase", S[ns_key(NS, "trainer")].phase_step())
 
 
+def fkey(name, live):  # live frames redraw within one run: each needs its own element id
+    S[f"{NS}.frame"] = S.get(f"{NS}.frame", 0) + 1
+    return f"{NS}.{name}.{S[f'{NS}.frame'] if live else 0}"
+
+
 def render(trainer, live):
     snap = trainer.snapshot()
     left, right = st.columns([5, 6])
@@ -64,12 +69,12 @@ def render(trainer, live):
     with right:
         st.markdown(V.readout(snap))
         c = (snap.hist, snap.d_at_half, snap.g_at_half, snap.js_floor, snap.n_modes)
-        st.plotly_chart(P.curves_figure(*c), key=None if live else f"{NS}.curves")
+        st.plotly_chart(P.curves_figure(*c), key=fkey("curves", live))
         if snap.coverage is not None:
-            st.plotly_chart(P.coverage_figure(snap.coverage.counts, 10_000))
+            st.plotly_chart(P.coverage_figure(snap.coverage.counts, 10_000), key=fkey("cov", live))
     if cfg.show_dstar and snap.dstar is not None:
         st.markdown("**Learned D vs the lecture's optimal D\\* = p_data / (p_data + p_g)**")
-        st.plotly_chart(P.dstar_figure(snap))
+        st.plotly_chart(P.dstar_figure(snap), key=fkey("dstar", live))
 
 
 def plane():
@@ -79,7 +84,7 @@ def plane():
     )
     c[1].button("Load", on_click=load_preset, key=f"{NS}.load", width="stretch")
     c[2].caption(PRESETS[key].explain)
-    cols = st.columns(4)
+    cols = st.expander("Model and training settings", icon=":material/tune:").columns(4)
     groups = (
         ("**Data**", ("target", "noise", "seed")),
         ("**Generator G**", ("g_layers", "g_neurons", "g_act", "g_opt", "g_lr")),
@@ -158,7 +163,7 @@ def digits(cfg):
         b.image(P.digit_grid(snap.fixed, ncols=4), caption="fixed noise", width=260)
         with c:
             st.caption(f"Checkpoint trained {snap.start_steps:,} steps before this session.")
-            st.plotly_chart(P.digits_curves_figure(snap.hist), key=None if live else f"{ND}.cv")
+            st.plotly_chart(P.digits_curves_figure(snap.hist), key=fkey("dcurves", live))
 
     panel = live_panel(ND, dcfg, DigitsGan, render_digits, epoch_label="Epoch")
     st.markdown("**Latent interpolation** G((1 - a) z_A + a z_B), a = 0 ... 1 (compare the VAE)")

@@ -26,7 +26,8 @@ def histogram2d(
     x: np.ndarray, bins: int = 30, extent: tuple[float, float] = PLANE_EXTENT
 ) -> np.ndarray:
     """Normalised 2-D histogram (bins, bins) indexed [ix, iy]; samples outside are clipped in."""
-    pts = np.clip(np.asarray(x, dtype=np.float64), extent[0], extent[1] - 1e-9)
+    pts = np.asarray(x, dtype=np.float64).reshape(-1, 2)
+    pts = np.clip(pts[np.isfinite(pts).all(1)], extent[0], extent[1] - 1e-9)  # drop NaN samples
     h, _, _ = np.histogram2d(pts[:, 0], pts[:, 1], bins=bins, range=[extent, extent])
     return h / max(h.sum(), 1.0)
 
@@ -34,6 +35,8 @@ def histogram2d(
 def js_discrete(p: np.ndarray, q: np.ndarray) -> float:
     """JS(p || q) in nats for two discrete distributions of the same shape."""
     p, q = np.asarray(p, float).ravel(), np.asarray(q, float).ravel()
+    if p.sum() <= 0 or q.sum() <= 0:  # one side has no (finite) samples: maximally different
+        return math.log(2.0)
     p, q = p / p.sum(), q / q.sum()
     m = 0.5 * (p + q)
     return float(0.5 * _kl(p, m) + 0.5 * _kl(q, m))

@@ -209,8 +209,8 @@ def curves_figure(
         specs=specs,
         horizontal_spacing=0.12,
         subplot_titles=(
-            "losses (sit near the dotted lines whatever the quality)",
-            "quality: JS(p_data, p_g) by grid",
+            "D and G loss (dotted: value at D = 1/2)",
+            "JS(p_data, p_g) by grid, nats",
         ),
     )
     for key, name in (("d_loss", "D"), ("g_loss", "G")):
@@ -270,7 +270,13 @@ def curves_figure(
             secondary_y=True,
         )
         fig.update_yaxes(
-            range=[0, n_modes + 0.5], title="modes hit", row=1, col=2, secondary_y=True
+            range=[0, n_modes + 0.5],
+            dtick=max(1, n_modes // 5),
+            title="modes hit",
+            row=1,
+            col=2,
+            secondary_y=True,
+            showgrid=False,
         )
     fig.update_yaxes(range=[0, 0.72], row=1, col=2, secondary_y=False)
     fig.update_xaxes(title="iteration")

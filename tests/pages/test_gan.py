@@ -1,0 +1,118 @@
+"""AppTest of pages/gan.py: every control draws, Step and slow motion advance the GAN, URL
+parameters set the controls, garbage falls back with a notice, a drawn distribution with too few
+points gets a message, presets load, the digits panel trains and interpolates."""
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from dlcore.config import field_specs
+from dlcore.gan.config import GanConfig
+
+PAGE = str(Path(__file__).resolve().parents[2] / "pages" / "gan.py")
+PLANE_ONLY = {"digits_start", "digits_lr", "points"}
+KINDS = ("selectbox", "slider", "select_slider", "toggle", "radio", "number_input", "button")
+
+
+def app(params=None):
+    at = AppTest.from_file(PAGE, default_timeout=120)
+    for k, v in (params or {}).items():
+        at.query_params[k] = v
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def keys(at):
+    return {el.key for kind in KINDS for el in at.get(kind) if getattr(el, "key", None)}
+
+
+def texts(at):
+    return " ".join(m.value for m in at.markdown)
+
+
+@pytest.fixture(scope="module")
+def shared():
+    return app()
+
+
+def test_every_control_draws(shared):
+    want = {f"gan.w.{n}" for n in field_specs(GanConfig)} - {f"gan.w.{n}" for n in PLANE_ONLY}
+    assert want <= keys(shared)
+    assert {"gan.btn.play", "gan.btn.step", "gan.btn.reset", "gan.slow", "gan.load"} <= keys(shared)
+    assert "Iteration 0" in texts(shared) and "JS " in texts(shared)
+
+
+def test_step_and_slow_motion_advance(shared):
+    shared.button(key="gan.btn.step").click().run()
+    assert not shared.exception
+    assert "**Iteration 1**" in texts(shared)
+    shared.button(key="gan.slow").click().run()
+    assert "D update, phase 1/5" in texts(shared)
+    for _ in range(4):
+        shared.button(key="gan.slow").click().run()
+    assert "D update, phase 5/5" in texts(shared)
+    shared.button(key="gan.slow").click().run()
+    assert "G update, phase 1/5" in texts(shared)
+
+
+def test_view_toggle_changes_what_is_drawn(shared):
+    assert "optimal D*" not in texts(shared)
+    shared.toggle(key="gan.w.show_dstar").set_value(True).run()
+    assert "optimal D\\* = p_data" in texts(shared)
+
+
+def test_url_parameters_set_controls():
+    at = app({"target": "moons", "k_d": "3", "loss": "minimax", "g_lr": "0.003", "seed": "7"})
+    assert at.selectbox(key="gan.w.target").value == "moons"
+    assert at.slider(key="gan.w.k_d").value == 3
+    assert at.selectbox(key="gan.w.loss").value == "minimax"
+    assert at.select_slider(key="gan.w.g_lr").value == 0.003
+    assert at.slider(key="gan.w.seed").value == 7
+    assert not at.warning
+
+
+def test_garbage_url_gives_notice_and_defaults():
+    at = app({"target": "<script>", "k_d": "99", "batch": "abc", "zzz": "1"})
+    notice = " ".join(w.value for w in at.warning)
+    assert "target" in notice.lower() and "k:" in notice.lower() and "unknown" in notice.lower()
+    assert at.selectbox(key="gan.w.target").value == "ring8"
+    assert at.slider(key="gan.w.k_d").value == 1
+
+
+def test_drawn_distribution_with_too_few_points_gets_a_message():
+    at = app({"target": "drawn", "points": "0.1,0.2,0.5,0.5"})
+    assert any("has 2 point(s); it needs at least 5" in i.value for i in at.info)
+    assert "gan.btn.play" not in keys(at)  # nothing to train on yet
+    at = app({"target": "drawn", "points": "0,0,1,1,-1,1,0.5,-0.5,1.5,0"})
+    assert not at.info and "gan.btn.play" in keys(at)
+
+
+def test_preset_loads_every_control():
+    at = app()
+    at.selectbox(key="gan.preset").set_value("fast_g")
+    at.button(key="gan.load").click().run()
+    assert at.select_slider(key="gan.w.g_lr").value == 0.01
+    assert at.select_slider(key="gan.w.d_lr").value == 0.001
+    assert at.toggle(key="gan.w.show_grads").value is True
+
+
+def test_play_runs_ticks_then_counter_moved():
+    at = app({"g_neurons": "8", "d_neurons": "8", "batch": "32"})
+    at.button(key="gan.btn.play").click().run()
+    assert not at.exception
+    line = next(m.value for m in at.markdown if m.value.startswith("**Iteration"))
+    assert "**Iteration 0**" not in line
+
+
+def test_digits_panel_trains_and_interpolates():
+    at = app({"panel": "digits"})
+    assert {"gan_digits.btn.step", "gan_digits.za", "gan_digits.zb"} <= keys(at)
+    assert len(at.get("image")) >= 3  # fresh samples, fixed noise, interpolation
+    assert "Checkpoint trained 6,000 steps" in " ".join(c.value for c in at.caption)
+    at.button(key="gan_digits.btn.step").click().run()
+    assert not at.exception
+    assert "step 1" in texts(at)
+    at.number_input(key="gan_digits.za").set_value(5).run()
+    assert not at.exception
