@@ -125,16 +125,16 @@ def layer_table(model: DigitsCNN) -> tuple[LayerRow, ...]:
             "conv1 3x3 + ReLU",
             f"{c1.out_channels} x 8 x 8",
             n1,
-            f"{c1.out_channels}*{k}*{k}*1 + {c1.out_channels}",
+            f"{c1.out_channels}×{k}×{k}×1 + {c1.out_channels}",
         ),
         LayerRow(
             "conv2 3x3 + ReLU",
             f"{c2.out_channels} x 8 x 8",
             n2,
-            f"{c2.out_channels}*{k}*{k}*{c1.out_channels} + {c2.out_channels}",
+            f"{c2.out_channels}×{k}×{k}×{c1.out_channels} + {c2.out_channels}",
         ),
         LayerRow("max-pool 2x2", f"{c2.out_channels} x 4 x 4", 0, "-"),
-        LayerRow("linear", "10", nf, f"{model.fc.in_features}*10 + 10"),
+        LayerRow("linear", "10", nf, f"{model.fc.in_features}×10 + 10"),
     )
 
 

@@ -194,3 +194,68 @@ def cost_table(c: Cost) -> dict[str, list[str]]:
         "convolution": [f"{c.conv_connections:,}", f"{c.conv_params:,}"],
         "dense / conv": [f"{c.connection_ratio:,.0f}x", f"{c.param_ratio:,.0f}x"],
     }
+
+
+def window_caption(ip: ops.InnerProduct) -> str:
+    return (
+        f"output pixel ({ip.row}, {ip.col}) looks at input rows {ip.rows.min()}..{ip.rows.max()}, "
+        f"columns {ip.cols.min()}..{ip.cols.max()}"
+    )
+
+
+def result_text(ip: ops.InnerProduct, held: float, summed: bool) -> str:
+    """The channel sum (when summing) and the output pixel, next to what the output map holds."""
+    total = " + ".join(f"{s:.4f}" for s in ip.sums)
+    head = f"Summed over the channels: {total} = **{ip.value:.4f}**\n\n" if summed else ""
+    out = f"Output pixel ({ip.row}, {ip.col}) = **{ip.value:.4f}**"
+    return f"{head}{out}; the output map holds {held:.4f}."
+
+
+def pool_caption(pv: PoolingView, kind: str, size: int, stride: int) -> str:
+    h, w = pv.pooled.shape
+    keep = pv.pooled.size / pv.fmap.size
+    return f"{kind} pool {size}x{size}, stride {stride}: {w}x{h}, keeps {keep:.0%} of the values"
+
+
+def assoc_text(res: Associativity) -> tuple[str, str]:
+    """(headline, operator symbol) for one associativity check."""
+    s = "*" if res.op == "convolution" else "⋆"
+    verdict = "equal" if res.rel_diff < 1e-4 else "NOT equal"
+    head = (
+        f"**{res.op.capitalize()}**: D{s}(G{s}I) vs (D{s}G){s}I → **{verdict}**, max difference "
+        f"{res.max_abs_diff:.3g} ({res.rel_diff:.1%} of the largest value)"
+    )
+    return head, s
+
+
+HAND_BANK = (
+    "sobel_v",
+    "sobel_h",
+    "prewitt_v",
+    "prewitt_h",
+    "outline",
+    "sharpen",
+    "gaussian",
+    "emboss",
+)
+
+
+def kernel_rows(live: np.ndarray, shipped: np.ndarray) -> dict[str, np.ndarray]:
+    """Three rows of 3x3 kernels: this session's run, the shipped checkpoint, hand-made ones."""
+    bank = {f"yours {i}": k for i, k in enumerate(live)}
+    bank |= {f"shipped {i}": k for i, k in enumerate(shipped)}
+    return bank | {kernels.KERNELS[n].label: kernels.make(n, 3) for n in HAND_BANK}
+
+
+def grid_text(values: np.ndarray) -> str:
+    """A kernel grid as the config's comma-separated form (NaN -> 0, clipped to +-100)."""
+    flat = np.nan_to_num(np.asarray(values, dtype=float)).clip(-100, 100).ravel()
+    return ",".join(f"{v:.6g}" for v in flat)
+
+
+def next_pixel(row: int, col: int, n_rows: int, n_cols: int) -> tuple[int, int]:
+    """The next output pixel in reading order (wraps to the start)."""
+    row, col = min(row, n_rows - 1), col + 1
+    if col >= n_cols:
+        row, col = (row + 1) % n_rows, 0
+    return row, col

@@ -39,13 +39,28 @@ def image_rgb(img: np.ndarray, min_side: int = MIN_SIDE) -> np.ndarray:
     return upscale(out, _factor(*out.shape[:2], min_side))
 
 
+_LUT = None
+
+
+def signed_rgb(z: np.ndarray, m: float) -> np.ndarray:
+    """Diverging colours for (H, W) values in [-m, m] via a 256-entry lookup table: the shared
+    palette (orange < 0 < blue through white), about 20x faster than computing per pixel."""
+    global _LUT
+    if _LUT is None:
+        _LUT = colormap_rgb(
+            np.linspace(-1.0, 1.0, 256, dtype=np.float32)[None], vmin=-1.0, vmax=1.0
+        )[0]  # (256, 3)
+    idx = np.clip((np.asarray(z, dtype=np.float32) / (m or 1.0) + 1.0) * 127.5, 0, 255)
+    return _LUT[idx.astype(np.uint8)]
+
+
 def response_rgb(out: np.ndarray, display: str, min_side: int = MIN_SIDE) -> np.ndarray:
     """A filter response as an image. ``signed``: each channel through the diverging map (one
     shared scale, channels side by side); otherwise values in [0, 1] shown as gray or RGB."""
     if display != "signed":
         return image_rgb(out, min_side)
-    lo, hi = -float(np.abs(out).max() or 1.0), float(np.abs(out).max() or 1.0)
-    tiles = np.stack([colormap_rgb(ch, vmin=lo, vmax=hi) for ch in out])  # (C, H, W, 3)
+    m = float(np.abs(out).max()) or 1.0
+    tiles = np.stack([signed_rgb(ch, m) for ch in out])  # (C, H, W, 3)
     f = _factor(*out.shape[1:], min_side if len(out) == 1 else min_side // 2)
     tiles = np.stack([upscale(t, f) for t in tiles])
     if len(tiles) == 1:
@@ -53,32 +68,53 @@ def response_rgb(out: np.ndarray, display: str, min_side: int = MIN_SIDE) -> np.
     return image_grid(tiles, ncols=len(tiles), pad=4, pad_value=255)
 
 
+RED = np.array([214, 39, 40], dtype=np.uint8)
+
+
+def _box(img: np.ndarray, r0: int, r1: int, c0: int, c1: int, t: int) -> None:
+    """Draw a red rectangle outline (rows r0..r1, cols c0..c1, exclusive) of thickness t."""
+    h, w = img.shape[:2]
+    r0, r1, c0, c1 = max(r0, 0), min(r1, h), max(c0, 0), min(c1, w)
+    if r1 <= r0 or c1 <= c0:
+        return
+    img[r0:r1, c0 : c0 + t] = img[r0:r1, max(c1 - t, c0) : c1] = RED
+    img[r0 : r0 + t, c0:c1] = img[max(r1 - t, r0) : r1, c0:c1] = RED
+
+
 def window_overlay(
     img: np.ndarray, rows: np.ndarray, cols: np.ndarray, min_side: int = MIN_SIDE
 ) -> np.ndarray:
-    """The input image with the kernel's window (and its taps) outlined in red."""
+    """The input image with the kernel's window outlined in red (never smaller than 9 px)."""
     base = image_rgb(img, min_side)
     f = _factor(*img.shape[1:], min_side)
-    h, w = img.shape[1:]
-    red = np.array([214, 39, 40], dtype=np.uint8)
-    r0, r1 = max(rows.min(), 0) * f, min(rows.max() + 1, h) * f
-    c0, c1 = max(cols.min(), 0) * f, min(cols.max() + 1, w) * f
-    t = max(1, f // 4)
-    if r1 > r0 and c1 > c0:
-        base[r0:r1, c0 : c0 + t] = base[r0:r1, max(c1 - t, c0) : c1] = red
-        base[r0 : r0 + t, c0:c1] = base[max(r1 - t, r0) : r1, c0:c1] = red
+    r0, r1 = rows.min() * f, (rows.max() + 1) * f
+    c0, c1 = cols.min() * f, (cols.max() + 1) * f
+    grow_r, grow_c = max(0, 9 - (r1 - r0)) // 2 + 1, max(0, 9 - (c1 - c0)) // 2 + 1
+    _box(base, r0 - grow_r, r1 + grow_r, c0 - grow_c, c1 + grow_c, 2)
     return base
 
 
+def window_zoom(
+    img: np.ndarray, rows: np.ndarray, cols: np.ndarray, context: int = 3, side: int = 240
+) -> np.ndarray:
+    """A zoom on the window: each tap (dilation shows as gaps) outlined; padding is tinted."""
+    h, w = img.shape[1:]
+    r_lo, r_hi = rows.min() - context, rows.max() + context + 1
+    c_lo, c_hi = cols.min() - context, cols.max() + context + 1
+    rr, cc = np.arange(r_lo, r_hi), np.arange(c_lo, c_hi)
+    inside = ((rr >= 0) & (rr < h))[:, None] & ((cc >= 0) & (cc < w))[None, :]
+    crop = image_rgb(img[:, rr.clip(0, h - 1)][:, :, cc.clip(0, w - 1)], 0).astype(np.float32)
+    crop[~inside] = crop[~inside] * 0.3 + np.array([255, 200, 200]) * 0.7  # padding: pink
+    f = max(2, side // max(crop.shape[:2]))
+    big = upscale(np.rint(crop).astype(np.uint8), f)
+    for r in rows - r_lo:
+        for c in cols - c_lo:
+            _box(big, r * f, (r + 1) * f, c * f, (c + 1) * f, max(1, f // 10))
+    return big
+
+
 def numbers_figure(
-    z: np.ndarray,
-    title: str,
-    *,
-    signed: bool = True,
-    height: int = 260,
-    decimals: int = 2,
-    row_labels=None,
-    col_labels=None,
+    z: np.ndarray, title: str, *, signed: bool = True, height: int = 260, decimals: int = 2
 ) -> go.Figure:
     """A small grid with its numbers written in the cells (kernels, patches, products)."""
     z = np.asarray(z, dtype=float)
@@ -90,15 +126,14 @@ def numbers_figure(
         height=height,
         text=text,
         colorbar=False,
-        x=col_labels,
-        y=row_labels,
-        colorscale=None if signed else [[0, "#ffffff"], [1, "#555555"]],
+        colorscale=None if signed else [[0, "#000000"], [1, "#ffffff"]],
         zmin=None if signed else 0.0,
         zmax=None if signed else 1.0,
+        hover="row %{y}, column %{x}: %{z:.4g}",
     )
-    fig.update_traces(textfont=dict(size=12 if z.shape[1] <= 5 else 10))
-    fig.update_xaxes(showticklabels=col_labels is not None, type="category")
-    fig.update_yaxes(showticklabels=row_labels is not None, type="category")
+    fig.update_traces(textfont=dict(size=13 if z.shape[1] <= 5 else 10), xgap=1, ygap=1)
+    fig.update_xaxes(visible=False, constrain="domain")
+    fig.update_yaxes(visible=False, scaleanchor="x", constrain="domain")
     return fig
 
 
@@ -125,49 +160,39 @@ def histogram_figure(out: np.ndarray, height: int = 220) -> go.Figure:
     return style(fig, height=height, legend=False)
 
 
-def invariance_figure(
-    shifts, detector_change, pooled_change, detector_frac, pooled_frac
-) -> go.Figure:
-    fig = make_subplots(
-        rows=1,
-        cols=2,
-        subplot_titles=("mean |change| / mean |map|", "fraction of active outputs that changed"),
-    )
-    for col, (det, pool) in enumerate(
-        ((detector_change, pooled_change), (detector_frac, pooled_frac)), start=1
-    ):
-        fig.add_trace(
-            go.Scatter(
-                x=shifts,
-                y=det,
-                name="detector (unpooled)",
-                mode="lines+markers",
-                line=dict(color=PALETTE["neg"]),
-                showlegend=col == 1,
-            ),
-            1,
-            col,
-        )
-        fig.add_trace(
-            go.Scatter(
-                x=shifts,
-                y=pool,
-                name="after pooling",
-                mode="lines+markers",
-                line=dict(color=PALETTE["pos"]),
-                showlegend=col == 1,
-            ),
-            1,
-            col,
-        )
+def invariance_figure(curve) -> go.Figure:
+    """Two panels: relative change and fraction changed, unpooled vs pooled, per shift
+    (``curve``: a ``dlcore.conv.pooling.InvarianceCurve``)."""
+    titles = ("mean |change| / mean |map|", "fraction of active outputs that changed")
+    fig = make_subplots(rows=1, cols=2, subplot_titles=titles)
+    pairs = ((curve.detector_change, curve.pooled_change), (curve.detector_frac, curve.pooled_frac))
+    for col, (det, pool) in enumerate(pairs, start=1):
+        for name, y, color in (("detector (unpooled)", det, "neg"), ("after pooling", pool, "pos")):
+            fig.add_trace(
+                go.Scatter(
+                    x=curve.shifts,
+                    y=y,
+                    name=name,
+                    mode="lines+markers",
+                    line=dict(color=PALETTE[color]),
+                    showlegend=col == 1,
+                ),
+                1,
+                col,
+            )
         fig.update_xaxes(title="input shifted by (pixels)", dtick=1, row=1, col=col)
-    return style(fig, height=300)
+    style(fig, height=320)
+    return fig.update_layout(legend=dict(orientation="h", y=1.18, x=0), margin=dict(t=70))
 
 
-def lp_figure(ps, to_average, to_max) -> go.Figure:
+def lp_figure(sweep) -> go.Figure:
+    """Distance of Lp pooling to average and max pooling as p grows (``views.LpSweep``)."""
     fig = line_chart(
-        {"distance to average pooling": (ps, to_average), "distance to max pooling": (ps, to_max)},
-        x_title="p",
+        {
+            "distance to average pooling": (sweep.ps, sweep.to_average),
+            "distance to max pooling": (sweep.ps, sweep.to_max),
+        },
+        x_title="p (log scale)",
         y_title="mean |difference| (relative)",
         height=280,
     )

@@ -1,0 +1,125 @@
+"""Tests for dlcore.conv.views (what the page computes) and dlcore.viz.conv (its figures)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from dlcore.config import parse_config, to_query
+from dlcore.conv import images, kernels, ops, views
+from dlcore.conv.config import ConvConfig, train_config
+from dlcore.viz import conv as V
+from dlcore.viz.common import colormap_rgb
+
+
+def test_config_round_trips_the_url():
+    cfg = ConvConfig(kernel="custom", custom=(0.0, 1.5, -2.0, 1.0), stride_x=3, view="algebra")
+    back = parse_config(ConvConfig, to_query(cfg))
+    assert back.config == cfg and not back.notices
+    assert train_config(cfg).lr == cfg.lr
+
+
+def test_kernel_of_custom_and_fallback():
+    k, note = views.kernel_of(ConvConfig(kernel="custom", custom=(1.0, 2.0, 3.0, 4.0)))
+    np.testing.assert_array_equal(k, [[1, 2], [3, 4]])
+    assert note is None
+    k, note = views.kernel_of(ConvConfig(kernel="custom", custom=(1.0, 2.0)))
+    np.testing.assert_array_equal(k, kernels.make("identity"))
+    assert "square grid" in note
+
+
+def test_displays():
+    x = np.array([[[-2.0, -0.5, 0.25, 3.0]]])
+    np.testing.assert_allclose(views.DISPLAYS["clip"](x), [[[0, 0, 0.25, 1]]])
+    np.testing.assert_allclose(views.DISPLAYS["abs"](x), [[[1, 0.5, 0.25, 1]]])
+    np.testing.assert_allclose(views.DISPLAYS["normalize"](x), [[[0, 0.3, 0.45, 1]]])
+    assert views.DISPLAYS["normalize"](np.ones((1, 2, 2))).max() == 0
+    np.testing.assert_array_equal(views.DISPLAYS["signed"](x), x)
+
+
+def test_filter_view_impossible_and_prepare_color():
+    fv = views.filter_view(
+        images.digit(0), kernels.make("average", 7), ops.ConvSettings(dilation=2), "signed"
+    )
+    assert fv.output is None and "no output pixel fits" in fv.error
+    img, note = views.prepare(images.step_edge(), "color")
+    assert img.shape[0] == 3 and note is None
+    gray, _ = views.prepare(images.scene(64), "gray")
+    assert gray.shape == (1, 64, 64)
+
+
+def test_pooling_view_and_lp_sweep():
+    pv = views.pooling_view(
+        images.checkerboard(48, 6), kernels.make("sobel_v"), ops.ConvSettings(), "max", 3, 2, 2.0
+    )
+    assert pv.error is None and pv.pooled.shape == (23, 23)
+    assert pv.sweep.to_average[0] == pytest.approx(0, abs=1e-6)
+    assert pv.sweep.to_max[-1] < 0.1 * pv.sweep.to_max[0]
+    assert pv.curve.pooled_change[1] < pv.curve.detector_change[1]
+    assert "keeps 23%" in views.pool_caption(pv, "max", 3, 2)
+    bad = views.pooling_view(
+        images.digit(0), kernels.make("sobel_v"), ops.ConvSettings(), "max", 5, 1, 2.0
+    )
+    assert bad.error is None  # 8x8 detector map, 5x5 pool fits
+    tiny = views.pooling_view(
+        np.zeros((1, 3, 3), np.float32),
+        kernels.make("sobel_v"),
+        ops.ConvSettings(),
+        "max",
+        4,
+        1,
+        2.0,
+    )
+    assert "smaller than" in tiny.error
+
+
+def test_next_pixel_and_grid_text():
+    assert views.next_pixel(0, 0, 3, 4) == (0, 1)
+    assert views.next_pixel(0, 3, 3, 4) == (1, 0)
+    assert views.next_pixel(2, 3, 3, 4) == (0, 0)
+    assert views.grid_text(np.array([[1.0, np.nan], [250.0, -0.5]])) == "1,0,100,-0.5"
+
+
+def test_cost_table_and_texts():
+    img = images.scene(64)
+    st = ops.ConvSettings(channels="sum")
+    fv = views.filter_view(img, kernels.make("sobel_v"), st, "signed")
+    table = views.cost_table(views.layer_cost(fv, st))
+    assert table["convolution"][1] == "28"  # 3 x 3 x 3 weights + 1 bias
+    ip = ops.inner_product(img, kernels.make("sobel_v"), st, 5, 6)
+    assert "9 products" in views.equation_text(ip, 0)
+    assert f"**{ip.value:.4f}**" in views.result_text(ip, fv.output[0, 5, 6], True)
+
+
+def test_signed_rgb_matches_shared_colormap():
+    z = np.random.default_rng(0).normal(size=(40, 30)).astype(np.float32)
+    m = float(np.abs(z).max())
+    assert np.abs(V.signed_rgb(z, m).astype(int) - colormap_rgb(z, vmin=-m, vmax=m)).max() <= 3
+
+
+def test_response_rgb_shapes():
+    out = np.random.default_rng(1).normal(size=(3, 20, 30))
+    assert V.response_rgb(out, "signed").ndim == 3
+    assert V.response_rgb(np.clip(out[:1], 0, 1), "clip").shape == (160, 240, 3)  # enlarged x8
+    assert V.image_rgb(np.ones((1, 600, 400))).shape == (600, 400, 3)  # large: not enlarged
+
+
+def test_window_zoom_marks_taps_and_padding():
+    img = np.full((1, 10, 10), 0.5, np.float32)
+    ip = ops.inner_product(
+        img, kernels.make("sobel_v"), ops.ConvSettings(padding="same", dilation=2), 0, 0
+    )
+    zoom = V.window_zoom(img, ip.rows, ip.cols, context=1)
+    red = (zoom[..., 0] == 214) & (zoom[..., 1] == 39)
+    pink = (zoom[..., 0] > zoom[..., 2] + 30) & ~red
+    assert red.any() and pink.any()
+
+
+def test_figures_build():
+    assert len(V.numbers_figure(kernels.make("emboss", 5), "k").data) == 1
+    bank = views.kernel_rows(np.zeros((8, 3, 3)), np.ones((8, 3, 3)))
+    fig = V.kernel_bank_figure(bank)
+    assert len(fig.layout.annotations) == len(bank) == 24
+    assert V.histogram_figure(np.linspace(-1, 2, 100)).data[0].type == "histogram"
+    assert V.feature_maps_rgb(np.random.default_rng(0).random((16, 4, 4)), 32).ndim == 3
+    assert len(V.probs_figure(np.full(10, 0.1), 3).data[0].y) == 10

@@ -1,0 +1,47 @@
+"""Browser test of the convolution page: upload a PNG, pick a Sobel kernel, see the output image
+(decoded from what the browser received: a signed edge map with both signs present)."""
+
+import io
+
+import numpy as np
+from PIL import Image
+
+from bench.harness import wait_idle
+from tests.e2e.conftest import EXCEPTION, open_app
+
+
+def _png(tmp_path):
+    img = np.zeros((60, 80, 3), np.uint8)
+    img[:, 40:] = 255  # a vertical step edge: dark left, white right
+    img[20:40, 10:30] = (200, 30, 30)  # and a red square
+    path = tmp_path / "edge.png"
+    Image.fromarray(img).save(path)
+    return path
+
+
+def _output_image(page):
+    fig = page.locator("[data-testid=stImage]", has_text="output").first
+    src = fig.locator("img").get_attribute("src")
+    data = page.request.get(
+        src if src.startswith("http") else page.url.split("/convolution")[0] + src
+    ).body()
+    return fig.inner_text(), np.asarray(Image.open(io.BytesIO(data)).convert("RGB"), dtype=int)
+
+
+def test_upload_png_pick_sobel_see_output(server, page, tmp_path):
+    page.set_default_timeout(90000)
+    open_app(page, server.url("convolution?source=upload"), timeout_ms=90000)
+    page.locator("[data-testid=stFileUploaderDropzoneInput]").set_input_files(str(_png(tmp_path)))
+    page.get_by_text("output 78x58").wait_for()
+    wait_idle(page, 90000)
+    page.get_by_label("Kernel", exact=True).click()
+    page.get_by_role("option", name="Sobel horizontal", exact=True).click()
+    wait_idle(page, 90000)
+    page.get_by_text("Horizontal edges").wait_for()
+    caption, rgb = _output_image(page)
+    assert "output 78x58" in caption and "orange < 0 < blue" in caption
+    orange = (rgb[..., 0] > 200) & (rgb[..., 2] < 120)
+    blue = (rgb[..., 2] > 150) & (rgb[..., 0] < 100)
+    assert orange.any() and blue.any()  # the red square's top and bottom edges, both signs
+    assert page.locator(EXCEPTION).count() == 0
+    assert "kernel=sobel_h" in page.url
