@@ -23,17 +23,27 @@ from collections.abc import Iterator
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync", "--no-first-run",
-                  "--disable-dev-shm-usage"]
+CHROMIUM_FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-dev-shm-usage",
+]
 READY = "[data-testid=stApp][data-test-script-state=notRunning]"
 EXCEPTION = "[data-testid=stException]"
 
 
 def find_chromium() -> str | None:
     """Path to a Chromium binary, or None to let Playwright use its own download."""
-    for candidate in (os.environ.get("DLX_CHROMIUM"), "/usr/bin/chromium",
-                      shutil.which("chromium"), shutil.which("chromium-browser")):
+    for candidate in (
+        os.environ.get("DLX_CHROMIUM"),
+        "/usr/bin/chromium",
+        shutil.which("chromium"),
+        shutil.which("chromium-browser"),
+    ):
         if candidate and Path(candidate).exists():
             return candidate
     return None
@@ -48,8 +58,14 @@ def free_port() -> int:
 class StreamlitServer:
     """`streamlit run <script>` on a free loopback port; waits for /_stcore/health."""
 
-    def __init__(self, script: str = "app.py", *, port: int | None = None,
-                 env: dict[str, str] | None = None, args: list[str] | None = None) -> None:
+    def __init__(
+        self,
+        script: str = "app.py",
+        *,
+        port: int | None = None,
+        env: dict[str, str] | None = None,
+        args: list[str] | None = None,
+    ) -> None:
         self.script, self.port = script, port or free_port()
         self.env = {**os.environ, "PYTHONPATH": str(ROOT), **(env or {})}
         self.args = args or []
@@ -61,13 +77,24 @@ class StreamlitServer:
         return f"http://127.0.0.1:{self.port}/{path.lstrip('/')}"
 
     def start(self, timeout: float = 60.0) -> StreamlitServer:
-        cmd = [sys.executable, "-m", "streamlit", "run", self.script, "--server.headless=true",
-               f"--server.port={self.port}", "--server.address=127.0.0.1",
-               "--browser.gatherUsageStats=false", "--server.fileWatcherType=none", *self.args]
+        cmd = [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            self.script,
+            "--server.headless=true",
+            f"--server.port={self.port}",
+            "--server.address=127.0.0.1",
+            "--browser.gatherUsageStats=false",
+            "--server.fileWatcherType=none",
+            *self.args,
+        ]
         self._log = open(self.log_path, "w")  # noqa: SIM115 - closed in stop()
         self.started_at = time.perf_counter()
-        self.proc = subprocess.Popen(cmd, cwd=ROOT, env=self.env, stdout=self._log,
-                                     stderr=subprocess.STDOUT)
+        self.proc = subprocess.Popen(
+            cmd, cwd=ROOT, env=self.env, stdout=self._log, stderr=subprocess.STDOUT
+        )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
@@ -118,13 +145,17 @@ def chromium(headless: bool = True) -> Iterator:
             browser.close()
 
 
-def open_app(page, url: str, timeout_ms: int = 30000) -> None:
+def open_app(page, url: str, timeout_ms: int = 90000) -> None:
     """Go to ``url`` and wait until the script run finished (the page is interactive)."""
     page.goto(url)
+    # the app reports "notRunning" before its first run starts: wait for content, then idle
+    page.wait_for_selector(
+        "[data-testid=stMain] [data-testid=stElementContainer]", timeout=timeout_ms
+    )
     page.wait_for_selector(READY, timeout=timeout_ms)
 
 
-def wait_idle(page, timeout_ms: int = 30000) -> None:
+def wait_idle(page, timeout_ms: int = 90000) -> None:
     """Wait for the current script run to finish (after a click)."""
     page.wait_for_timeout(150)
     page.wait_for_selector(READY, timeout=timeout_ms)
@@ -173,8 +204,15 @@ def parse_counter(text: str) -> tuple[float, int, float]:
     return num(epoch), int(num(step)), num(rate)
 
 
-def screenshot(url_path: str, out: str, *, script: str = "app.py", width: int = 1400,
-               height: int = 1000, wait_ms: int = 500) -> str:
+def screenshot(
+    url_path: str,
+    out: str,
+    *,
+    script: str = "app.py",
+    width: int = 1400,
+    height: int = 1000,
+    wait_ms: int = 500,
+) -> str:
     """Start a server, open a page and save a full-page PNG (for looking at what we built)."""
     with StreamlitServer(script) as server, chromium() as browser:
         page = browser.new_page(viewport={"width": width, "height": height})
@@ -185,5 +223,9 @@ def screenshot(url_path: str, out: str, *, script: str = "app.py", width: int = 
 
 
 if __name__ == "__main__":  # python bench/harness.py <url_path> <out.png>
-    print(screenshot(sys.argv[1] if len(sys.argv) > 1 else "", sys.argv[2] if len(sys.argv) > 2
-                     else "/tmp/dlx.png"))
+    print(
+        screenshot(
+            sys.argv[1] if len(sys.argv) > 1 else "",
+            sys.argv[2] if len(sys.argv) > 2 else "/tmp/dlx.png",
+        )
+    )

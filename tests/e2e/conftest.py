@@ -32,7 +32,7 @@ def _playwright_has_own_browser() -> bool:
 @pytest.fixture(scope="session")
 def browser():
     if find_chromium() is None and not _playwright_has_own_browser():
-        msg = "no Chromium found: apt-get install chromium, or python -m playwright install chromium"
+        msg = "no Chromium: apt-get install chromium, or python -m playwright install chromium"
         if os.environ.get("CI"):
             pytest.fail(msg)
         pytest.skip(msg)

@@ -10,7 +10,9 @@ ALL = (HOME, *PAGES)
 
 
 def _nav_titles(page) -> list[str]:
-    return page.locator("[data-testid=stSidebar] [data-testid=stPageLink]").all_inner_texts()
+    links = page.locator("[data-testid=stSidebar] [data-testid=stPageLink]")
+    links.nth(len(ALL) - 1).wait_for(timeout=30000)  # page links render lazily (skeletons first)
+    return links.all_inner_texts()
 
 
 @pytest.mark.parametrize("info", ALL, ids=lambda p: p.id)
@@ -35,7 +37,8 @@ def test_every_page_opens_without_exception(server, page):
 
 def test_sidebar_link_navigates(server, page):
     open_app(page, server.url(""))
-    page.locator("[data-testid=stSidebar] [data-testid=stPageLink]", has_text=PAGES[-1].title).click()
+    nav = page.locator("[data-testid=stSidebar] [data-testid=stPageLink]")
+    nav.filter(has_text=PAGES[-1].title).click()
     page.wait_for_url(f"**/{PAGES[-1].url_path}")
     page.wait_for_selector("h1")
     assert PAGES[-1].title in page.locator("h1").first.inner_text()

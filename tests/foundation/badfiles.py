@@ -31,9 +31,9 @@ def huge_header_png(w: int = 20000, h: int = 20000) -> bytes:
     """A tiny file whose IHDR claims w x h pixels (a decompression bomb's header)."""
     data = bytearray(_png(Image.new("L", (1, 1))))
     ihdr = 8  # after the signature: length(4) type(4) data(13) crc(4)
-    data[ihdr + 8:ihdr + 16] = struct.pack(">II", w, h)
-    crc = zlib.crc32(bytes(data[ihdr + 4:ihdr + 21])) & 0xFFFFFFFF
-    data[ihdr + 21:ihdr + 25] = struct.pack(">I", crc)
+    data[ihdr + 8 : ihdr + 16] = struct.pack(">II", w, h)
+    crc = zlib.crc32(bytes(data[ihdr + 4 : ihdr + 21])) & 0xFFFFFFFF
+    data[ihdr + 21 : ihdr + 25] = struct.pack(">I", crc)
     return bytes(data)
 
 

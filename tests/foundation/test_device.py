@@ -51,8 +51,9 @@ def test_seeding_is_reproducible():
     seed_everything(7)
     b = (torch.rand(3), np.random.rand(3))
     assert torch.equal(a[0], b[0]) and np.array_equal(a[1], b[1])
-    assert torch.equal(torch.rand(2, generator=seed_everything(3)),
-                       torch.rand(2, generator=seed_everything(3)))
+    assert torch.equal(
+        torch.rand(2, generator=seed_everything(3)), torch.rand(2, generator=seed_everything(3))
+    )
 
 
 def test_to_numpy_detaches():
