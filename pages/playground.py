@@ -107,11 +107,12 @@ with tabs[0]:
         c[4].button("Regenerate", on_click=V.set_widgets, args=(S, seed), help="New seed")
         with c[4]:
             w("seed", widget="number", label_visibility="collapsed")
-    for row in V.CONTROL_ROWS:
-        for col, names in zip(st.columns(len(row)), row):
+    more = st.expander("More: optimizer, learning-rate schedule, dropout, early stopping")
+    for where, row in V.CONTROL_ROWS:
+        for col, names in zip((more if where == "more" else st).columns(len(row)), row):
             with col:
                 for n in names:
-                    if n not in ("lr_end", "decay_epochs") or pending("schedule") == "linear":
+                    if V.shown(n, pending("schedule"), pending("early_stop")):
                         w(n, **({"format_func": str} if n in ("lr", "reg_rate") else {}))
     if "features" not in hide:
         c = st.columns(8)
@@ -138,10 +139,9 @@ with tabs[0]:
             cb = {"on_change": V.resize_layers, "args": (S, len(hidden), 0)}
             c[3 + i].number_input(f"layer {i + 1}", 1, 8, key=f"{NS}.layer{i}", **cb)
     c = st.columns(4)
-    for col, name in zip(c, ("show_test", "discretize", "early_stop", "patience")):
+    for col, name in zip(c, ("show_test", "discretize")):
         with col:
-            if name != "patience" or pending("early_stop"):
-                w(name)
+            w(name)
     cfg = config_from_state(C, NS)
     sync_url(cfg, NS)
     custom = ns_get(NS, "custom")
@@ -202,7 +202,7 @@ with tabs[2]:
         fit = st.cache_data(max_entries=32)(fit_function)(
             cfg.fn, cfg.expr, cfg.uat_neurons, cfg.activation
         )
-        st.caption(f"{cfg.activation} units, {fit.steps} Adam steps, loss {fit.loss:.4f}")
+        st.caption(f"{cfg.activation} units, {fit.steps} Adam steps, loss {fit.loss:.2e}")
         st.plotly_chart(P.uat_figure(fit.x, fit.target, fit.fit, fit.contributions, fit.bias))
     except ExprError as err:
         st.error(str(err))

@@ -203,14 +203,10 @@ def neuron_map(trainer: PlaygroundTrainer, layer: int, k: int, g: int = 60) -> n
 
 
 # the controls, row by row (columns of field names); the page draws them in this layout
-CONTROL_ROWS = (
-    (
-        ("lr", "schedule"),
-        ("optimizer", "lr_end"),
-        ("activation", "decay_epochs"),
-        ("output", "reg"),
-        ("reg_rate", "dropout"),
-    ),
+CONTROL_ROWS = (  # (container, columns of field names): "main" rows, then the "more" expander
+    ("main", (("lr",), ("activation",), ("reg",), ("reg_rate",), ("output",))),
+    ("more", (("optimizer",), ("schedule",), ("lr_end",), ("decay_epochs",), ("dropout",))),
+    ("more", (("early_stop",), ("patience",), (), (), ())),
 )
 CONTROL_GROUP = {
     "x1": "features",
@@ -238,3 +234,11 @@ def linear_xor_text(lin) -> str:
         f"A linear model xᵀw + b minimising the MSE ends at w = {w}, b = {lin.b:.3f} "
         f"(loss {lin.loss:.3f}): it cannot represent XOR."
     )
+
+
+def shown(name: str, schedule: str, early_stop: bool) -> bool:
+    """Conditional controls: the decay settings with the linear schedule, patience with early
+    stopping."""
+    if name in ("lr_end", "decay_epochs"):
+        return schedule == "linear"
+    return name != "patience" or bool(early_stop)

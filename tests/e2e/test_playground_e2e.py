@@ -13,18 +13,22 @@ def _epoch(page) -> float:
     return parse_counter(status_text(page))[0]
 
 
+SLOW_MS = 120_000  # generous: the 2-core machine may be shared by many test runs at once
+
+
 def test_play_pause_counter_advances_then_stops(server, page):
-    open_app(page, server.url("playground"))
+    page.set_default_timeout(SLOW_MS)
+    open_app(page, server.url("playground"), timeout_ms=SLOW_MS)
     assert _epoch(page) == 0
     page.get_by_role("button", name="Play").click()
     page.wait_for_function(
         "() => /Epoch\\s+[1-9]/.test(document.querySelector('[data-testid=stMain]').innerText)",
-        timeout=20000,
+        timeout=SLOW_MS,
     )
     page.wait_for_timeout(1000)
     page.get_by_role("button", name="Pause").click()
     wait_idle(page)
-    page.get_by_role("button", name="Play").wait_for(timeout=10000)
+    page.get_by_role("button", name="Play").wait_for(timeout=SLOW_MS)
     paused = status_text(page)
     assert _epoch(page) >= 1
     page.wait_for_timeout(1500)
@@ -38,7 +42,8 @@ COUNT_JS = """(i) => { const el = document.querySelectorAll('.js-plotly-plot')[i
 
 
 def test_click_on_plane_adds_a_point(server, page):
-    open_app(page, server.url("playground?show_test=1"))
+    page.set_default_timeout(SLOW_MS)
+    open_app(page, server.url("playground?show_test=1"), timeout_ms=SLOW_MS)
     idx = page.evaluate(PLANE_JS)
     assert page.evaluate(COUNT_JS, idx) == 500
     assert idx >= 0
@@ -49,8 +54,8 @@ def test_click_on_plane_adds_a_point(server, page):
     page.mouse.click(box["x"] + box["width"] * 0.8, box["y"] + box["height"] * 0.2)
     page.wait_for_timeout(300)
     wait_idle(page)
-    page.get_by_text("Your own points").first.wait_for(timeout=15000)
+    page.get_by_text("Your own points").first.wait_for(timeout=SLOW_MS)
     page.wait_for_function(
-        f"() => ({COUNT_JS})({PLANE_JS}()) === 501", timeout=15000
+        f"() => ({COUNT_JS})({PLANE_JS}()) === 501", timeout=SLOW_MS
     )  # the 500 generated points (train + test) and the clicked one
     assert page.locator(EXCEPTION).count() == 0

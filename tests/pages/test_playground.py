@@ -167,17 +167,25 @@ def test_view_toggles_change_the_plane():
 
 def test_uat_controls_change_the_fit():
     at = app()
-    cap = lambda: next(c.value for c in at.caption if "Adam steps" in c.value)  # noqa: E731
-    first = cap()
+
+    def fit():  # the caption (units, steps, loss) and the chart of the universal-approx. tab
+        cap = next(c.value for c in at.caption if "Adam steps" in c.value)
+        return cap, next(
+            c.proto.spec for c in at.get("plotly_chart") if "target f(x)" in c.proto.spec
+        )
+
+    first = fit()
     at.slider(key=V.wkey("uat_neurons")).set_value(20).run()
-    second = cap()
-    assert second != first
+    second = fit()
+    assert second[0] != first[0] and second[1] != first[1]
+    assert second[1].count("unit ") > first[1].count("unit ")  # 20 contributions drawn, not 6
     at.selectbox(key=V.wkey("fn")).set_value("abs").run()
-    assert cap() != second
+    assert fit()[1] != second[1]
     at.selectbox(key=V.wkey("fn")).set_value("custom").run()
     at.text_input(key=V.wkey("expr")).set_value("__import__('os')").run()
     assert any("Unknown" in e.value or "allowed" in e.value for e in at.error)
-    assert not at.exception
+    at.text_input(key=V.wkey("expr")).set_value("x^2 / 3").run()
+    assert not at.exception and "Adam steps" in fit()[0]
 
 
 def test_url_sets_every_control():
