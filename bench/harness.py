@@ -186,8 +186,10 @@ def count_frames(page, seconds: float) -> float:
 
 def status_text(page) -> str:
     """The live panel's counter line ('Epoch 12 · step 600 · 1,520 steps/s')."""
-    loc = page.locator("[data-testid=stMarkdownContainer]", has_text="step ").first
-    return loc.inner_text()
+    import re
+
+    pattern = re.compile(r"step [\d,]+")
+    return page.locator("[data-testid=stMarkdownContainer]", has_text=pattern).first.inner_text()
 
 
 def parse_counter(text: str) -> tuple[float, int, float]:
