@@ -36,7 +36,7 @@ class DateTrainCfg:
     lr: float = num(3e-3, lo=1e-4, hi=0.05, live=True)
     batch: int = num(64, lo=8, hi=256)
     seed: int = num(0, lo=0, hi=10_000)
-    watch: str = text("Fri 27 Nov 2026", max_len=200, live=True)
+    date: str = text("Fri 27 Nov 2026", max_len=5000, live=True)
 
 
 @dataclass(frozen=True)
@@ -72,13 +72,18 @@ class DateTrainer(BaseTrainer):
         self.model.eval()
         return {"loss": total / n}
 
+    @property
+    def epoch(self) -> float:
+        """Thousands of generated dates seen (the data is an endless stream)."""
+        return self.steps * int(self.cfg.batch) / 1000
+
     def _on_update(self, changed: set[str]) -> None:
         if "lr" in changed:
             for g in self.opt.param_groups:
                 g["lr"] = float(self.cfg.lr)
 
     def snapshot(self) -> DateSnapshot:
-        watch = getattr(self.cfg, "watch", DateTrainCfg.watch) or DateTrainCfg.watch
+        watch = D.normalize_source(str(self.cfg.date))[0] or DateTrainCfg.date
         maps = attend(self.model, watch)
         return DateSnapshot(
             maps if self.model.spec.flow != "none" else None,
