@@ -1,9 +1,10 @@
-"""RNN gradient explorer: real vanishing and exploding gradients, why LSTM and GRU survive, and
-what clipping does. Every curve is an autograd gradient of a real model (dlcore/rnn)."""
+"""RNN gradient explorer: real vanishing and exploding gradients, why LSTM and GRU survive, what
+clipping does, and what character-level models look at. Computation lives in dlcore/rnn."""
 
 import streamlit as st
 
 from dlcore.rnn import analysis as A
+from dlcore.rnn import texts as T
 from dlcore.rnn.cells import ACTIVATIONS
 from dlcore.rnn.clipping import cliff_view
 from dlcore.rnn.config import PRESETS, VIEW_LABELS, RnnConfig, preset_values
@@ -48,90 +49,72 @@ with st.sidebar:
             field_widget(NS, C, name)
     with st.expander("Cells", expanded=True):
         field_widget(NS, C, "activation", format_func=lambda k: ACTIVATIONS[k].label)
-        field_widget(NS, C, "rnn_init")
-        field_widget(NS, C, "lambda_1", step=0.05)
-        field_widget(NS, C, "forget_gate")
-        field_widget(NS, C, "forget_bias")
+        for name in ("rnn_init", "lambda_1", "forget_gate", "forget_bias"):
+            field_widget(NS, C, name)
 view = field_widget(
     NS, C, "view", widget="radio", format_func=VIEW_LABELS.get, label_visibility="collapsed"
 )
-st.caption(
-    "Every number on this page is a real autograd gradient or loss of a real PyTorch "
-    "model; nothing is faked with a decay constant."
-)
-if view == "linear":
-    c = st.columns(3)
-    for col, name in zip(c, ("lin_l1", "lin_l2", "lin_angle")):
-        with col:
-            field_widget(NS, C, name, step=0.01 if name != "lin_angle" else 1.0)
-elif view == "clip":
-    field_widget(NS, C, "cliff_w", step=0.05)
-elif view == "sentence":
-    field_widget(NS, C, "sentence")
-    field_widget(NS, C, "position", widget="number")
+st.caption(T.HONEST)
+for name in {
+    "linear": ("lin_l1", "lin_l2", "lin_angle"),
+    "clip": ("cliff_w",),
+    "sentence": ("sentence", "position"),
+}.get(view, ()):
+    field_widget(NS, C, name)
 cfg = config_from_state(C, NS)
 sync_url(cfg, NS)
 
 
 def render_trio(trainer, live):
     snap = trainer.snapshot()
-    if any(snap.diverged):
-        bad = ", ".join(lab for lab, d in zip(snap.labels, snap.diverged) if d)
+    for lab in (lab for lab, d in zip(snap.labels, snap.diverged) if d):
         st.error(
-            f"{bad}: training diverged (NaN/inf). Lower the learning rate or turn on "
+            f"{lab}: training diverged (NaN/inf). Lower the learning rate or turn on "
             "clipping, then Reset."
         )
     if cfg.view == "flow":
         now = A.flow_now(trainer)
         sp = now.spectrum
-        st.markdown(
-            f"Vanilla RNN: **lambda_1 = {sp.lambda_1:.3f}**, **gamma = {sp.gamma:g}**, "
-            f"lambda_1 * gamma = **{sp.product:.3f}**: {sp.regime}."
-        )
         c = st.columns([3, 2])
         c[0].plotly_chart(V.flow_curves(now.flows, now.labels, now.bound))
-        c[1].plotly_chart(V.regime_figure(sp.lambda_1, sp.gamma))
-        c[1].caption(
-            "Read: a curve that drops to the left means the loss at the last step "
-            "barely reaches early inputs (vanishing). The dashed line is the lecture's "
-            "bound ||dL/dh_T|| (lambda_1 gamma)^(T-1-t); the measured RNN curve stays "
-            "under it."
+        c[1].markdown(
+            f"Vanilla RNN now: **lambda_1 = {sp.lambda_1:.3f}**, **gamma = "
+            f"{sp.gamma:g}**, lambda_1 gamma = **{sp.product:.3f}**: {sp.regime}."
         )
+        c[1].caption(T.FLOW)
+        st.plotly_chart(V.regime_figure(sp.lambda_1, sp.gamma))
+        st.caption(T.REGIME)
         st.plotly_chart(V.flow_heatmaps(snap.flow, snap.eval_steps, snap.labels))
-        st.caption(
-            "Each row is one probe during training (every 10 steps): dark on the left "
-            "= early time steps get no gradient."
+        st.caption(T.HEAT)
+        return
+    c = st.columns(2)
+    c[0].plotly_chart(
+        V.loss_figure(
+            snap.eval_steps,
+            snap.eval_loss,
+            snap.labels,
+            snap.baseline,
+            snap.solved_below,
+            snap.metric,
         )
-    else:
-        c = st.columns(2)
-        c[0].plotly_chart(
-            V.loss_figure(
-                snap.eval_steps,
-                snap.eval_loss,
-                snap.labels,
-                snap.baseline,
-                snap.solved_below,
-                snap.metric,
-            )
+    )
+    c[1].plotly_chart(
+        V.curves_figure(
+            snap.grad_norm, snap.labels, "pre-clip ||g||", hline=("clip threshold v", cfg.clip_v)
         )
-        c[1].plotly_chart(
-            V.curves_figure(
-                snap.grad_norm,
-                snap.labels,
-                "pre-clip ||g||",
-                hline=("clip threshold v", cfg.clip_v),
-            )
+    )
+    st.caption(T.TRAIN)
+    for col, lab, ev, share in zip(
+        st.columns(3), snap.labels, snap.eval_loss[:, -1], snap.clipped_share
+    ):
+        ok = ev < snap.solved_below
+        col.metric(
+            lab,
+            f"{ev:.4f}",
+            "solved" if ok else "not solved",
+            delta_color="normal" if ok else "off",
         )
-        c = st.columns(3)
-        for col, lab, ev, share in zip(c, snap.labels, snap.eval_loss[:, -1], snap.clipped_share):
-            ok = ev < snap.solved_below
-            col.metric(
-                lab,
-                f"{ev:.4f}",
-                "solved" if ok else "not solved",
-                delta_color="normal" if ok else "off",
-            )
-            col.caption(f"{share:.0%} of steps clipped")
+        col.caption(f"{share:.0%} of steps clipped")
 
 
 def render_clip(trainer, live):
@@ -141,29 +124,18 @@ def render_clip(trainer, live):
     c[1].plotly_chart(
         V.curves_figure(snap.grad_norm, snap.labels, "pre-clip ||g||", hline=("v", cfg.clip_v))
     )
-    st.caption(
-        f"Same vanilla RNN, same initial weights and batches; share of steps clipped: "
-        f"{snap.clipped_share[1]:.0%} ({cfg.clip} clipping at v = {cfg.clip_v:g})."
-    )
+    st.caption(T.CLIP_TRAIN.format(mode=cfg.clip, v=cfg.clip_v, share=snap.clipped_share[1]))
 
 
+panel, live_kw = (
+    None,
+    dict(step_size=10, budget_s=0.05, step_label="10 steps", epoch_label="Sequences"),
+)
 if view in ("flow", "train"):
-    st.subheader("Three cells, same task, same seed" if view == "flow" else TASKS[cfg.task].label)
-    panel = live_panel(
-        NS,
-        cfg,
-        TaskTrainer,
-        render_trio,
-        step_size=10,
-        budget_s=0.05,
-        step_label="10 steps",
-        epoch_label="Sequences",
-    )
+    st.subheader("Three cells, same task, same seed: " + TASKS[cfg.task].label)
+    panel = live_panel(NS, cfg, TaskTrainer, render_trio, **live_kw)
 elif view == "clip":
-    st.markdown(
-        "**Norm clipping**: if ||g|| > v then g <- g v / ||g|| (direction kept); "
-        "**value clipping** clamps each component to [-v, v] (direction can turn)."
-    )
+    st.markdown(T.CLIP_RULE)
     cv = cliff_view(w0=cfg.cliff_w, v=cfg.clip_v if cfg.clip == "norm" else 1.0)
     c = st.columns([3, 2])
     c[0].plotly_chart(V.cliff_figure(cv.ws, cv.bs, cv.loss, cv.path_plain, cv.path_clipped))
@@ -173,39 +145,25 @@ elif view == "clip":
         )
     )
     c[1].caption(
-        f"Pascanu's single-unit RNN h_t = w sigmoid(h_(t-1)) + b, loss (h_50 - 0.7)^2. "
-        f"On the wall ||g|| = {float((cv.grad**2).sum() ** 0.5):,.0f}: one plain step "
-        f"(lr 0.01) jumps to (w, b) = ({cv.path_plain[1, 0]:.1f}, "
-        f"{cv.path_plain[1, 1]:.1f}), loss {cv.loss_plain[1]:,.1f}; the clipped step "
-        f"moves 0.01 v and lands at loss {cv.loss_clipped[1]:.3f}."
+        T.CLIFF.format(
+            g=float((cv.grad**2).sum() ** 0.5),
+            w1=cv.path_plain[1, 0],
+            b1=cv.path_plain[1, 1],
+            l1=cv.loss_plain[1],
+            l2=cv.loss_clipped[1],
+        )
     )
     st.subheader("Training with and without clipping")
     panel = live_panel(
-        f"{NS}.clip",
-        cfg,
-        lambda c: TaskTrainer(c, arms=CLIP_PAIR),
-        render_clip,
-        step_size=10,
-        budget_s=0.05,
-        step_label="10 steps",
-        epoch_label="Sequences",
+        f"{NS}.clip", cfg, lambda c: TaskTrainer(c, arms=CLIP_PAIR), render_clip, **live_kw
     )
 elif view == "linear":
     tr = linear_trajectory(cfg.lin_l1, cfg.lin_l2, cfg.lin_angle, (1.0, 1.0), 40)
-    st.markdown(
-        "No nonlinearity, no input: h_t = W^T h_(t-1) = Q^T Lambda^t Q h_0. Each "
-        "component along an eigenvector is multiplied by its eigenvalue at every step: "
-        "|lambda| < 1 vanishes, |lambda| > 1 explodes."
-    )
+    st.markdown(T.LINEAR)
     st.plotly_chart(V.linear_figure(tr.h, tr.components, tr.eigvals, tr.q))
 elif view == "highway":
     hw = A.highway_now(ensure_trainer(NS, cfg, TaskTrainer))
-    st.markdown(
-        "Lecture: delta c_(t-1) = (... U^T + **f_t**) o delta c_t. The forget gate adds "
-        "a path whose gain is the product of forget-gate values; the vanilla RNN only has "
-        "the product of Jacobians Diag(g') W. Weights: the current models of the "
-        "'Gradient flow' view (train them there)."
-    )
+    st.markdown(T.HIGHWAY)
     st.plotly_chart(V.highway_figure(hw.f_running, hw.lstm_jac, hw.rnn_jac))
     st.plotly_chart(V.gate_heatmap(hw.f, title="LSTM forget gate f_t per unit"))
 else:
@@ -213,10 +171,7 @@ else:
     if rep.message:
         st.info(rep.message)
     if rep.views:
-        st.markdown(
-            "**Gradient connectivity**: ||d logit / d x_i|| of the top prediction at the "
-            "outlined position, for every earlier character (Distill's connectivity)."
-        )
+        st.markdown(T.SENTENCE)
         st.plotly_chart(
             V.connectivity_figure(
                 rep.views[0].chars,
@@ -225,16 +180,12 @@ else:
                 rep.views[0].position,
             )
         )
-        c = st.columns(3)
-        for col, v in zip(c, rep.views):
+        for col, v in zip(st.columns(3), rep.views):
             col.plotly_chart(V.topk_figure(v.top_chars, v.top_probs, v.kind.upper()))
             col.caption(f"validation loss {rep.meta[v.kind]['val_loss']:.2f} nats/char")
         lstm = next(v for v in rep.views if v.kind == "lstm")
         for g, name in (("i", "input"), ("f", "forget"), ("o", "output")):
             st.plotly_chart(V.gate_heatmap(lstm.gates[g], lstm.chars, f"LSTM {name} gate {g}_t"))
-    panel = None
-if view in ("flow", "train", "clip"):
-    share_box(cfg, "rnn")
+share_box(cfg, "rnn")
+if panel is not None:
     panel.loop()
-else:
-    share_box(cfg, "rnn")

@@ -14,7 +14,7 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from dlcore.viz.common import CATEGORICAL, PALETTE, SERIES, line_chart, style
+from dlcore.viz.common import CATEGORICAL, PALETTE, SERIES, style
 
 ARM_COLORS = {"no clipping": PALETTE["accent"], "with clipping": PALETTE["pos"]}
 
@@ -91,10 +91,10 @@ def flow_heatmaps(
     return style(fig, height=height, legend=False)
 
 
-def regime_figure(lambda_1: float, gamma: float, height: int = 170) -> go.Figure:
+def regime_figure(lambda_1: float, gamma: float, height: int = 200) -> go.Figure:
     """lambda_1 on an axis: vanishing guaranteed (< 1/gamma) or exploding possible (>= 1/gamma)."""
     fig = go.Figure()
-    rows = [("tanh / ReLU / identity: gamma = 1", 1.0), ("sigmoid: gamma = 1/4", 0.25)]
+    rows = [("gamma = 1 (tanh, ReLU, linear)", 1.0), ("gamma = 1/4 (sigmoid)", 0.25)]
     x_max = max(5.0, lambda_1 * 1.2)
     for y, (_name, g) in enumerate(rows):
         edge = 1.0 / g
@@ -261,6 +261,20 @@ def _show(c: str) -> str:
     return {" ": "␣", "\n": "⏎"}.get(c, c)
 
 
+def _level(fig: go.Figure, x0: float, x1: float, y: float, name: str, color: str) -> None:
+    """A labelled horizontal reference line as a trace (hline annotations misplace on log axes)."""
+    fig.add_trace(
+        go.Scatter(
+            x=[x0, x1],
+            y=[y, y],
+            mode="lines",
+            name=name,
+            line=dict(color=color, dash="dot", width=1.5),
+            hoverinfo="name",
+        )
+    )
+
+
 def loss_figure(
     steps: np.ndarray,
     losses: np.ndarray,
@@ -270,25 +284,25 @@ def loss_figure(
     metric: str,
     height: int = 320,
 ) -> go.Figure:
-    series = {lab: (steps, losses[i]) for i, lab in enumerate(labels)}
-    fig = line_chart(
-        series,
-        y_title=f"held-out {metric}",
-        log_y=True,
-        height=height,
-        hlines={f"no-memory baseline {baseline:.3f}": baseline, f"solved < {solved:g}": solved},
-    )
-    for i, tr in enumerate(fig.data):
-        tr.line.color = _color(tr.name, i)
-    return fig
-
-
-def _smooth(y: np.ndarray, k: int = 10) -> np.ndarray:
-    if len(y) < k:
-        return y
-    c = np.cumsum(np.insert(np.nan_to_num(y, nan=np.nan), 0, 0.0))
-    out = (c[k:] - c[:-k]) / k
-    return np.concatenate([y[: k - 1], out])
+    """Held-out loss of each cell (log y) with the no-memory baseline and the 'solved' level."""
+    fig = go.Figure()
+    for i, lab in enumerate(labels):
+        fig.add_trace(
+            go.Scatter(
+                x=steps,
+                y=_positive(losses[i]),
+                name=lab,
+                mode="lines+markers",
+                marker=dict(size=4),
+                line=dict(color=_color(lab, i), width=2),
+            )
+        )
+    x1 = max(float(steps[-1]) if len(steps) else 1.0, 1.0)
+    _level(fig, 0, x1, baseline, f"no-memory baseline {baseline:.3f}", PALETTE["muted"])
+    _level(fig, 0, x1, solved, f"solved < {solved:g}", PALETTE["ok"])
+    fig.update_xaxes(title="training step")
+    fig.update_yaxes(title=f"held-out {metric}", type="log", exponentformat="power")
+    return style(fig, height=height)
 
 
 def curves_figure(
@@ -303,23 +317,14 @@ def curves_figure(
     steps = np.arange(1, values.shape[1] + 1)
     fig = go.Figure()
     for i, lab in enumerate(labels):
+        y = _positive(values[i]) if log_y else values[i]
         fig.add_trace(
             go.Scatter(
-                x=steps,
-                y=_positive(values[i]) if log_y else values[i],
-                name=lab,
-                mode="lines",
-                line=dict(color=_color(lab, i), width=1.5),
+                x=steps, y=y, name=lab, mode="lines", line=dict(color=_color(lab, i), width=1.5)
             )
         )
     if hline is not None:
-        fig.add_hline(
-            y=hline[1],
-            line_dash="dot",
-            line_color=PALETTE["muted"],
-            annotation_text=hline[0],
-            annotation_position="top left",
-        )
+        _level(fig, 1, max(len(steps), 2), hline[1], hline[0], PALETTE["muted"])
     fig.update_xaxes(title="training step")
     fig.update_yaxes(title=y_title, type="log" if log_y else "linear", exponentformat="power")
     return style(fig, height=height)

@@ -1,0 +1,63 @@
+"""The explanations shown beside the RNN page's figures (how to read each plot, which lecture
+slide it comes from). Plain strings, kept out of the page so the page stays a thin view.
+Page: pages/rnn.py.
+"""
+
+HONEST = (
+    "Every number on this page is a real autograd gradient or loss of a real PyTorch model; "
+    "nothing is faked with a decay constant."
+)
+FLOW = (
+    "**How to read it.** The loss sits at the last step; each point is ||dL/dh_t||, how strongly "
+    "that loss reaches back to the hidden state at step t (log scale, averaged over 16 probe "
+    "sequences). A curve that falls to the left means early inputs get (almost) no gradient: "
+    "vanishing. The dashed line is the lecture's bound ||dL/dh_(T-1)|| (lambda_1 gamma)^(T-1-t) "
+    "for the vanilla RNN: the measured curve always stays under it."
+)
+REGIME = (
+    "Lecture (Bengio '94, Pascanu '13): lambda_1 < 1/gamma is sufficient for vanishing; "
+    "lambda_1 > 1/gamma is necessary (not sufficient) for exploding. Move 'Set lambda_1 of W' "
+    "or the init in the sidebar, e.g. ReLU with lambda_1 = 1.5."
+)
+HEAT = (
+    "One row per probe (every 10 training steps), one column per time step, colour = log10 "
+    "||dL/dh_t||. Dark on the left = the early part of the sequence gets no gradient."
+)
+TRAIN = (
+    "Held-out loss on 256 fixed sequences; the dotted grey line is what a net without memory "
+    "can reach (adding: 1/6 MSE, latch: ln K, copy: K ln A / (T + 2K)). Tiny LSTMs can fail "
+    "too: use the presets (fixed seeds) for a reliable demonstration."
+)
+CLIP_RULE = (
+    "**Norm clipping** (Pascanu '13): if ||g|| > v then g <- g v / ||g|| (the direction is "
+    "kept). **Value clipping** clamps every component to [-v, v] (the direction can turn)."
+)
+CLIFF = (
+    "Pascanu's single-unit RNN h_t = w sigmoid(h_(t-1)) + b, loss (h_50 - 0.7)^2, starting on "
+    "the wall of the cliff (the steepest point of the slice at this w). On the wall ||g|| = "
+    "{g:,.0f}: one plain step (lr 0.01) lands at (w, b) = ({w1:.1f}, {b1:.1f}) with loss "
+    "{l1:,.1f}, far off the map; the clipped step moves only 0.01 v and lands at loss {l2:.3f}."
+)
+CLIP_TRAIN = (
+    "The same vanilla RNN (same initial weights, same batches) trained twice: once without "
+    "clipping, once with the sidebar's clipping (now: {mode}, v = {v:g}); {share:.0%} of its "
+    "steps were clipped. Try the preset 'exploding ReLU RNN'."
+)
+LINEAR = (
+    "Lecture, 'The Challenge of Long-Term Dependencies': no nonlinearity, no input, "
+    "h_t = W^T h_(t-1) = Q^T Lambda^t Q h_0. Each component along an eigenvector is multiplied "
+    "by its eigenvalue at every step: |lambda| < 1 vanishes, |lambda| > 1 explodes, and after "
+    "a few steps h_t points along the eigenvector with the largest |lambda|."
+)
+HIGHWAY = (
+    "Lecture, 'LSTM vs. Vanilla RNN: Backpropagation': delta c_(t-1) = (... U^T + f_t) o "
+    "delta c_t. The forget gate adds a path whose gain is the product of forget-gate values "
+    "(dashed); the vanilla RNN only has the product of Jacobians Diag(g'(a_i)) W. Weights: the "
+    "current models of the 'Gradient flow' view (train them there and come back)."
+)
+SENTENCE = (
+    "**Gradient connectivity** (Distill, 'Visualizing memorization in RNNs'): for the most "
+    "likely next character at the outlined position, ||d logit / d x_i|| for every earlier "
+    "character i, normalised per model (hover for the raw value). Characters after the "
+    "position have no influence (exactly zero)."
+)
