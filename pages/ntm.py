@@ -5,7 +5,7 @@ import numpy as np
 import streamlit as st
 
 from dlcore.ntm import analysis as A
-from dlcore.ntm.addressing import SHIFTS, Ablation
+from dlcore.ntm.addressing import Ablation
 from dlcore.ntm.checkpoints import load_model, load_scrub, model_from_checkpoint
 from dlcore.ntm.config import VIEW_LABELS, NTMConfig
 from dlcore.ntm.live import NTMLiveTrainer
@@ -54,32 +54,23 @@ if view == "addressing":
         memory = st.data_editor(A.default_memory(8, 4, cfg.mem_seed), key=f"{NS}.mem{cfg.mem_seed}")
         memory = np.nan_to_num(np.clip(np.asarray(memory, dtype=np.float32), -9, 9))
         w("mem_seed", widget="number")
-        kc = st.columns(4)
-        for col, name in zip(kc, ("k0", "k1", "k2", "k3")):
-            with col:
-                w(name, step=0.1)
     with right:
-        c = st.columns(2)
-        with c[0]:
-            w("beta", step=0.5)
-            w("gamma", step=0.5)
-        with c[1]:
-            w("g", step=0.05)
-            w("prev_loc")
-        c = st.columns(3)
-        for col, name in zip(c, ("s_minus", "s_zero", "s_plus")):
-            with col:
-                w(name, step=0.05)
+        rows = (
+            ("beta", "gamma", "g", "prev_loc"),
+            ("s_minus", "s_zero", "s_plus"),
+            ("k0", "k1", "k2", "k3"),
+        )
+        for names in rows:
+            for col, name in zip(st.columns(len(names)), names):
+                with col:
+                    w(name, step=1 if name == "prev_loc" else 0.05)
     cfg = config_from_state(C, NS)
     w_prev = A.focus_weighting(8, cfg.prev_loc, 0)
     s = A.shift_distribution(cfg.s_minus, cfg.s_zero, cfg.s_plus)
     key = np.array([cfg.k0, cfg.k1, cfg.k2, cfg.k3], dtype=np.float32)
     res = A.run_addressing(memory, key, cfg.beta, cfg.g, s, cfg.gamma, w_prev)
     st.plotly_chart(V.addressing_figure(res, w_prev), key=f"{NS}.stages")
-    st.caption(
-        f"cos(k, M(i)) = {np.round(res.cosine, 2).tolist()} · s over shifts {list(SHIFTS)} = "
-        f"{np.round(s, 2).tolist()} · read r = sum_i w(i) M(i) = {np.round(res.read, 3).tolist()}"
-    )
+    st.caption(V.addressing_caption(res, s))
     st.info(
         "Shift sign convention: w~(i) = sum_j w_g(j) s(i - j), so s(+1) = 1 moves the focus "
         "from location i to i + 1 (location 7 wraps to 0). pytorch-ntm lists its three shift "

@@ -72,7 +72,7 @@ class NTMConfig:
     pattern: str = text(
         "10110010 01100111 11100001 00011110", max_len=1200, live=True, label="Your bit pattern"
     )
-    t: int = _n(0, 0, 400, label="Time step t")
+    t: int = _n(10, 0, 400, label="Time step t")
     no_content: bool = flag(False, label="No content addressing (g = 0)")
     no_interp: bool = flag(False, label="No interpolation (g = 1)")
     no_shift: bool = flag(False, label="No shift (s = identity)")

@@ -17,10 +17,10 @@ from dlcore.viz.common import CATEGORICAL, DIVERGING, PALETTE, SERIES, heatmap, 
 BITS_SCALE = [[0.0, "#ffffff"], [1.0, PALETTE["ink"]]]
 WEIGHT_SCALE = [[0.0, "#ffffff"], [1.0, SERIES["NTM"]]]
 STAGES = (
-    ("w_c", "1 content: w_c = softmax(beta * cos(k, M(i)))"),
-    ("w_g", "2 interpolate: w_g = g w_c + (1 - g) w_prev"),
-    ("w_tilde", "3 shift: w~(i) = sum_j w_g(j) s(i - j)"),
-    ("w", "4 sharpen: w = w~^gamma / sum w~^gamma"),
+    ("w_c", "<b>1 content</b>  w_c(i) = softmax_i(β · cos(k, M(i)))"),
+    ("w_g", "<b>2 interpolate</b>  w_g = g · w_c + (1 − g) · w_prev  (grey: w_prev)"),
+    ("w_tilde", "<b>3 shift</b>  w̃(i) = Σ_j w_g(j) · s(i − j)"),
+    ("w", "<b>4 sharpen</b>  w(i) = w̃(i)^γ / Σ_j w̃(j)^γ"),
 )
 
 
@@ -52,20 +52,21 @@ def memory_figure(
                 mode="markers",
                 name="changed",
                 marker=dict(
-                    symbol="square-open", size=12, color=PALETTE["accent"], line=dict(width=2)
+                    symbol="square-open", size=7, color=PALETTE["accent"], line=dict(width=1.5)
                 ),
                 hoverinfo="skip",
             )
         )
     for k, (label, row) in enumerate((rows or {}).items()):
+        left = k % 2 == 0  # 1st label left of the map, 2nd right: never on top of each other
         fig.add_annotation(
-            x=-0.5,
+            x=-0.6 if left else m - 0.4,
             y=row,
             xref="x",
             yref="y",
-            text=f"{label} ▶",
+            text=f"{label} ▶" if left else f"◀ {label}",
             showarrow=False,
-            xanchor="right",
+            xanchor="right" if left else "left",
             font=dict(color=CATEGORICAL[k], size=12),
         )
     fig.update_xaxes(title="memory column (M)")
@@ -74,40 +75,43 @@ def memory_figure(
     return fig
 
 
-def addressing_figure(result, w_prev: np.ndarray, *, height: int = 330) -> go.Figure:
-    """The four weightings w_c -> w_g -> w_tilde -> w side by side over the same locations."""
-    fig = make_subplots(rows=1, cols=4, shared_yaxes=True, subplot_titles=[t for _, t in STAGES])
+def addressing_figure(result, w_prev: np.ndarray, *, height: int = 600) -> go.Figure:
+    """The four weightings w_c -> w_g -> w_tilde -> w (2 x 2 grid, same location axis)."""
+    fig = make_subplots(
+        rows=2,
+        cols=2,
+        subplot_titles=[t for _, t in STAGES],
+        vertical_spacing=0.2,
+        horizontal_spacing=0.07,
+    )
     n = len(result.w)
     locs = np.arange(n)
-    for col, (name, _) in enumerate(STAGES, start=1):
+    for k, (name, _) in enumerate(STAGES):
+        row, col = k // 2 + 1, k % 2 + 1
         vals = getattr(result, name)
         colors = [PALETTE["accent"] if i == int(np.argmax(vals)) else SERIES["NTM"] for i in locs]
         if name == "w_g":
-            fig.add_trace(
-                go.Bar(x=locs, y=w_prev, marker_color=PALETTE["grid"], name="w_prev", width=0.9),
-                row=1,
-                col=col,
-            )
-        fig.add_trace(
-            go.Bar(
-                x=locs,
-                y=vals,
-                marker_color=colors,
-                name=name,
-                width=0.6,
-                text=[f"{v:.2f}" for v in vals],
-                textposition="outside",
-                cliponaxis=False,
-                hovertemplate="location %{x}<br>" + name + " = %{y:.4f}<extra></extra>",
-            ),
-            row=1,
-            col=col,
+            grey = go.Bar(x=locs, y=w_prev, marker_color=PALETTE["grid"], name="w_prev", width=0.9)
+            fig.add_trace(grey, row=row, col=col)
+        bar = go.Bar(
+            x=locs,
+            y=vals,
+            marker_color=colors,
+            name=name,
+            width=0.6,
+            text=[f"{v:.2f}" for v in vals],
+            textposition="outside",
+            cliponaxis=False,
+            hovertemplate="location %{x}<br>" + name + " = %{y:.4f}<extra></extra>",
         )
-        fig.update_xaxes(title="location i", dtick=1 if n <= 16 else None, row=1, col=col)
-    fig.update_yaxes(range=[0, 1.15], title="weight", row=1, col=1)
+        fig.add_trace(bar, row=row, col=col)
+        fig.update_xaxes(title="location i", dtick=1 if n <= 16 else None, row=row, col=col)
+        fig.update_yaxes(range=[0, 1.2], title="weight" if col == 1 else None, row=row, col=col)
     fig.update_layout(barmode="overlay")
-    fig.update_annotations(font_size=12)
-    return style(fig, height=height, legend=False)
+    fig.update_annotations(font_size=14)
+    style(fig, height=height, legend=False)
+    fig.update_layout(margin=dict(t=50))
+    return fig
 
 
 def shift_figure(s: np.ndarray, shifts=(-1, 0, 1), *, height: int = 200) -> go.Figure:
@@ -176,6 +180,13 @@ def write_figure(result, w: np.ndarray, *, height: int = 330) -> go.Figure:
     return style(fig, height=height, legend=False)
 
 
+def _answer(trace) -> np.ndarray:
+    """The model's output probabilities, blank (NaN) before the answer phase."""
+    out = np.full_like(trace.output, np.nan, dtype=float)
+    out[trace.length + 1 :] = trace.output[trace.length + 1 :]
+    return out
+
+
 def _aligned_target(trace) -> np.ndarray:
     """Target placed on the tape's time axis (NaN during the input phase)."""
     out = np.full((trace.steps, trace.target.shape[1]), np.nan)
@@ -191,7 +202,11 @@ def tape_figure(trace, t_sel: int | None = None, *, height: int | None = None) -
     panels = [
         ("input (8 bits + delimiter row)", trace.inputs.T, BITS_SCALE),
         ("target", _aligned_target(trace).T, BITS_SCALE),
-        (f"output  ({trace.bits_wrong:.0f} bits wrong)", trace.output.T, BITS_SCALE),
+        (
+            f"output, scored after the delimiter ({trace.bits_wrong:.0f} bits wrong)",
+            _answer(trace).T,
+            BITS_SCALE,
+        ),
     ]
     if trace.write_w is not None:
         panels += [
@@ -341,3 +356,15 @@ def head_table(trace, t: int) -> dict[str, list]:
         "read head": col(trace.read_params, trace.read_w),
         "write head": col(trace.write_params, trace.write_w),
     }
+
+
+def _fmt(v: np.ndarray) -> str:
+    return "(" + ", ".join(f"{x:.2f}" for x in np.asarray(v).ravel()) + ")"
+
+
+def addressing_caption(result, s: np.ndarray) -> str:
+    """The live numbers behind the stage charts, in one line."""
+    return (
+        f"cos(k, M(i)) = {_fmt(result.cosine)} · s over shifts (−1, 0, +1) = {_fmt(s)} · "
+        f"read r = Σ_i w(i) M(i) = {_fmt(result.read)}"
+    )
