@@ -60,32 +60,19 @@ def render(trainer, live):
         ns_set(NS, "playing", False)
         st.rerun()
     f = V.frame(trainer)
-    left, right = st.columns([5, 4])
-    with right:
+    if live:  # one cheap image per frame; Pause for the interactive figures
         st.markdown(V.status_line(f.snap))
-        if live:
-            st.image(P.plane_image(f, cfg.show_test, cfg.discretize))
-        else:
-            st.plotly_chart(
-                P.plane_figure(f, cfg.show_test, cfg.discretize),
-                key=f"{NS}.plane",
-                on_select=on_click,
-                selection_mode="points",
-            )
-    with left:
-        if live:
-            st.image(P.network_rgb(f.maps, f.snap.weights))
-        else:
-            st.plotly_chart(
-                P.network_figure(f.maps, f.snap.weights, f.snap.biases, f.labels),
-                key=f"{NS}.net",
-                on_select="rerun",
-                selection_mode="points",
-            )
-        curves = (f.snap.curve_epoch, f.snap.curve_train, f.snap.curve_test)
-        if live:
-            st.image(P.loss_rgb(*curves), caption="loss (train grey, test black)")
-        else:
+        st.image(P.jpeg_bytes(P.live_rgb(f, cfg.show_test, cfg.discretize)), caption=V.LIVE_CAPTION)
+    else:
+        left, right = st.columns([5, 4])
+        with right:
+            st.markdown(V.status_line(f.snap))
+            fig = P.plane_figure(f, cfg.show_test, cfg.discretize)
+            st.plotly_chart(fig, key=f"{NS}.plane", on_select=on_click, selection_mode="points")
+        with left:
+            fig = P.network_figure(f.maps, f.snap.weights, f.snap.biases, f.labels)
+            st.plotly_chart(fig, key=f"{NS}.net", on_select="rerun", selection_mode="points")
+            curves = (f.snap.curve_epoch, f.snap.curve_train, f.snap.curve_test)
             st.plotly_chart(P.loss_figure(*curves, best_epoch=f.snap.best_epoch))
     msg = V.banner(f.snap, cfg.patience)
     if msg:

@@ -242,3 +242,10 @@ def shown(name: str, schedule: str, early_stop: bool) -> bool:
     if name in ("lr_end", "decay_epochs"):
         return schedule == "linear"
     return name != "patience" or bool(early_stop)
+
+
+LIVE_CAPTION = (
+    "Training live: the network (each square is a neuron's output over the plane; links blue for "
+    "positive, orange for negative weights, wider = larger), the loss (train grey, test black) "
+    "and the output with the data. Pause to hover weights, click neurons or add points."
+)

@@ -44,6 +44,8 @@ COUNT_JS = """(i) => { const el = document.querySelectorAll('.js-plotly-plot')[i
 def test_click_on_plane_adds_a_point(server, page):
     page.set_default_timeout(SLOW_MS)
     open_app(page, server.url("playground?show_test=1"), timeout_ms=SLOW_MS)
+    page.get_by_text("Test loss").first.scroll_into_view_if_needed()  # charts draw when seen
+    page.wait_for_function(f"() => ({PLANE_JS})() >= 0")
     idx = page.evaluate(PLANE_JS)
     assert page.evaluate(COUNT_JS, idx) == 500
     assert idx >= 0

@@ -299,3 +299,11 @@ def test_slide_xor_solution_and_divergence_banner():
         np.isnan(bad.session_state["playground.trainer"].last["train_loss"])
         or bad.session_state["playground.trainer"].diverged
     )
+
+
+def test_play_runs_the_live_frames_without_error():
+    at = app({"dataset": "spiral3", "hidden": "8,8", "activation": "relu", "show_test": "1"})
+    at.button(key="playground.btn.play").click().run()  # AppTest: the loop runs a few ticks
+    assert not at.exception
+    assert at.session_state["playground.trainer"].steps > 0
+    assert any(img for img in at.get("imgs"))  # the live frame image was drawn
