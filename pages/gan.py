@@ -19,6 +19,7 @@ from dlcore.ui.urlstate import config_from_state, field_widget, share_box, sync_
 from dlcore.viz import gan as P
 
 NS, ND, C, S = "gan", "gan_digits", GanConfig, st.session_state
+CHART_EVERY = 3  # live frames per redraw of the curves (plotly figures cost ~20-40 ms each)
 page_frame(NS)
 cfg = url_config(C, NS)
 st.caption(
@@ -58,8 +59,21 @@ def fkey(name, live):  # live frames redraw within one run: each needs its own e
     return f"{NS}.{name}.{S[f'{NS}.frame'] if live else 0}"
 
 
+def charts(snap, live):  # below the live body: redrawn every CHART_EVERY-th live frame
+    with S[f"{NS}.charts"].container():
+        left, right = st.columns([3, 2])
+        c = (snap.hist, snap.d_at_half, snap.g_at_half, snap.js_floor, snap.n_modes)
+        left.plotly_chart(P.curves_figure(*c), key=fkey("curves", live))
+        if snap.coverage is not None:
+            right.plotly_chart(
+                P.coverage_figure(snap.coverage.counts, 10_000), key=fkey("cov", live)
+            )
+
+
 def render(trainer, live):
-    snap = trainer.snapshot()
+    S[f"{NS}.tick"] = S.get(f"{NS}.tick", 0) + 1
+    slow = not live or S[f"{NS}.tick"] % CHART_EVERY == 0  # frames that redraw the charts
+    snap = trainer.snapshot(with_dstar=cfg.show_dstar and slow)
     left, right = st.columns([5, 6])
     with left:
         if live:
@@ -68,13 +82,14 @@ def render(trainer, live):
             st.plotly_chart(P.plane_figure(snap, V.layers(cfg)), key=f"{NS}.plane")
     with right:
         st.markdown(V.readout(snap))
-        c = (snap.hist, snap.d_at_half, snap.g_at_half, snap.js_floor, snap.n_modes)
-        st.plotly_chart(P.curves_figure(*c), key=fkey("curves", live))
-        if snap.coverage is not None:
-            st.plotly_chart(P.coverage_figure(snap.coverage.counts, 10_000), key=fkey("cov", live))
-    if cfg.show_dstar and snap.dstar is not None:
-        st.markdown("**Learned D vs the lecture's optimal D\\* = p_data / (p_data + p_g)**")
-        st.plotly_chart(P.dstar_figure(snap), key=fkey("dstar", live))
+        if snap.dstar is not None:
+            st.markdown("**Learned D vs the lecture's optimal D\\* = p_data / (p_data + p_g)**")
+            st.plotly_chart(P.dstar_figure(snap), key=fkey("dstar", live))
+        elif live and cfg.show_dstar:
+            st.caption("D* is redrawn every few frames while training.")
+    if live and slow and f"{NS}.charts" in S:
+        charts(snap, True)
+    S[f"{NS}.snap"] = snap
 
 
 def plane():
@@ -183,6 +198,8 @@ else:
     live = None
     if cfg.target != "drawn" or draw_canvas(cfg):
         live = live_panel(NS, cfg, PlaneGan, render, epoch_label="Iteration")
+        S[f"{NS}.charts"] = st.empty()
+        charts(S[f"{NS}.snap"], False)
         phase_view(live.trainer)
 share_box(cfg, "gan")
 if live is not None:

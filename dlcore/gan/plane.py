@@ -263,13 +263,15 @@ class PlaneGan(BaseTrainer):
         edges = np.linspace(*PLANE_EXTENT, bins + 1)
         return 0.5 * (edges[1:] + edges[:-1]), d.T
 
-    def snapshot(self) -> PlaneSnapshot:
+    def snapshot(self, with_dstar: bool | None = None) -> PlaneSnapshot:
+        """The views; D* (10k samples, two histograms) only when asked or cfg.show_dstar."""
         cfg = self.cfg
+        with_dstar = cfg.show_dstar if with_dstar is None else with_dstar
         axis, heat = self._heat()
         fake, grads = self._push(self.z_view)
         with torch.no_grad():
             lines = self.G(self.z_lines)  # (L, P, 2)
-        dstar_axis, dstar = self._dstar() if cfg.show_dstar else (None, None)
+        dstar_axis, dstar = self._dstar() if with_dstar else (None, None)
         hist = {k: self.history.array(k) for k in ("step", "d_loss", "g_loss")}
         hist.update(
             q_step=self.quality.array("step"),

@@ -198,108 +198,126 @@ def draw_figure(points: np.ndarray, res: int = 45, height: int = 420) -> go.Figu
 
 
 # ----------------------------------------------------------------------------- curves
+_AXIS = dict(gridcolor="#ebf0f8", zerolinecolor="#ebf0f8", linecolor="#ebf0f8")
+
+
+def fast_style(fig: go.Figure, height: int, legend: bool = True) -> go.Figure:
+    """The common look (white, light grid) without assigning the plotly_white template, which
+    alone costs about 20 ms per figure: too much for figures redrawn every live frame."""
+    axes = {k: _AXIS for k in fig.layout.to_plotly_json() if k.startswith(("xaxis", "yaxis"))}
+    fig.update_layout(
+        height=height,
+        margin=dict(l=10, r=10, t=10, b=10),
+        paper_bgcolor="white",
+        plot_bgcolor="white",
+        showlegend=legend,
+        font=dict(size=13),
+        legend=dict(orientation="h", y=-0.25),
+        **axes,
+    )
+    return fig
+
+
+def _hline(y: float, xref: str, yref: str, color: str, text: str = "") -> tuple[dict, dict]:
+    """A dotted reference level as a layout shape (+ label); much cheaper than add_hline."""
+    shape = dict(
+        type="line",
+        xref=f"{xref} domain",
+        yref=yref,
+        x0=0,
+        x1=1,
+        y0=y,
+        y1=y,
+        line=dict(color=color, dash="dot", width=1.5),
+    )
+    note = dict(
+        xref=f"{xref} domain",
+        yref=yref,
+        x=1,
+        y=y,
+        text=text,
+        showarrow=False,
+        xanchor="right",
+        yanchor="bottom",
+        font=dict(size=11, color=PALETTE["muted"]),
+    )
+    return shape, note
+
+
+def _line(x, y, name: str, color: str, axes: str = "", **kw) -> go.Scatter:
+    return go.Scatter(
+        x=x,
+        y=y,
+        name=name,
+        mode=kw.pop("mode", "lines"),
+        xaxis=f"x{axes}",
+        yaxis=f"y{axes}",
+        line=dict(color=color, width=1.5, **kw),
+    )
+
+
 def curves_figure(
     hist: dict, d_half: float, g_half: float, js_floor: float, n_modes: int, height: int = 300
 ) -> go.Figure:
-    """Left: D and G losses with their D = 1/2 equilibrium lines. Right: JS (and modes hit)."""
-    specs = [[{}, {"secondary_y": n_modes > 0}]]
-    fig = make_subplots(
-        1,
-        2,
-        specs=specs,
-        horizontal_spacing=0.12,
-        subplot_titles=(
-            "D and G loss (dotted: value at D = 1/2)",
-            "JS(p_data, p_g) by grid, nats",
-        ),
-    )
-    for key, name in (("d_loss", "D"), ("g_loss", "G")):
-        fig.add_trace(
-            go.Scatter(
-                x=hist["step"],
-                y=hist[key],
-                name=f"{name} loss",
-                mode="lines",
-                line=dict(color=SERIES[name], width=1.5),
-            ),
-            1,
-            1,
-        )
-    for level, name in ((d_half, "D"), (g_half, "G")):
-        fig.add_hline(y=level, line_dash="dot", line_color=SERIES[name], row=1, col=1)
-    fig.add_trace(
-        go.Scatter(
-            x=hist["q_step"],
-            y=hist["js"],
-            name="JS (nats)",
-            mode="lines",
-            line=dict(color=PALETTE["ink"], width=2),
-        ),
-        1,
-        2,
-    )
-    fig.add_hline(
-        y=js_floor,
-        line_dash="dot",
-        line_color=PALETTE["muted"],
-        row=1,
-        col=2,
-        annotation_text="noise floor",
-        annotation_position="top right",
-    )
-    fig.add_hline(
-        y=float(np.log(2)),
-        line_dash="dot",
-        line_color=PALETTE["muted"],
-        row=1,
-        col=2,
-        annotation_text="ln 2 (disjoint)",
-        annotation_position="bottom right",
+    """Left: D and G losses with their D = 1/2 equilibrium lines. Right: JS (and modes hit).
+
+    Built from one layout dict (no make_subplots / add_hline): it is redrawn every live frame.
+    """
+    data = [
+        _line(hist["step"], hist["d_loss"], "D loss", SERIES["D"]),
+        _line(hist["step"], hist["g_loss"], "G loss", SERIES["G"]),
+        _line(hist["q_step"], hist["js"], "JS (nats)", PALETTE["ink"], "2", mode="lines+markers"),
+    ]
+    lines = [
+        _hline(d_half, "x", "y", SERIES["D"]),
+        _hline(g_half, "x", "y", SERIES["G"]),
+        _hline(js_floor, "x2", "y2", PALETTE["muted"], "noise floor"),
+        _hline(float(np.log(2)), "x2", "y2", PALETTE["muted"], "ln 2 (disjoint)"),
+    ]
+    layout = dict(
+        xaxis=dict(domain=[0, 0.42], title="iteration"),
+        yaxis=dict(title="D and G loss (dotted: at D = 1/2)"),
+        xaxis2=dict(domain=[0.56, 0.92], title="iteration", anchor="y2"),
+        yaxis2=dict(anchor="x2", range=[0, 0.72], title="JS(p_data, p_g) by grid"),
+        shapes=[sh for sh, _ in lines],
+        annotations=[a for _, a in lines if a["text"]],
     )
     if n_modes:
-        fig.add_trace(
+        data.append(
             go.Scatter(
                 x=hist["q_step"],
                 y=hist["modes_hit"],
                 name="modes hit",
                 mode="lines",
+                xaxis="x2",
+                yaxis="y3",
                 line=dict(color=PALETTE["ok"], width=1.5, shape="hv"),
-            ),
-            1,
-            2,
-            secondary_y=True,
+            )
         )
-        fig.update_yaxes(
+        layout["yaxis3"] = dict(
+            overlaying="y2",
+            side="right",
+            anchor="x2",
+            showgrid=False,
             range=[0, n_modes + 0.5],
             dtick=max(1, n_modes // 5),
             title="modes hit",
-            row=1,
-            col=2,
-            secondary_y=True,
-            showgrid=False,
         )
-    fig.update_yaxes(range=[0, 0.72], row=1, col=2, secondary_y=False)
-    fig.update_xaxes(title="iteration")
-    return style(fig, height=height)
+    return fast_style(go.Figure(data=data, layout=layout), height=height)
 
 
 def coverage_figure(counts: np.ndarray, total: int, height: int = 220) -> go.Figure:
     """Samples within 3 std of each mode, against the fair share total / K."""
     k = len(counts)
-    fig = go.Figure(
-        go.Bar(
-            x=[str(i + 1) for i in range(k)], y=counts, marker_color=REAL, name="samples near mode"
-        )
+    shape, note = _hline(total / k, "x", "y", PALETTE["muted"], "fair share")
+    bar = go.Bar(x=[str(i + 1) for i in range(k)], y=counts, marker_color=REAL)
+    layout = dict(
+        shapes=[shape],
+        annotations=[note],
+        xaxis=dict(title="mode"),
+        yaxis=dict(title="samples within 3 std"),
     )
-    fig.add_hline(
-        y=total / k,
-        line_dash="dot",
-        line_color=PALETTE["muted"],
-        annotation_text="fair share",
-        annotation_position="top left",
-    )
-    fig.update_xaxes(title="mode")
-    return style(fig, height=height, legend=False)
+    return fast_style(go.Figure(data=[bar], layout=layout), height=height, legend=False)
 
 
 def phase_figure(view, real_pts: np.ndarray, height: int = 400) -> go.Figure:

@@ -1,0 +1,47 @@
+"""Browser test of the GAN page: Play trains (the iteration counter moves and live frames arrive),
+Pause stops it; on "Draw your own", a lasso on the canvas adds points and the GAN can train."""
+
+from bench.harness import parse_counter, status_text, wait_idle
+from tests.e2e.conftest import EXCEPTION, open_app
+
+
+def _iteration(page) -> float:
+    return parse_counter(status_text(page))[0]
+
+
+def test_play_pause_trains_then_stops(server, page):
+    open_app(page, server.url("gan?g_neurons=16&d_neurons=16&batch=64"))
+    assert _iteration(page) == 0
+    page.get_by_role("button", name="Play").click()
+    page.wait_for_function(
+        "() => /Iteration\\s+[1-9]/.test(document.querySelector('[data-testid=stMain]').innerText)",
+        timeout=30000,
+    )
+    page.wait_for_selector("[data-testid=stImage] img", state="attached", timeout=60000)  # frame
+    page.get_by_role("button", name="Pause").click()
+    wait_idle(page)
+    page.get_by_role("button", name="Play").wait_for(timeout=10000)
+    paused = status_text(page)
+    assert _iteration(page) >= 1
+    page.wait_for_timeout(1500)
+    assert status_text(page) == paused
+    assert page.locator(EXCEPTION).count() == 0
+
+
+def test_lasso_on_canvas_draws_a_distribution(server, page):
+    open_app(page, server.url("gan?target=drawn"))
+    page.get_by_text("it needs at least 5").wait_for(timeout=10000)
+    assert page.get_by_role("button", name="Play").count() == 0
+    plot = page.locator(".js-plotly-plot").first
+    plot.scroll_into_view_if_needed()
+    box = plot.locator(".nsewdrag").first.bounding_box()
+    x0, y0, w, h = box["x"], box["y"], box["width"], box["height"]
+    page.mouse.move(x0 + 0.3 * w, y0 + 0.3 * h)
+    page.mouse.down()
+    for fx, fy in ((0.7, 0.3), (0.7, 0.6), (0.3, 0.6), (0.3, 0.31)):
+        page.mouse.move(x0 + fx * w, y0 + fy * h, steps=8)
+    page.mouse.up()
+    wait_idle(page)
+    page.get_by_role("button", name="Play").wait_for(timeout=30000)
+    assert page.get_by_text("it needs at least 5").count() == 0
+    assert page.locator(EXCEPTION).count() == 0
