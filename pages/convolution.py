@@ -112,18 +112,15 @@ img, note = views.prepare(raw, cfg.color)
 kernel, k_note = views.kernel_of(cfg)
 settings = views.settings(cfg)
 fv = views.filter_view(img, kernel, settings, cfg.display)
-for n in (note, k_note):
-    if n:
-        st.info(n, icon=":material/info:")
+for n in filter(None, (note, k_note)):
+    st.info(n, icon=":material/info:")
 st.markdown(views.output_size_text(fv.plan))
 if fv.error:
     st.error(f"This setting is impossible: {fv.error}", icon=":material/block:")
 rows, cols = fv.plan.rows, fv.plan.cols
 
 # ------------------------------------------------------------------ views
-if fv.error and view != "learned filters":
-    pass
-elif view == "filter":
+if view == "filter" and not fv.error:
     c1, c2, c3 = st.columns([4, 3, 4])
     c1.image(V.image_rgb(img), caption=f"input {img.shape[2]}x{img.shape[1]}, {img.shape[0]} ch")
     with c2:
@@ -136,9 +133,11 @@ elif view == "filter":
         )
     caption = f"output {cols.out}x{rows.out}: {views.DISPLAY_NOTES[cfg.display]}"
     c3.image(V.response_rgb(fv.shown, cfg.display), caption=caption)
-    with st.expander("Raw responses (what a plain 0..1 display cuts off)"):
+    if st.toggle(
+        "Histogram of the raw responses (what a plain 0..1 display cuts off)", key=f"{NS}.hist_on"
+    ):
         chart(V.histogram_figure(fv.output), "hist")
-elif view == "inner product":
+elif view == "inner product" and not fv.error:
     a, b, ch = st.columns(3)
     with a:
         w("row")
@@ -168,7 +167,7 @@ elif view == "inner product":
         st.markdown(views.equation_text(ip, c))
         summed = settings.channels == "sum" and img.shape[0] > 1
         st.markdown(views.result_text(ip, fv.output[c, ip.row, ip.col], summed))
-elif view == "pooling":
+elif view == "pooling" and not fv.error:
     row("pool", "pool_size", "pool_stride", "p", p={"disabled": cfg.pool != "lp"})
     pv = views.pooling_view(img, kernel, settings, cfg.pool, cfg.pool_size, cfg.pool_stride, cfg.p)
     top = float(pv.fmap.max()) or 1.0
@@ -188,7 +187,7 @@ elif view == "pooling":
             chart(V.invariance_figure(pv.curve), "inv")
         st.markdown("**Lp pooling** from p = 1 (the average) towards p = ∞ (the max):")
         chart(V.lp_figure(pv.sweep), "lp")
-elif view == "algebra":
+elif view == "algebra" and not fv.error:
     w("kernel2")
     for res in views.associativity_pair(kernel, kernels.make(cfg.kernel2, 3), img):
         head, s = views.assoc_text(res)
@@ -206,7 +205,7 @@ elif view == "algebra":
     st.markdown("**Sparse connectivity and parameter sharing**, for this image and kernel:")
     st.table(pd.DataFrame(views.cost_table(views.layer_cost(fv, settings))).set_index(""))
 if view == "learned filters":
-    row("init", "lr", "batch", "seed")
+    row("init", "lr", "batch", "seed", *[] if cfg.source == "digit" else ["digit"])
     shipped = model.first_layer_kernels(model.pretrained())
 
     def render(trainer, live):
@@ -229,13 +228,17 @@ if view == "learned filters":
         disabled=panel.trainer.steps == 0,
     )
     net = panel.trainer.model if use_live and panel.trainer.steps else model.pretrained()
-    digit = model.to_digit(raw) if cfg.source == "upload" else images.digit(cfg.digit)[0]
+    digit = model.to_digit(raw) if uploaded is not None else images.digit(cfg.digit)[0]
     cnn = model.analyze(net, digit)
     c1, c2 = st.columns([1, 2])
     c1.image(V.image_rgb(digit[None], 160), caption="the 8x8 digit the network sees")
     with c2:
-        label = None if cfg.source == "upload" else images.digit_label(cfg.digit)
+        label = None if uploaded is not None else images.digit_label(cfg.digit)
         chart(V.probs_figure(cnn.probs, label), "probs")
+    st.image(
+        V.bank_rgb(views.apply_bank(img, model.first_layer_kernels(net))),
+        caption="your image through the 8 first-layer kernels (orange < 0 < blue)",
+    )
     for lm in cnn.layers[1:]:
         st.image(
             V.feature_maps_rgb(lm.maps, 64),

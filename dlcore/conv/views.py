@@ -259,3 +259,11 @@ def next_pixel(row: int, col: int, n_rows: int, n_cols: int) -> tuple[int, int]:
     if col >= n_cols:
         row, col = (row + 1) % n_rows, 0
     return row, col
+
+
+def apply_bank(img: np.ndarray, bank: np.ndarray, side: int = 128) -> np.ndarray:
+    """Each (3, 3) kernel of ``bank`` (N, 3, 3) on a gray copy of ``img`` (<= ``side`` px),
+    same padding: what the CNN's first layer does to the student's own picture -> (N, H, W)."""
+    gray = small_gray(img, side)[None]
+    st = ops.ConvSettings(padding="same")
+    return np.stack([ops.apply_kernel(gray, k, st).output[0] for k in bank])

@@ -8,6 +8,7 @@ uses the shared diverging palette (orange < 0 < blue). Used by ``pages/convoluti
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import lru_cache
 
 import numpy as np
 import plotly.graph_objects as go
@@ -116,8 +117,19 @@ def window_zoom(
 def numbers_figure(
     z: np.ndarray, title: str, *, signed: bool = True, height: int = 260, decimals: int = 2
 ) -> go.Figure:
-    """A small grid with its numbers written in the cells (kernels, patches, products)."""
-    z = np.asarray(z, dtype=float)
+    """A small grid with its numbers written in the cells (kernels, patches, products).
+
+    Cached (building a plotly figure costs ~30 ms; a kernel is drawn on every rerun): the
+    returned figure is shared, so treat it as read-only."""
+    z = np.ascontiguousarray(z, dtype=float)
+    return _numbers_figure(z.tobytes(), z.shape, title, signed, height, decimals)
+
+
+@lru_cache(maxsize=128)
+def _numbers_figure(
+    buf: bytes, shape: tuple[int, ...], title: str, signed: bool, height: int, decimals: int
+) -> go.Figure:
+    z = np.frombuffer(buf, dtype=float).reshape(shape)
     text = np.vectorize(lambda v: f"{v:.{decimals}f}".rstrip("0").rstrip(".") or "0")(z)
     fig = heatmap(
         z,
@@ -270,3 +282,9 @@ def probs_figure(probs: np.ndarray, label: int | None = None) -> go.Figure:
 
 def loss_figure(steps: np.ndarray, loss: np.ndarray) -> go.Figure:
     return line_chart({"train": (steps, loss)}, y_title="cross-entropy", log_y=True, height=240)
+
+
+def bank_rgb(maps: np.ndarray, ncols: int = 8) -> np.ndarray:
+    """(N, H, W) signed responses side by side, each on its own symmetric diverging scale."""
+    tiles = np.stack([signed_rgb(m, float(np.abs(m).max()) or 1.0) for m in maps])
+    return image_grid(tiles, ncols=min(ncols, len(tiles)), pad=3, pad_value=255)

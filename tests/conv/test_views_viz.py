@@ -123,3 +123,13 @@ def test_figures_build():
     assert V.histogram_figure(np.linspace(-1, 2, 100)).data[0].type == "histogram"
     assert V.feature_maps_rgb(np.random.default_rng(0).random((16, 4, 4)), 32).ndim == 3
     assert len(V.probs_figure(np.full(10, 0.1), 3).data[0].y) == 10
+
+
+def test_apply_bank_runs_each_kernel_on_the_image():
+    img = images.step_edge(32, 32)
+    bank = np.stack([kernels.make("sobel_v"), kernels.make("identity"), -kernels.make("sobel_v")])
+    out = views.apply_bank(img, bank)
+    assert out.shape == (3, 32, 32)
+    assert out[0].max() == pytest.approx(4.0) and out[2].min() == pytest.approx(-4.0)
+    np.testing.assert_allclose(out[1], img[0])
+    assert V.bank_rgb(out).shape == (38, 3 * 35 + 3, 3)

@@ -34,7 +34,7 @@ def test_upload_png_pick_sobel_see_output(server, page, tmp_path):
     page.locator("[data-testid=stFileUploaderDropzoneInput]").set_input_files(str(_png(tmp_path)))
     page.get_by_text("output 78x58").wait_for()
     wait_idle(page, 90000)
-    page.get_by_label("Kernel", exact=True).click()
+    page.get_by_role("combobox", name="Kernel", exact=True).click()
     page.get_by_role("option", name="Sobel horizontal", exact=True).click()
     wait_idle(page, 90000)
     page.get_by_text("Horizontal edges").wait_for()
