@@ -177,6 +177,15 @@ _FRAME_COUNTER_JS = """
 """
 
 
+def start_frame_counter(page) -> None:
+    """Start counting rendered updates in ``page`` (read with ``frames_counted``)."""
+    page.evaluate(_FRAME_COUNTER_JS)
+
+
+def frames_counted(page) -> int:
+    return int(page.evaluate("window.__dlx.frames"))
+
+
 def count_frames(page, seconds: float) -> float:
     """Rendered updates per second of the page's main area over ``seconds``."""
     page.evaluate(_FRAME_COUNTER_JS)

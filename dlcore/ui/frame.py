@@ -9,11 +9,15 @@ bypasses ``app.py`` and shows the legacy file-name menu (DESIGN.md section 5).
 
 from __future__ import annotations
 
+import os
+
 import streamlit as st
 from streamlit.errors import StreamlitAPIException
 
 from dlcore.catalog import BY_ID, HOME, PAGES, PageInfo
 from dlcore.device import device_label, set_threads
+
+REPLICA = os.environ.get("DLX_REPLICA", "")  # shown in the sidebar when several replicas serve
 
 
 @st.cache_resource(show_spinner=False)
@@ -34,6 +38,27 @@ def _sidebar(current: PageInfo) -> None:
         st.divider()
         st.caption(f":material/developer_board: Running on **{device_label()}**")
         st.caption("Every number on these pages comes from a real PyTorch model.")
+        if REPLICA:
+            st.caption(f":material/dns: Server replica **{REPLICA}**")
+
+
+def _session_start_notice() -> None:
+    """On the first run of a server session, tell a student who was moved to a new server.
+
+    A browser that reconnects after its replica restarted (or the balancer moved it) sends the
+    widget values of its old session; a brand-new visit sends none. Settings come back from the
+    widgets and the link; trainers live in server memory and start again.
+    """
+    if "dlx.session" in st.session_state:
+        return
+    reconnected = len(st.session_state) > 0
+    st.session_state["dlx.session"] = REPLICA or "1"
+    if reconnected:
+        st.info(
+            "**Reconnected.** The server you were on restarted or you were moved to another one. "
+            "Your settings were kept; live training starts again from fresh weights.",
+            icon=":material/sync:",
+        )
 
 
 def page_frame(page_id: str, *, title: bool = True) -> PageInfo:
@@ -47,6 +72,7 @@ def page_frame(page_id: str, *, title: bool = True) -> PageInfo:
     )
     _process_setup()
     _sidebar(info)
+    _session_start_notice()
     if title:
         st.title(f"{info.icon} {info.title}")
         st.caption(f"Lecture: {info.topic} · device: {device_label()}")

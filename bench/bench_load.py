@@ -1,0 +1,91 @@
+"""Class load: N headless-Chromium students on a mix of the live pages, all pressing Play for a
+while against ONE server; reports errors, per-session frames/s (median and 5th percentile),
+training steps/s in total, and the server's resident memory, for each N.
+
+    python bench/bench_load.py [--sessions 1,10,20] [--seconds 60]
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench.harness import (  # noqa: E402
+    EXCEPTION,
+    StreamlitServer,
+    chromium,
+    frames_counted,
+    open_app,
+    parse_counter,
+    start_frame_counter,
+    status_text,
+)
+
+LIVE_PAGES = ("playground", "gan", "rnn", "ntm", "vae")
+
+
+def _steps(page) -> int:
+    try:
+        return parse_counter(status_text(page))[1]
+    except Exception:  # a page mid-redraw: count it as no progress rather than crash
+        return 0
+
+
+def run(n: int, seconds: float) -> dict[str, float]:
+    with StreamlitServer("app.py", env={"DLX_DEVICE": "cpu"}) as server, chromium() as browser:
+        pages, errors = [], 0
+        for i in range(n):
+            page = browser.new_context(viewport={"width": 1300, "height": 900}).new_page()
+            try:
+                open_app(page, server.url(LIVE_PAGES[i % len(LIVE_PAGES)]))
+                pages.append(page)
+            except Exception:
+                errors += 1
+        for page in pages:
+            page.get_by_role("button", name="Play").first.click()
+        time.sleep(3)  # warm-up
+        start = [_steps(p) for p in pages]
+        for page in pages:
+            start_frame_counter(page)
+        t0 = time.perf_counter()
+        time.sleep(seconds)
+        elapsed = time.perf_counter() - t0
+        fps = [frames_counted(p) / elapsed for p in pages]
+        steps = sum(max(0, _steps(p) - s) for p, s in zip(pages, start)) / elapsed
+        errors += sum(p.locator(EXCEPTION).count() for p in pages)
+        rss = server.rss_mb()
+    p5 = float(np.percentile(fps, 5)) if fps else 0.0
+    return {
+        "errors": errors,
+        "fps_median": statistics.median(fps) if fps else 0.0,
+        "fps_p5": p5,
+        "steps_per_s": steps,
+        "rss_mb": rss,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--sessions", default="1,10,20")
+    parser.add_argument("--seconds", type=float, default=60.0)
+    args = parser.parse_args()
+    for n in (int(x) for x in args.sessions.split(",")):
+        r = run(n, args.seconds)
+        print(f"N={n} errors: {r['errors']}")
+        print(
+            f"N={n} frames per session: median {r['fps_median']:.1f} frames/s, "
+            f"5th percentile {r['fps_p5']:.1f} frames/s"
+        )
+        print(f"N={n} training in total: {r['steps_per_s']:,.0f} steps/s")
+        print(f"N={n} server resident memory: {r['rss_mb']:.0f} MB")
+
+
+if __name__ == "__main__":
+    main()
