@@ -208,7 +208,26 @@ def boundary_figure(
             colorscale=DIVERGING,
             opacity=0.0 if probs is not None else 0.75,
             showscale=False,
-            hovertemplate="x1 %{x:.2f}, x2 %{y:.2f}<br>output %{z:.3f}<extra></extra>",
+            hoverinfo="skip",
+        )
+    )
+    # click catcher: plotly selects scatter points (not heatmap cells) on click, so an invisible
+    # 30 x 30 grid of markers turns a click into (x1, x2), with the output in the hover text
+    gx = np.linspace(-domain, domain, 30)
+    ga, gb = np.meshgrid(gx, gx)
+    ii = np.clip(np.rint((domain - gb) / (2 * domain) * (g - 1)).astype(int), 0, g - 1)
+    jj = np.clip(np.rint((ga + domain) / (2 * domain) * (g - 1)).astype(int), 0, g - 1)
+    fig.add_trace(
+        go.Scatter(
+            x=ga.ravel(),
+            y=gb.ravel(),
+            mode="markers",
+            name="click",
+            customdata=value[ii, jj].ravel(),
+            marker=dict(size=11, color="rgba(0,0,0,0)"),
+            showlegend=False,
+            hovertemplate="x1 %{x:.2f}, x2 %{y:.2f}<br>output %{customdata:.3f}"
+            "<br>click: add a point<extra></extra>",
         )
     )
     for name, part, ring in (("train", train, "white"), ("test", test, "black")):

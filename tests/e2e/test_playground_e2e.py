@@ -37,7 +37,7 @@ def test_play_pause_counter_advances_then_stops(server, page):
 
 
 COUNT_JS = """(i) => { const el = document.querySelectorAll('.js-plotly-plot')[i];
-    return el.data.filter(t => t.name === 'train' || t.name === 'test')
+    return el._fullData.filter(t => t.name === 'train' || t.name === 'test')
                   .reduce((s, t) => s + t.x.length, 0); }"""
 
 
@@ -56,8 +56,7 @@ def test_click_on_plane_adds_a_point(server, page):
     page.mouse.click(box["x"] + box["width"] * 0.8, box["y"] + box["height"] * 0.2)
     page.wait_for_timeout(300)
     wait_idle(page)
-    page.get_by_text("Your own points").first.wait_for(timeout=SLOW_MS)
-    page.wait_for_function(
-        f"() => ({COUNT_JS})({PLANE_JS}()) === 501", timeout=SLOW_MS
-    )  # the 500 generated points (train + test) and the clicked one
+    # the 500 generated points (train + test) and the clicked one, now "your own points"
+    page.wait_for_function(f"() => ({COUNT_JS})(({PLANE_JS})()) === 501", timeout=SLOW_MS)
+    assert "Your own points" in page.locator("[data-testid=stSelectbox]").first.inner_text()
     assert page.locator(EXCEPTION).count() == 0

@@ -306,4 +306,4 @@ def test_play_runs_the_live_frames_without_error():
     at.button(key="playground.btn.play").click().run()  # AppTest: the loop runs a few ticks
     assert not at.exception
     assert at.session_state["playground.trainer"].steps > 0
-    assert any(img for img in at.get("imgs"))  # the live frame image was drawn
+    assert len(at.get("image")) >= 1  # the live frame image was drawn
