@@ -186,7 +186,7 @@ def head_view(tokens: Sequence[str], att: np.ndarray, *, threshold: float = 0.02
                 opacity=float(min(1.0, lo + 0.1)),
             )
         )
-    for x, anchor in ((0.0, "right"), (1.0, "left")):
+    for x, anchor in ((0.0, "left"), (1.0, "right")):  # labels outside the lines
         fig.add_trace(
             go.Scatter(
                 x=[x] * T,
