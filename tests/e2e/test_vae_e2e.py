@@ -1,6 +1,6 @@
 """Browser test of the VAE page: the latent map loads from the shipped checkpoint, a click on the
-map decodes that point; on the interpolation view a click on the drawing canvas paints a cell
-and the drawing becomes input A of the decoded strip; Step trains the live model."""
+map decodes that point; on the interpolation view a lasso stroke on the drawing canvas paints
+cells and the drawing becomes input A of the decoded strip; Step trains the live model."""
 
 from bench.harness import parse_counter, status_text, wait_idle
 from tests.e2e.conftest import EXCEPTION, open_app
@@ -9,12 +9,15 @@ PLOT_JS = """(name) => [...document.querySelectorAll('.js-plotly-plot')].findInd
     el => el.data && el.data.some(t => t.name === name))"""
 
 
-def _click_plot(page, trace_name, fx, fy):
-    page.wait_for_function(f"() => ({PLOT_JS})({trace_name!r}) >= 0", timeout=20000)
-    idx = page.evaluate(PLOT_JS, trace_name)
-    plot = page.locator(".js-plotly-plot").nth(idx)
+def _plot_box(page, trace_name):
+    page.wait_for_function(f"() => ({PLOT_JS})({trace_name!r}) >= 0", timeout=40000)
+    plot = page.locator(".js-plotly-plot").nth(page.evaluate(PLOT_JS, trace_name))
     plot.scroll_into_view_if_needed()
-    box = plot.locator(".nsewdrag").first.bounding_box()
+    return plot.locator(".nsewdrag").first.bounding_box()
+
+
+def _click_plot(page, trace_name, fx, fy):
+    box = _plot_box(page, trace_name)
     page.mouse.move(box["x"] + box["width"] * fx, box["y"] + box["height"] * fy)
     page.wait_for_timeout(200)
     page.mouse.click(box["x"] + box["width"] * fx, box["y"] + box["height"] * fy)
@@ -24,19 +27,34 @@ def _click_plot(page, trace_name, fx, fy):
 
 def test_map_click_decodes_a_point(server, page):
     open_app(page, server.url("vae"), timeout_ms=60000)
-    page.get_by_text("Decoded grid over the same area").wait_for(timeout=10000)
-    page.get_by_text("Click anywhere on the map").wait_for(timeout=10000)
+    page.get_by_text("Decoded grid over the same area").wait_for(timeout=30000)
+    page.get_by_text("Click anywhere on the map").wait_for(timeout=30000)
     _click_plot(page, "click grid", 0.7, 0.3)
-    page.get_by_text("decoded at (").wait_for(timeout=20000)
+    page.get_by_text("decoded at (").wait_for(timeout=40000)
     assert page.locator(EXCEPTION).count() == 0
 
 
 def test_drawn_input_feeds_the_interpolation(server, page):
     open_app(page, server.url("vae?view=interpolation&a_kind=draw"), timeout_ms=60000)
-    page.get_by_text("the image is empty").first.wait_for(timeout=10000)
-    _click_plot(page, "canvas", 0.5, 0.5)
-    page.get_by_text("as the model sees it").first.wait_for(timeout=20000)
-    page.get_by_text("A -> B, linear").wait_for(timeout=10000)
+    page.get_by_text("the image is empty").first.wait_for(timeout=30000)
+    box = _plot_box(page, "canvas")  # a lasso stroke (the canvas's drag mode) paints a triangle
+    x0, y0, w, h = (
+        box["x"] + 0.3 * box["width"],
+        box["y"] + 0.3 * box["height"],
+        box["width"],
+        box["height"],
+    )
+    page.mouse.move(x0, y0)
+    page.mouse.down()
+    for k in range(1, 11):
+        page.mouse.move(x0 + k * 0.04 * w, y0 + k * 0.04 * h)
+    page.mouse.move(x0 + 0.4 * w, y0)
+    page.mouse.move(x0, y0)
+    page.mouse.up()
+    page.wait_for_timeout(300)
+    wait_idle(page)
+    page.get_by_text("as the model sees it").first.wait_for(timeout=40000)
+    page.get_by_text("linear, 10 steps (computed in").wait_for(timeout=30000)
     assert page.locator(EXCEPTION).count() == 0
 
 
@@ -45,6 +63,6 @@ def test_step_trains_the_live_model(server, page):
     assert parse_counter(status_text(page))[1] == 0
     page.get_by_role("button", name="Step").click()
     wait_idle(page)
-    page.get_by_text("Minibatch average").wait_for(timeout=20000)
+    page.get_by_text("Minibatch average").wait_for(timeout=40000)
     assert parse_counter(status_text(page))[1] == 10
     assert page.locator(EXCEPTION).count() == 0

@@ -58,3 +58,14 @@ def test_checkpoint_round_trip(tmp_path, trained):
     x = tr.x_test[:20]
     tr.model.eval()
     assert evaluate(model, x) == pytest.approx(evaluate(tr.model, x), rel=1e-6)
+
+
+def test_pretrain_script_writes_a_loadable_checkpoint(tmp_path):
+    from dlcore.pretrain import main
+
+    assert main(["vae", "--quick", "--only", "mlp_j8", "--out", str(tmp_path)]) == 0
+    (path,) = tmp_path.glob("*.pt")
+    assert path.name == "digits_mlp_j8_h128_bernoulli_relu_b1.pt"
+    model, meta = load_checkpoint_file(path)
+    assert model.spec.latent_dim == 8 and meta["epochs"] == 5.0
+    assert 0.0 <= meta["knn5"] <= 1.0 and np.isfinite(meta["test_neg_elbo"])
