@@ -351,7 +351,7 @@ def cliff_figure(
     )
     for name, p, color in (
         ("no clipping", plain, PALETTE["accent"]),
-        ("norm clipping", clipped, "#ffffff"),
+        ("norm clipping", clipped, "#00e5ff"),
     ):
         fig.add_trace(
             go.Scatter(
