@@ -220,9 +220,10 @@ def pool_caption(pv: PoolingView, kind: str, size: int, stride: int) -> str:
 def assoc_text(res: Associativity) -> tuple[str, str]:
     """(headline, operator symbol) for one associativity check."""
     s = "*" if res.op == "convolution" else "⋆"
+    m = "\\*" if s == "*" else s  # markdown would read * as emphasis
     verdict = "equal" if res.rel_diff < 1e-4 else "NOT equal"
     head = (
-        f"**{res.op.capitalize()}**: D{s}(G{s}I) vs (D{s}G){s}I → **{verdict}**, max difference "
+        f"**{res.op.capitalize()}**: D{m}(G{m}I) vs (D{m}G){m}I → **{verdict}**, max difference "
         f"{res.max_abs_diff:.3g} ({res.rel_diff:.1%} of the largest value)"
     )
     return head, s

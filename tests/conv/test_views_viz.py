@@ -133,3 +133,12 @@ def test_apply_bank_runs_each_kernel_on_the_image():
     assert out[0].max() == pytest.approx(4.0) and out[2].min() == pytest.approx(-4.0)
     np.testing.assert_allclose(out[1], img[0])
     assert V.bank_rgb(out).shape == (38, 3 * 35 + 3, 3)
+
+
+def test_assoc_text_escapes_markdown_star():
+    img = np.random.default_rng(2).random((1, 12, 12)).astype(np.float32)
+    conv, corr = views.associativity_pair(kernels.make("sobel_v"), kernels.make("gaussian"), img)
+    head, sym = views.assoc_text(conv)
+    assert sym == "*" and "D\\*(G\\*I)" in head and "**equal**" in head
+    head, sym = views.assoc_text(corr)
+    assert sym == "⋆" and "**NOT equal**" in head
