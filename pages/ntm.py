@@ -18,6 +18,10 @@ from dlcore.ui.urlstate import wkey as _wkey
 from dlcore.viz import ntm as V
 
 NS, C, S = "ntm", NTMConfig, st.session_state
+PATTERN_HELP = (
+    "8 bits per vector (0/1), separated by spaces. Try 00000000 as the 2nd vector: the "
+    "feed-forward controller cannot tell an all-zero input from the blank answer phase."
+)
 page_frame(NS)
 cfg = url_config(C, NS)
 
@@ -129,7 +133,7 @@ elif view in ("copy", "length"):
             w("source", widget="radio", format_func={"random": "random", "typed": "type it"}.get)
         with c[2]:
             if cfg.source == "typed":
-                w("pattern", widget="area", help="8 bits per vector (0/1), separated by spaces.")
+                w("pattern", widget="area", help=PATTERN_HELP)
             else:
                 w("length")
                 w("seq_seed", widget="number")
@@ -190,7 +194,8 @@ elif view in ("copy", "length"):
         nets = {n: m for n, (m, _) in models.items()}
         res = length_test(tuple(lengths), tuple(getattr(cfg, k) for k in A.ABLATIONS))
         st.plotly_chart(V.length_figure(res), key=f"{NS}.lengths")
-        st.caption(f"8 random sequences per length (seeded); NTM break-it: {ablation}.")
+        off = [A.ABLATIONS[k] for k in A.ABLATIONS if getattr(cfg, k)] or ["none"]
+        st.caption(f"8 seeded random sequences per length. NTM switched off: {', '.join(off)}.")
         seq = A.random_sequence(cfg.my_len, 5)
         ex = {
             n: A.trace_copy(m, seq, ablation if n == "NTM" else Ablation()) for n, m in nets.items()
@@ -201,7 +206,7 @@ else:
     c = st.columns(3)
     for col, name in zip(c, ("start", "lr", "seed")):
         with col:
-            w(name)
+            w(name, **({"widget": "number"} if name == "seed" else {}))
     cfg = config_from_state(C, NS)
 
     def factory(c_):

@@ -55,5 +55,8 @@ def load_model(
 
 
 def load_scrub(asset_dir: Path = ASSET_DIR) -> dict:
-    """The training snapshots: {"kind", "spec", "seen": [...], "bits": [...], "states": [...]}."""
-    return load_checkpoint(Path(asset_dir) / "ntm_scrub.pt")
+    """The training snapshots: {"kind", "spec", "seen": [...], "bits": [...], "states": [...]},
+    one per distinct number of sequences seen."""
+    scrub = load_checkpoint(Path(asset_dir) / "ntm_scrub.pt")
+    keep = [i for i, s in enumerate(scrub["seen"]) if i == 0 or s != scrub["seen"][i - 1]]
+    return {**scrub, **{k: [scrub[k][i] for i in keep] for k in ("seen", "bits", "states")}}

@@ -38,7 +38,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--batch", type=int, default=32)
     p.add_argument("--lr", type=float, default=1e-3)
     p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--minutes", type=float, default=20.0, help="NTM wall-clock budget")
+    p.add_argument("--minutes", type=float, default=45.0, help="NTM wall-clock cap")
     p.add_argument("--lstm-minutes", type=float, default=20.0, help="LSTM wall-clock budget")
     p.add_argument("--eval-every", type=int, default=100, help="batches between evaluations")
     p.add_argument("--no-curriculum", action="store_true", help="NTM: lengths 1-20 from the start")
@@ -94,10 +94,11 @@ def train_one(kind: str, spec, args, log) -> dict:
             break
         model.train()
     ckpt = _save_model(kind, spec, tspec, trainer, hist, t0, cpu0, args.out)
-    if kind == "ntm":
+    if kind == "ntm" and (not snaps or snaps[-1][0] != trainer.seen):
         snaps.append(
             (trainer.seen, hist[-1]["bits"] if hist else 0.0, pack_state(model, torch.float16))
         )
+    if kind == "ntm":
         _save_scrub(args.out, spec, snaps)
     log(f"{kind} done: {trainer.seen} sequences in {ckpt['train_seconds']} s")
     return ckpt

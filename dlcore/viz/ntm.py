@@ -150,8 +150,7 @@ def write_figure(result, w: np.ndarray, *, height: int = 330) -> go.Figure:
             zmin=0,
             zmax=1,
             showscale=False,
-            text=np.round(w[:, None], 2),
-            texttemplate="%{text}",
+            texttemplate="%{z:.2f}",
             hovertemplate="location %{y}<br>w = %{z:.3f}<extra></extra>",
         ),
         row=1,
@@ -167,8 +166,7 @@ def write_figure(result, w: np.ndarray, *, height: int = 330) -> go.Figure:
                 zmin=-zl,
                 zmax=zl,
                 showscale=col == 4,
-                text=np.round(z, 2),
-                texttemplate="%{text}" if z.size <= 64 else None,
+                texttemplate="%{z:.2f}" if z.size <= 64 else None,
                 hovertemplate="location %{y}, column %{x}<br>%{z:.3f}<extra></extra>",
             ),
             row=1,
@@ -177,7 +175,8 @@ def write_figure(result, w: np.ndarray, *, height: int = 330) -> go.Figure:
     fig.update_yaxes(autorange="reversed", dtick=1 if n <= 16 else None)
     fig.update_yaxes(title="location i", row=1, col=1)
     fig.update_xaxes(showticklabels=False, row=1, col=1)
-    return style(fig, height=height, legend=False)
+    style(fig, height=height, legend=False)
+    return fig.update_layout(margin=dict(t=50))
 
 
 def _answer(trace) -> np.ndarray:
@@ -339,7 +338,8 @@ def example_figure(traces: dict) -> go.Figure:
         fig.update_yaxes(autorange="reversed", showticklabels=False, row=r, col=1)
     fig.update_xaxes(title="output vector", row=len(rows), col=1)
     fig.update_annotations(font_size=12)
-    return style(fig, height=90 + 80 * len(rows), legend=False)
+    style(fig, height=110 + 80 * len(rows), legend=False)
+    return fig.update_layout(margin=dict(t=40))
 
 
 def head_table(trace, t: int) -> dict[str, list]:

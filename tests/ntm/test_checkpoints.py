@@ -26,9 +26,11 @@ def test_shipped_ntm_meets_the_bars():
     model, ck = load_model("ntm")
     assert isinstance(model, NTM) and not model.training
     assert ck["train_seconds"] < 20 * 60 and ck["seen"] > 0
-    short = evaluate(model, range(1, 21), n_per_length=16, seed=2026)
+    # large samples: rare failures (an all-zero input vector looks like the blank answer phase
+    # to the feed-forward controller) cost many bits at once, so small samples are noisy
+    short = evaluate(model, range(1, 21), n_per_length=64, seed=2026)
     assert sum(short.values()) / 20 < 0.1
-    assert evaluate(model, (40,), n_per_length=32, seed=2027)[40] < 1.0
+    assert evaluate(model, (40,), n_per_length=256, seed=2027)[40] < 1.0
 
 
 def test_shipped_lstm_fails_beyond_training_length():

@@ -76,6 +76,37 @@ def test_each_addressing_slider_changes_the_weightings(name, value):
     assert stage_values(at) != before, name
 
 
+VIEW_CONTROLS = {
+    "write": {"slider": ("focus", "spread"), "text_input": ("erase", "add")},
+    "copy": {
+        "toggle": ("no_content", "no_interp", "no_shift", "no_sharpen"),
+        "radio": ("model", "source"),
+        "slider": ("length", "t"),
+        "number_input": ("seq_seed",),
+        "select_slider": ("ckpt",),
+    },
+    "length": {"slider": ("my_len",), "toggle": ("no_shift",)},
+    "train": {"selectbox": ("start",), "select_slider": ("lr",), "number_input": ("seed",)},
+}
+
+
+@pytest.mark.parametrize("view", list(VIEW_CONTROLS))
+def test_every_control_of_each_view_draws(view):
+    at = app(view=view)
+    for kind, names in VIEW_CONTROLS[view].items():
+        keys = {el.key for el in at.get(kind)}
+        for name in names:
+            assert wkey("ntm", name) in keys, (view, kind, name)
+
+
+def test_sandbox_focus_slider_moves_the_preview():
+    at = app(view="write")
+    before = charts(at)[0]["data"][0]["z"]
+    by_key(at, "slider", "focus").set_value(6).run()
+    assert not at.exception
+    assert charts(at)[0]["data"][0]["z"] != before
+
+
 def test_url_sets_controls_and_garbage_gives_notice():
     at = app({"beta": "12.5", "g": "0.25"})
     assert by_key(at, "slider", "beta").value == 12.5 and by_key(at, "slider", "g").value == 0.25
