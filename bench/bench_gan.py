@@ -10,7 +10,8 @@
 
     python bench/bench_gan.py             # both
     python bench/bench_gan.py --train     # bar 1 only
-    python bench/bench_gan.py --browser   # bar 2 only
+    python bench/bench_gan.py --frame     # server CPU per live frame (bar 2, server side)
+    python bench/bench_gan.py --browser   # bar 2 in the browser
 """
 
 from __future__ import annotations
@@ -80,6 +81,45 @@ def train_bar() -> None:
     print(f"load_average_1min_after: {os.getloadavg()[0]:.1f}")
 
 
+def frame_cost(n: int = 30) -> None:
+    """Server CPU per live frame: snapshot + raster plane + JPEG (what st.image sends) + the
+    curves every 5th frame (CHART_EVERY), on top of the panel's 30 ms training budget."""
+    import io
+
+    from PIL import Image
+
+    from dlcore.gan import views as V
+    from dlcore.viz import gan as P
+
+    torch.set_num_threads(1)
+    t = PlaneGan(PRESETS["ring8"].config(), torch.device("cpu"))
+    t.step(300)
+    layers = V.layers(t.cfg)
+
+    def frame(k: int) -> None:
+        snap = t.snapshot(with_dstar=False)
+        Image.fromarray(P.plane_image(snap, layers)).save(io.BytesIO(), format="JPEG")
+        if k % 5 == 0:
+            c = (snap.hist, snap.d_at_half, snap.g_at_half, snap.js_floor, snap.n_modes)
+            P.curves_figure(*c).to_json()
+            P.coverage_figure(snap.coverage.counts, 10_000).to_json()
+
+    frame(0)
+    c0 = time.process_time()
+    for k in range(n):
+        frame(k)
+    ms = (time.process_time() - c0) / n * 1000
+    c0 = time.process_time()
+    t.step(200)
+    it_ms = (time.process_time() - c0) / 200 * 1000
+    print(f"live_frame_render_cpu: {ms:.1f} ms per frame (mean over {n}, charts every 5th)")
+    print(f"iteration_cpu: {it_ms:.2f} ms per iteration (batch 256, 2x64 nets, k=1)")
+    print(
+        f"live_fps_one_idle_core_estimate: {1000 / (30 + ms):.1f} frames/s "
+        f"(30 ms training budget + render; browser transfer not included)"
+    )
+
+
 def browser_bar(seconds: float = 8.0) -> None:
     from bench.harness import (
         StreamlitServer,
@@ -117,5 +157,7 @@ if __name__ == "__main__":
     args = set(sys.argv[1:])
     if not args or "--train" in args:
         train_bar()
+    if not args or "--frame" in args:
+        frame_cost()
     if not args or "--browser" in args:
         browser_bar()

@@ -19,7 +19,7 @@ from dlcore.ui.urlstate import config_from_state, field_widget, share_box, sync_
 from dlcore.viz import gan as P
 
 NS, ND, C, S = "gan", "gan_digits", GanConfig, st.session_state
-CHART_EVERY = 3  # live frames per redraw of the curves (plotly figures cost ~20-40 ms each)
+CHART_EVERY = 5  # live frames per redraw of the curves (a plotly figure costs 15-30 ms)
 page_frame(NS)
 cfg = url_config(C, NS)
 st.caption(
@@ -61,7 +61,7 @@ def fkey(name, live):  # live frames redraw within one run: each needs its own e
 
 def charts(snap, live):  # below the live body: redrawn every CHART_EVERY-th live frame
     with S[f"{NS}.charts"].container():
-        left, right = st.columns([3, 2])
+        left, right = st.columns([3, 2]) if snap.coverage is not None else (st.container(), None)
         c = (snap.hist, snap.d_at_half, snap.g_at_half, snap.js_floor, snap.n_modes)
         left.plotly_chart(P.curves_figure(*c), key=fkey("curves", live))
         if snap.coverage is not None:
@@ -77,7 +77,7 @@ def render(trainer, live):
     left, right = st.columns([5, 6])
     with left:
         if live:
-            st.image(P.plane_image(snap, V.layers(cfg)), width=440)
+            st.image(P.plane_image(snap, V.layers(cfg)), width=440, output_format="JPEG")
         else:
             st.plotly_chart(P.plane_figure(snap, V.layers(cfg)), key=f"{NS}.plane")
     with right:

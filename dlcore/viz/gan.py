@@ -165,7 +165,7 @@ def dstar_figure(snap, height: int = 360) -> go.Figure:
     fig.update_yaxes(range=rng, showgrid=False)
     fig.update_yaxes(scaleanchor="x", row=1, col=1)
     fig.update_yaxes(scaleanchor="x2", row=1, col=2)
-    return style(fig, height=height, legend=False)
+    return style(fig, height=height, legend=False).update_layout(margin=dict(t=40))
 
 
 def draw_figure(points: np.ndarray, res: int = 45, height: int = 420) -> go.Figure:
