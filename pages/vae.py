@@ -172,7 +172,7 @@ def view_interp():
     st.plotly_chart(
         P.latent_map_view(lm, cfg.grid_range, path=path, ellipses=ell), key=f"{NS}.path"
     )
-    st.caption(f"Mean |pixel change| per step: {np.round(it.step_change, 3).tolist()}")
+    st.caption(f"Mean |pixel change| per step: {V.fmt(it.step_change)}")
 
 
 def view_reparam():
@@ -184,14 +184,14 @@ def view_reparam():
         return
     rv = A.reparam_view(model, x, cfg.n_z, cfg.seed)
     c[0].plotly_chart(P.reparam_figure(rv.mu, rv.sigma, rv.z), key=f"{NS}.rep")
-    c[0].markdown(f"mu = {np.round(rv.mu, 3).tolist()}, sigma = {np.round(rv.sigma, 3).tolist()}")
+    c[0].markdown(f"mu = ({V.fmt(rv.mu)}), sigma = ({V.fmt(rv.sigma)})")
     st.image(P.digits_rgb(rv.images, ncols=16, scale=4), caption="decodings of the samples z")
     gv = A.grad_variance(model, x, 2000, cfg.seed)
     st.markdown("**d/d(mu, log sigma^2) of E_q[log p(x|z)]: one-sample gradient estimators**")
     c = st.columns(2)
     c[0].plotly_chart(P.grad_variance_figure(gv.names, gv.total_var), key=f"{NS}.gv")
     table = {"estimator": gv.names, "total variance": gv.total_var, "mean d/dmu_1": gv.mean[:, 0]}
-    c[1].dataframe(table)
+    c[1].table(table)
     c[1].caption(V.grad_caption(gv))
 
 

@@ -85,6 +85,11 @@ def with_beta(cfg: VAEConfig, beta: float) -> VAEConfig:
 
 
 # ----------------------------------------------------------------------------- page texts
+def fmt(values: np.ndarray, digits: int = 3) -> str:
+    """'0.123, -1.500': numbers without float32 noise."""
+    return ", ".join(f"{float(v):.{digits}f}" for v in np.ravel(values))
+
+
 def train_line(last: dict[str, float], beta: float) -> str:
     """The live panel's metric line: the three numbers always add up."""
     return (

@@ -43,6 +43,7 @@ def test_texts_add_up():
     assert "25.00" in V.train_line(last, 1.0) and "22.50" in V.train_line(last, 1.0)
     eb = A.ElboBreakdown(24.0, 21.0, 3.0, np.array([2.0, 1.0, 0.0]), 2)
     assert "2 of 3" in V.elbo_line(eb)
+    assert V.fmt(np.array([-1.0750000476837158, 0.5], dtype=np.float32)) == "-1.075, 0.500"
 
 
 def test_beta_sweep_shows_posterior_collapse_on_shipped_checkpoints():
