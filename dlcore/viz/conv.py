@@ -26,6 +26,7 @@ from dlcore.viz.common import (
 )
 
 MIN_SIDE = 256
+MAX_WIDTH = 1200  # wider channel strips are subsampled: st.image would decode + resize them
 
 
 def light(fig: go.Figure, height: int, legend: bool = False) -> go.Figure:
@@ -77,7 +78,8 @@ def response_rgb(out: np.ndarray, display: str, min_side: int = MIN_SIDE) -> np.
     if display != "signed":
         return image_rgb(out, min_side)
     m = float(np.abs(out).max()) or 1.0
-    tiles = np.stack([signed_rgb(ch, m) for ch in out])  # (C, H, W, 3)
+    step = -(-out.shape[2] * len(out) // MAX_WIDTH)  # st.image re-scales wider images (slow)
+    tiles = np.stack([signed_rgb(ch[::step, ::step], m) for ch in out])  # (C, H, W, 3)
     f = _factor(*out.shape[1:], min_side if len(out) == 1 else min_side // 2)
     tiles = np.stack([upscale(t, f) for t in tiles])
     if len(tiles) == 1:

@@ -142,3 +142,10 @@ def test_assoc_text_escapes_markdown_star():
     assert sym == "*" and "D\\*(G\\*I)" in head and "**equal**" in head
     head, sym = views.assoc_text(corr)
     assert sym == "⋆" and "**NOT equal**" in head
+
+
+def test_wide_signed_strip_is_subsampled_before_sending():
+    out = np.random.default_rng(3).normal(size=(3, 512, 512))
+    strip = V.response_rgb(out, "signed")
+    assert strip.shape[1] <= V.MAX_WIDTH and strip.shape[0] == 256 + 2 * 4  # every 2nd pixel
+    assert V.response_rgb(out[:1], "signed").shape == (512, 512, 3)  # one channel: full size
