@@ -39,7 +39,10 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--lr", type=float, default=1e-3)
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--minutes", type=float, default=45.0, help="NTM wall-clock cap")
-    p.add_argument("--lstm-minutes", type=float, default=20.0, help="LSTM wall-clock budget")
+    p.add_argument("--lstm-minutes", type=float, default=70.0, help="LSTM wall-clock cap")
+    p.add_argument(
+        "--lstm-seqs", type=int, default=160_000, help="LSTM budget in sequences (shipped: 160k)"
+    )
     p.add_argument("--eval-every", type=int, default=100, help="batches between evaluations")
     p.add_argument("--no-curriculum", action="store_true", help="NTM: lengths 1-20 from the start")
     p.add_argument("--snap-first", type=int, default=2000, help="sequences before the 1st snapshot")
@@ -74,7 +77,8 @@ def train_one(kind: str, spec, args, log) -> dict:
     hist, snaps, t0, next_snap, good = [], [], time.time(), args.snap_first, 0
     cpu0 = time.process_time()
     run_bits = []
-    while time.time() - t0 < minutes * 60:
+    max_seqs = args.lstm_seqs if kind == "lstm" else None
+    while time.time() - t0 < minutes * 60 and (max_seqs is None or trainer.seen < max_seqs):
         m = trainer.step(1)
         run_bits.append(m["bits_wrong"])
         if trainer.steps % args.eval_every:
