@@ -221,7 +221,11 @@ def view_arith():
     if x is None:
         return
     a, b = cfg.class_from, cfg.class_to
-    ar = A.class_arithmetic(model, data.x_train, data.y_train, a, b, x, cfg.alpha)
+    try:
+        ar = A.class_arithmetic(model, data.x_train, data.y_train, a, b, x, cfg.alpha)
+    except ValueError as err:  # a class missing from the (training) data
+        st.warning(str(err))
+        return
     cap = f"z = mu(x) + alpha (mean mu of {b}s - mean mu of {a}s), alpha 0 -> {cfg.alpha:g}"
     c[1].image(P.digits_rgb(ar.images, scale=10), caption=cap)
     c[1].markdown(f"|direction| = {np.linalg.norm(ar.direction):.2f} (latent units)")

@@ -92,9 +92,8 @@ class VAETrainer(BaseTrainer):
         sums = torch.zeros(3, device=self.device)
         for _ in range(n):
             x = self._next_batch(m)  # (M, D)
-            eps = torch.randn((L, m, self.model.spec.latent_dim), generator=self.gen).to(
-                self.device
-            )
+            shape = (L, len(x), self.model.spec.latent_dim)  # an epoch's last batch may be short
+            eps = torch.randn(shape, generator=self.gen).to(self.device)
             t = self.model.elbo_terms(x, eps=eps)
             loss = t.loss(beta)
             self.opt.zero_grad(set_to_none=True)

@@ -12,6 +12,8 @@ from streamlit.testing.v1 import AppTest
 
 from dlcore.ui.urlstate import wkey
 from dlcore.vae.config import VIEWS
+from dlcore.vae.data import MNIST_FILES, write_idx
+from dlcore.vae.train import cached_split
 
 PAGE = str(Path(__file__).resolve().parents[2] / "pages" / "vae.py")
 
@@ -149,7 +151,36 @@ def test_blank_upload_is_an_empty_image():
     assert "the image is empty" in texts(at, "info")
 
 
-def test_mnist_not_cached_gives_a_message_and_no_download(tmp_path, monkeypatch):
+@pytest.fixture
+def fresh_data_cache():
+    cached_split.cache_clear()
+    yield
+    cached_split.cache_clear()
+
+
+def test_mnist_from_the_cache_trains_live_at_28x28(tmp_path, monkeypatch, fresh_data_cache):
+    rng = np.random.default_rng(0)
+    folder = tmp_path / "mnist"
+    folder.mkdir()
+    for key, stem in MNIST_FILES.items():
+        n = 40 if key.startswith("train") else 12
+        shape = (n, 28, 28) if key.endswith("images") else (n,)
+        hi = 256 if key.endswith("images") else 10
+        write_idx(folder / stem, rng.integers(0, hi, shape, dtype=np.uint8), compress=True)
+    monkeypatch.setenv("DLX_DATA_DIR", str(tmp_path))
+    at = app(dataset="mnist", latent_dim=16)
+    assert "No shipped checkpoint for mnist" in texts(at, "info")
+    at = app(dataset="mnist", source="live", view="arithmetic", hidden=64, class_from=1)
+    next(b for b in at.button if b.key == "vae.btn.step").click().run()
+    assert not at.exception
+    tr = at.session_state["vae.trainer"]
+    assert tr.steps == 10 and tr.model.spec.side == 28 and tr.x_train.shape == (40, 784)
+    assert "no examples of class 1" in texts(at, "warning") or any(
+        "alpha" in c for c in captions(at)
+    )
+
+
+def test_mnist_not_cached_gives_a_message_and_no_download(tmp_path, monkeypatch, fresh_data_cache):
     monkeypatch.setenv("DLX_DATA_DIR", str(tmp_path))
     at = app(dataset="mnist")
     assert "MNIST is not cached" in texts(at, "warning")
