@@ -1,6 +1,8 @@
 """RNN gradient explorer: real vanishing and exploding gradients, why LSTM and GRU survive, what
 clipping does, and what character-level models look at. Computation lives in dlcore/rnn."""
 
+import itertools
+
 import streamlit as st
 
 from dlcore.rnn import analysis as A
@@ -27,6 +29,11 @@ from dlcore.viz import rnn as V
 NS, C = "rnn", RnnConfig
 page_frame(NS)
 cfg = url_config(C, NS)
+tick = itertools.count()  # live frames redraw equal figures: every chart gets its own key
+
+
+def chart(fig, where=st):
+    where.plotly_chart(fig, key=f"{NS}.chart{next(tick)}")
 
 
 def apply_preset():  # callback: set the training controls before the next run
@@ -76,32 +83,34 @@ def render_trio(trainer, live):
         now = A.flow_now(trainer)
         sp = now.spectrum
         c = st.columns([3, 2])
-        c[0].plotly_chart(V.flow_curves(now.flows, now.labels, now.bound))
+        chart(where=c[0], fig=V.flow_curves(now.flows, now.labels, now.bound))
         c[1].markdown(
             f"Vanilla RNN now: **lambda_1 = {sp.lambda_1:.3f}**, **gamma = "
             f"{sp.gamma:g}**, lambda_1 gamma = **{sp.product:.3f}**: {sp.regime}."
         )
         c[1].caption(T.FLOW)
-        st.plotly_chart(V.regime_figure(sp.lambda_1, sp.gamma))
+        chart(fig=V.regime_figure(sp.lambda_1, sp.gamma))
         st.caption(T.REGIME)
-        st.plotly_chart(V.flow_heatmaps(snap.flow, snap.eval_steps, snap.labels))
+        chart(fig=V.flow_heatmaps(snap.flow, snap.eval_steps, snap.labels))
         st.caption(T.HEAT)
         return
     c = st.columns(2)
-    c[0].plotly_chart(
-        V.loss_figure(
+    chart(
+        where=c[0],
+        fig=V.loss_figure(
             snap.eval_steps,
             snap.eval_loss,
             snap.labels,
             snap.baseline,
             snap.solved_below,
             snap.metric,
-        )
+        ),
     )
-    c[1].plotly_chart(
-        V.curves_figure(
+    chart(
+        where=c[1],
+        fig=V.curves_figure(
             snap.grad_norm, snap.labels, "pre-clip ||g||", hline=("clip threshold v", cfg.clip_v)
-        )
+        ),
     )
     st.caption(T.TRAIN)
     for col, lab, ev, share in zip(
@@ -120,9 +129,10 @@ def render_trio(trainer, live):
 def render_clip(trainer, live):
     snap = trainer.snapshot()
     c = st.columns(2)
-    c[0].plotly_chart(V.curves_figure(snap.loss, snap.labels, f"training {snap.metric}"))
-    c[1].plotly_chart(
-        V.curves_figure(snap.grad_norm, snap.labels, "pre-clip ||g||", hline=("v", cfg.clip_v))
+    chart(where=c[0], fig=V.curves_figure(snap.loss, snap.labels, f"training {snap.metric}"))
+    chart(
+        where=c[1],
+        fig=V.curves_figure(snap.grad_norm, snap.labels, "pre-clip ||g||", hline=("v", cfg.clip_v)),
     )
     st.caption(T.CLIP_TRAIN.format(mode=cfg.clip, v=cfg.clip_v, share=snap.clipped_share[1]))
 
@@ -138,11 +148,12 @@ elif view == "clip":
     st.markdown(T.CLIP_RULE)
     cv = cliff_view(w0=cfg.cliff_w, v=cfg.clip_v if cfg.clip == "norm" else 1.0)
     c = st.columns([3, 2])
-    c[0].plotly_chart(V.cliff_figure(cv.ws, cv.bs, cv.loss, cv.path_plain, cv.path_clipped))
-    c[1].plotly_chart(
-        V.cliff_slice_figure(
+    chart(where=c[0], fig=V.cliff_figure(cv.ws, cv.bs, cv.loss, cv.path_plain, cv.path_clipped))
+    chart(
+        where=c[1],
+        fig=V.cliff_slice_figure(
             cv.slice_b, cv.slice_loss, cv.start[1], cv.path_plain[1, 1], cv.path_clipped[1, 1]
-        )
+        ),
     )
     c[1].caption(
         T.CLIFF.format(
@@ -160,20 +171,20 @@ elif view == "clip":
 elif view == "linear":
     tr = linear_trajectory(cfg.lin_l1, cfg.lin_l2, cfg.lin_angle, (1.0, 1.0), 40)
     st.markdown(T.LINEAR)
-    st.plotly_chart(V.linear_figure(tr.h, tr.components, tr.eigvals, tr.q))
+    chart(fig=V.linear_figure(tr.h, tr.components, tr.eigvals, tr.q))
 elif view == "highway":
     hw = A.highway_now(ensure_trainer(NS, cfg, TaskTrainer))
     st.markdown(T.HIGHWAY)
-    st.plotly_chart(V.highway_figure(hw.f_running, hw.lstm_jac, hw.rnn_jac))
-    st.plotly_chart(V.gate_heatmap(hw.f, title="LSTM forget gate f_t per unit"))
+    chart(fig=V.highway_figure(hw.f_running, hw.lstm_jac, hw.rnn_jac))
+    chart(fig=V.gate_heatmap(hw.f, title="LSTM forget gate f_t per unit"))
 else:
     rep = A.sentence_report(cfg.sentence, cfg.position)
     if rep.message:
         st.info(rep.message)
     if rep.views:
         st.markdown(T.SENTENCE)
-        st.plotly_chart(
-            V.connectivity_figure(
+        chart(
+            fig=V.connectivity_figure(
                 rep.views[0].chars,
                 [v.connectivity for v in rep.views],
                 [v.kind.upper() for v in rep.views],
@@ -181,11 +192,11 @@ else:
             )
         )
         for col, v in zip(st.columns(3), rep.views):
-            col.plotly_chart(V.topk_figure(v.top_chars, v.top_probs, v.kind.upper()))
+            chart(where=col, fig=V.topk_figure(v.top_chars, v.top_probs, v.kind.upper()))
             col.caption(f"validation loss {rep.meta[v.kind]['val_loss']:.2f} nats/char")
         lstm = next(v for v in rep.views if v.kind == "lstm")
         for g, name in (("i", "input"), ("f", "forget"), ("o", "output")):
-            st.plotly_chart(V.gate_heatmap(lstm.gates[g], lstm.chars, f"LSTM {name} gate {g}_t"))
+            chart(fig=V.gate_heatmap(lstm.gates[g], lstm.chars, f"LSTM {name} gate {g}_t"))
 share_box(cfg, "rnn")
 if panel is not None:
     panel.loop()

@@ -176,3 +176,15 @@ def test_typed_sentences_give_maps_or_a_message(sentence, needle, n_charts):
     assert not at.exception
     assert needle in " ".join(i.value for i in at.info)
     assert len(charts(at)) == n_charts
+
+
+@pytest.mark.parametrize("view", ["flow", "train", "clip"])
+def test_play_runs_live_frames_without_errors(view):
+    """Under AppTest, Play runs a few ticks of the real loop (equal figures in several frames
+    of one run must not collide)."""
+    at = app(view=view)
+    key = "rnn.clip.btn.play" if view == "clip" else "rnn.btn.play"
+    at.button(key=key).click().run()
+    assert not at.exception, at.exception
+    trainer = at.session_state["rnn.clip.trainer" if view == "clip" else "rnn.trainer"]
+    assert trainer.steps >= 3
