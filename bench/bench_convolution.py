@@ -4,6 +4,7 @@ padding recomputes the output in <= 50 ms on the server and the new image reache
 
     python bench/bench_convolution.py            # server-side figures + browser figures
     python bench/bench_convolution.py --server   # server-side only (no browser)
+    python bench/bench_convolution.py --no-gc    # browser figures with runner.postScriptGC off
 
 Server side: ``views.filter_view`` (the convolution) and the image the page sends (colour map
 + JPEG encoding, what ``st.image`` does with an RGB array), for every kernel, three strides and
@@ -107,13 +108,14 @@ def _timed(page, action, server) -> tuple[float, float]:
     return float(ms), (sum(proc.cpu_times()[:2]) - cpu0) * 1000
 
 
-def browser_figures(rounds: int = 3) -> dict[str, float]:
+def browser_figures(rounds: int = 3, server_args: list[str] | None = None) -> dict[str, float]:
     from bench.harness import StreamlitServer, chromium, open_app, wait_idle
 
     png = Path(tempfile.mkdtemp()) / "scene512.png"
     Image.fromarray(np.rint(images.scene(SIDE).transpose(1, 2, 0) * 255).astype(np.uint8)).save(png)
     out: dict[str, list[tuple[float, float]]] = {"padding": [], "stride": [], "kernel": []}
-    with StreamlitServer("app.py", env={"DLX_DEVICE": "cpu"}) as server, chromium() as browser:
+    srv = StreamlitServer("app.py", env={"DLX_DEVICE": "cpu"}, args=server_args)
+    with srv as server, chromium() as browser:
         page = browser.new_page(viewport={"width": 1400, "height": 1400})
         page.set_default_timeout(300000)
         open_app(page, server.url("convolution?source=upload&color=color"), 300000)
@@ -157,8 +159,11 @@ def main(argv: list[str] | None = None) -> int:
     for name, value in s.items():
         print(f"{name}: {value:.1f} ms")
     if "--server" not in argv:
-        for name, value in browser_figures().items():
-            print(f"{name}: {value:.0f} ms")
+        # --no-gc: Streamlit's default gc.collect(2) after every script run measured at ~45 % of
+        # this page's server CPU per rerun (py-spy); this shows the figures without it.
+        args = ["--runner.postScriptGC=false"] if "--no-gc" in argv else None
+        for name, value in browser_figures(server_args=args).items():
+            print(f"{name}{'_no_post_script_gc' if args else ''}: {value:.0f} ms")
     return 0
 
 

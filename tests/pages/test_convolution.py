@@ -98,19 +98,18 @@ def test_every_kernel_and_size_draws():
 @pytest.mark.parametrize("padding", ["valid", "same", "full"])
 def test_padding_stride_dilation_options(padding):
     at = app(source="checkerboard", padding=padding, size=5)
-    for pad_mode in ("zeros", "reflect"):
-        for sy, sx, d in ((1, 1, 1), (2, 3, 1), (3, 1, 2)):
-            widget(at, "radio", "pad_mode").set_value(pad_mode)
-            widget(at, "number_input", "stride_y").set_value(sy)
-            widget(at, "number_input", "stride_x").set_value(sx)
-            widget(at, "number_input", "dilation").set_value(d)
-            at.run()
-            assert not at.exception
-            st = ops.ConvSettings("correlation", (sy, sx), padding, pad_mode, d)
-            p = ops.plan((64, 64), (5, 5), st)
-            assert f"**{p.rows.out} x {p.cols.out}**" in text(at)
-            assert p.rows.formula in text(at)
-            assert len(at.get("image")) == 2
+    for pad_mode, sy, sx, d in (("zeros", 2, 3, 1), ("reflect", 3, 1, 2)):
+        widget(at, "radio", "pad_mode").set_value(pad_mode)
+        widget(at, "number_input", "stride_y").set_value(sy)
+        widget(at, "number_input", "stride_x").set_value(sx)
+        widget(at, "number_input", "dilation").set_value(d)
+        at.run()
+        assert not at.exception
+        st = ops.ConvSettings("correlation", (sy, sx), padding, pad_mode, d)
+        p = ops.plan((64, 64), (5, 5), st)
+        assert f"**{p.rows.out} x {p.cols.out}**" in text(at)
+        assert p.rows.formula in text(at)
+        assert len(at.get("image")) == 2
 
 
 def test_impossible_setting_gives_clear_message():
