@@ -32,39 +32,42 @@ PRESETS: dict[str, Preset] = {
         dict(target="ring8", seed=0),
     ),
     "grid25": Preset(
-        "Grid of 25: converges slowly",
-        "The same recipe on 25 modes: the generator spreads over the grid first and sharpens "
-        "onto the modes over several thousand iterations.",
+        "Grid of 25: slow",
+        "The same recipe, 3x64 nets, on 25 modes: G spreads over the grid first and sharpens "
+        "slowly "
+        "(measured, seed 0: 11 of 25 modes hit, JS 0.43 after 2,000 iterations).",
         dict(target="grid25", seed=0, g_layers=3, d_layers=3),
     ),
     "moons": Preset(
         "Two moons",
-        "A curved, connected target: the manifold view shows G bending the noise plane into "
-        "two arcs.",
+        "A curved, connected target: the manifold view shows G bending the noise plane into two "
+        "arcs (measured, seed 0: JS 0.35 -> 0.1 nats in 2,000 iterations).",
         dict(target="moons", seed=0, show_manifold=True),
     ),
     "spiral": Preset(
-        "Spiral (1-D noise)",
-        "One noise dimension is exactly what a spiral needs: G learns to roll a line up.",
-        dict(target="spiral", noise="uniform1", seed=0, g_layers=3, show_manifold=True),
+        "Spiral",
+        "3x64 nets roll the Gaussian noise plane into a spiral (measured, seed 0: JS 0.32 -> 0.05 "
+        "nats in 2,000 iterations; with 1-D noise it stayed near 0.6).",
+        dict(target="spiral", seed=0, g_layers=3, d_layers=3, show_manifold=True),
     ),
     "fast_g": Preset(
         "Mode collapse: G 10x faster than D",
         "With lr_G = 0.01 and lr_D = 0.001 G chases whatever D currently likes: the samples "
         "pile onto one mode at a time and hop, 'modes hit' stays at 0-1 of 8 (measured, seed 0).",
-        dict(target="ring8", seed=0, g_lr=0.01, d_lr=0.001, show_grads=True),
+        dict(target="ring8", seed=0, g_lr=0.01, d_lr=0.001, batch=128, show_grads=True),
     ),
     "saturating": Preset(
         "Minimax loss, strong D: vanishing gradients",
         "The lecture's log(1 - D(G(z))) with k = 5 D steps: D rejects the fakes confidently and "
         "G's gradient (the arrows) shrinks where D is sure, so fewer samples reach the modes "
         "than with the non-saturating loss in the same number of iterations.",
-        dict(target="ring8", seed=0, loss="minimax", k_d=5, d_lr=0.003, show_grads=True),
+        dict(target="ring8", seed=0, loss="minimax", k_d=5, d_lr=0.003, batch=128, show_grads=True),
     ),
     "ganlab": Preset(
         "GAN Lab defaults from scratch",
-        "1x8 ReLU nets, SGD lr 0.1, k = 2, 2-D uniform noise: too small and too slow to fit a ring "
-        "from scratch (GAN Lab ships pre-trained models for this reason).",
+        "1x8 ReLU nets, SGD lr 0.1, k = 2, 2-D uniform noise: does not fit a ring from scratch "
+        "(measured: JS stays at ln 2, 0 modes, for 1,500 iterations); GAN Lab ships pre-trained "
+        "models for this reason.",
         dict(
             target="ring8",
             seed=0,

@@ -378,7 +378,7 @@ def digits_curves_figure(hist: dict, height: int = 280) -> go.Figure:
     fig = make_subplots(
         1,
         2,
-        subplot_titles=("losses", "judge: confidence and class entropy"),
+        subplot_titles=("losses", "judge (real-digit classifier)"),
         horizontal_spacing=0.1,
     )
     for key, name in (("d_loss", "D"), ("g_loss", "G")):
