@@ -177,7 +177,7 @@ def transformer_view() -> None:
     left, right = st.columns([2, 3])
     left.image(
         V.grid_image(att),
-        caption="Model view: rows = layers 1-6, columns = heads 1-12",
+        caption="Model view: rows = layers 0-5, columns = heads 0-11",
         width="stretch",
     )
     with right:

@@ -76,7 +76,7 @@ def minilm_matrix(
         att = M.hide_special(att, maps.special)
         tokens = [t for t, sp in zip(tokens, maps.special) if not sp]
     if agg == "head":
-        return att, att[layer, head], tokens, f"layer {layer + 1}, head {head + 1}"
+        return att, att[layer, head], tokens, f"layer {layer}, head {head}"
     if agg == "rollout":
-        return att, M.rollout(att), tokens, "rollout over all 6 layers"
-    return att, M.aggregate_heads(att[layer], agg), tokens, f"layer {layer + 1}, {agg} over heads"
+        return att, M.rollout(att), tokens, "rollout over layers 0-5"
+    return att, M.aggregate_heads(att[layer], agg), tokens, f"layer {layer}, {agg} over heads"

@@ -60,7 +60,8 @@ def alignment_heatmap(
             ygap=1,
         )
     )
-    fig.update_xaxes(tickvals=list(range(S)), ticktext=cols_s, title=col_title, tickangle=0)
+    angle = 0 if max((len(c) for c in cols_s), default=1) <= 2 else -60
+    fig.update_xaxes(tickvals=list(range(S)), ticktext=cols_s, title=col_title, tickangle=angle)
     fig.update_yaxes(
         tickvals=list(range(T)), ticktext=rows_s, title=row_title, autorange="reversed"
     )

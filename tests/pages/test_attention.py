@@ -2,6 +2,7 @@
 score changes the map, the temperature sharpens it, Step trains, URL parameters set controls
 (garbage -> notice), and empty / 5,000-character / emoji-only inputs give a clear message."""
 
+import base64
 import json
 from pathlib import Path
 
@@ -44,6 +45,15 @@ def chart(at, title_part):
     raise KeyError(title_part)
 
 
+def z(spec) -> np.ndarray:
+    """The heatmap matrix of a plotly spec (plotly ships arrays as base64 'bdata')."""
+    raw = spec["data"][0]["z"]
+    if isinstance(raw, dict):
+        flat = np.frombuffer(base64.b64decode(raw["bdata"]), dtype=raw["dtype"])
+        return flat.reshape([int(n) for n in str(raw["shape"]).split(",")])
+    return np.asarray(raw, dtype=float)
+
+
 def texts(at):
     kinds = ("markdown", "caption", "info", "warning", "error")
     return " ".join(str(e.value) for kind in kinds for e in at.get(kind))
@@ -67,7 +77,7 @@ def test_dates_view_draws_controls_maps_and_by_hand_cell(dates):
     t = texts(dates)
     assert "→ `2026-11-27`" in t  # the additive model translates the default date
     assert "weight a_t(s)" in t and "context c_t" in t  # the by-hand panel
-    assert len(chart(dates, "Bahdanau additive, τ = 1")["data"][0]["z"]) == 10
+    assert z(chart(dates, "Bahdanau additive, τ = 1")).shape == (10, 15)
     assert "Accuracy against input length" in json.dumps(list(charts(dates).values()))
     assert len(dates.get("download_button")) >= 2
 
@@ -85,9 +95,9 @@ def test_typing_a_date_and_bad_inputs(dates):
 
 
 def test_temperature_sharpens_the_map(dates):
-    base = np.array(chart(dates, "τ = 1")["data"][0]["z"])
+    base = z(chart(dates, "τ = 1"))
     retype(dates, "temperature", 0.1)
-    sharp = np.array(chart(dates, "τ = 0.1")["data"][0]["z"])
+    sharp = z(chart(dates, "τ = 0.1"))
     assert sharp.max(1).mean() > base.max(1).mean()
     np.testing.assert_allclose(sharp.sum(1), 1.0, atol=1e-6)
     retype(dates, "temperature", 1.0)
@@ -125,7 +135,7 @@ def test_pointer_view_and_bad_numbers():
     at = app(view="pointer")
     assert "Network's order" in texts(at)
     spec = chart(at, "Pointer")
-    assert np.array(spec["data"][0]["z"]).shape == (6, 6)
+    assert z(spec).shape == (6, 6)
     retype(at, "numbers", "")
     assert "at least" in texts(at)
     retype(at, "numbers", "😀 5, x")
@@ -134,11 +144,11 @@ def test_pointer_view_and_bad_numbers():
 
 def test_transformer_view_and_bad_sentences():
     at = app(view="transformer")
-    spec = chart(at, "layer 1, head 1")
-    assert np.array(spec["data"][0]["z"]).shape == (8, 8)
-    assert "not an explanation" in texts(at) and len(at.get("imgs")) == 1
+    spec = chart(at, "layer 0, head 0")
+    assert z(spec).shape == (8, 8)
+    assert "not an explanation" in texts(at) and len(at.get("image")) == 1
     retype(at, "hide_special", True)
-    assert np.array(chart(at, "layer 1, head 1")["data"][0]["z"]).shape == (6, 6)
+    assert z(chart(at, "layer 0, head 0")).shape == (6, 6)
     retype(at, "agg", "rollout")
     assert chart(at, "rollout")
     for text, notice in (("", "Type a sentence"), ("word " * 1000, "truncated"), ("😀😀", "[UNK]")):
