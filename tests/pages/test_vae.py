@@ -41,9 +41,9 @@ def texts(at, kind="markdown"):
     return "\n".join(el.value for el in at.get(kind))
 
 
-def png(arr):
+def png(arr, fmt="PNG"):
     buf = io.BytesIO()
-    Image.fromarray(arr).save(buf, format="PNG")
+    Image.fromarray(arr).save(buf, format=fmt)
     return buf.getvalue()
 
 
@@ -186,3 +186,14 @@ def test_mnist_not_cached_gives_a_message_and_no_download(tmp_path, monkeypatch,
     assert "MNIST is not cached" in texts(at, "warning")
     assert any(b.label.startswith("Download MNIST") for b in at.button)
     assert not (tmp_path / "mnist").exists() or not any((tmp_path / "mnist").iterdir())
+
+
+def test_camera_snapshot_goes_through():
+    img = np.full((48, 64, 3), 240, np.uint8)
+    img[8:40, 28:36] = 30  # a dark stroke on a light background
+    at = app(view="interpolation", b_kind="image")
+    next(r for r in at.radio if r.key == "vae.img_b.source").set_value("Camera").run()
+    at.camera_input[0].set_value(("shot.jpg", png(img, "JPEG"), "image/jpeg")).run()
+    assert not at.exception and not at.error
+    assert any("as the model sees it" in c for c in captions(at))
+    assert any("linear, 10 steps" in c for c in captions(at))
