@@ -38,12 +38,25 @@ def in_process() -> None:
     t0 = time.perf_counter()
     t.run_epochs(300)
     dt = time.perf_counter() - t0
-    print(f"circle_default_test_loss_300_epochs: {t.last['test_loss']:.4f} loss")
+    print(f"circle_default_test_loss_300_epochs: {t.last['test_loss']:.4f} loss", flush=True)
     print(f"trainer_only_steps_per_s_4_2: {t.steps / dt:.0f} steps/s")
     t8 = PlaygroundTrainer(dataclasses.replace(PlaygroundConfig(), hidden=(8, 8)))
     t0 = time.perf_counter()
     t8.run_epochs(100)
     print(f"trainer_only_steps_per_s_8_8: {t8.steps / (time.perf_counter() - t0):.0f} steps/s")
+
+
+_WATCH_JS = """() => {
+  window.__steps = [];
+  let prev = null;
+  const read = () => {
+    const m = document.querySelector('[data-testid=stMain]').innerText.match(/step ([\\d,]+)/);
+    const v = m ? m[1] : null;
+    if (v !== prev) { window.__steps.push([performance.now(), v]); prev = v; }
+  };
+  new MutationObserver(read).observe(document.querySelector('[data-testid=stMain]'),
+    {subtree: true, childList: true, characterData: true});
+}"""
 
 
 def _steps(page) -> int:
@@ -52,18 +65,23 @@ def _steps(page) -> int:
 
 def live(page, url: str, name: str, seconds: float = 6.0) -> None:
     open_app(page, url, timeout_ms=120000)
-    page.get_by_role("button", name="Play").click()
-    page.get_by_role("button", name="Pause").wait_for(timeout=30000)
+    page.get_by_role("button", name="Play").first.click()
+    page.get_by_role("button", name="Pause").first.wait_for(timeout=30000)
     page.wait_for_timeout(1500)  # warm up
     s0, t0 = _steps(page), time.perf_counter()
     fps = count_frames(page, seconds)
     s1, t1 = _steps(page), time.perf_counter()
     print(f"browser_frames_per_s_{name}: {fps:.1f} frames/s")
     print(f"browser_steps_per_s_{name}: {(s1 - s0) / (t1 - t0):.0f} steps/s")
+    page.evaluate(_WATCH_JS)  # records (time, step count) whenever the counter changes
     t_click = time.perf_counter()
-    page.get_by_role("button", name="Pause").click()
-    page.get_by_role("button", name="Play").wait_for(timeout=30000)
+    page_click = page.evaluate("performance.now()")
+    page.get_by_role("button", name="Pause").first.click()
+    page.get_by_role("button", name="Play").first.wait_for(timeout=30000)
     print(f"pause_to_play_button_{name}: {time.perf_counter() - t_click:.2f} s")
+    changes = page.evaluate("window.__steps")
+    last = max([t for t, _ in changes if t >= page_click] or [page_click])
+    print(f"pause_to_last_step_change_{name}: {(last - page_click) / 1000:.2f} s")
     before = _steps(page)
     page.wait_for_timeout(1000)
     print(f"steps_after_pause_{name}: {_steps(page) - before} steps")
@@ -75,6 +93,7 @@ def main() -> None:
         return
     with StreamlitServer("app.py", env={"DLX_DEVICE": "cpu"}) as server, chromium() as browser:
         page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        page.set_default_timeout(180_000)  # the shared machine can be slow to start a page
         for name, path in SETUPS.items():
             live(page, server.url(path), name.replace(",", "_"))
 

@@ -20,13 +20,13 @@ def test_play_pause_counter_advances_then_stops(server, page):
     page.set_default_timeout(SLOW_MS)
     open_app(page, server.url("playground"), timeout_ms=SLOW_MS)
     assert _epoch(page) == 0
-    page.get_by_role("button", name="Play").click()
+    page.get_by_role("button", name="Play").first.click()
     page.wait_for_function(
         "() => /Epoch\\s+[1-9]/.test(document.querySelector('[data-testid=stMain]').innerText)",
         timeout=SLOW_MS,
     )
     page.wait_for_timeout(1000)
-    page.get_by_role("button", name="Pause").click()
+    page.get_by_role("button", name="Pause").first.click()
     wait_idle(page)
     page.get_by_role("button", name="Play").wait_for(timeout=SLOW_MS)
     paused = status_text(page)
