@@ -48,14 +48,20 @@ def bench_adding(seconds: float) -> None:
     print(f"adding_T50_baseline: {snap.baseline:.4f} MSE")
 
 
+def _step(page) -> int:
+    """The live panel's step counter ('Sequences 640 · step 10')."""
+    from bench.harness import parse_counter
+
+    text = page.locator("[data-testid=stMain]").inner_text()
+    return parse_counter(text[text.find("Sequences") :])[1]
+
+
 def bench_browser(seconds: float) -> None:
     from bench.harness import (
         StreamlitServer,
         chromium,
         count_frames,
         open_app,
-        parse_counter,
-        status_text,
         wait_idle,
     )
 
@@ -67,10 +73,9 @@ def bench_browser(seconds: float) -> None:
         print(f"page_ready_warm: {time.perf_counter() - t0:.2f} s")
         page.get_by_role("button", name="Play").click()
         page.wait_for_timeout(2000)
-        _, s0, _ = parse_counter(status_text(page))
-        t1 = time.perf_counter()
+        s0, t1 = _step(page), time.perf_counter()
         fps = count_frames(page, seconds)
-        _, s1, _ = parse_counter(status_text(page))
+        s1 = _step(page)
         print(f"browser_frames_per_s: {fps:.1f} frames/s")
         print(f"browser_train_steps_per_s: {(s1 - s0) / (time.perf_counter() - t1):.1f} steps/s")
         t2 = time.perf_counter()
@@ -85,8 +90,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seconds", type=float, default=60.0)
     ap.add_argument("--browser-seconds", type=float, default=5.0)
     ap.add_argument("--no-browser", action="store_true")
+    ap.add_argument("--no-adding", action="store_true")
     args = ap.parse_args(argv)
-    bench_adding(args.seconds)
+    if not args.no_adding:
+        bench_adding(args.seconds)
     if not args.no_browser:
         bench_browser(args.browser_seconds)
     return 0

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from dlcore.rnn.charlm import MAX_CHARS, SentenceView, analyze, encode, shipped_models
-from dlcore.rnn.gradflow import Highway, Spectrum, bound_curve, highway, spectrum
+from dlcore.rnn.gradflow import Highway, Spectrum, bound_curve, highway
 from dlcore.rnn.trainer import TaskTrainer
 
 
@@ -25,9 +25,11 @@ class FlowNow:
 
 
 def flow_now(trainer: TaskTrainer) -> FlowNow:
-    snap_flows = np.stack([trainer.flow_now(k).h_norms for k in trainer.models])
+    """The latest probe (at most 9 steps old; nothing is recomputed, so live frames stay cheap)
+    with the bound for the weights of that probe."""
+    snap_flows = np.stack([trainer.flow[k][-1] for k in trainer.models])
     rnn_row = next(i for i, a in enumerate(trainer.arms) if a.kind == "rnn")
-    sp = spectrum(trainer.rnn_cell())
+    sp = trainer.probe_spectrum
     t_len = snap_flows.shape[1]
     bound = bound_curve(float(snap_flows[rnn_row, -1]), sp.lambda_1, sp.gamma, t_len)
     return FlowNow(tuple(trainer.models), snap_flows, bound, sp)

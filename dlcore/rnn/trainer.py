@@ -193,6 +193,7 @@ class TaskTrainer:
         self.norms[kind].append(res.pre_norm)
 
     def _probe(self) -> None:
+        self.probe_spectrum = spectrum(self.rnn_cell())  # the weights the flows below belong to
         self.eval_steps.append(self.steps)
         for k, m in self.models.items():
             with torch.no_grad():

@@ -91,3 +91,13 @@ def test_other_tasks_train_and_report_their_baselines(task):
     tr.step(2)
     s = tr.snapshot()
     assert s.metric == "cross-entropy" and np.all(np.isfinite(s.eval_loss))
+
+
+def test_flow_now_uses_the_latest_probe_and_its_bound_holds():
+    from dlcore.rnn.analysis import flow_now
+
+    tr = TaskTrainer(TrainSpec(**SMALL), CPU)
+    tr.step(10)
+    now = flow_now(tr)
+    np.testing.assert_allclose(now.flows[1], tr.flow_now("LSTM").h_norms, rtol=1e-5)
+    assert np.all(now.flows[0] <= now.bound * (1 + 1e-4) + 1e-12)  # the vanilla RNN's bound
