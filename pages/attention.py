@@ -111,9 +111,10 @@ def dates_view() -> None:
     meta = W.date_meta(now.score)
     lc, ac = st.columns(2)
     at = meta["steps"] if now.checkpoint == "final" else int(now.checkpoint)
+    loss_title = f"Training loss of {fmt_model(now.score)} vs no attention"
     lc.plotly_chart(
         V.loss_with_marker(
-            meta["loss_steps"], meta["loss"], at, f"Training loss of {fmt_model(now.score)}"
+            meta["loss_steps"], meta["loss"], at, loss_title, baseline=W.baseline_loss()
         ),
         key=f"{NS}.loss",
     )

@@ -33,6 +33,12 @@ def length_curves() -> dict[str, np.ndarray]:
     return out
 
 
+def baseline_loss() -> tuple[np.ndarray, np.ndarray] | None:
+    """The fixed-context baseline's training loss curve (steps, loss), if shipped."""
+    m = date_meta("none")
+    return None if m is None else (m["loss_steps"], m["loss"])
+
+
 def vec(v: np.ndarray, n: int = 6) -> str:
     """A vector's first entries (or a scalar) for the by-hand panel."""
     if np.ndim(v) == 0:

@@ -79,8 +79,13 @@ def alignment_heatmap(
 
 
 def loss_with_marker(
-    steps: np.ndarray, loss: np.ndarray, at_step: float | None, title: str
+    steps: np.ndarray,
+    loss: np.ndarray,
+    at_step: float | None,
+    title: str,
+    baseline: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> go.Figure:
+    """Training loss with the scrubber position; optionally the no-attention baseline's curve."""
     fig = go.Figure(
         go.Scatter(
             x=steps,
@@ -90,6 +95,16 @@ def loss_with_marker(
             line=dict(color=PALETTE["pos"], width=2),
         )
     )
+    if baseline is not None:
+        fig.add_trace(
+            go.Scatter(
+                x=baseline[0],
+                y=baseline[1],
+                mode="lines",
+                name="no attention",
+                line=dict(color=PALETTE["neg"], width=2, dash="dot"),
+            )
+        )
     if at_step is not None:
         fig.add_vline(
             x=at_step,
@@ -99,7 +114,7 @@ def loss_with_marker(
         )
     fig.update_xaxes(title="step")
     fig.update_yaxes(title="cross-entropy", type="log")
-    return style(fig, height=260, title=title, legend=False)
+    return style(fig, height=260, title=title, legend=baseline is not None)
 
 
 def accuracy_by_length(edges: Sequence[int], curves: Mapping[str, np.ndarray]) -> go.Figure:

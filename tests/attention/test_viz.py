@@ -58,3 +58,10 @@ def test_pointer_and_length_figures():
         [0, 10, 20], {"additive": np.array([1.0, 0.9]), "no attention": np.array([0.8, 0.5])}
     )
     assert len(fig.data) == 2
+
+
+def test_loss_with_baseline_overlay():
+    steps, loss = np.arange(5.0), np.linspace(2, 0.1, 5)
+    fig = V.loss_with_marker(steps, loss, 3, "t", baseline=(steps, loss * 2))
+    assert [t.name for t in fig.data] == ["training loss", "no attention"]
+    assert len(V.loss_with_marker(steps, loss, None, "t").data) == 1
