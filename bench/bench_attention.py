@@ -14,6 +14,7 @@ Prints one line per figure: `name: value unit`.
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import sys
 import time
@@ -57,10 +58,10 @@ def bench_minilm(repeats: int) -> None:
     tok, model = M.load_minilm()
     print(f"minilm_first_load: {time.perf_counter() - t0:.2f} s")
     M.attention_maps(tok, model, "warm up")
-    fwd, full = [], []
+    fwd, full, cpu = [], [], []
     for _ in range(repeats):
         for s in SENTENCES:
-            t0 = time.perf_counter()
+            t0, c0 = time.perf_counter(), time.process_time()
             maps, _ = M.attention_maps(tok, model, s)
             t1 = time.perf_counter()
             att, mat, tokens, _ = W.minilm_matrix(maps, 2, 3, "head", False)
@@ -70,9 +71,13 @@ def bench_minilm(repeats: int) -> None:
             t2 = time.perf_counter()
             fwd.append(t1 - t0)
             full.append(t2 - t0)
+            cpu.append(time.process_time() - c0)
     print(f"minilm_maps_forward_median: {1000 * statistics.median(fwd):.1f} ms")
     print(f"minilm_maps_page_compute_median: {1000 * statistics.median(full):.1f} ms")
     print(f"minilm_maps_page_compute_max: {1000 * max(full):.1f} ms")
+    # CPU seconds actually used: on a shared, overloaded machine wall time mostly measures waiting
+    print(f"minilm_maps_page_compute_cpu_median: {1000 * statistics.median(cpu):.1f} ms CPU")
+    print(f"machine_load_1min: {os.getloadavg()[0]:.1f} (on {os.cpu_count()} cores)")
 
 
 def bench_browser() -> None:
