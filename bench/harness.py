@@ -223,13 +223,14 @@ def screenshot(
     width: int = 1400,
     height: int = 1000,
     wait_ms: int = 500,
+    timeout_ms: int = 120000,
 ) -> str:
     """Start a server, open a page and save a full-page PNG (for looking at what we built)."""
     with StreamlitServer(script) as server, chromium() as browser:
         page = browser.new_page(viewport={"width": width, "height": height})
-        open_app(page, server.url(url_path))
+        open_app(page, server.url(url_path), timeout_ms=timeout_ms)
         page.wait_for_timeout(wait_ms)
-        page.screenshot(path=out, full_page=True)
+        page.screenshot(path=out, full_page=True, timeout=timeout_ms)
     return out
 
 
