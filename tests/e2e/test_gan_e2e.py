@@ -30,7 +30,7 @@ def test_play_pause_trains_then_stops(server, page):
 
 def test_lasso_on_canvas_draws_a_distribution(server, page):
     open_app(page, server.url("gan?target=drawn"))
-    page.get_by_text("it needs at least 5").wait_for(timeout=10000)
+    page.get_by_text("it needs at least 5").wait_for(timeout=30000)
     assert page.get_by_role("button", name="Play").count() == 0
     plot = page.locator(".js-plotly-plot").first
     plot.scroll_into_view_if_needed()
@@ -41,6 +41,7 @@ def test_lasso_on_canvas_draws_a_distribution(server, page):
     for fx, fy in ((0.7, 0.3), (0.7, 0.6), (0.3, 0.6), (0.3, 0.31)):
         page.mouse.move(x0 + fx * w, y0 + fy * h, steps=8)
     page.mouse.up()
+    page.wait_for_timeout(500)  # let the selection event reach the server
     wait_idle(page)
     page.get_by_role("button", name="Play").wait_for(timeout=30000)
     assert page.get_by_text("it needs at least 5").count() == 0
