@@ -248,8 +248,10 @@ def boundary_figure(
                 ),
             )
         )
-    fig.update_xaxes(range=[-domain, domain], title="x1", constrain="domain")
-    fig.update_yaxes(range=[-domain, domain], title="x2", scaleanchor="x", constrain="domain")
+    fig.update_xaxes(range=[-domain, domain], title="x1", constrain="domain", showgrid=False)
+    fig.update_yaxes(
+        range=[-domain, domain], title="x2", scaleanchor="x", constrain="domain", showgrid=False
+    )
     style(fig, height=height, legend=False)
     fig.update_layout(clickmode="event+select", dragmode=False)
     return fig
@@ -353,7 +355,7 @@ def network_figure(
     """Interactive network: thumbnails as images, hover a link's midpoint or a node to read its
     weight or bias, click a node (customdata = [layer, index]) to enlarge its map."""
     sizes = [m.shape[0] for m in maps]
-    W, H = len(sizes) * 1.0, max(sizes) * 1.0
+    W, H = len(sizes) * 2.2, max(max(sizes), 2) * 1.0  # wide columns: links stay readable
     centres = _layout(sizes, W, H)
     fig = go.Figure()
     for sign, color in ((1, PALETTE["pos"]), (-1, PALETTE["neg"])):
