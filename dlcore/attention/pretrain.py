@@ -35,7 +35,7 @@ LENGTH_EDGES = [0, 10, 13, 18, 24, 30, D.MAX_SRC + 1]
 
 
 def train_dates(
-    score: str, max_steps: int, target: float, seed: int, batch: int = 256, lr: float = 3e-3
+    score: str, max_steps: int, target: float, seed: int, batch: int = 128, lr: float = 3e-3
 ) -> dict:
     cfg = DateTrainCfg(score=score, lr=lr, batch=batch, seed=seed)
     tr = DateTrainer(cfg)
@@ -104,7 +104,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("scores", nargs="*", default=MODELS)
     p.add_argument("--max-steps", type=int, default=4000)
     p.add_argument("--target", type=float, default=0.996)
-    p.add_argument("--batch", type=int, default=256)
+    p.add_argument("--batch", type=int, default=128)  # the shipped checkpoints used 128
     p.add_argument("--lr", type=float, default=3e-3)
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--threads", type=int, default=1)

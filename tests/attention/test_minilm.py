@@ -34,9 +34,7 @@ def test_raw_model_output_has_batch_axis(model):
     out = m(**tok("The cat sat on the mat", return_tensors="pt"), output_attentions=True)
     assert len(out.attentions) == 6
     assert all(tuple(a.shape) == (1, 12, 8, 8) for a in out.attentions)
-    assert all(
-        torch.allclose(a.sum(-1), torch.ones(1, 12, 8), atol=1e-5) for a in out.attentions
-    )
+    assert all(torch.allclose(a.sum(-1), torch.ones(1, 12, 8), atol=1e-5) for a in out.attentions)
 
 
 def test_pair_segments(model):
