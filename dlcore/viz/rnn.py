@@ -59,7 +59,7 @@ def flow_curves(
         )
     fig.update_xaxes(title="time step t (the loss is at the last step)")
     fig.update_yaxes(title="||dL/dh_t||", type="log", exponentformat="power")
-    return style(fig, height=height)
+    return style(fig, height=height).update_layout(legend=dict(orientation="h", y=1.15))
 
 
 def flow_heatmaps(
