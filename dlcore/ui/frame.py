@@ -9,7 +9,9 @@ bypasses ``app.py`` and shows the legacy file-name menu (DESIGN.md section 5).
 
 from __future__ import annotations
 
+import importlib
 import os
+import threading
 
 import streamlit as st
 from streamlit.errors import StreamlitAPIException
@@ -20,9 +22,19 @@ from dlcore.device import device_label, set_threads
 REPLICA = os.environ.get("DLX_REPLICA", "")  # shown in the sidebar when several replicas serve
 
 
+def _warm_imports() -> None:
+    """The first torch.optim optimizer of a process imports torch._dynamo (seconds on a busy
+    machine); do it in the background at start-up instead of inside a student's first Step."""
+    try:
+        importlib.import_module("torch._dynamo")
+    except Exception:  # an optional speed-up only
+        pass
+
+
 @st.cache_resource(show_spinner=False)
 def _process_setup() -> int:
     """Once per server process: cap torch threads so a class shares the cores."""
+    threading.Thread(target=_warm_imports, name="dlx-warm-imports", daemon=True).start()
     return set_threads()
 
 
