@@ -9,6 +9,7 @@ bypasses ``app.py`` and shows the legacy file-name menu (DESIGN.md section 5).
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import os
 import threading
@@ -25,10 +26,8 @@ REPLICA = os.environ.get("DLX_REPLICA", "")  # shown in the sidebar when several
 def _warm_imports() -> None:
     """The first torch.optim optimizer of a process imports torch._dynamo (seconds on a busy
     machine); do it in the background at start-up instead of inside a student's first Step."""
-    try:
+    with contextlib.suppress(Exception):  # an optional speed-up only
         importlib.import_module("torch._dynamo")
-    except Exception:  # an optional speed-up only
-        pass
 
 
 @st.cache_resource(show_spinner=False)
