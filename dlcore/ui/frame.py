@@ -53,16 +53,34 @@ def _sidebar(current: PageInfo) -> None:
             st.caption(f":material/dns: Server replica **{REPLICA}**")
 
 
+def _resumed_elsewhere() -> bool:
+    """True when the browser asked to resume a session this server does not have.
+
+    Streamlit's client sends its previous session id as the third entry of the websocket's
+    Sec-WebSocket-Protocol header when it reconnects; a new visit sends none.
+    """
+    try:
+        from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+        raw = st.context.headers.get("Sec-Websocket-Protocol") or ""
+        parts = [p.strip() for p in raw.split(",")]
+        previous = parts[2] if len(parts) >= 3 else ""
+        ctx = get_script_run_ctx()
+        return bool(previous) and ctx is not None and previous != ctx.session_id
+    except Exception:  # header or private API missing: no notice rather than a crash
+        return False
+
+
 def _session_start_notice() -> None:
     """On the first run of a server session, tell a student who was moved to a new server.
 
-    A browser that reconnects after its replica restarted (or the balancer moved it) sends the
-    widget values of its old session; a brand-new visit sends none. Settings come back from the
-    widgets and the link; trainers live in server memory and start again.
+    A browser that reconnects after its replica restarted (or the balancer moved it) asks for
+    its old session, which this server does not have. Settings come back from the link and the
+    widgets; trainers lived in the old server's memory, so live training starts again.
     """
     if "dlx.session" in st.session_state:
         return
-    reconnected = len(st.session_state) > 0
+    reconnected = len(st.session_state) > 0 or _resumed_elsewhere()
     st.session_state["dlx.session"] = REPLICA or "1"
     if reconnected:
         st.info(

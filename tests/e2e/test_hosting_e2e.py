@@ -45,7 +45,7 @@ def _student_on(browser, bal, wanted: str, path: str):
 
 
 def test_sessions_stick_and_uploads_render_through_the_balancer(browser, balancer):
-    page = _student_on(browser, balancer, "A", "convolution")
+    page = _student_on(browser, balancer, "A", "convolution?source=upload")
     for _ in range(3):  # reloads and new requests keep the replica
         page.reload()
         open_app(page, page.url)

@@ -19,13 +19,13 @@ def test_two_sessions_are_isolated(browser, server):
     assert parse_counter(status_text(b))[1] == 0  # B's trainer is its own
     assert "seed=7" not in b.url  # and so is its link
 
-    open_app(a, server.url("convolution"))
+    open_app(a, server.url("convolution?source=upload"))
     a.locator("[data-testid=stFileUploaderDropzoneInput]").first.set_input_files(
         files=[{"name": "secret-homework.png", "mimeType": "image/png", "buffer": good_png()}]
     )
     wait_idle(a)
     assert "secret-homework.png" in a.locator("[data-testid=stFileUploader]").first.inner_text()
 
-    open_app(b, server.url("convolution"))
+    open_app(b, server.url("convolution?source=upload"))
     assert "secret-homework.png" not in b.locator("[data-testid=stMain]").inner_text()
     assert b.locator("[data-testid=stException]").count() == 0
