@@ -51,7 +51,8 @@ def _open(data: bytes, max_pixels: int) -> Image.Image:
                     "This file is not an image Pillow can read (PNG, JPEG, GIF, BMP, WebP or TIFF)."
                 ) from None
             raise InputError(
-                f"This image is far too large to decode safely (the limit is {max_pixels:,} pixels)."
+                "This image is far too large to decode safely "
+                f"(the limit is {max_pixels:,} pixels)."
             ) from None
         except Exception:  # any decoder failure is a bad file
             raise InputError("This file could not be read as an image.") from None

@@ -14,6 +14,12 @@ import sys
 from pathlib import Path
 
 
+def report(*parts: object, **_: object) -> None:
+    """Progress lines of the pretrain scripts (stdout, flushed so long runs show progress)."""
+    sys.stdout.write(" ".join(str(p) for p in parts) + "\n")
+    sys.stdout.flush()
+
+
 def available() -> list[str]:
     """Concepts that have a pretrain script."""
     root = Path(__file__).parent

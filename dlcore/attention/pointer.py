@@ -153,9 +153,9 @@ def train_pointer(steps: int, seed: int = 0, batch: int = 128, lr: float = 3e-3)
             for g in opt.param_groups:
                 g["lr"] = lr / 3
         if (i + 1) % 500 == 0:
-            print(
-                f"pointer step {i + 1} loss {loss.item():.4f} ({time.time() - t0:.0f}s)", flush=True
-            )
+            from dlcore.pretrain import report  # the training script's progress line
+
+            report(f"pointer step {i + 1} loss {loss.item():.4f} ({time.time() - t0:.0f}s)")
     return model.eval()
 
 

@@ -29,6 +29,7 @@ from dlcore.attention.seq2seq import (
 )
 from dlcore.attention.trainer import DateTrainCfg, DateTrainer
 from dlcore.device import set_threads
+from dlcore.pretrain import report
 
 SNAPSHOT_STEPS = (0, 100, 300, 1000)
 LENGTH_EDGES = [0, 10, 13, 18, 24, 30, D.MAX_SRC + 1]
@@ -52,7 +53,7 @@ def train_dates(
             tr.update(DateTrainCfg(score=score, lr=lr / 3, batch=batch, seed=seed))
         if tr.steps % 250 == 0 and tr.steps >= 1000:
             acc = exact_match(tr.model, val).mean()
-            print(
+            report(
                 f"{score} step {tr.steps} loss {tr.history.last()['loss']:.4f} val {acc:.4f} "
                 f"({time.time() - t0:.0f}s)",
                 flush=True,
@@ -62,7 +63,7 @@ def train_dates(
                 break
     if saved_at != tr.steps:
         test_acc = save_dates(tr, snaps, seed, batch, lr)
-    print(f"{score}: test exact match {test_acc:.4f} after {tr.steps} steps", flush=True)
+    report(f"{score}: test exact match {test_acc:.4f} after {tr.steps} steps", flush=True)
     return {"score": score, "steps": tr.steps, "test_exact_match": test_acc}
 
 
@@ -113,7 +114,7 @@ def main(argv: list[str] | None = None) -> int:
     ASSETS.mkdir(parents=True, exist_ok=True)
     if args.what in ("all", "dates"):
         for score in args.scores:
-            print(
+            report(
                 json.dumps(
                     train_dates(score, args.max_steps, args.target, args.seed, args.batch, args.lr)
                 ),
@@ -122,5 +123,5 @@ def main(argv: list[str] | None = None) -> int:
     if args.what in ("all", "pointer"):
         from dlcore.attention.pointer import pretrain_pointer
 
-        print(json.dumps(pretrain_pointer(seed=args.seed)), flush=True)
+        report(json.dumps(pretrain_pointer(seed=args.seed)), flush=True)
     return 0

@@ -15,6 +15,7 @@ import torch
 from dlcore.conv.model import CHECKPOINT
 from dlcore.conv.train import DigitsTrainer, TrainConfig
 from dlcore.device import get_device, seed_everything
+from dlcore.pretrain import report
 
 LR_STAGES = (0.01, 0.003, 0.001)
 
@@ -34,9 +35,11 @@ def main(argv: list[str] | None = None) -> int:
         for _ in range(max(1, args.steps // chunk)):
             metrics = trainer.step(chunk)
             acc = trainer.test_accuracy()
-            print(f"step {trainer.steps} (lr {lr}): loss {metrics['loss']:.4f}, test acc {acc:.4f}")
+            report(
+                f"step {trainer.steps} (lr {lr}): loss {metrics['loss']:.4f}, test acc {acc:.4f}"
+            )
     args.out.parent.mkdir(parents=True, exist_ok=True)
     state = {k: v.detach().cpu().clone() for k, v in trainer.model.state_dict().items()}
     torch.save(state, args.out)
-    print(f"saved {args.out} (test acc {trainer.test_accuracy():.4f}, device {get_device()})")
+    report(f"saved {args.out} (test acc {trainer.test_accuracy():.4f}, device {get_device()})")
     return 0

@@ -12,6 +12,7 @@ from pathlib import Path
 import torch
 
 from dlcore.gan.digits import CHECKPOINT, DigitsConfig, DigitsGan
+from dlcore.pretrain import report
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -25,7 +26,7 @@ def main(argv: list[str] | None = None) -> int:
     while t.steps < args.steps:
         t.step(min(500, args.steps - t.steps))
         q = t.quality.last()
-        print(
+        report(
             f"step {t.steps}: confidence {q['confidence']:.3f} "
             f"class entropy {q['class_entropy']:.3f}",
             flush=True,
@@ -33,7 +34,7 @@ def main(argv: list[str] | None = None) -> int:
     args.out.parent.mkdir(parents=True, exist_ok=True)
     state = {"G": t.G.state_dict(), "D": t.D.state_dict(), "steps": t.steps, "seed": args.seed}
     torch.save(state, args.out)
-    print(f"saved {args.out} ({args.out.stat().st_size / 1024:.0f} KB)")
+    report(f"saved {args.out} ({args.out.stat().st_size / 1024:.0f} KB)")
     return 0
 
 

@@ -17,6 +17,7 @@ import time
 import torch
 from torch.nn import functional as F
 
+from dlcore.pretrain import report
 from dlcore.rnn.charlm import ASSETS, LM_KINDS, CharLM, checkpoint_path, encode, save_charlm
 from dlcore.rnn.clipping import clip_norm
 from dlcore.rnn.corpus import generate
@@ -52,7 +53,7 @@ def train_one(kind: str, train: torch.Tensor, val: torch.Tensor, args: argparse.
         clip_norm(model.parameters(), args.clip)
         opt.step()
         if step % 250 == 0 or step == args.steps:
-            print(
+            report(
                 f"{kind} step {step} train {float(loss.detach()):.3f} ({time.time() - t0:.0f} s)",
                 flush=True,
             )
@@ -64,7 +65,7 @@ def train_one(kind: str, train: torch.Tensor, val: torch.Tensor, args: argparse.
         "seed": args.seed,
     }
     save_charlm(model, checkpoint_path(kind), meta)
-    print(f"{kind}: val {val_loss:.3f} nats/char -> {checkpoint_path(kind)}", flush=True)
+    report(f"{kind}: val {val_loss:.3f} nats/char -> {checkpoint_path(kind)}", flush=True)
     return meta
 
 

@@ -16,6 +16,7 @@ import numpy as np
 import torch
 
 from dlcore.device import set_threads, to_numpy
+from dlcore.pretrain import report
 from dlcore.vae.analysis import knn_accuracy
 from dlcore.vae.checkpoints import ASSET_DIR, save_checkpoint
 from dlcore.vae.config import BETAS, VAEConfig
@@ -46,7 +47,7 @@ def train_one(cfg: VAEConfig, epochs: int, out: Path) -> dict:
     meta = {f"test_{k}": float(v) for k, v in test.items()}
     meta.update(knn5=float(knn), epochs=float(epochs), seconds=float(seconds), seed=float(cfg.seed))
     path = save_checkpoint(tr.model, cfg.dataset, cfg.beta, meta, out)
-    print(
+    report(
         f"{path.name}: -ELBO {test['neg_elbo']:.2f} (recon {test['recon']:.2f} + KL "
         f"{test['kl']:.2f}) nats/image, 5-NN {knn:.3f}, {seconds:.1f} s",
         flush=True,
