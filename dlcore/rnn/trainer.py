@@ -155,11 +155,11 @@ class TaskTrainer:
         return TrainSnapshot(
             steps=self.steps,
             labels=tuple(labels),
-            loss=np.array([self.loss[k] for k in labels], dtype=np.float64).reshape(a, -1),
-            grad_norm=np.array([self.norms[k] for k in labels], dtype=np.float64).reshape(a, -1),
+            loss=_aligned([self.loss[k] for k in labels]).reshape(a, -1),
+            grad_norm=_aligned([self.norms[k] for k in labels]).reshape(a, -1),
             clipped_share=np.array([self.clipped[k] / s for k in labels]),
             eval_steps=np.array(self.eval_steps),
-            eval_loss=np.array([self.eval_loss[k] for k in labels], dtype=np.float64),
+            eval_loss=_aligned([self.eval_loss[k] for k in labels]),
             flow=np.stack([np.stack(self.flow[k]) for k in labels]),
             baseline=self.task.baseline(self.cfg.seq_len),
             solved_below=self.task.solved_below,
@@ -203,3 +203,14 @@ class TaskTrainer:
 
     def flow_now(self, kind: str) -> GradFlow:
         return grad_flow(self.models[kind], self.probe, self.task)
+
+
+def _aligned(rows: list[list[float]]) -> np.ndarray:
+    """Histories of the arms as one (A, n) array, aligned at the latest step (NaN-padded in front:
+    an arm that joined later, or missed a record, has a shorter history)."""
+    n = max((len(r) for r in rows), default=0)
+    out = np.full((len(rows), n), np.nan)
+    for i, r in enumerate(rows):
+        if len(r):
+            out[i, n - len(r) :] = np.asarray(r, dtype=np.float64)
+    return out

@@ -34,7 +34,7 @@ def test_step_play_pause(server, page):
     assert paused > 10
     page.wait_for_timeout(1500)
     assert _step(page) == paused  # nothing trains while paused
-    assert page.locator(EXCEPTION).count() == 0
+    assert page.locator(EXCEPTION).count() == 0, page.locator(EXCEPTION).all_inner_texts()
 
 
 def test_typed_sentence_draws_maps(server, page):
