@@ -62,7 +62,7 @@ def render(trainer, live):
     f = V.frame(trainer)
     if live:  # one cheap image per frame; Pause for the interactive figures
         st.markdown(V.status_line(f.snap))
-        st.image(P.jpeg_bytes(P.live_rgb(f, cfg.show_test, cfg.discretize)), caption=V.LIVE_CAPTION)
+        st.image(P.jpeg_data_url(P.live_rgb(f, cfg.show_test, cfg.discretize)), caption=V.LIVE_CAPTION)
     else:
         left, right = st.columns([5, 4])
         with right:
@@ -143,7 +143,7 @@ with tabs[0]:
     else:
         trainer = ensure_trainer(NS, cfg, factory)
         spe = V.epoch_steps(cfg, V.n_points(cfg, custom))
-        panel = live_panel(NS, cfg, factory, render, step_size=spe, budget_s=0.012, max_fps=60)
+        panel = live_panel(NS, cfg, factory, render, step_size=spe, budget_s=0.007, max_fps=60)
         sel = S.get(f"{NS}.net")
         node = sel.selection.points[0].get("customdata") if sel and sel.selection.points else None
         big = V.neuron_map(trainer, *node) if node else None

@@ -10,6 +10,7 @@ Page: pages/playground.py.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -38,6 +39,14 @@ def plane_grid(g: int, domain: float) -> np.ndarray:
     return np.stack([a.ravel(), b.ravel()], 1)
 
 
+@lru_cache(maxsize=32)
+def _grid_features(g: int, domain: float, features: tuple[str, ...]) -> np.ndarray:
+    """The featurized grid (g*g, F), cached: it only changes with the features (read-only)."""
+    out = featurize(plane_grid(g, domain), features)
+    out.setflags(write=False)
+    return out
+
+
 def display_value(o: np.ndarray, head: str) -> np.ndarray:
     """Output -> a colour value in [-1, 1] (blue positive, orange negative)."""
     if head == "softmax":
@@ -50,8 +59,8 @@ def boundary(trainer: PlaygroundTrainer, g: int = 60, g_small: int = 20) -> Boun
     domain = trainer.data.train.domain
     net = trainer.net
     with np.errstate(all="ignore"):
-        o = net.predict(featurize(plane_grid(g, domain), trainer.features))  # (g*g, K)
-        feats = featurize(plane_grid(g_small, domain), trainer.features)  # (s*s, F)
+        o = net.predict_display(_grid_features(g, domain, tuple(trainer.features)))  # (g*g, K)
+        feats = _grid_features(g_small, domain, tuple(trainer.features))  # (s*s, F)
         hs, a = net.forward(feats)
     value = display_value(o, trainer.head).reshape(g, g)
     probs = o.reshape(g, g, -1) if trainer.n_classes == 3 else None

@@ -174,6 +174,16 @@ class MLP:
         """Inference output (B, n_out) with the weight-scaling rule."""
         return self.forward(x)[1][-1]
 
+    def predict_display(self, x: np.ndarray) -> np.ndarray:
+        """``predict`` in float32, for drawing the output over a grid of the plane (~4x faster;
+        the colours cannot show the difference). Training and the losses stay in float64."""
+        a = x.astype(np.float32, copy=False)
+        for li in range(self.n_layers - 1):
+            a = self.act.f(a @ self.W[li].astype(np.float32) + self.b[li].astype(np.float32))
+            if self.keep < 1.0:
+                a = a * np.float32(self.keep)
+        return self.head.out(a @ self.W[-1].astype(np.float32) + self.b[-1].astype(np.float32))
+
     def loss(self, x: np.ndarray, y: np.ndarray) -> float:
         return self.head.loss(self.predict(x), y)
 

@@ -7,10 +7,13 @@ so negative responses stay visible.
 
 from __future__ import annotations
 
+import base64
+import io
 from collections.abc import Mapping, Sequence
 
 import numpy as np
 import plotly.graph_objects as go
+from PIL import Image
 
 PALETTE = {
     "neg": "#f59322",  # orange: negative values, class 0
@@ -179,6 +182,15 @@ def colormap_rgb(
         t = np.clip((z - lo) / (hi - lo if hi > lo else 1.0), 0, 1)[..., None]
         rgb = 255 * (1 - t) * np.ones(3, dtype=np.float32)
     return np.clip(np.rint(rgb), 0, 255).astype(np.uint8)
+
+
+def jpeg_data_url(rgb: np.ndarray, quality: int = 85) -> str:
+    """A live frame as an inline ``data:`` URL for ``st.image``: Streamlit passes such a URL
+    through untouched, so a frame skips the server's image re-parse and media store and the
+    browser's extra HTTP request (JPEG: ~2 ms for 800 x 500, vs PNG ~10-18 ms)."""
+    buf = io.BytesIO()
+    Image.fromarray(np.ascontiguousarray(rgb, dtype=np.uint8)).save(buf, "JPEG", quality=quality)
+    return "data:image/jpeg;base64," + base64.b64encode(buf.getvalue()).decode("ascii")
 
 
 def upscale(img: np.ndarray, factor: int) -> np.ndarray:
