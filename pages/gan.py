@@ -5,7 +5,7 @@ import streamlit as st
 
 from dlcore.gan import views as V
 from dlcore.gan.config import GanConfig
-from dlcore.gan.digits import DigitsConfig, DigitsGan
+from dlcore.gan.digits import DIGIT_DATA, DigitsConfig, DigitsGan, resolve_data
 from dlcore.gan.losses import GAN_LOSSES
 from dlcore.gan.nets import ACTIVATIONS
 from dlcore.gan.noise import NOISES
@@ -16,6 +16,7 @@ from dlcore.ui.frame import page_frame
 from dlcore.ui.live import live_panel
 from dlcore.ui.state import ns_get, ns_key, ns_set
 from dlcore.ui.urlstate import config_from_state, field_widget, share_box, sync_url, url_config
+from dlcore.vae.data import DataUnavailable, download_mnist
 from dlcore.viz import gan as P
 
 NS, ND, C, S = "gan", "gan_digits", GanConfig, st.session_state
@@ -31,6 +32,7 @@ NAMES |= {k: n.label for k, n in NOISES.items()} | {k: v.label for k, v in GAN_L
 NAMES |= {"adam": "Adam", "sgd": "SGD + momentum", "both": "Both (Algorithm 1)", "d": "Only D"}
 NAMES |= {"g": "Only G", "plane": "2-D GAN (GAN Lab)", "digits": "Digits GAN", "scratch": "Scratch"}
 NAMES |= {k: k.replace("_", " ") for k in ACTIVATIONS} | {"checkpoint": "Shipped checkpoint"}
+NAMES |= {k: d.label for k, d in DIGIT_DATA.items()}
 
 
 def w(name, **kw):
@@ -159,17 +161,28 @@ def phase_view(trainer):
         st.plotly_chart(P.phase_figure(view, trainer.real_ref[:2000]), key=f"{NS}.phasefig")
 
 
+def mnist_missing(msg):
+    st.warning(msg, icon=":material/cloud_off:")
+    if st.button("Download MNIST (about 11 MB)", key=f"{ND}.download"):
+        try:
+            with st.spinner("Downloading MNIST..."):
+                download_mnist()
+            st.rerun()
+        except DataUnavailable as err:
+            st.error(str(err), icon=":material/wifi_off:")
+
+
 def digits(cfg):
-    c = st.columns(3)
-    with c[0]:
-        w("digits_start", widget="radio")
-    with c[1]:
-        w("digits_lr")
-    with c[2]:
-        w("seed")
+    radios = ("digits_data", "digits_start")
+    for col, name in zip(st.columns(4), (*radios, "digits_lr", "seed")):
+        with col:
+            w(name, **({"widget": "radio"} if name in radios else {}))
     cfg = config_from_state(C, NS)
     sync_url(cfg, NS)
-    dcfg = DigitsConfig(seed=cfg.seed, start=cfg.digits_start, lr=cfg.digits_lr)
+    data, msg = resolve_data(cfg.digits_data)
+    if msg:
+        mnist_missing(msg)
+    dcfg = DigitsConfig(seed=cfg.seed, start=cfg.digits_start, lr=cfg.digits_lr, data=data)
 
     def render_digits(trainer, live):
         snap = trainer.snapshot()
@@ -177,7 +190,7 @@ def digits(cfg):
         a.image(P.digit_grid(snap.samples, ncols=4), caption="fresh samples", width=260)
         b.image(P.digit_grid(snap.fixed, ncols=4), caption="fixed noise", width=260)
         with c:
-            st.caption(f"Checkpoint trained {snap.start_steps:,} steps before this session.")
+            st.caption(snap.start_note)
             st.plotly_chart(P.digits_curves_figure(snap.hist), key=fkey("dcurves", live))
 
     panel = live_panel(ND, dcfg, DigitsGan, render_digits, epoch_label="Epoch")

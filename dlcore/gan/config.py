@@ -19,6 +19,7 @@ LRS = (0.0001, 0.0002, 0.0003, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0)
 BATCHES = (32, 64, 128, 256, 512)
 STEP_MODES = ("both", "d", "g")  # Algorithm 1, only D, only G
 PANELS = ("plane", "digits")
+DIGIT_DATA_NAMES = ("digits8", "mnist")  # dlcore.gan.digits.DIGIT_DATA (MNIST: when cached)
 
 
 @dataclass(frozen=True)
@@ -57,3 +58,4 @@ class GanConfig:
     show_dstar: bool = flag(False, label="Optimal D*")
     digits_start: str = choice("checkpoint", ("checkpoint", "scratch"), label="Digits start")
     digits_lr: float = num(0.0002, options=LRS, live=True, label="Digits learning rate")
+    digits_data: str = choice("digits8", DIGIT_DATA_NAMES, label="Digits data")

@@ -366,8 +366,10 @@ def phase_figure(view, real_pts: np.ndarray, height: int = 400) -> go.Figure:
 
 
 # ----------------------------------------------------------------------------- digits
-def digit_grid(images: np.ndarray, ncols: int = 8, scale: int = 8) -> np.ndarray:
-    """(N, 8, 8) ink in [0, 1] -> a grayscale RGB grid (ink dark on paper)."""
+def digit_grid(images: np.ndarray, ncols: int = 8, scale: int | None = None) -> np.ndarray:
+    """(N, S, S) ink in [0, 1] -> a grayscale RGB grid (ink dark on paper), each pixel a
+    ``scale`` x ``scale`` block (default: ~64 screen pixels a digit: 8 for 8x8, 3 for 28x28)."""
+    scale = scale or -(-64 // images.shape[-1])
     grid = image_grid(1 - np.clip(images, 0, 1), ncols=ncols, pad=1, pad_value=1.0)
     rgb = np.rint(255 * np.repeat(grid[..., None], 3, -1)).astype(np.uint8)
     return upscale(rgb, scale)
@@ -407,4 +409,5 @@ def digits_curves_figure(hist: dict, height: int = 280) -> go.Figure:
         )
     fig.update_yaxes(range=[0, 1.05], row=1, col=2)
     fig.update_xaxes(title="step (this session)")
-    return style(fig, height=height)
+    fig = style(fig, height=height)  # the legend below the axis titles, not over them
+    return fig.update_layout(legend=dict(y=-0.38), margin=dict(b=60))

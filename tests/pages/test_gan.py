@@ -9,9 +9,10 @@ from streamlit.testing.v1 import AppTest
 
 from dlcore.config import field_specs
 from dlcore.gan.config import GanConfig
+from tests.gan.test_digits_mnist import write_fake_mnist
 
 PAGE = str(Path(__file__).resolve().parents[2] / "pages" / "gan.py")
-PLANE_ONLY = {"digits_start", "digits_lr", "points"}
+PLANE_ONLY = {"digits_start", "digits_lr", "digits_data", "points"}
 KINDS = ("selectbox", "slider", "select_slider", "toggle", "radio", "number_input", "button")
 
 
@@ -116,3 +117,23 @@ def test_digits_panel_trains_and_interpolates():
     assert "step 1" in texts(at)
     at.number_input(key="gan_digits.za").set_value(5).run()
     assert not at.exception
+
+
+def test_digits_panel_trains_on_mnist_when_its_files_are_cached(tmp_path, monkeypatch):
+    monkeypatch.setenv("DLX_DATA_DIR", str(write_fake_mnist(tmp_path)))
+    at = app({"panel": "digits", "digits_data": "mnist"})
+    assert at.radio(key="gan.w.digits_data").value == "mnist" and not at.warning
+    assert at.session_state["gan_digits.trainer"].side == 28
+    assert "No shipped checkpoint for MNIST" in " ".join(c.value for c in at.caption)
+    at.button(key="gan_digits.btn.step").click().run()
+    assert not at.exception and "step 1" in texts(at)
+    assert len(at.get("image")) >= 3
+
+
+def test_digits_panel_without_mnist_says_so_and_uses_8x8(tmp_path, monkeypatch):
+    monkeypatch.setenv("DLX_DATA_DIR", str(tmp_path))
+    at = app({"panel": "digits", "digits_data": "mnist"})
+    notice = " ".join(w.value for w in at.warning)
+    assert "MNIST is not cached" in notice and "8x8 digits instead" in notice
+    assert at.session_state["gan_digits.trainer"].side == 8
+    assert "gan_digits.download" in keys(at) and len(at.get("image")) >= 3
