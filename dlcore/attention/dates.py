@@ -83,6 +83,13 @@ def render(date: dt.date, fmt: str, case: str = "as is", pad: bool = True) -> st
     return CASES[case](FORMATS[fmt](date, pad))
 
 
+def stretch(clean: str, spacing: int = 1, trailing: int = 0) -> str:
+    """A longer variant of a normalized source: ``spacing`` blanks between words and ``trailing``
+    blanks after the date (inputs longer than any in training, for the accuracy-by-length test;
+    the page itself collapses blanks, so only the evaluation reads these)."""
+    return (" " * spacing).join(clean.split(" ")) + " " * trailing
+
+
 def iso(date: dt.date) -> str:
     return date.isoformat()
 

@@ -3,6 +3,7 @@
     python -m dlcore.pretrain attention            # all five date models, then the pointer net
     python -m dlcore.pretrain attention dates additive dot
     python -m dlcore.pretrain attention pointer
+    python -m dlcore.pretrain attention lengths    # accuracy by input length of the shipped models
 
 Each date model file assets/attention/dates_<score>.pt holds: spec, final weights, training
 snapshots (float16) for the page's scrubber, the loss curve, and the held-out exact match.
@@ -24,6 +25,7 @@ from dlcore.attention.seq2seq import (
     accuracy_by_length,
     checkpoint_path,
     exact_match,
+    load_model,
     model_from_state,
     test_pairs,
 )
@@ -99,9 +101,21 @@ def save_dates(tr: DateTrainer, snaps: dict, seed: int, batch: int, lr: float) -
     return test_acc
 
 
+def report_lengths() -> None:
+    """Accuracy by input length of the shipped date models (assets/attention/length_eval.json)."""
+    from dlcore.attention import lengths
+
+    models = {s: load_model(s) for s in MODELS if checkpoint_path(s).exists()}
+    t0 = time.time()
+    rep = lengths.evaluate({s: m.cpu() for s, m in models.items()})
+    lengths.save(rep)
+    report(f"lengths: {lengths.PATH.name} ({time.time() - t0:.0f}s)", flush=True)
+    report(lengths.summary(rep), flush=True)
+
+
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="python -m dlcore.pretrain attention")
-    p.add_argument("what", nargs="?", default="all", choices=["all", "dates", "pointer"])
+    p.add_argument("what", nargs="?", default="all", choices=["all", "dates", "pointer", "lengths"])
     p.add_argument("scores", nargs="*", default=MODELS)
     p.add_argument("--max-steps", type=int, default=4000)
     p.add_argument("--target", type=float, default=0.996)
@@ -120,6 +134,8 @@ def main(argv: list[str] | None = None) -> int:
                 ),
                 flush=True,
             )
+    if args.what in ("all", "lengths"):
+        report_lengths()
     if args.what in ("all", "pointer"):
         from dlcore.attention.pointer import pretrain_pointer
 
