@@ -14,11 +14,13 @@ from dlcore.playground.expr import ExprError
 from dlcore.playground.features import FEATURES
 from dlcore.playground.trainer import PlaygroundTrainer
 from dlcore.playground.uat import TARGETS, fit_function
+from dlcore.ui.canvas import live_canvas
 from dlcore.ui.frame import page_frame
 from dlcore.ui.live import live_panel
 from dlcore.ui.state import ensure_trainer, ns_get, ns_set
 from dlcore.ui.urlstate import config_from_state, field_widget, share_box, sync_url, url_config
 from dlcore.viz import playground as P
+from dlcore.viz.playground_live import live_payload
 
 NS, C, S = V.NS, PlaygroundConfig, st.session_state
 page_frame(NS)
@@ -60,9 +62,13 @@ def render(trainer, live):
         ns_set(NS, "playing", False)
         st.rerun()
     f = V.frame(trainer)
-    if live:  # one cheap image per frame; Pause for the interactive figures
+    if live:  # numbers only: the browser draws the frame; Pause for the interactive figures
         st.markdown(V.status_line(f.snap))
-        st.image(P.jpeg_data_url(P.live_rgb(f, cfg.show_test, cfg.discretize)), caption=V.LIVE_CAPTION)
+        S[f"{NS}.frame_no"] = S.get(f"{NS}.frame_no", 0) + 1
+        n = S[f"{NS}.frame_no"]
+        data = live_payload(f, cfg.show_test, cfg.discretize, n)
+        live_canvas("playground_live", data, key=f"{NS}.live")
+        st.caption(V.LIVE_CAPTION)
     else:
         left, right = st.columns([5, 4])
         with right:
@@ -73,7 +79,8 @@ def render(trainer, live):
             fig = P.network_figure(f.maps, f.snap.weights, f.snap.biases, f.labels)
             st.plotly_chart(fig, key=f"{NS}.net", on_select="rerun", selection_mode="points")
             curves = (f.snap.curve_epoch, f.snap.curve_train, f.snap.curve_test)
-            st.plotly_chart(P.loss_figure(*curves, best_epoch=f.snap.best_epoch))
+            acc = f.snap.curve_test_acc
+            st.plotly_chart(P.loss_figure(*curves, best_epoch=f.snap.best_epoch, accuracy=acc))
     msg = V.banner(f.snap, cfg.patience)
     if msg:
         getattr(st, msg[0])(msg[1])
@@ -143,7 +150,9 @@ with tabs[0]:
     else:
         trainer = ensure_trainer(NS, cfg, factory)
         spe = V.epoch_steps(cfg, V.n_points(cfg, custom))
-        panel = live_panel(NS, cfg, factory, render, step_size=spe, budget_s=0.007, max_fps=60)
+        panel = live_panel(
+            NS, cfg, factory, render, step_size=spe, budget_s=0.007, max_fps=60, hide=hide
+        )
         sel = S.get(f"{NS}.net")
         node = sel.selection.points[0].get("customdata") if sel and sel.selection.points else None
         big = V.neuron_map(trainer, *node) if node else None

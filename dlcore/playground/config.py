@@ -33,6 +33,9 @@ HIDEABLE = (
     "batch",
     "early_stop",
     "view",
+    "play",
+    "step",
+    "reset",
 )
 
 

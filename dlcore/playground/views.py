@@ -247,5 +247,6 @@ def shown(name: str, schedule: str, early_stop: bool) -> bool:
 LIVE_CAPTION = (
     "Training live: the network (each square is a neuron's output over the plane; links blue for "
     "positive, orange for negative weights, wider = larger), the loss (train grey, test black) "
-    "and the output with the data. Pause to hover weights, click neurons or add points."
+    "with the test accuracy (dashed green) and the output with the data. Pause to hover weights, "
+    "click neurons or add points."
 )

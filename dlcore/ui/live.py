@@ -24,7 +24,7 @@ import math
 import os
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from typing import Any
 
@@ -103,8 +103,10 @@ class LivePanel:
         max_fps: float = 30.0,
         epoch_label: str = "Epoch",
         step_label: str = "Step",
+        hide: Collection[str] = (),
     ) -> None:
         self.ns, self.factory, self.render = ns, factory, render
+        self.hide = frozenset(hide)  # of "play", "step", "reset": a teacher's link hid them
         self.step_size, self.budget_s, self.max_fps = max(1, step_size), budget_s, max_fps
         self.epoch_label = epoch_label
         self.trainer = ensure_trainer(ns, cfg, factory)
@@ -137,30 +139,36 @@ class LivePanel:
         label, icon = (
             ("Pause", ":material/pause:") if self.playing else ("Play", ":material/play_arrow:")
         )
-        c1.button(
-            label,
-            icon=icon,
-            key=f"{self.ns}.btn.play",
-            on_click=self._toggle,
-            type="primary",
-            width="stretch",
+        buttons = (
+            ("play", c1, label, icon, self._toggle, None),
+            (
+                "step",
+                c2,
+                step_label,
+                ":material/skip_next:",
+                self._step,
+                f"Train {self.step_size} step(s), then pause.",
+            ),
+            (
+                "reset",
+                c3,
+                "Reset",
+                ":material/restart_alt:",
+                self._reset,
+                "Start again from fresh weights (same seed).",
+            ),
         )
-        c2.button(
-            step_label,
-            icon=":material/skip_next:",
-            key=f"{self.ns}.btn.step",
-            on_click=self._step,
-            width="stretch",
-            help=f"Train {self.step_size} step(s), then pause.",
-        )
-        c3.button(
-            "Reset",
-            icon=":material/restart_alt:",
-            key=f"{self.ns}.btn.reset",
-            on_click=self._reset,
-            width="stretch",
-            help="Start again from fresh weights (same seed).",
-        )
+        for name, col, text, icon_, callback, tip in buttons:
+            if name not in self.hide:
+                col.button(
+                    text,
+                    icon=icon_,
+                    key=f"{self.ns}.btn.{name}",
+                    on_click=callback,
+                    type="primary" if name == "play" else "secondary",
+                    width="stretch",
+                    help=tip,
+                )
         self._status = c4.empty()
         self._notice = st.empty()
         self._body = st.empty()

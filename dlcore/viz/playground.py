@@ -21,7 +21,6 @@ from dlcore.viz.common import (
     DIVERGING,
     PALETTE,
     colormap_rgb,
-    jpeg_data_url,  # noqa: F401  (re-exported for the page)
     style,
     upscale,
 )
@@ -480,10 +479,30 @@ def loss_figure(
     best_epoch: float = float("nan"),
     height: int = 220,
     log_y: bool = False,
+    accuracy: np.ndarray | None = None,
 ) -> go.Figure:
-    """Train (grey) and test (black) loss per epoch, TF Playground style; early stopping marked."""
+    """Train (grey) and test (black) loss per epoch, TF Playground style; early stopping marked;
+    the test accuracy (dashed green, right axis) when given (classification)."""
     e, tr, te = _thin(np.asarray(epochs), np.asarray(train), np.asarray(test))
     fig = go.Figure()
+    acc = None if accuracy is None else np.asarray(accuracy, float)
+    if acc is not None and len(acc) == len(epochs) and np.isfinite(acc).any():
+        ea, acc = _thin(np.asarray(epochs), acc)
+        fig.add_trace(
+            go.Scatter(
+                x=ea,
+                y=acc,
+                name="test accuracy",
+                mode="lines",
+                yaxis="y2",
+                line=dict(color=CATEGORICAL[2], width=2, dash="dash"),
+            )
+        )
+        fig.update_layout(
+            yaxis2=dict(
+                title="accuracy", overlaying="y", side="right", range=[0, 1.02], tickformat=".0%"
+            )
+        )
     fig.add_trace(
         go.Scatter(x=e, y=tr, name="train loss", mode="lines", line=dict(color="#777777", width=2))
     )

@@ -13,6 +13,14 @@ def _epoch(page) -> float:
     return parse_counter(status_text(page))[0]
 
 
+# share of non-transparent, non-white pixels on the plane and network canvases
+CANVAS_JS = """() => { const [net, , plane] = document.querySelectorAll(
+    '[data-testid=dlx-live-frame] canvas');
+  const inked = (c) => { const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+    let n = 0; for (let i = 0; i < d.length; i += 4)
+      if (d[i + 3] > 0 && (d[i] < 250 || d[i + 1] < 250 || d[i + 2] < 250)) n++;
+    return n / (c.width * c.height); };
+  return {net: inked(net), plane: inked(plane)}; }"""
 SLOW_MS = 120_000  # generous: the 2-core machine may be shared by many test runs at once
 
 
@@ -25,6 +33,12 @@ def test_play_pause_counter_advances_then_stops(server, page):
         "() => /Epoch\\s+[1-9]/.test(document.querySelector('[data-testid=stMain]').innerText)",
         timeout=SLOW_MS,
     )
+    # the browser draws each live frame on canvases: network, curves and the plane (with pixels)
+    frame = page.locator("[data-testid=dlx-live-frame]")
+    frame.wait_for(timeout=SLOW_MS)
+    assert frame.locator("canvas").count() == 3
+    drawn = page.evaluate(CANVAS_JS)
+    assert drawn["plane"] > 0.9 and drawn["net"] > 0.05, drawn
     page.wait_for_timeout(1000)
     page.get_by_role("button", name="Pause").first.click()
     wait_idle(page)

@@ -2,6 +2,7 @@
 epoch, URL parameters set every control, garbage falls back with a notice, bad CSV -> message."""
 
 import dataclasses
+import json
 from pathlib import Path
 
 import numpy as np
@@ -306,4 +307,18 @@ def test_play_runs_the_live_frames_without_error():
     at.button(key="playground.btn.play").click().run()  # AppTest: the loop runs a few ticks
     assert not at.exception
     assert at.session_state["playground.trainer"].steps > 0
-    assert len(at.get("image")) >= 1  # the live frame image was drawn
+    # the live frames went to the in-page canvas renderer: one element (one key), redrawn
+    (canvas,) = at.get("bidi_component")
+    assert canvas.proto.component_name == "dlx_playground_live"
+    data = json.loads(canvas.proto.json)
+    assert data["i"] == at.session_state["playground.frame_no"] >= 2
+    assert data["net"]["sizes"] == [2, 8, 8, 3] and data["pts"]["n"] > 0
+    assert data["epoch"] == at.session_state["playground.trainer"].epoch
+
+
+def test_teacher_link_hides_play_step_reset():
+    at = app({"hide": "play,reset"})
+    keys = {b.key for b in at.button}
+    assert "playground.btn.step" in keys
+    assert "playground.btn.play" not in keys and "playground.btn.reset" not in keys
+    assert at.multiselect(key="playground.hide_ms").value == ["play", "reset"]
