@@ -28,7 +28,8 @@ from bench.harness import (  # noqa: E402
     status_text,
 )
 
-LIVE_PAGES = ("playground", "gan", "rnn", "ntm", "vae")
+# each page on its view that has a Play button (NTM: the training view; VAE: a model trained live)
+LIVE_PAGES = ("playground", "gan", "rnn", "ntm?view=train", "vae?source=live")
 
 
 def _steps(page) -> int:
@@ -40,14 +41,17 @@ def _steps(page) -> int:
 
 def run(n: int, seconds: float) -> dict[str, float]:
     with StreamlitServer("app.py", env={"DLX_DEVICE": "cpu"}) as server, chromium() as browser:
-        pages, errors = [], 0
+        pages, names, errors = [], [], 0
         for i in range(n):
             page = browser.new_context(viewport={"width": 1300, "height": 900}).new_page()
+            name = LIVE_PAGES[i % len(LIVE_PAGES)]
             try:
-                open_app(page, server.url(LIVE_PAGES[i % len(LIVE_PAGES)]))
+                open_app(page, server.url(name))
                 pages.append(page)
-            except Exception:
+                names.append(name.split("?")[0])
+            except Exception as exc:
                 errors += 1
+                print(f"  could not open {name}: {exc}", flush=True)
         for page in pages:
             page.get_by_role("button", name="Play").first.click()
         time.sleep(3)  # warm-up
@@ -61,6 +65,9 @@ def run(n: int, seconds: float) -> dict[str, float]:
         steps = sum(max(0, _steps(p) - s) for p, s in zip(pages, start)) / elapsed
         errors += sum(p.locator(EXCEPTION).count() for p in pages)
         rss = server.rss_mb()
+    for name in dict.fromkeys(names):
+        mine = [f for f, m in zip(fps, names) if m == name]
+        print(f"  N={n} {name}: {len(mine)} session(s), median {statistics.median(mine):.1f} fps")
     p5 = float(np.percentile(fps, 5)) if fps else 0.0
     return {
         "errors": errors,

@@ -6,14 +6,18 @@
 Browser figures: a real `streamlit run app.py` server and headless Chromium (bench/harness.py).
 While Play runs, frames/s = animation frames in which the page's main area changed (the harness
 counter) and steps/s = SGD updates per wall second read from the page's own step counter.
-Pause latency = click on Pause -> the Play button is back (the loop has ended and the page
-re-ran); the loop stops training before that, so this is an upper bound.
+Pause latency: "stops training" = click on Pause -> the end of the server's last training tick
+(the server writes a line per tick when DLX_TRACE_TICKS names a file); also reported: the click
+-> the Play button is back (the page re-ran), and -> the last change of the step counter the
+browser shows (frames already on their way still arrive after training stopped).
 """
 
 from __future__ import annotations
 
 import dataclasses
+import os
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -63,7 +67,15 @@ def _steps(page) -> int:
     return parse_counter(status_text(page))[1]
 
 
-def live(page, url: str, name: str, seconds: float = 6.0) -> None:
+def _last_tick_after(trace: str, t_click: float) -> float | None:
+    """Seconds from the click to the end of the last training tick after it (None: none)."""
+    with open(trace, encoding="utf-8") as f:
+        ends = [float(line.split()[0]) for line in f if line.strip()]
+    after = [t for t in ends if t >= t_click]
+    return (max(after) - t_click) if after else 0.0
+
+
+def live(page, url: str, name: str, trace: str, seconds: float = 6.0) -> None:
     open_app(page, url, timeout_ms=120000)
     page.get_by_role("button", name="Play").first.click()
     page.get_by_role("button", name="Pause").first.wait_for(timeout=30000)
@@ -76,9 +88,12 @@ def live(page, url: str, name: str, seconds: float = 6.0) -> None:
     page.evaluate(_WATCH_JS)  # records (time, step count) whenever the counter changes
     t_click = time.perf_counter()
     page_click = page.evaluate("performance.now()")
+    wall_click = time.time()
     page.get_by_role("button", name="Pause").first.click()
     page.get_by_role("button", name="Play").first.wait_for(timeout=30000)
     print(f"pause_to_play_button_{name}: {time.perf_counter() - t_click:.2f} s")
+    page.wait_for_timeout(300)
+    print(f"pause_to_training_stopped_{name}: {_last_tick_after(trace, wall_click):.3f} s")
     changes = page.evaluate("window.__steps")
     last = max([t for t, _ in changes if t >= page_click] or [page_click])
     print(f"pause_to_last_step_change_{name}: {(last - page_click) / 1000:.2f} s")
@@ -91,11 +106,14 @@ def main() -> None:
     in_process()
     if "--quick" in sys.argv:
         return
-    with StreamlitServer("app.py", env={"DLX_DEVICE": "cpu"}) as server, chromium() as browser:
+    trace = os.path.join(tempfile.mkdtemp(), "ticks.txt")
+    env = {"DLX_DEVICE": "cpu", "DLX_TRACE_TICKS": trace}
+    with StreamlitServer("app.py", env=env) as server, chromium() as browser:
         page = browser.new_page(viewport={"width": 1400, "height": 1000})
         page.set_default_timeout(180_000)  # the shared machine can be slow to start a page
         for name, path in SETUPS.items():
-            live(page, server.url(path), name.replace(",", "_"))
+            live(page, server.url(path), name.replace(",", "_"), trace)
+    print(f"load_average_1min: {os.getloadavg()[0]:.2f}")
 
 
 if __name__ == "__main__":

@@ -38,6 +38,7 @@ MAX_CONCURRENT_TRAINING = int(os.environ.get("DLX_MAX_TRAINING", "0")) or max(
 )
 TRAINING_SLOTS = threading.BoundedSemaphore(MAX_CONCURRENT_TRAINING)
 MAX_PLAY_SECONDS = float(os.environ.get("DLX_MAX_PLAY_SECONDS", "900"))
+TRACE_FILE = os.environ.get("DLX_TRACE_TICKS")  # benchmarks: "<wall time> <ns> <steps>" per tick
 TEST_TICKS = 3  # ticks a Play runs for under AppTest (no server runtime): the run must end
 
 
@@ -82,6 +83,12 @@ def status_text(trainer: Trainer, rate: float | None, epoch_label: str = "Epoch"
     if rate:
         parts.append(f"{rate:,.0f} steps/s")
     return " · ".join(parts)
+
+
+def _trace(ns: str, steps: int) -> None:
+    """Append when a training tick ended (benchmarks measure how fast Pause stops training)."""
+    with open(TRACE_FILE, "a", encoding="utf-8") as f:  # type: ignore[arg-type]
+        f.write(f"{time.time():.4f} {ns} {steps}\n")
 
 
 def _nonfinite(metrics: dict[str, float]) -> list[str]:
@@ -234,6 +241,8 @@ class LivePanel:
                 continue
             try:
                 done, chunk, metrics = self._train_tick(chunk)
+                if TRACE_FILE:
+                    _trace(self.ns, self.trainer.steps)
             finally:
                 TRAINING_SLOTS.release()
             self._notice.empty()
