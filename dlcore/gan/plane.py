@@ -18,7 +18,7 @@ import torch
 from dlcore.device import get_device, to_numpy
 from dlcore.gan.losses import GAN_LOSSES
 from dlcore.gan.metrics import Coverage, js_by_grid, mode_coverage, optimal_d_from_samples
-from dlcore.gan.nets import OPTIMIZERS, build_pair
+from dlcore.gan.nets import OPTIMIZERS, build_pair, single_thread
 from dlcore.gan.noise import NOISES
 from dlcore.gan.targets import PLANE_EXTENT, get_target, points_from_flat
 from dlcore.trainer import BaseTrainer, History
@@ -130,6 +130,11 @@ class PlaneGan(BaseTrainer):
             self.real_ref, to_numpy(self.target.sample(N_METRIC, g, dev)), JS_BINS
         )
         self.z_lines = self.noise.grid_lines().to(dev)  # (L, P, z_dim)
+        self.heat_axis = np.linspace(*PLANE_EXTENT, HEAT_RES)
+        xx, yy = np.meshgrid(self.heat_axis, self.heat_axis)  # rows = y
+        self.heat_pts = torch.tensor(
+            np.stack([xx.ravel(), yy.ravel()], 1), dtype=torch.float32, device=dev
+        )  # (R*R, 2): the plane grid D is evaluated on every frame
 
     @property
     def epoch(self) -> float:
@@ -188,6 +193,7 @@ class PlaneGan(BaseTrainer):
         mode = self.cfg.step_mode
         return ["D"] * int(self.cfg.k_d) * (mode != "g") + ["G"] * int(self.cfg.k_g) * (mode != "d")
 
+    @single_thread
     def step(self, n: int = 1) -> dict[str, float]:
         """n iterations of Algorithm 1 (each: k D updates, then k_g G updates)."""
         self._phases = _PhaseState()  # a full step abandons a half-done slow-motion update
@@ -241,14 +247,9 @@ class PlaneGan(BaseTrainer):
 
     # ------------------------------------------------------------------ views
     def _heat(self) -> tuple[np.ndarray, np.ndarray]:
-        axis = np.linspace(*PLANE_EXTENT, HEAT_RES)
-        xx, yy = np.meshgrid(axis, axis)  # rows = y
-        pts = torch.tensor(
-            np.stack([xx.ravel(), yy.ravel()], 1), dtype=torch.float32, device=self.device
-        )
         with torch.no_grad():
-            d = self.loss.prob(self.D(pts)).clamp(0, 1)
-        return axis, to_numpy(d).reshape(HEAT_RES, HEAT_RES)
+            d = self.loss.prob(self.D(self.heat_pts)).clamp(0, 1)
+        return self.heat_axis, to_numpy(d).reshape(HEAT_RES, HEAT_RES)
 
     def _push(self, z: torch.Tensor) -> tuple[np.ndarray, np.ndarray]:
         """Fake samples and -dL_G/dx at each: the direction the G loss pushes every sample."""
@@ -263,6 +264,7 @@ class PlaneGan(BaseTrainer):
         edges = np.linspace(*PLANE_EXTENT, bins + 1)
         return 0.5 * (edges[1:] + edges[:-1]), d.T
 
+    @single_thread
     def snapshot(self, with_dstar: bool | None = None) -> PlaneSnapshot:
         """The views; D* (10k samples, two histograms) only when asked or cfg.show_dstar."""
         cfg = self.cfg
@@ -300,6 +302,7 @@ class PlaneGan(BaseTrainer):
         )
 
     # ------------------------------------------------------------------ slow motion
+    @single_thread
     def phase_step(self) -> PhaseView:
         """Advance one phase of the current update (5 phases per D or G update)."""
         st = self._phases
