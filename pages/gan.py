@@ -1,6 +1,8 @@
 """Live GAN trainer: GAN Lab's views trained live in PyTorch, the optimal discriminator D*, a real
 quality metric (JS by grid, mode coverage), lesson presets, and a digits GAN."""
 
+import time
+
 import streamlit as st
 
 from dlcore.gan import views as V
@@ -18,9 +20,12 @@ from dlcore.ui.state import ns_get, ns_key, ns_set
 from dlcore.ui.urlstate import config_from_state, field_widget, share_box, sync_url, url_config
 from dlcore.vae.data import DataUnavailable, download_mnist
 from dlcore.viz import gan as P
+from dlcore.viz.common import jpeg_data_url
 
 NS, ND, C, S = "gan", "gan_digits", GanConfig, st.session_state
-CHART_EVERY = 5  # live frames per redraw of the curves (a plotly figure costs 15-30 ms)
+CHART_SECONDS = 0.5  # curves and D* while training (rasters: ~20 ms here, one image there)
+BUDGET_S = 0.02  # training seconds per live frame (the panel's default is 0.03)
+DSTAR_CAPTION = "learned D(x) (live) | optimal D*(x) from 10,000 samples (twice a second)"
 page_frame(NS)
 cfg = url_config(C, NS)
 st.caption(
@@ -61,7 +66,10 @@ def fkey(name, live):  # live frames redraw within one run: each needs its own e
     return f"{NS}.{name}.{S[f'{NS}.frame'] if live else 0}"
 
 
-def charts(snap, live):  # below the live body: redrawn every CHART_EVERY-th live frame
+def charts(snap, live):  # below the live body: redrawn every CHART_SECONDS while training
+    if live:  # one raster: a plotly chart remounts in the browser at every update (~0.3 s)
+        S[f"{NS}.charts"].image(P.png_data_url(P.curves_image(snap)), width=P.CURVES_SIZE[0])
+        return
     with S[f"{NS}.charts"].container():
         left, right = st.columns([3, 2]) if snap.coverage is not None else (st.container(), None)
         c = (snap.hist, snap.d_at_half, snap.g_at_half, snap.js_floor, snap.n_modes)
@@ -72,23 +80,34 @@ def charts(snap, live):  # below the live body: redrawn every CHART_EVERY-th liv
             )
 
 
+def dstar_view(snap, live):
+    st.markdown("**Learned D vs the lecture's optimal D\\* = p_data / (p_data + p_g)**")
+    if not live:
+        st.plotly_chart(P.dstar_figure(snap), key=f"{NS}.dstarfig")
+    elif f"{NS}.dstar" in S:  # D* from the latest slow frame, learned D from this one
+        img = P.dstar_image(snap.heat, S[f"{NS}.dstar"])
+        st.image(jpeg_data_url(img, P.LIVE_QUALITY), caption=DSTAR_CAPTION)
+
+
 def render(trainer, live):
-    S[f"{NS}.tick"] = S.get(f"{NS}.tick", 0) + 1
-    slow = not live or S[f"{NS}.tick"] % CHART_EVERY == 0  # frames that redraw the charts
+    now = time.monotonic()
+    slow = not live or now - S.get(f"{NS}.chart_t", 0.0) >= CHART_SECONDS
+    S[f"{NS}.chart_t"] = now if slow else S[f"{NS}.chart_t"]
     snap = trainer.snapshot(with_dstar=cfg.show_dstar and slow)
-    left, right = st.columns([5, 6])
-    with left:
-        if live:
-            st.image(P.plane_image(snap, V.layers(cfg)), width=440, output_format="JPEG")
+    if snap.dstar is not None:
+        S[f"{NS}.dstar"] = snap.dstar
+    if live and not cfg.show_dstar:  # one element a frame: the browser's work is per element
+        st.image(P.live_frame(snap, V.layers(cfg)), caption=V.readout(snap), width=P.LIVE_SIZE)
+    else:
+        left, right = st.columns([5, 6])
+        if live:  # a small inline JPEG; Pause for the interactive figure
+            left.image(P.live_frame(snap, V.layers(cfg)), width=P.LIVE_SIZE)
         else:
-            st.plotly_chart(P.plane_figure(snap, V.layers(cfg)), key=f"{NS}.plane")
-    with right:
-        st.markdown(V.readout(snap))
-        if snap.dstar is not None:
-            st.markdown("**Learned D vs the lecture's optimal D\\* = p_data / (p_data + p_g)**")
-            st.plotly_chart(P.dstar_figure(snap), key=fkey("dstar", live))
-        elif live and cfg.show_dstar:
-            st.caption("D* is redrawn every few frames while training.")
+            left.plotly_chart(P.plane_figure(snap, V.layers(cfg)), key=f"{NS}.plane")
+        right.markdown(V.readout(snap))
+        with right:
+            if cfg.show_dstar:
+                dstar_view(snap, live)
     if live and slow and f"{NS}.charts" in S:
         charts(snap, True)
     S[f"{NS}.snap"] = snap
@@ -210,7 +229,7 @@ else:
     sync_url(cfg, NS)
     live = None
     if cfg.target != "drawn" or draw_canvas(cfg):
-        live = live_panel(NS, cfg, PlaneGan, render, epoch_label="Iteration")
+        live = live_panel(NS, cfg, PlaneGan, render, epoch_label="Iteration", budget_s=BUDGET_S)
         S[f"{NS}.charts"] = st.empty()
         charts(S[f"{NS}.snap"], False)
         phase_view(live.trainer)

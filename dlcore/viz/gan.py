@@ -8,12 +8,26 @@ when paused the same layers are an interactive plotly figure. Page: pages/gan.py
 
 from __future__ import annotations
 
+import base64
+import io
+from functools import lru_cache
+
 import numpy as np
 import plotly.graph_objects as go
+from PIL import Image, ImageDraw, ImageFont
 from plotly.subplots import make_subplots
 
 from dlcore.gan.targets import PLANE_EXTENT
-from dlcore.viz.common import DIVERGING, PALETTE, SERIES, colormap_rgb, image_grid, style, upscale
+from dlcore.viz.common import (
+    DIVERGING,
+    PALETTE,
+    SERIES,
+    colormap_rgb,
+    image_grid,
+    jpeg_data_url,
+    style,
+    upscale,
+)
 
 REAL, FAKE = PALETTE["pos"], PALETTE["neg"]
 MANIFOLD = "#555a64"
@@ -34,33 +48,37 @@ def arrow_segments(x: np.ndarray, push: np.ndarray, max_len: float = ARROW_LEN) 
 
 
 # ----------------------------------------------------------------------------- raster (live)
+LIVE_SIZE = 320  # pixels of the live raster, shown 1:1 (no browser rescaling)
+LIVE_QUALITY = 70  # JPEG quality of live frames: ~17 KB a frame (q 90: ~30 KB)
+_DISC = np.array(  # pixel offsets (col, row) of a dot of radius 2
+    [(dc, dr) for dc in range(-2, 3) for dr in range(-2, 3) if dc * dc + dr * dr <= 5], np.int32
+)
+
+
 def _to_px(xy: np.ndarray, size: int) -> np.ndarray:
     lo, hi = PLANE_EXTENT
     px = (xy - lo) / (hi - lo) * (size - 1)
     return np.stack([px[..., 0], size - 1 - px[..., 1]], -1)  # (col, row), y up
 
 
-def _dots(img: np.ndarray, xy: np.ndarray, color: np.ndarray, r: int = 2) -> None:
+def _dots(img: np.ndarray, xy: np.ndarray, color: np.ndarray) -> None:
+    """Filled dots of radius 2 at every point, all at once: (N, 21) pixels by broadcasting."""
     size = img.shape[0]
-    px = np.rint(_to_px(xy, size)).astype(int)
-    for dc in range(-r, r + 1):
-        for dr in range(-r, r + 1):
-            if dc * dc + dr * dr <= r * r + 1:
-                c, rr = px[:, 0] + dc, px[:, 1] + dr
-                ok = (c >= 0) & (c < size) & (rr >= 0) & (rr < size)
-                img[rr[ok], c[ok]] = color
+    px = (np.rint(_to_px(xy, size)).astype(np.int32)[:, None, :] + _DISC).reshape(-1, 2)
+    ok = ((px >= 0) & (px < size)).all(1)
+    img[px[ok, 1], px[ok, 0]] = color
 
 
 def _polylines(img: np.ndarray, lines: np.ndarray, color: np.ndarray, alpha: float) -> None:
-    """Draw (L, P, 2) polylines by densely sampling each segment."""
+    """Draw (L, P, 2) polylines by densely sampling each segment (blended into uint8 ``img``)."""
     size = img.shape[0]
     px = _to_px(lines, size)  # (L, P, 2)
-    t = np.linspace(0, 1, 12)[:, None]
+    t = np.linspace(0, 1, 12, dtype=np.float32)[:, None]
     seg = px[:, :-1, None, :] * (1 - t) + px[:, 1:, None, :] * t  # (L, P-1, 12, 2)
-    pts = np.rint(seg.reshape(-1, 2)).astype(int)
-    ok = (pts[:, 0] >= 0) & (pts[:, 0] < size) & (pts[:, 1] >= 0) & (pts[:, 1] < size)
-    pts = pts[ok]
-    img[pts[:, 1], pts[:, 0]] = (1 - alpha) * img[pts[:, 1], pts[:, 0]] + alpha * color
+    pts = np.rint(seg.reshape(-1, 2)).astype(np.int32)
+    pts = pts[((pts >= 0) & (pts < size)).all(1)]
+    old = img[pts[:, 1], pts[:, 0]].astype(np.float32)
+    img[pts[:, 1], pts[:, 0]] = np.rint((1 - alpha) * old + alpha * color).astype(np.uint8)
 
 
 def d_colors(d: np.ndarray) -> np.ndarray:
@@ -68,14 +86,18 @@ def d_colors(d: np.ndarray) -> np.ndarray:
     return colormap_rgb(np.asarray(d, float) - 0.5, signed=True, vmin=-0.5, vmax=0.5)
 
 
-def plane_image(snap, layers: set[str], size: int = 360) -> np.ndarray:
-    """The layered view as an RGB array (H, W, 3): fast frames while training."""
+def _heat_rgb(z: np.ndarray, size: int) -> np.ndarray:
+    """A [iy, ix] grid of D values as a size x size RGB block image, row 0 = largest y."""
+    idx = np.arange(size) * z.shape[0] // size  # nearest grid cell of each pixel
+    return d_colors(z[::-1])[idx[:, None], idx[None, :]]
+
+
+def plane_image(snap, layers: set[str], size: int = LIVE_SIZE) -> np.ndarray:
+    """The layered view as an RGB array (H, W, 3) uint8: fast frames while training."""
     if "heatmap" in layers:
-        res = snap.heat.shape[0]
-        heat = d_colors(snap.heat[::-1])  # row 0 = top = largest y
-        img = upscale(heat, -(-size // res))[:size, :size].astype(np.float32)
+        img = _heat_rgb(snap.heat, size)
     else:
-        img = np.full((size, size, 3), 255, np.float32)
+        img = np.full((size, size, 3), 255, np.uint8)
     if "manifold" in layers:
         _polylines(img, snap.manifold, RGB["manifold"], 0.6)
     if "real" in layers:
@@ -84,7 +106,147 @@ def plane_image(snap, layers: set[str], size: int = 360) -> np.ndarray:
         _dots(img, snap.fake, RGB["fake"])
     if "grads" in layers:
         _polylines(img, arrow_segments(snap.fake[::5], snap.grads[::5]), RGB["arrow"], 0.9)
-    return img.astype(np.uint8)
+    return img
+
+
+def live_frame(snap, layers: set[str], size: int = LIVE_SIZE, quality: int = LIVE_QUALITY) -> str:
+    """The live plane as an inline JPEG ``data:`` URL for st.image (no media store, no fetch)."""
+    return jpeg_data_url(plane_image(snap, layers, size), quality)
+
+
+def dstar_image(heat: np.ndarray, dstar: np.ndarray, size: int = 200, gap: int = 10) -> np.ndarray:
+    """Learned D(x) and the estimated optimal D*(x) side by side as one RGB raster (live)."""
+    white = np.full((size, gap, 3), 255, np.uint8)
+    return np.concatenate([_heat_rgb(heat, size), white, _heat_rgb(dstar, size)], 1)
+
+
+# ----------------------------------------------------------------------------- raster curves (live)
+CURVES_SIZE = (900, 220)  # width, height of the live curves raster (shown 1:1)
+_INK, _MUTED, _GRID = PALETTE["ink"], PALETTE["muted"], "#e6e6e6"
+
+
+@lru_cache(maxsize=4)
+def _font(size: int = 12) -> ImageFont.ImageFont:
+    return ImageFont.load_default(size)
+
+
+def _dotted(draw: ImageDraw.ImageDraw, x0: int, x1: int, y: float, color: str) -> None:
+    for x in range(x0, x1, 8):
+        draw.line([(x, y), (min(x + 4, x1), y)], fill=color, width=1)
+
+
+def _line_panel(
+    draw: ImageDraw.ImageDraw,
+    box: tuple[int, int, int, int],
+    series: list[tuple[np.ndarray, np.ndarray, str, str]],
+    refs: list[tuple[float, str, str]],
+    ylim: tuple[float, float] | None = None,
+) -> tuple[int, int, int, int]:
+    """Lines (x, y, colour, name) and dotted reference levels (y, colour, text) in ``box``;
+    a legend of the series names above, min / max labels on each axis. Returns the plot area."""
+    f = _font()
+    x0, y0, x1, y1 = box[0] + 46, box[1] + 20, box[2] - 6, box[3] - 18
+    ys = [y[np.isfinite(y)] for _, y, _, _ in series] + [np.array([r[0] for r in refs])]
+    ys = np.concatenate(ys) if ys else np.zeros(1)
+    if ylim is None:
+        lo, hi = (float(ys.min()), float(ys.max())) if ys.size else (0.0, 1.0)
+        pad = 0.06 * (hi - lo) or 0.5
+        lo, hi = lo - pad, hi + pad
+    else:
+        lo, hi = ylim
+    xs = np.concatenate([x for x, _, _, _ in series]) if series else np.zeros(1)
+    xlo, xhi = (float(xs.min()), float(xs.max())) if xs.size else (0.0, 1.0)
+    xhi = xhi if xhi > xlo else xlo + 1
+
+    def px(x: np.ndarray, y: np.ndarray) -> list[tuple[float, float]]:
+        u = x0 + (x - xlo) / (xhi - xlo) * (x1 - x0)
+        v = y1 - (y - lo) / (hi - lo) * (y1 - y0)
+        return list(zip(u.tolist(), v.tolist()))
+
+    for v in (lo, (lo + hi) / 2, hi):  # light grid with labels
+        yy = px(np.array([xlo]), np.array([v]))[0][1]
+        draw.line([(x0, yy), (x1, yy)], fill=_GRID)
+        draw.text((x0 - 4, yy), f"{v:.3g}", fill=_MUTED, font=f, anchor="rm")
+    for v, color, text in refs:
+        yy = px(np.array([xlo]), np.array([v]))[0][1]
+        _dotted(draw, x0, x1, yy, color)
+        if text:
+            draw.text((x1, yy - 2), text, fill=_MUTED, font=f, anchor="rb")
+    lx = x0
+    for x, y, color, name in series:
+        ok = np.isfinite(y)
+        step = max(1, int(ok.sum()) // (x1 - x0))  # about one point per pixel
+        pts = px(x[ok][::step], y[ok][::step])
+        if len(pts) > 1:
+            draw.line(pts, fill=color, width=2)
+        elif pts:
+            draw.ellipse([pts[0][0] - 2, pts[0][1] - 2, pts[0][0] + 2, pts[0][1] + 2], fill=color)
+        draw.text((lx, box[1] + 2), name, fill=color, font=f)
+        lx += int(draw.textlength(name, font=f)) + 14
+    draw.text((x0, y1 + 3), f"{xlo:,.0f}", fill=_MUTED, font=f)
+    draw.text((x1, y1 + 3), f"{xhi:,.0f}", fill=_MUTED, font=f, anchor="ra")
+    return x0, y0, x1, y1
+
+
+def curves_image(snap, size: tuple[int, int] = CURVES_SIZE) -> np.ndarray:
+    """The curves while training, as one RGB raster (the paused view is curves_figure and
+    coverage_figure): D and G losses with their D = 1/2 levels; JS by grid with its noise floor
+    and ln 2, modes hit on a right-hand scale; samples near each mode against the fair share."""
+    w, h = size
+    img = Image.new("RGB", size, "white")
+    draw = ImageDraw.Draw(img)
+    hist, cov = snap.hist, snap.coverage
+    split = (int(w * 0.42), int(w * 0.76)) if cov is not None else (int(w * 0.5), w)
+    _line_panel(
+        draw,
+        (0, 0, split[0], h),
+        [
+            (hist["step"], hist["d_loss"], SERIES["D"], "D loss"),
+            (hist["step"], hist["g_loss"], SERIES["G"], "G loss"),
+        ],
+        [(snap.d_at_half, SERIES["D"], ""), (snap.g_at_half, SERIES["G"], "dotted: D = 1/2")],
+    )
+    area = _line_panel(
+        draw,
+        (split[0] + 10, 0, split[1], h),
+        [(hist["q_step"], hist["js"], _INK, "JS(p_data, p_g) nats")],
+        [(snap.js_floor, _MUTED, "noise floor"), (float(np.log(2)), _MUTED, "ln 2")],
+        ylim=(0.0, 0.72),
+    )
+    if snap.n_modes:  # modes hit on its own 0..K scale (right-hand labels)
+        x0, y0, x1, y1 = area
+        q, m = hist["q_step"], hist["modes_hit"]
+        if len(q) > 1:
+            u = x0 + (q - q.min()) / max(q.max() - q.min(), 1) * (x1 - x0)
+            v = y1 - m / (snap.n_modes + 0.5) * (y1 - y0)
+            draw.line(list(zip(u.tolist(), v.tolist())), fill=PALETTE["ok"], width=2)
+        label = f"modes hit {int(m[-1]) if len(m) else 0}/{snap.n_modes}"
+        draw.text((x1, 2), label, fill=PALETTE["ok"], font=_font(), anchor="ra")
+    if cov is not None:
+        _bars(draw, (split[1] + 16, 0, w - 4, h), cov.counts, cov.counts.sum())
+    return np.asarray(img)
+
+
+def _bars(draw: ImageDraw.ImageDraw, box, counts: np.ndarray, total: float) -> None:
+    """Samples within 3 std of each mode (bars) against the fair share total / K (dotted)."""
+    f = _font()
+    x0, y0, x1, y1 = box[0] + 8, box[1] + 20, box[2], box[3] - 18
+    k, top = len(counts), max(float(counts.max()), total / max(len(counts), 1)) * 1.1 or 1.0
+    bw = (x1 - x0) / k
+    for i, c in enumerate(counts):
+        yy = y1 - c / top * (y1 - y0)
+        draw.rectangle([x0 + i * bw + 2, yy, x0 + (i + 1) * bw - 2, y1], fill=REAL)
+        draw.text((x0 + (i + 0.5) * bw, y1 + 3), str(i + 1), fill=_MUTED, font=f, anchor="ma")
+    fair = y1 - total / k / top * (y1 - y0)
+    _dotted(draw, x0, x1, fair, _INK)
+    draw.text((x0, box[1] + 2), "per mode (dotted: fair share)", fill=_INK, font=f)
+
+
+def png_data_url(rgb: np.ndarray) -> str:
+    """Line art as an inline PNG ``data:`` URL (JPEG would blur the text and lines)."""
+    buf = io.BytesIO()
+    Image.fromarray(rgb).save(buf, "PNG", compress_level=1)
+    return "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode("ascii")
 
 
 # ----------------------------------------------------------------------------- plotly (paused)
