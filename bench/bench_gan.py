@@ -12,6 +12,7 @@
     python bench/bench_gan.py --train     # bar 1 only
     python bench/bench_gan.py --frame     # server CPU per live frame (bar 2, server side)
     python bench/bench_gan.py --browser   # bar 2 in the browser
+    GAN_PROFILE=/tmp/gan.txt python bench/bench_gan.py --browser   # + py-spy raw profile
 """
 
 from __future__ import annotations
@@ -82,45 +83,78 @@ def train_bar() -> None:
 
 
 def frame_cost(n: int = 30) -> None:
-    """Server CPU per live frame: snapshot + raster plane + JPEG (what st.image sends) + the
-    curves every 5th frame (CHART_EVERY), on top of the panel's 30 ms training budget."""
-    import io
-
-    from PIL import Image
-
+    """Server CPU per live frame: snapshot + raster plane + inline JPEG (what the page sends every
+    frame), and separately the two curve figures (redrawn about once a second while training),
+    on top of the panel's training budget. Torch runs as the server does (DLX_THREADS / 2)."""
+    from dlcore.device import set_threads
     from dlcore.gan import views as V
     from dlcore.viz import gan as P
 
-    torch.set_num_threads(1)
+    set_threads()
     t = PlaneGan(PRESETS["ring8"].config(), torch.device("cpu"))
     t.step(300)
     layers = V.layers(t.cfg)
 
-    def frame(k: int) -> None:
+    def cpu_ms(fn, reps: int) -> float:
+        fn()
+        c0 = time.process_time()
+        for _ in range(reps):
+            fn()
+        return (time.process_time() - c0) / reps * 1000
+
+    def frame() -> int:
+        return len(P.live_frame(t.snapshot(with_dstar=False), layers))
+
+    def charts() -> None:
         snap = t.snapshot(with_dstar=False)
-        Image.fromarray(P.plane_image(snap, layers)).save(io.BytesIO(), format="JPEG")
-        if k % 5 == 0:
-            c = (snap.hist, snap.d_at_half, snap.g_at_half, snap.js_floor, snap.n_modes)
-            P.curves_figure(*c).to_json()
-            P.coverage_figure(snap.coverage.counts, 10_000).to_json()
+        c = (snap.hist, snap.d_at_half, snap.g_at_half, snap.js_floor, snap.n_modes)
+        P.curves_figure(*c).to_json()
+        P.coverage_figure(snap.coverage.counts, 10_000).to_json()
 
-    frame(0)
-    c0 = time.process_time()
-    for k in range(n):
-        frame(k)
-    ms = (time.process_time() - c0) / n * 1000
-    c0 = time.process_time()
-    t.step(200)
-    it_ms = (time.process_time() - c0) / 200 * 1000
-    print(f"live_frame_render_cpu: {ms:.1f} ms per frame (mean over {n}, charts every 5th)")
+    ms, chart_ms = cpu_ms(frame, n), cpu_ms(charts, 5)
+    it_ms = cpu_ms(lambda: t.step(20), 10) / 20
+    print(f"load_average_1min: {os.getloadavg()[0]:.1f} (cores: {os.cpu_count()})")
+    print(f"live_frame_render_cpu: {ms:.1f} ms per frame (snapshot + raster + JPEG, mean of {n})")
+    print(f"live_frame_bytes: {frame() / 1024:.1f} KB (inline JPEG data URL)")
+    print(f"charts_cpu: {chart_ms:.1f} ms per redraw (curves + coverage, about once a second)")
     print(f"iteration_cpu: {it_ms:.2f} ms per iteration (batch 256, 2x64 nets, k=1)")
-    print(
-        f"live_fps_one_idle_core_estimate: {1000 / (30 + ms):.1f} frames/s "
-        f"(30 ms training budget + render; browser transfer not included)"
-    )
 
 
-def browser_bar(seconds: float = 8.0) -> None:
+# Counts changes of the live image (its src) per animation frame, and the bytes of each new src.
+_IMAGE_COUNTER_JS = """
+() => {
+  window.__gan = {images: 0, bytes: 0, last: null};
+  const tick = () => {
+    const img = document.querySelector('[data-testid=stMain] [data-testid=stImage] img');
+    const src = img ? img.getAttribute('src') : null;
+    if (src && src !== window.__gan.last) {
+      window.__gan.images += 1; window.__gan.bytes += src.length; window.__gan.last = src;
+    }
+    requestAnimationFrame(tick);
+  };
+  requestAnimationFrame(tick);
+}
+"""
+
+
+def _cpu_seconds(procs) -> float:
+    total = 0.0
+    for proc in procs:
+        try:
+            t = proc.cpu_times()
+            total += t.user + t.system
+        except Exception:  # a renderer that went away
+            pass
+    return total
+
+
+def browser_bar(seconds: float = 8.0, url: str = "gan", profile: str | None = None) -> None:
+    """Frames per second in headless Chromium while training, and where the CPU goes: the
+    server's CPU ms per frame and the browser's (all Chromium processes), with the load."""
+    import subprocess
+
+    import psutil
+
     from bench.harness import (
         StreamlitServer,
         chromium,
@@ -132,7 +166,7 @@ def browser_bar(seconds: float = 8.0) -> None:
 
     with StreamlitServer("app.py", env={"DLX_DEVICE": "cpu"}) as server, chromium() as browser:
         page = browser.new_page(viewport={"width": 1400, "height": 1200})
-        open_app(page, server.url("gan"), timeout_ms=300000)
+        open_app(page, server.url(url), timeout_ms=300000)
         page.get_by_role("button", name="Play").click(timeout=120000)
         page.wait_for_function(
             "() => /Iteration\\s+[1-9]/.test(document.querySelector('[data-testid=stMain]')"
@@ -140,16 +174,39 @@ def browser_bar(seconds: float = 8.0) -> None:
             timeout=120000,
         )
         page.wait_for_timeout(2000)  # warm up
+        me = psutil.Process()
+        chrome = [p for p in me.children(recursive=True) if "chrom" in p.name().lower()]
+        srv = psutil.Process(server.proc.pid)
+        spy = None
+        if profile:
+            spy = subprocess.Popen(
+                [str(Path(sys.executable).parent / "py-spy"), "record", "-p", str(srv.pid),
+                 "-f", "raw", "-o", profile, "-d", str(int(seconds)), "-r", "200"],
+                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            )  # fmt: skip
         it0 = parse_counter(status_text(page))[1]
+        cpu_s0, cpu_b0 = _cpu_seconds([srv]), _cpu_seconds(chrome)
+        page.evaluate(_IMAGE_COUNTER_JS)
         t0 = time.perf_counter()
         fps = count_frames(page, seconds)
         dt = time.perf_counter() - t0
+        cpu_s, cpu_b = _cpu_seconds([srv]) - cpu_s0, _cpu_seconds(chrome) - cpu_b0
+        gan = page.evaluate("() => window.__gan")
         it1 = parse_counter(status_text(page))[1]
-        imgs = page.evaluate("() => document.querySelectorAll('[data-testid=stImage] img').length")
+        n_img = max(1, gan["images"])
+        print(f"load_average_1min: {os.getloadavg()[0]:.1f} (cores: {os.cpu_count()})")
         print(f"live_view_frames_per_s: {fps:.1f} frames/s (browser DOM updates, {seconds:.0f} s)")
+        print(f"live_image_frames_per_s: {gan['images'] / dt:.1f} new plane images/s")
+        print(f"live_image_bytes: {gan['bytes'] / n_img / 1024:.1f} KB per image (data URL)")
         print(f"live_training_rate: {(it1 - it0) / dt:.0f} iterations/s (page counter)")
-        print(f"live_images_on_page: {imgs}")
-        print(f"load_average_1min: {os.getloadavg()[0]:.1f}")
+        print(
+            f"cpu_per_image_frame: server {1000 * cpu_s / n_img:.0f} ms, browser "
+            f"{1000 * cpu_b / n_img:.0f} ms ({len(chrome)} Chromium processes); "
+            f"CPU use: server {cpu_s / dt:.2f}, browser {cpu_b / dt:.2f} cores"
+        )
+        if spy is not None:
+            spy.wait(60)
+            print(f"py-spy profile of the server: {profile}")
         page.get_by_role("button", name="Pause").click(timeout=120000)
 
 
@@ -160,4 +217,4 @@ if __name__ == "__main__":
     if not args or "--frame" in args:
         frame_cost()
     if not args or "--browser" in args:
-        browser_bar()
+        browser_bar(profile=os.environ.get("GAN_PROFILE"))
