@@ -2,7 +2,8 @@
 
 1. The issue's bar: exact match of every shipped date checkpoint (four scoring functions and the
    no-attention baseline) on 2,000 generated dates from days never seen in training; the pointer
-   network's sorted-list accuracy.
+   network's sorted-list accuracy; exact match with blanks padded after the date (from the shipped
+   accuracy-by-length report, assets/attention/length_eval.json).
 2. After the first load, the server-side time from a typed sentence to MiniLM's maps: the model
    forward pass alone, and everything the page computes for it (maps, matrix, model-view image,
    heatmap and head-view figures); median over sentences. Bar: <= 150 ms.
@@ -27,6 +28,7 @@ import torch  # noqa: E402
 from dlcore.attention import minilm as M  # noqa: E402
 from dlcore.attention import seq2seq as S2S  # noqa: E402
 from dlcore.attention import views as W  # noqa: E402
+from dlcore.attention.lengths import load as load_lengths  # noqa: E402
 from dlcore.attention.pointer import evaluate, load_pointer, pointer_path  # noqa: E402
 from dlcore.viz import attention as V  # noqa: E402
 
@@ -47,6 +49,15 @@ def bench_dates(n: int) -> None:
             continue
         acc = S2S.exact_match(S2S.load_model(score), pairs).mean()
         print(f"dates_{score}_exact_match: {100 * acc:.2f} % ({n} held-out dates)")
+    rep = load_lengths()
+    if rep is not None:  # made by python -m dlcore.pretrain attention lengths
+        pad = rep["padded"]
+        for score, m in pad["models"].items():
+            cells = ", ".join(
+                f"+{k}: {100 * e:.1f} % ({100 * c:.1f} % chars)"
+                for k, e, c in zip(pad["levels"], m["exact"], m["char"])
+            )
+            print(f"dates_{score}_padded_exact_match: {cells}")
     if pointer_path().exists():
         m = evaluate(load_pointer(), n=1800)
         print(f"pointer_sorted_lists: {100 * m['list_accuracy']:.1f} % (lengths 2-10)")
@@ -67,7 +78,8 @@ def bench_minilm(repeats: int) -> None:
             att, mat, tokens, _ = W.minilm_matrix(maps, 2, 3, "head", False)
             V.grid_image(att)
             V.alignment_heatmap(mat, tokens, tokens)
-            V.head_view(tokens, mat)
+            hl = W.head_lines(maps, 2, tuple(range(12)), False)
+            V.head_view(hl.tokens, hl.weights, hl.heads)
             t2 = time.perf_counter()
             fwd.append(t1 - t0)
             full.append(t2 - t0)

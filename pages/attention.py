@@ -9,7 +9,7 @@ from dlcore.attention import minilm as M
 from dlcore.attention import pointer as P
 from dlcore.attention import seq2seq as S2S
 from dlcore.attention import views as W
-from dlcore.attention.config import AGGREGATES, CHECKPOINTS, MODEL_LABELS, VIEWS
+from dlcore.attention.config import AGGREGATES, CHECKPOINTS, FOCUS_SIDES, LINES, MODEL_LABELS, VIEWS
 from dlcore.attention.config import AttentionConfig as C
 from dlcore.attention.scores import renormalize
 from dlcore.attention.trainer import DateTrainer
@@ -19,12 +19,15 @@ from dlcore.ui.urlstate import config_from_state, field_widget, sync_url, url_co
 from dlcore.viz import attention as V
 
 NS = "attention"
+S = st.session_state
 page_frame(NS)
 cfg = url_config(C, NS)
 load_date = st.cache_resource(show_spinner=False)(S2S.load_model)
 load_pointer = st.cache_resource(show_spinner=False)(P.load_pointer)
 load_minilm = st.cache_resource(show_spinner="Loading MiniLM (once per server)…")(M.load_minilm)
 fmt_model = MODEL_LABELS.get
+QK = {"row_title": "query token", "col_title": "key token"}
+LIVE = {"step_size": 10, "budget_s": 0.1, "epoch_label": "Dates seen (thousands)"}
 
 
 def export(matrix, rows, cols, name: str) -> None:
@@ -35,8 +38,22 @@ def export(matrix, rows, cols, name: str) -> None:
         col.download_button(ext.upper(), data, f"{name}.{ext}", mime, key=f"{NS}.{ext}.{name}")
 
 
-def heat(key: str, *args, **kw) -> None:
-    st.plotly_chart(V.alignment_heatmap(*args, **kw), key=f"{NS}.{key}")
+def heat(key: str, *args, select=None, **kw) -> None:
+    fig = V.alignment_heatmap(*args, clickable=select is not None, **kw)
+    click = {"on_select": select, "selection_mode": "points"} if select else {}
+    st.plotly_chart(fig, key=f"{NS}.{key}", **click)
+
+
+def on_cell() -> None:  # a click on the left map picks the cell computed by hand
+    cell = W.cell_from_points(S[f"{NS}.map_a"].selection.points, (D.OUT_LEN, D.MAX_SRC))
+    if cell is not None:
+        S[wkey(NS, "row")], S[wkey(NS, "col")] = cell
+
+
+def on_token() -> None:  # a click on a head-view token shows only its lines
+    pick = W.token_from_points(S[f"{NS}.lines"].selection.points, M.MAX_TOKENS)
+    if pick is not None:
+        S[wkey(NS, "focus_side")], S[wkey(NS, "focus")] = pick
 
 
 def use_example() -> None:
@@ -45,9 +62,7 @@ def use_example() -> None:
 
 def model_for(score: str, checkpoint: str):
     if W.date_meta(score) is None:
-        st.info(
-            f"{fmt_model(score)}: no shipped checkpoint; run `python -m dlcore.pretrain attention`."
-        )
+        st.info(f"{fmt_model(score)}: no checkpoint; run `python -m dlcore.pretrain attention`.")
         return None
     return load_date(score, None if checkpoint == "final" else int(checkpoint))
 
@@ -63,11 +78,8 @@ def dates_view() -> None:
         field_widget(NS, C, "compare", format_func=fmt_model)
     with c4:
         field_widget(NS, C, "temperature", step=0.05)
-    st.select_slider(
-        "Training checkpoint (step): alignment from uniform to sharp",
-        options=list(CHECKPOINTS),
-        key=wkey(NS, "checkpoint"),
-    )
+    label = "Training checkpoint (step): alignment from uniform to sharp"
+    st.select_slider(label, options=list(CHECKPOINTS), key=wkey(NS, "checkpoint"))
     now = config_from_state(C, NS)
     clean, notices = D.normalize_source(now.date)
     for n in notices:
@@ -85,7 +97,7 @@ def dates_view() -> None:
     with left:
         st.markdown(f"**{fmt_model(now.score)}** → `{maps.text}`")
         title = f"{fmt_model(now.score)}, τ = {now.temperature:g}"
-        heat("map_a", w_a, maps.source, maps.output, selected=(t, s), title=title)
+        heat("map_a", w_a, maps.source, maps.output, selected=(t, s), title=title, select=on_cell)
         export(w_a, maps.output, maps.source, f"alignment_{now.score}")
     other = model_for(now.compare, "final")
     with right:
@@ -102,6 +114,7 @@ def dates_view() -> None:
                 "map_diff", w_a - w_b, maps.source, maps.output, signed=True, title=diff, height=280
             )
     with st.expander("Compute one cell by hand", expanded=True, icon=":material/calculate:"):
+        st.caption("Click a cell of the left map, or type its position:")
         a, b = st.columns(2)
         with a:
             field_widget(NS, C, "row", widget="number")
@@ -109,20 +122,16 @@ def dates_view() -> None:
             field_widget(NS, C, "col", widget="number")
         st.markdown(W.cell_markdown(model, maps, t, s, now.temperature))
     meta = W.date_meta(now.score)
-    lc, ac = st.columns(2)
     at = meta["steps"] if now.checkpoint == "final" else int(now.checkpoint)
     loss_title = f"Training loss of {fmt_model(now.score)} vs no attention"
-    lc.plotly_chart(
-        V.loss_with_marker(
-            meta["loss_steps"], meta["loss"], at, loss_title, baseline=W.baseline_loss()
-        ),
-        key=f"{NS}.loss",
-    )
-    curves = W.length_curves()
-    ac.plotly_chart(V.accuracy_by_length(meta["length_edges"].tolist(), curves), key=f"{NS}.acc")
-    st.caption(
-        "Exact match on 2,000 held-out dates (days never seen in training), by input length."
-    )
+    loss = V.loss_with_marker(meta["loss_steps"], meta["loss"], at, loss_title, W.baseline_loss())
+    st.plotly_chart(loss, key=f"{NS}.loss")
+    rep = W.length_report()
+    if rep is None:
+        st.info("No accuracy-by-length report: run `python -m dlcore.pretrain attention lengths`.")
+        return
+    st.plotly_chart(V.accuracy_by_length(rep, MODEL_LABELS), key=f"{NS}.acc")
+    st.caption(W.length_caption(rep))
 
 
 def render_train(trainer, live: bool) -> None:
@@ -148,13 +157,42 @@ def pointer_view() -> None:
     res = P.sort_numbers(load_pointer(), values)
     st.markdown(W.pointer_summary(res))
     st.plotly_chart(V.pointer_figure(res.weights, values, res.picks, res.correct), key=f"{NS}.ptr")
-    st.caption(
-        "The output vocabulary is the input itself: each row is a softmax over the input "
-        "positions; a circle marks the pick (green right, red wrong); picked inputs are masked."
+    st.caption(W.POINTER_CAPTION)
+    export(res.weights, *W.pointer_labels(res), "pointer")
+
+
+def head_view(maps: M.MiniLMMaps, now: C) -> None:
+    hk, fk = wkey(NS, "heads"), wkey(NS, "focus")
+    if not isinstance(S.get(hk), list):  # a link seeds the text form "0,3,7"
+        S[hk] = list(now.heads)
+    tokens = W.head_lines(maps, now.layer, (), now.hide_special).tokens
+    if not -1 <= S.get(fk, -1) < len(tokens):
+        S[fk] = -1
+    pair = bool(now.sentence_b.strip())
+    view, ctl = st.columns([3, 2])
+    with ctl:
+        st.pills("Heads shown (click to toggle)", list(range(12)), selection_mode="multi", key=hk)
+        st.image(V.head_swatches(S[hk]), caption="Head colours (pale: not shown)")
+        if pair:
+            field_widget(NS, C, "lines", widget="radio", format_func=LINES.get)
+        names = ["none", *(f"{i}: {t}" for i, t in enumerate(tokens))]
+        st.selectbox(
+            "Focus token", range(-1, len(tokens)), key=fk, format_func=lambda i: names[i + 1]
+        )
+        field_widget(NS, C, "focus_side", widget="radio", format_func=FOCUS_SIDES.get)
+    now = config_from_state(C, NS)
+    focus = (now.focus_side, now.focus) if now.focus >= 0 else None
+    hl = W.head_lines(
+        maps, now.layer, now.heads, now.hide_special, now.lines if pair else "all", focus
     )
-    export(
-        res.weights, [f"{values[p]:g}" for p in res.picks], [f"{v:g}" for v in values], "pointer"
-    )
+    with view:
+        for notice in [hl.notice] if hl.notice else []:
+            st.info(notice)
+        if not hl.heads:
+            st.info("Pick at least one head to see its lines.")
+        fig = V.head_view(hl.tokens, hl.weights, hl.heads, focus=focus)
+        st.plotly_chart(fig, key=f"{NS}.lines", on_select=on_token, selection_mode="points")
+        st.caption(W.head_view_caption(now.layer))
 
 
 def transformer_view() -> None:
@@ -176,29 +214,11 @@ def transformer_view() -> None:
         return
     att, mat, tokens, what = W.minilm_matrix(maps, now.layer, now.head, now.agg, now.hide_special)
     left, right = st.columns([2, 3])
-    left.image(
-        V.grid_image(att),
-        caption="Model view: rows = layers 0-5, columns = heads 0-11",
-        width="stretch",
-    )
+    left.image(V.grid_image(att), caption=W.MODEL_VIEW_CAPTION, width="stretch")
     with right:
-        heat(
-            "mini",
-            mat,
-            tokens,
-            tokens,
-            title=what,
-            height=420,
-            row_title="query token",
-            col_title="key token",
-        )
-    st.plotly_chart(V.head_view(tokens, mat), key=f"{NS}.lines")
-    share = M.cls_share(maps.attentions, maps.special, maps.tokens)
-    st.caption(
-        f"[CLS] receives {share:.0%} of all attention here. Attention weights are not an "
-        "explanation: they show where a head reads from, not why the model decides "
-        "(Jain & Wallace 2019); use saliency or ablation to explain predictions."
-    )
+        heat("mini", mat, tokens, tokens, title=what, height=420, **QK)
+    head_view(maps, now)
+    st.caption(W.minilm_caption(maps))
     export(mat, tokens, tokens, f"minilm_{now.agg}")
 
 
@@ -213,15 +233,7 @@ if view == "dates":
     ):
         for name in ("lr", "batch", "seed"):
             field_widget(NS, C, name)
-        panel = live_panel(
-            NS,
-            config_from_state(C, NS),
-            DateTrainer,
-            render_train,
-            step_size=10,
-            budget_s=0.1,
-            epoch_label="Dates seen (thousands)",
-        )
+        panel = live_panel(NS, config_from_state(C, NS), DateTrainer, render_train, **LIVE)
 cfg = config_from_state(C, NS)
 sync_url(cfg, NS)
 if panel is not None:

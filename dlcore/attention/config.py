@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from dlcore.attention.pointer import EXAMPLE
 from dlcore.attention.scores import SCORE_LABELS, SCORES
-from dlcore.config import choice, flag, num, text
+from dlcore.config import choice, flag, ints, num, text
 
 VIEWS = {
     "dates": "Dates: encoder-decoder",
@@ -25,6 +25,8 @@ AGGREGATES = {
     "max": "Max over heads",
     "rollout": "Rollout across layers",
 }
+LINES = {"all": "All lines", "ab": "Only sentence A → B", "ba": "Only sentence B → A"}
+FOCUS_SIDES = {"from": "what it attends to", "to": "what attends to it"}
 
 
 @dataclass(frozen=True)
@@ -47,3 +49,7 @@ class AttentionConfig:
     head: int = num(0, lo=0, hi=11, live=True, label="Head")
     agg: str = choice("head", list(AGGREGATES), live=True, label="Show")
     hide_special: bool = flag(False, label="Hide [CLS]/[SEP] and re-normalize")
+    heads: tuple = ints(tuple(range(12)), lo=0, hi=11, max_len=12, live=True, label="Heads shown")
+    lines: str = choice("all", list(LINES), live=True, label="Lines")
+    focus: int = num(-1, lo=-1, hi=63, live=True, label="Focus token")
+    focus_side: str = choice("from", list(FOCUS_SIDES), live=True, label="Focus shows")

@@ -1,12 +1,15 @@
 """View glue for pages/attention.py (no Streamlit): checkpoint metadata, the "by hand" text of one
-cell, the pointer summary, and which MiniLM matrix a choice of layer / head / aggregate shows."""
+cell, which cell or token a click on a chart selected, the pointer summary, which MiniLM matrix a
+choice of layer / head / aggregate shows, and which lines the head view draws."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
 
+from dlcore.attention import lengths as L
 from dlcore.attention import minilm as M
 from dlcore.attention import seq2seq as S2S
 from dlcore.attention.config import MODEL_LABELS
@@ -23,14 +26,21 @@ def date_meta(score: str) -> dict | None:
     return {k: np.asarray(ck[k]) for k in keep} | {k: ck[k] for k in ("steps", "test_exact_match")}
 
 
-def length_curves() -> dict[str, np.ndarray]:
-    """Accuracy-by-length of every shipped model, labelled with its overall exact match."""
-    out = {}
-    for k in S2S.MODELS:
-        m = date_meta(k)
-        if m is not None:
-            out[f"{MODEL_LABELS[k]} ({m['test_exact_match']:.1%})"] = m["accuracy_by_length"]
-    return out
+@lru_cache(maxsize=1)
+def length_report() -> dict | None:
+    """The shipped accuracy-by-length report (dlcore.attention.lengths), None if not made yet."""
+    return L.load()
+
+
+def length_caption(rep: dict) -> str:
+    """The honest reading of the accuracy-by-length chart (numbers from the shipped report)."""
+    return (
+        L.summary(rep, MODEL_LABELS)
+        + " None of the models saw blanks like these in training. The fixed context is the"
+        " encoder's final state, so it has to carry the date through every later character;"
+        " attention reads the digits wherever they are. Made by"
+        " `python -m dlcore.pretrain attention lengths`."
+    )
 
 
 def baseline_loss() -> tuple[np.ndarray, np.ndarray] | None:
@@ -66,6 +76,34 @@ def cell_markdown(model: S2S.Seq2Seq, maps: S2S.AttentionMaps, t: int, s: int, t
     return "\n".join(lines)
 
 
+POINTER_CAPTION = (
+    "The output vocabulary is the input itself: each row is a softmax over the input "
+    "positions; a circle marks the pick (green right, red wrong); picked inputs are masked."
+)
+MODEL_VIEW_CAPTION = "Model view: rows = layers 0-5, columns = heads 0-11"
+
+
+def pointer_labels(res: PointerResult) -> tuple[list[str], list[str]]:
+    """(row labels = the picked values in order, column labels = the inputs) for the export."""
+    return [f"{res.values[p]:g}" for p in res.picks], [f"{v:g}" for v in res.values]
+
+
+def minilm_caption(maps: M.MiniLMMaps) -> str:
+    share = M.cls_share(maps.attentions, maps.special, maps.tokens)
+    return (
+        f"[CLS] receives {share:.0%} of all attention here. Attention weights are not an "
+        "explanation: they show where a head reads from, not why the model decides "
+        "(Jain & Wallace 2019); use saliency or ablation to explain predictions."
+    )
+
+
+def head_view_caption(layer: int) -> str:
+    return (
+        f"Layer {layer}: one colour per head, darker and thicker = more weight. Hover a token for "
+        "its strongest lines; click it (or pick it under Focus token) to see only its lines."
+    )
+
+
 def pointer_summary(res: PointerResult) -> str:
     picked = ", ".join(
         f"{res.values[p]:g}" + ("" if ok else " ✗") for p, ok in zip(res.picks, res.correct)
@@ -85,4 +123,77 @@ def minilm_matrix(
         return att, att[layer, head], tokens, f"layer {layer}, head {head}"
     if agg == "rollout":
         return att, M.rollout(att), tokens, "rollout over layers 0-5"
-    return att, M.aggregate_heads(att[layer], agg), tokens, f"layer {layer}, {agg} over heads"
+    title = f"layer {layer}, {agg} over heads" + (", rows re-normalized" if agg == "max" else "")
+    return att, M.aggregate_heads(att[layer], agg), tokens, title
+
+
+def _point_ints(points, n: int) -> list[int] | None:
+    """The first ``n`` ints of the first selected point's customdata (None if absent or odd)."""
+    if not points:
+        return None
+    cd = points[0].get("customdata") if isinstance(points[0], dict) else None
+    if isinstance(cd, dict):  # a typed array arrives as {"0": a, "1": b}
+        cd = [cd[k] for k in sorted(cd, key=lambda k: int(k) if str(k).isdigit() else -1)]
+    try:
+        vals = [int(v) for v in list(cd)[:n]]
+    except (TypeError, ValueError):
+        return None
+    return vals if len(vals) == n else None
+
+
+def cell_from_points(points, shape: tuple[int, int]) -> tuple[int, int] | None:
+    """(row t, column s) of a click on the alignment heatmap (``st.plotly_chart`` selection points,
+    whose customdata is [t, s]); None when nothing valid is selected."""
+    vals = _point_ints(points, 2)
+    if vals is None or not (0 <= vals[0] < shape[0] and 0 <= vals[1] < shape[1]):
+        return None
+    return vals[0], vals[1]
+
+
+def token_from_points(points, n_tokens: int) -> tuple[str, int] | None:
+    """("from" | "to", token index) of a click on a head-view token label (customdata [side, i])."""
+    vals = _point_ints(points, 2)
+    if vals is None or vals[0] not in (0, 1) or not 0 <= vals[1] < n_tokens:
+        return None
+    return ("from", "to")[vals[0]], vals[1]
+
+
+@dataclass(frozen=True)
+class HeadLines:
+    """What the head view draws: weights[i] (T, T) of head heads[i], zero where filtered out."""
+
+    tokens: list[str]
+    heads: tuple[int, ...]
+    weights: np.ndarray  # (n_heads, T, T)
+    notice: str | None = None
+
+
+def head_lines(
+    maps: M.MiniLMMaps,
+    layer: int,
+    heads: tuple[int, ...],
+    hide: bool,
+    lines: str = "all",
+    focus: tuple[str, int] | None = None,
+) -> HeadLines:
+    """The chosen heads of one layer, with special tokens hidden (rows re-normalized) if asked,
+    only sentence A -> B (or B -> A) lines for a pair, and only a focused token's lines."""
+    att, tokens = maps.attentions[layer], list(maps.tokens)  # (H, T, T)
+    segment, keep = np.asarray(maps.segment), np.ones(len(tokens), bool)
+    if hide and (~maps.special).any():
+        keep = ~maps.special
+        att, tokens = M.hide_special(att, maps.special), [t for t, k in zip(tokens, keep) if k]
+    segment, notice = segment[keep], None
+    heads = tuple(h for h in dict.fromkeys(heads) if 0 <= h < att.shape[0])
+    w = att[list(heads)].copy()  # (n, T, T)
+    if lines != "all":
+        if not (segment == 1).any():
+            notice = "The A → B filter needs a sentence pair: type sentence B."
+        else:
+            src, dst = (0, 1) if lines == "ab" else (1, 0)
+            w *= ((segment == src)[:, None] & (segment == dst)[None, :])[None]
+    if focus is not None and 0 <= focus[1] < len(tokens):
+        only = np.zeros(len(tokens), bool)
+        only[focus[1]] = True
+        w *= (only[:, None] if focus[0] == "from" else only[None, :])[None]
+    return HeadLines(tokens, heads, w, notice)

@@ -14,6 +14,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import plotly.graph_objects as go
 from PIL import Image, ImageDraw, ImageFont
+from plotly.subplots import make_subplots
 
 from dlcore.viz.common import CATEGORICAL, PALETTE, colormap_rgb, style
 
@@ -35,8 +36,11 @@ def alignment_heatmap(
     height: int = 340,
     row_title: str = "output",
     col_title: str = "input",
+    clickable: bool = False,
 ) -> go.Figure:
-    """Rows x columns matrix (output chars by input chars); duplicate labels stay separate cells."""
+    """Rows x columns matrix (output chars by input chars); duplicate labels stay separate cells.
+    ``clickable``: plotly selects scatter points, never heatmap cells, so an invisible square marker
+    on every cell (customdata = [row, col]) turns a click into a point selection."""
     w = np.asarray(weights, dtype=float)
     T, S = w.shape
     cols_s, rows_s = [_show(c) for c in cols], [_show(r) for r in rows]
@@ -56,14 +60,23 @@ def alignment_heatmap(
             zmin=-lim if signed else 0.0,
             zmax=lim if signed else max(lim, 1e-9),
             hovertemplate="%{customdata}<br>value %{z:.4f}<extra></extra>",
+            hoverinfo="skip" if clickable else None,
             xgap=1,
             ygap=1,
         )
     )
+    if clickable:
+        fig.add_trace(_cell_catcher(w, custom, height))
     angle = 0 if max((len(c) for c in cols_s), default=1) <= 2 else -60
-    fig.update_xaxes(tickvals=list(range(S)), ticktext=cols_s, title=col_title, tickangle=angle)
+    fig.update_xaxes(
+        tickvals=list(range(S)),
+        ticktext=cols_s,
+        title=col_title,
+        tickangle=angle,
+        range=[-0.5, S - 0.5],  # fixed: the click catcher's markers would pad an autorange
+    )
     fig.update_yaxes(
-        tickvals=list(range(T)), ticktext=rows_s, title=row_title, autorange="reversed"
+        tickvals=list(range(T)), ticktext=rows_s, title=row_title, range=[T - 0.5, -0.5]
     )
     if selected is not None:
         t, s = selected
@@ -76,6 +89,28 @@ def alignment_heatmap(
             line=dict(color=PALETTE["accent"], width=3),
         )
     return style(fig, height=height, title=title, legend=False)
+
+
+def _cell_catcher(w: np.ndarray, labels: np.ndarray, height: int) -> go.Scatter:
+    """Invisible square markers, one per cell, that carry (row, col) and the cell's hover text."""
+    T, S = w.shape
+    tt, ss = np.meshgrid(np.arange(T), np.arange(S), indexing="ij")
+    size = float(np.clip(0.8 * (height - 90) / max(T, 1), 6, 40))
+    return go.Scatter(
+        x=ss.ravel(),
+        y=tt.ravel(),
+        mode="markers",
+        # plain lists: a typed array reaches Streamlit's selection as {"0": t, "1": s}
+        customdata=np.column_stack([tt.ravel(), ss.ravel()]).tolist(),
+        text=[
+            f"{lab}<br>value {v:.4f}<br>click: compute by hand"
+            for lab, v in zip(labels.ravel(), w.ravel())
+        ],
+        hovertemplate="%{text}<extra></extra>",
+        marker=dict(symbol="square", size=size, color="rgba(0,0,0,0)"),
+        showlegend=False,
+        name="cells",
+    )
 
 
 def loss_with_marker(
@@ -117,24 +152,60 @@ def loss_with_marker(
     return style(fig, height=260, title=title, legend=baseline is not None)
 
 
-def accuracy_by_length(edges: Sequence[int], curves: Mapping[str, np.ndarray]) -> go.Figure:
-    """Exact match per input-length bin, one line per model (attention vs fixed context)."""
-    labels = [f"{lo}-{hi - 1}" for lo, hi in itertools.pairwise(edges)]
-    fig = go.Figure()
-    for i, (name, acc) in enumerate(curves.items()):
-        dash = "dot" if name.startswith("no attention") else "solid"
-        fig.add_trace(
-            go.Scatter(
-                x=labels,
-                y=100 * np.asarray(acc),
-                mode="lines+markers",
-                name=name,
-                line=dict(color=CATEGORICAL[i % len(CATEGORICAL)], dash=dash),
-            )
-        )
-    fig.update_xaxes(title="input length (characters)")
-    fig.update_yaxes(title="exact match (%)")
-    return style(fig, height=300, title="Accuracy against input length")
+def _model_color(i: int, name: str) -> str:
+    return PALETTE["ink"] if name == "none" else CATEGORICAL[i % len(CATEGORICAL)]
+
+
+def accuracy_by_length(rep: Mapping, labels: Mapping[str, str]) -> go.Figure:
+    """Exact match (top) and per-character accuracy (bottom) of every model: the dates as generated
+    by input length, then padded with blanks, then with blanks between words (from
+    dlcore.attention.lengths). The fixed-context baseline is the black dotted line."""
+    by_len, pad, spc = rep["by_length"], rep["padded"], rep["spaced"]
+    xs = (
+        [f"{lo}-{hi - 1}" for lo, hi in itertools.pairwise(by_len["edges"])],
+        [f"+{k} ({m:.0f})" for k, m in zip(pad["levels"], pad["mean_length"])],
+        [f"{k} ({m:.0f})" for k, m in zip(spc["levels"], spc["mean_length"])],
+    )
+    fig = make_subplots(
+        rows=2,
+        cols=3,
+        shared_yaxes=True,
+        shared_xaxes=True,
+        horizontal_spacing=0.03,
+        vertical_spacing=0.08,
+        subplot_titles=(
+            "as generated: input length",
+            "blanks after the date (mean length)",
+            "blanks between words (mean length)",
+        ),
+    )
+    for i, name in enumerate(by_len["models"]):
+        color, dash = _model_color(i, name), "dot" if name == "none" else "solid"
+        for col, part in enumerate((by_len, pad, spc), start=1):
+            for row, metric in enumerate(("exact", "char"), start=1):
+                y = [None if v is None else 100 * v for v in part["models"][name][metric]]
+                fig.add_trace(
+                    go.Scatter(
+                        x=xs[col - 1],
+                        y=y,
+                        mode="lines+markers",
+                        name=labels.get(name, name),
+                        legendgroup=name,
+                        showlegend=col == 1 and row == 1,
+                        line=dict(color=color, dash=dash, width=2),
+                        hovertemplate=f"{labels.get(name, name)}<br>%{{x}}: %{{y:.1f}} %"
+                        "<extra></extra>",
+                    ),
+                    row=row,
+                    col=col,
+                )
+    fig.update_xaxes(type="category")  # "0-9" would otherwise be read as a date
+    fig.update_yaxes(title="exact match (%)", row=1, col=1)
+    fig.update_yaxes(title="characters right (%)", row=2, col=1)
+    fig = style(fig, height=480, title="Accuracy against input length", legend=True)
+    fig.update_layout(legend=dict(orientation="h", y=-0.12), margin=dict(t=70))
+    fig.update_annotations(font_size=12)
+    return fig
 
 
 def pointer_figure(
@@ -180,43 +251,115 @@ def grid_image(att: np.ndarray, cell: int = 4, pad: int = 3) -> np.ndarray:
     return img
 
 
-def head_view(tokens: Sequence[str], att: np.ndarray, *, threshold: float = 0.02) -> go.Figure:
-    """Bipartite token lines: left = attending token, right = attended token, opacity = weight."""
+HEAD_COLORS = (  # one colour per head (BertViz colours heads the same way)
+    "#1f77b4",
+    "#ff7f0e",
+    "#2ca02c",
+    "#d62728",
+    "#9467bd",
+    "#8c564b",
+    "#e377c2",
+    "#7f7f7f",
+    "#bcbd22",
+    "#17becf",
+    "#393b79",
+    "#e7ba52",
+)
+
+
+def head_swatches(selected: Sequence[int], n: int = 12, cell: int = 30) -> np.ndarray:
+    """A strip of colour swatches, one per head with its number; unshown heads are pale."""
+    img = Image.new("RGB", (n * (cell + 4) + 4, cell + 8), "white")
+    draw, font = ImageDraw.Draw(img), ImageFont.load_default()
+    for h in range(n):
+        x0, color = 4 + h * (cell + 4), HEAD_COLORS[h % len(HEAD_COLORS)]
+        box = (x0, 4, x0 + cell, 4 + cell)
+        if h in selected:
+            draw.rectangle(box, fill=color)
+            draw.text((x0 + cell // 2 - 6, 4 + cell // 2 - 5), str(h), fill="white", font=font)
+        else:
+            draw.rectangle(box, fill="#f2f2f2", outline=color, width=2)
+            draw.text((x0 + cell // 2 - 6, 4 + cell // 2 - 5), str(h), fill="#999999", font=font)
+    return np.asarray(img)
+
+
+def _token_hover(tokens: Sequence[str], w: np.ndarray, heads: Sequence[int], out: bool) -> list:
+    """Hover text of each token: its strongest lines over the shown heads."""
+    texts = []
+    for i, tok in enumerate(tokens):
+        part = w[:, i, :] if out else w[:, :, i]  # (n, T)
+        top = np.argsort(part, axis=None)[::-1][:4]
+        lines = [
+            f"{'→' if out else '←'} {tokens[j]} {part[k, j]:.2f} (head {heads[k]})"
+            for k, j in (np.unravel_index(t, part.shape) for t in top)
+            if part[k, j] > 0
+        ]
+        texts.append("<br>".join([f"<b>{tok}</b> (click: only its lines)", *lines]))
+    return texts
+
+
+def head_view(
+    tokens: Sequence[str],
+    weights: np.ndarray,
+    heads: Sequence[int],
+    *,
+    threshold: float = 0.02,
+    focus: tuple[str, int] | None = None,
+) -> go.Figure:
+    """Bipartite token lines (BertViz head view): left = attending token, right = attended token;
+    one colour per head (the swatches of ``head_swatches``), opacity and width = weight.
+    ``weights`` (n, T, T): head heads[i]'s attention, already filtered (zeros are not drawn).
+    Token labels carry customdata [side (0 left, 1 right), index] so a click can focus a token."""
     T = len(tokens)
-    fig = go.Figure()
-    w = np.asarray(att, dtype=float)
-    for lo in np.linspace(0, 1, 11)[:-1]:  # one trace per opacity band keeps the figure small
-        sel = np.argwhere((w > max(lo, threshold)) & (w <= lo + 0.1))
-        if not len(sel):
-            continue
-        xs = np.tile([0.0, 1.0, np.nan], len(sel))
-        ys = np.column_stack([sel[:, 0], sel[:, 1], np.full(len(sel), np.nan)]).ravel()
-        fig.add_trace(
-            go.Scatter(
-                x=xs,
-                y=ys,
-                mode="lines",
-                hoverinfo="skip",
-                showlegend=False,
-                line=dict(color=PALETTE["pos"], width=1 + 4 * (lo + 0.05)),
-                opacity=float(min(1.0, lo + 0.1)),
+    w = np.asarray(weights, dtype=float).reshape(-1, T, T)
+    traces = []
+    for k, h in enumerate(heads):
+        color = HEAD_COLORS[h % len(HEAD_COLORS)]
+        for lo in np.linspace(0, 1, 11)[:-1]:  # one trace per opacity band keeps the figure small
+            sel = np.argwhere((w[k] > max(lo, threshold)) & (w[k] <= lo + 0.1))
+            if not len(sel):
+                continue
+            ys = np.column_stack([sel[:, 0], sel[:, 1], np.full(len(sel), np.nan)]).ravel()
+            traces.append(
+                dict(
+                    type="scatter",
+                    x=np.tile([0.0, 1.0, np.nan], len(sel)),
+                    y=ys,
+                    mode="lines",
+                    hoverinfo="skip",
+                    name=f"head {h}",
+                    line=dict(color=color, width=1 + 4 * (lo + 0.05)),
+                    opacity=float(min(1.0, 0.1 + lo)),  # about the weight, as in BertViz
+                )
             )
-        )
-    for x, anchor in ((0.0, "left"), (1.0, "right")):  # labels outside the lines
-        fig.add_trace(
-            go.Scatter(
+    for side, (x, anchor) in enumerate(((0.0, "left"), (1.0, "right"))):  # labels outside
+        colors = [
+            PALETTE["accent"] if focus == (("from", "to")[side], i) else PALETTE["ink"]
+            for i in range(T)
+        ]
+        traces.append(
+            dict(
+                type="scatter",
                 x=[x] * T,
                 y=np.arange(T),
-                mode="text",
+                mode="markers+text",
                 text=list(tokens),
+                customdata=[[side, i] for i in range(T)],
+                hovertext=_token_hover(tokens, w, heads, out=side == 0),
+                hovertemplate="%{hovertext}<extra></extra>",
+                marker=dict(size=12, color="rgba(0,0,0,0)"),
+                textfont=dict(color=colors),
                 showlegend=False,
                 textposition=f"middle {anchor}",
-                hovertemplate="%{text}<extra></extra>",
             )
         )
-    fig.update_xaxes(visible=False, range=[-0.6, 1.6])
-    fig.update_yaxes(visible=False, autorange="reversed")
-    return style(fig, height=max(240, 22 * T), title="Head view: token → token", legend=False)
+    frame = style(go.Figure(), height=max(260, 24 * T + 60), title="Head view: token → token")
+    frame.update_xaxes(visible=False, range=[-0.45, 1.45])
+    frame.update_yaxes(visible=False, autorange="reversed")
+    frame.update_layout(showlegend=False)
+    # up to 12 heads x 10 bands: validating ~120 traces cost ~160 ms (measured); the trace
+    # literals above are valid by construction and the layout was validated just now
+    return go.Figure(data=traces, layout=frame.layout, _validate=False)
 
 
 def matrix_csv(matrix: np.ndarray, rows: Sequence[str], cols: Sequence[str]) -> str:

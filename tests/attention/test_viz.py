@@ -35,16 +35,44 @@ def test_png_export_decodes():
     assert Image.open(io.BytesIO(signed)).size[0] > 36
 
 
+def test_clickable_heatmap_has_one_catcher_point_per_cell():
+    w = np.array([[0.2, 0.8, 0.0], [0.5, 0.25, 0.25]])
+    fig = V.alignment_heatmap(w, ["a", "b", "c"], ["x", "y"], clickable=True)
+    hm, cells = fig.data
+    assert hm.hoverinfo == "skip" and cells.mode == "markers"
+    cd = np.asarray(cells.customdata)
+    assert cd.shape == (6, 2) and {tuple(r) for r in cd} == {
+        (t, s) for t in (0, 1) for s in (0, 1, 2)
+    }
+    np.testing.assert_array_equal(cells.x, cd[:, 1])  # x = column s, y = row t
+    np.testing.assert_array_equal(cells.y, cd[:, 0])
+    assert "0.8000" in cells.text[1] and "click" in cells.text[1]
+    assert len(V.alignment_heatmap(w, ["a", "b", "c"], ["x", "y"]).data) == 1
+
+
 def test_grid_image_and_head_view():
     att = np.random.default_rng(0).random((6, 12, 5, 5))
     img = V.grid_image(att)
     assert img.dtype == np.uint8 and img.ndim == 3 and img.shape[1] > img.shape[0]
-    a = np.zeros((3, 3))
-    a[0, 2] = 1.0
-    a[1, 1] = 0.5
-    fig = V.head_view(["x", "y", "z"], a)
+    a = np.zeros((2, 3, 3))
+    a[0, 0, 2] = 1.0
+    a[0, 1, 1] = 0.5
+    a[1, 2, 0] = 0.3
+    fig = V.head_view(["x", "y", "z"], a, (4, 9), focus=("from", 1))
     line_traces = [t for t in fig.data if t.mode == "lines"]
-    assert len(line_traces) == 2  # two weights above the threshold, in two opacity bands
+    assert len(line_traces) == 3  # three weights above the threshold, in their opacity bands
+    colors = {t.name: t.line.color for t in line_traces}
+    assert set(colors) == {"head 4", "head 9"} and colors["head 4"] != colors["head 9"]
+    labels = [t for t in fig.data if t.mode == "markers+text"]
+    assert [list(map(list, t.customdata)) for t in labels] == [
+        [[s, i] for i in range(3)] for s in (0, 1)
+    ]
+    assert "z 1.00 (head 4)" in labels[0].hovertext[0]  # x's strongest line
+    assert labels[0].textfont.color[1] != labels[0].textfont.color[0]  # the focused token
+    strip = V.head_swatches([0, 5])
+    assert strip.shape[0] < strip.shape[1] and strip.dtype == np.uint8
+    x5 = 4 + 5 * 34 + 3  # inside swatch 5, beside its number
+    assert tuple(strip[10, x5]) != tuple(V.head_swatches([0])[10, x5])
 
 
 def test_pointer_and_length_figures():
@@ -54,10 +82,26 @@ def test_pointer_and_length_figures():
     marker = fig.data[-1].marker
     colors = list(marker.color)
     assert colors[0] != colors[1]
-    fig = V.accuracy_by_length(
-        [0, 10, 20], {"additive": np.array([1.0, 0.9]), "no attention": np.array([0.8, 0.5])}
-    )
-    assert len(fig.data) == 2
+    curve = {"exact": [1.0, None], "char": [1.0, 0.5]}
+    rep = {
+        "by_length": {"edges": [0, 10, 20], "models": {"dot": curve, "none": curve}},
+        "padded": {
+            "levels": [0, 5],
+            "mean_length": [15.0, 20.0],
+            "models": {"dot": curve, "none": curve},
+        },
+        "spaced": {
+            "levels": [1, 2],
+            "mean_length": [15.0, 17.0],
+            "models": {"dot": curve, "none": curve},
+        },
+    }
+    fig = V.accuracy_by_length(rep, {"none": "No attention"})
+    assert len(fig.data) == 12 and sum(t.showlegend for t in fig.data) == 2
+    base = [t for t in fig.data if t.name == "No attention"]
+    assert len(base) == 6 and all(t.line.dash == "dot" for t in base)
+    assert list(fig.data[0].x) == ["0-9", "10-19"] and list(fig.data[0].y) == [100.0, None]
+    assert "+5 (20)" in list(fig.data[2].x)
 
 
 def test_loss_with_baseline_overlay():

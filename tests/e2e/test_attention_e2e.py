@@ -1,5 +1,6 @@
 """Browser test of the attention page against a real server: the deep link shows the full app with
-the alignment maps, a typed date is translated, and the transformer view draws MiniLM's maps."""
+the alignment maps, a typed date is translated, a click on a cell of the map computes that cell by
+hand, and the transformer view draws MiniLM's maps."""
 
 from bench.harness import wait_idle
 from tests.e2e.conftest import EXCEPTION, open_app
@@ -17,6 +18,31 @@ def test_type_a_date_and_see_the_alignment(server, page):
     box.press("Enter")
     wait_idle(page)
     page.get_by_text("1999-12-31").first.wait_for(timeout=30000)
+    assert page.locator(EXCEPTION).count() == 0
+
+
+MAP_JS = """() => [...document.querySelectorAll('.js-plotly-plot')].findIndex(
+    el => el._fullData && el._fullData.some(t => t.name === 'cells'))"""
+
+
+def test_click_a_cell_computes_it_by_hand(server, page):
+    page.set_default_timeout(120000)
+    open_app(page, server.url("attention?date=27%2F11%2F26"), timeout_ms=240000)
+    page.get_by_text("Cell t = 0 (output").first.wait_for()
+    page.wait_for_function(f"() => ({MAP_JS})() >= 0")
+    plot = page.locator(".js-plotly-plot").nth(page.evaluate(MAP_JS))
+    plot.scroll_into_view_if_needed()
+    box = plot.locator(".nsewdrag").first.bounding_box()
+    T, S, t, s = 10, 8, 3, 4  # "2026-11-27" by "27/11/26"; click output '6' over input '1'
+    x, y = box["x"] + box["width"] * (s + 0.5) / S, box["y"] + box["height"] * (t + 0.5) / T
+    page.mouse.move(x, y)
+    page.wait_for_timeout(200)
+    page.mouse.click(x, y)
+    page.wait_for_timeout(300)
+    wait_idle(page)
+    page.get_by_text("Cell t = 3 (output 6), s = 4 (input 1)").first.wait_for(timeout=60000)
+    assert page.get_by_label("Output position t").input_value() == "3"
+    assert page.get_by_label("Input position s").input_value() == "4"
     assert page.locator(EXCEPTION).count() == 0
 
 

@@ -1,6 +1,8 @@
 """AppTest of pages/attention.py: the three views draw, typing a date translates it, switching the
-score changes the map, the temperature sharpens it, Step trains, URL parameters set controls
-(garbage -> notice), and empty / 5,000-character / emoji-only inputs give a clear message."""
+score changes the map, the temperature sharpens it, a click on a cell computes it by hand, Step
+trains, URL parameters set controls (garbage -> notice), empty / 5,000-character / emoji-only
+inputs give a clear message, the head view colours and filters heads, and the accuracy-by-length
+chart compares attention with the baseline."""
 
 import base64
 import json
@@ -45,18 +47,37 @@ def chart(at, title_part):
     raise KeyError(title_part)
 
 
-def z(spec) -> np.ndarray:
-    """The heatmap matrix of a plotly spec (plotly ships arrays as base64 'bdata')."""
-    raw = spec["data"][0]["z"]
+def arr(raw) -> np.ndarray:
+    """An array of a plotly spec (plotly ships numpy arrays as base64 'bdata')."""
     if isinstance(raw, dict):
         flat = np.frombuffer(base64.b64decode(raw["bdata"]), dtype=raw["dtype"])
-        return flat.reshape([int(n) for n in str(raw["shape"]).split(",")])
+        shape = raw.get("shape")
+        return flat.reshape([int(n) for n in str(shape).split(",")]) if shape else flat
     return np.asarray(raw, dtype=float)
+
+
+def z(spec) -> np.ndarray:
+    """The heatmap matrix of a plotly spec."""
+    return arr(spec["data"][0]["z"])
 
 
 def texts(at):
     kinds = ("markdown", "caption", "info", "warning", "error")
     return " ".join(str(e.value) for kind in kinds for e in at.get(kind))
+
+
+def click_chart(at, key, points):
+    """Simulate a click on a plotly chart with on_select: AppTest has no API for chart selections,
+    so the selection goes in as the chart's widget state (the JSON the browser would send)."""
+    chart = next(c for c in at.get("plotly_chart") if c.proto.id.endswith(key))
+    states = at._tree.get_widget_states()
+    w = states.widgets.add()
+    w.id = chart.proto.id
+    selection = {"points": points, "point_indices": [0], "box": [], "lasso": []}
+    w.string_value = json.dumps({"selection": selection})
+    at._run(states)
+    assert not at.exception, at.exception
+    return at
 
 
 def retype(at, name, value):
@@ -80,6 +101,31 @@ def test_dates_view_draws_controls_maps_and_by_hand_cell(dates):
     assert z(chart(dates, "Bahdanau additive, τ = 1")).shape == (10, 15)
     assert "Accuracy against input length" in json.dumps(list(charts(dates).values()))
     assert len(dates.get("download_button")) >= 2
+
+
+def test_clicking_a_cell_computes_it_by_hand():
+    at = app()
+    spec = chart(at, "Bahdanau additive, τ = 1")
+    cells = next(t for t in spec["data"] if t.get("name") == "cells")  # the click catcher
+    assert spec["data"][0]["type"] == "heatmap" and cells["mode"] == "markers"
+    click_chart(at, "attention.map_a", [{"x": 5, "y": 3, "customdata": [3, 5]}])
+    assert widget(at, "row").value == 3 and widget(at, "col").value == 5  # fallback stays in sync
+    t = texts(at)
+    assert "Cell t = 3 (output `6`), s = 5 (input `7`)" in t  # "2026-11-27"[3], "fri 27 nov"[5]
+    assert "weight a_t(s)" in t and "normalizer" in t and "context c_t" in t
+    shape = chart(at, "Bahdanau additive")["layout"]["shapes"][0]
+    assert (shape["x0"], shape["y0"]) == (4.5, 2.5)  # the highlighted cell moved to (3, 5)
+    retype(at, "col", 0)  # the keyboard fallback still works after a click
+    assert "s = 0 (input `f`)" in texts(at)
+
+
+def test_accuracy_by_length_chart_and_caption(dates):
+    spec = chart(dates, "Accuracy against input length")
+    names = {t["name"] for t in spec["data"]}
+    assert {"No attention (fixed context)", "Bahdanau additive"} <= names
+    assert len(spec["data"]) == 6 * len(names)  # 3 input families x (exact, per character)
+    t = texts(dates)
+    assert "the baseline falls to" in t and "blanks after the date" in t
 
 
 def test_typing_a_date_and_bad_inputs(dates):
@@ -146,11 +192,45 @@ def test_transformer_view_and_bad_sentences():
     at = app(view="transformer")
     spec = chart(at, "layer 0, head 0")
     assert z(spec).shape == (8, 8)
-    assert "not an explanation" in texts(at) and len(at.get("image")) == 1
+    assert "not an explanation" in texts(at) and len(at.get("image")) == 2  # + head swatches
     retype(at, "hide_special", True)
     assert z(chart(at, "layer 0, head 0")).shape == (6, 6)
     retype(at, "agg", "rollout")
     assert chart(at, "rollout")
+    retype(at, "agg", "max")
+    np.testing.assert_allclose(z(chart(at, "max over heads")).sum(1), 1.0, atol=1e-6)
     for text, notice in (("", "Type a sentence"), ("word " * 1000, "truncated"), ("😀😀", "[UNK]")):
         retype(at, "sentence", text)
         assert notice in texts(at)
+
+
+def head_traces(at):
+    spec = chart(at, "Head view")
+    lines = [t for t in spec["data"] if t["mode"] == "lines"]
+    return spec, lines, {t["name"]: t["line"]["color"] for t in lines}
+
+
+def test_head_view_heads_colours_focus_and_pair_filter():
+    at = app(view="transformer", sentence="The cat sat", sentence_b="A dog ran", layer="2")
+    _, _, colors = head_traces(at)
+    assert len(set(colors.values())) == len(colors) > 1  # one colour per head
+    at.pills(key=wkey("attention", "heads")).set_value([3, 7]).run()
+    assert not at.exception
+    _, _, colors = head_traces(at)
+    assert set(colors) <= {"head 3", "head 7"} and len(at.get("image")) == 2  # + swatches
+    n_all = sum(len(arr(t["x"])) for t in head_traces(at)[1])
+    retype(at, "lines", "ab")
+    labels = next(t for t in chart(at, "Head view")["data"] if t["mode"] == "markers+text")["text"]
+    seg_b = labels.index("a")  # first token of sentence B
+    for t in head_traces(at)[1]:
+        ys = arr(t["y"]).reshape(-1, 3)[:, :2]
+        assert (ys[:, 0] < seg_b).all() and (ys[:, 1] >= seg_b).all()  # A -> B only
+    assert sum(len(arr(t["x"])) for t in head_traces(at)[1]) < n_all
+    retype(at, "lines", "all")
+    click_chart(at, "attention.lines", [{"x": 0, "y": 2, "customdata": [0, 2]}])  # token "cat"
+    assert widget(at, "focus").value == 2
+    for t in head_traces(at)[1]:
+        assert (arr(t["y"]).reshape(-1, 3)[:, 0] == 2).all()
+    retype(at, "focus", -1)
+    at.pills(key=wkey("attention", "heads")).set_value([]).run()
+    assert "Pick at least one head" in texts(at)
