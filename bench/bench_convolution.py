@@ -76,13 +76,16 @@ def server_figures() -> dict[str, float]:
 
 
 _WATCH_JS = """() => {
-  window.__conv = {t0: 0, t1: 0};
+  window.__conv = {t0: 0, t1: 0, pending: false};
   const imgs = () => [...document.querySelectorAll('[data-testid=stImage] img')];
   window.__convSrc = imgs().map(i => i.src).join('|');
   const obs = new MutationObserver(() => {
     const now = imgs().map(i => i.src).join('|');
-    if (window.__conv.t0 && !window.__conv.t1 && now !== window.__convSrc) {
-      window.__conv.t1 = performance.now();
+    if (window.__conv.t0 && !window.__conv.pending && now !== window.__convSrc) {
+      // the new image is in the page once the browser has it decoded (fetched, for a URL)
+      window.__conv.pending = true;
+      Promise.all(imgs().map(i => i.decode().catch(() => null)))
+        .then(() => { window.__conv.t1 = performance.now(); });
     }
   });
   obs.observe(document.querySelector('[data-testid=stMain]'),

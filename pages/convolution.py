@@ -13,6 +13,7 @@ from dlcore.ui.live import live_panel
 from dlcore.ui.urlstate import config_from_state, field_widget, share_box, sync_url, url_config
 from dlcore.ui.urlstate import wkey as _wkey
 from dlcore.viz import conv as V
+from dlcore.viz.common import jpeg_data_url
 
 NS, C = "conv", ConvConfig
 page_frame(NS)
@@ -26,14 +27,13 @@ EXTRA = {
 }
 
 
-def wkey(name):
+def wkey(name):  # a control's session-state key
     return _wkey(NS, name)
 
 
 def w(name, **kw):
-    return field_widget(
-        NS, C, name, **({"widget": WIDGET_KIND.get(name)} | EXTRA.get(name, {}) | kw)
-    )
+    kw = {"widget": WIDGET_KIND.get(name)} | EXTRA.get(name, {}) | kw
+    return field_widget(NS, C, name, **kw)
 
 
 def row(*names, **kws):  # several controls side by side
@@ -122,20 +122,18 @@ rows, cols = fv.plan.rows, fv.plan.cols
 # ------------------------------------------------------------------ views
 if view == "filter" and not fv.error:
     c1, c2, c3 = st.columns([4, 3, 4])
-    c1.image(V.image_rgb(img), caption=f"input {img.shape[2]}x{img.shape[1]}, {img.shape[0]} ch")
+    # the output first (it is what changes), inline JPEG: no image re-parse, no extra request
+    caption = f"output {cols.out}x{rows.out}: {views.DISPLAY_NOTES[cfg.display]}"
+    c3.image(jpeg_data_url(V.response_rgb(fv.shown, cfg.display), 92), caption=caption)
+    caption = f"input {img.shape[2]}x{img.shape[1]}, {img.shape[0]} ch"
+    c1.image(jpeg_data_url(V.image_rgb(img), 92), caption=caption)
     with c2:
         chart(V.numbers_figure(kernel, "kernel K"), "k")
         if cfg.mode == "convolution":
             chart(V.numbers_figure(kernel[::-1, ::-1], "flipped K: what slides"), "kf")
-        st.caption(
-            "Convolution = cross-correlation with the kernel flipped. Most libraries "
-            "(PyTorch's conv2d too) compute cross-correlation and call it convolution."
-        )
-    caption = f"output {cols.out}x{rows.out}: {views.DISPLAY_NOTES[cfg.display]}"
-    c3.image(V.response_rgb(fv.shown, cfg.display), caption=caption)
-    if st.toggle(
-        "Histogram of the raw responses (what a plain 0..1 display cuts off)", key=f"{NS}.hist_on"
-    ):
+        st.caption(views.FLIP_NOTE)
+    hist = "Histogram of the raw responses (what a plain 0..1 display cuts off)"
+    if st.toggle(hist, key=f"{NS}.hist_on"):
         chart(V.histogram_figure(fv.output), "hist")
 elif view == "inner product" and not fv.error:
     a, b, ch = st.columns(3)

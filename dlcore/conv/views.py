@@ -15,6 +15,10 @@ from dlcore.conv import images, kernels, ops, pooling
 from dlcore.conv.algebra import Associativity, Cost, associativity, cost
 from dlcore.conv.config import ConvConfig
 
+FLIP_NOTE = (
+    "Convolution = cross-correlation with the kernel flipped. Most libraries "
+    "(PyTorch's conv2d too) compute cross-correlation and call it convolution."
+)
 DISPLAY_NOTES = {
     "signed": "orange < 0 < blue, white = 0; nothing is hidden",
     "clip": "values outside [0, 1] are cut off: negative responses turn black",

@@ -1,6 +1,7 @@
 """Browser test of the convolution page: upload a PNG, pick a Sobel kernel, see the output image
 (decoded from what the browser received: a signed edge map with both signs present)."""
 
+import base64
 import io
 
 import numpy as np
@@ -22,9 +23,12 @@ def _png(tmp_path):
 def _output_image(page):
     fig = page.locator("[data-testid=stImage]", has_text="output").first
     src = fig.locator("img").get_attribute("src")
-    data = page.request.get(
-        src if src.startswith("http") else page.url.split("/convolution")[0] + src
-    ).body()
+    if src.startswith("data:"):  # an inline image
+        data = base64.b64decode(src.split(",", 1)[1])
+    else:
+        data = page.request.get(
+            src if src.startswith("http") else page.url.split("/convolution")[0] + src
+        ).body()
     return fig.inner_text(), np.asarray(Image.open(io.BytesIO(data)).convert("RGB"), dtype=int)
 
 
