@@ -15,7 +15,9 @@ loop (skip widgets there: a keyed widget cannot be drawn twice in one run).
 
 A process-wide semaphore caps how many sessions train at the same moment; it is taken per tick,
 so waiting sessions get their turn fairly and see "waiting for a training slot" instead of a frozen
-page. A session whose tab is closed stops training at its next tick.
+page. When more sessions play than there are slots, each tick's training budget shrinks in
+proportion (``fair_budget``), so every student keeps getting frames. A session whose tab is
+closed stops training at its next tick.
 """
 
 from __future__ import annotations
@@ -40,6 +42,15 @@ TRAINING_SLOTS = threading.BoundedSemaphore(MAX_CONCURRENT_TRAINING)
 MAX_PLAY_SECONDS = float(os.environ.get("DLX_MAX_PLAY_SECONDS", "900"))
 TRACE_FILE = os.environ.get("DLX_TRACE_TICKS")  # benchmarks: "<wall time> <ns> <steps>" per tick
 TEST_TICKS = 3  # ticks a Play runs for under AppTest (no server runtime): the run must end
+_PLAYING = [0]  # sessions whose live loop runs in this process
+_PLAYING_LOCK = threading.Lock()
+
+
+def fair_budget(budget_s: float, slots: int, playing: int) -> float:
+    """The training time of one tick: the page's budget while there are at least as many slots
+    as playing sessions, shrinking in proportion beyond that, so that when a whole class
+    presses Play every session still gets frames often (a slot is held for less time)."""
+    return budget_s * min(1.0, slots / max(1, playing))
 
 
 def _session_alive() -> bool:
@@ -207,20 +218,31 @@ class LivePanel:
     def _train_tick(self, chunk: int) -> tuple[int, int, dict[str, float]]:
         """Train for about ``budget_s`` in chunks; returns (steps done, next chunk, metrics)."""
         t0, done, metrics = time.perf_counter(), 0, {}
+        budget = fair_budget(self.budget_s, MAX_CONCURRENT_TRAINING, _PLAYING[0])
         while True:
             metrics = self.trainer.step(chunk)
             done += chunk
             elapsed = time.perf_counter() - t0
-            if elapsed >= self.budget_s or _nonfinite(metrics):
+            if elapsed >= budget or _nonfinite(metrics):
                 break
             per_step = elapsed / done
-            chunk = max(1, min(chunk * 2, int((self.budget_s - elapsed) / per_step) or 1))
-        return done, chunk, metrics
+            chunk = max(1, min(chunk * 2, int((budget - elapsed) / per_step) or 1))
+        # the next tick starts with what fits half this budget at the speed just measured
+        return done, max(1, int(0.5 * budget * done / max(elapsed, 1e-9))), metrics
 
     def loop(self) -> None:
         """Train while Play is on. Call as the page's last statement."""
         if not self.playing:
             return
+        with _PLAYING_LOCK:
+            _PLAYING[0] += 1
+        try:
+            self._loop()
+        finally:
+            with _PLAYING_LOCK:
+                _PLAYING[0] -= 1
+
+    def _loop(self) -> None:
         rate, chunk, started = _Rate(ns_get(self.ns, "rate", 0.0)), 1, time.monotonic()
         ticks = 0 if _under_server() else TEST_TICKS
         prev = time.perf_counter()

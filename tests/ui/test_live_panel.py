@@ -2,7 +2,10 @@
 
 from pathlib import Path
 
+import pytest
 from streamlit.testing.v1 import AppTest
+
+from dlcore.ui import live
 
 DEMO = str(Path(__file__).resolve().parents[2] / "bench" / "apps" / "live_demo.py")
 
@@ -35,6 +38,23 @@ def test_play_trains_and_pause_stops():
     at.button(key="toy.btn.play").click().run()
     assert at.button(key="toy.btn.play").label == "Play"
     assert f"step {steps:,}" in _status(at)  # paused: no more steps
+
+
+def test_fair_budget_shrinks_when_more_sessions_play_than_slots():
+    assert live.fair_budget(0.03, 2, 0) == live.fair_budget(0.03, 2, 1) == 0.03
+    assert live.fair_budget(0.03, 2, 2) == 0.03
+    assert live.fair_budget(0.03, 2, 20) == pytest.approx(0.003)
+    assert live.fair_budget(0.25, 4, 5) == pytest.approx(0.2)
+
+
+def test_a_playing_loop_is_counted_and_released(monkeypatch):
+    seen = []
+    real = live.fair_budget
+    monkeypatch.setattr(live, "fair_budget", lambda b, s, p: seen.append(p) or real(b, s, p))
+    at = _app().run()
+    at.button(key="toy.btn.play").click().run()
+    assert seen and all(p >= 1 for p in seen)  # each tick saw this session playing
+    assert live._PLAYING[0] == 0  # the loop ended: released
 
 
 def test_url_sets_controls_and_garbage_gives_notice():
