@@ -29,7 +29,7 @@ from dlcore.config import choice, num
 from dlcore.data.digits import load_digits
 from dlcore.device import get_device, to_numpy
 from dlcore.gan.losses import GAN_LOSSES
-from dlcore.gan.nets import OPTIMIZERS, build_pair, single_thread
+from dlcore.gan.nets import OPTIMIZERS, build_pair
 from dlcore.trainer import BaseTrainer, History
 from dlcore.vae.data import DataUnavailable, load_mnist, mnist_cache_dir
 
@@ -231,7 +231,6 @@ class DigitsGan(BaseTrainer):
     def steps_per_epoch(self) -> int:  # an epoch = one pass over the real images
         return math.ceil(len(self.data) / BATCH)
 
-    @single_thread
     def _train(self, n: int) -> dict[str, float]:
         d_sum = g_sum = 0.0
         for i in range(n):
@@ -272,7 +271,6 @@ class DigitsGan(BaseTrainer):
         )
         return score
 
-    @single_thread
     def interpolate(self, seed_a: int, seed_b: int, n: int = 10) -> np.ndarray:
         """G along the straight line from z_a to z_b (the lecture's figure): (n, S, S)."""
         za = noise(1, seed_a, self.device, self.z_dim)
@@ -280,7 +278,6 @@ class DigitsGan(BaseTrainer):
         alpha = torch.linspace(0, 1, n, device=self.device)[:, None]
         return self.generate((1 - alpha) * za + alpha * zb)
 
-    @single_thread
     def snapshot(self) -> DigitsSnapshot:
         z = torch.randn(N_GRID, self.z_dim, generator=self.gen).to(self.device)
         hist = {k: self.history.array(k) for k in ("step", "d_loss", "g_loss")}

@@ -7,8 +7,6 @@ dlcore.gan.losses says how the score maps to D(x). Page: pages/gan.py.
 
 from __future__ import annotations
 
-import functools
-import threading
 from collections.abc import Callable, Iterable
 
 import torch
@@ -58,35 +56,3 @@ def build_pair(
         g = mlp(z_dim, x_dim, *g_shape, out=g_out)
         d = mlp(x_dim, 1, *d_shape)
     return g.to(device), d.to(device)
-
-
-_depth = threading.local()  # nesting depth of single_thread() in this thread
-_process_threads = 0  # the process's intra-op thread count, as last seen outside single_thread()
-
-
-def single_thread(method: Callable) -> Callable:
-    """Run a GAN trainer's method (CPU) on one intra-op thread, then restore the process's count.
-
-    These nets do a few thousand multiply-adds per sample: splitting them across threads buys
-    nothing, and on a busy machine (more runnable threads than cores) the BLAS / OpenMP workers
-    spin waiting for each other. Measured on 2 cores at load 8-10: an iteration of the ring-8
-    preset plus a live snapshot took 400-500 ms wall on 2 threads, 24-40 ms on 1.
-    """
-
-    @functools.wraps(method)
-    def wrapper(self, *args, **kwargs):
-        global _process_threads
-        depth = getattr(_depth, "n", 0)
-        if self.device.type != "cpu" or depth:
-            return method(self, *args, **kwargs)
-        now = torch.get_num_threads()
-        _process_threads = now if now != 1 else _process_threads
-        torch.set_num_threads(1)
-        _depth.n = 1
-        try:
-            return method(self, *args, **kwargs)
-        finally:
-            _depth.n = 0
-            torch.set_num_threads(_process_threads or now)
-
-    return wrapper

@@ -18,7 +18,7 @@ import torch
 from dlcore.device import get_device, to_numpy
 from dlcore.gan.losses import GAN_LOSSES
 from dlcore.gan.metrics import Coverage, js_by_grid, mode_coverage, optimal_d_from_samples
-from dlcore.gan.nets import OPTIMIZERS, build_pair, single_thread
+from dlcore.gan.nets import OPTIMIZERS, build_pair
 from dlcore.gan.noise import NOISES
 from dlcore.gan.targets import PLANE_EXTENT, get_target, points_from_flat
 from dlcore.trainer import BaseTrainer, History
@@ -193,7 +193,6 @@ class PlaneGan(BaseTrainer):
         mode = self.cfg.step_mode
         return ["D"] * int(self.cfg.k_d) * (mode != "g") + ["G"] * int(self.cfg.k_g) * (mode != "d")
 
-    @single_thread
     def step(self, n: int = 1) -> dict[str, float]:
         """n iterations of Algorithm 1 (each: k D updates, then k_g G updates)."""
         self._phases = _PhaseState()  # a full step abandons a half-done slow-motion update
@@ -264,7 +263,6 @@ class PlaneGan(BaseTrainer):
         edges = np.linspace(*PLANE_EXTENT, bins + 1)
         return 0.5 * (edges[1:] + edges[:-1]), d.T
 
-    @single_thread
     def snapshot(self, with_dstar: bool | None = None) -> PlaneSnapshot:
         """The views; D* (10k samples, two histograms) only when asked or cfg.show_dstar."""
         cfg = self.cfg
@@ -302,7 +300,6 @@ class PlaneGan(BaseTrainer):
         )
 
     # ------------------------------------------------------------------ slow motion
-    @single_thread
     def phase_step(self) -> PhaseView:
         """Advance one phase of the current update (5 phases per D or G update)."""
         st = self._phases
