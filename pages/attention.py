@@ -169,7 +169,7 @@ def head_view(maps: M.MiniLMMaps, now: C) -> None:
     if not -1 <= S.get(fk, -1) < len(tokens):
         S[fk] = -1
     pair = bool(now.sentence_b.strip())
-    view, ctl = st.columns([3, 2])
+    view, ctl = st.columns(2)  # room for all 12 head pills on one line
     with ctl:
         st.pills("Heads shown (click to toggle)", list(range(12)), selection_mode="multi", key=hk)
         st.image(V.head_swatches(S[hk]), caption="Head colours (pale: not shown)")
