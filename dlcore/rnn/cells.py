@@ -172,10 +172,20 @@ class LSTM(_Cell):
 
 
 class GRU(_Cell):
-    """r, z = sigma(.); n = tanh(W_in x + b_in + r * (W_hn h + b_hn)); h_t = (1 - z) * n + z * h."""
+    """r, z = sigma(.); n = tanh(W_in x + b_in + r * (W_hn h + b_hn)); h_t = (1 - z) * n + z * h.
+
+    z is the GRU's keep gate (the LSTM's f): keep_bias shifts its bias so that at init the state
+    is kept (z near 1) for about 1 / (1 - sigma(keep_bias)) steps, like the LSTM forget bias.
+    """
 
     n_gates = 3
     kind = "gru"
+
+    def __init__(self, input_size: int, hidden_size: int, keep_bias: float = 0.0) -> None:
+        super().__init__(input_size, hidden_size)
+        if keep_bias:
+            with torch.no_grad():  # gate order r, z, n: the z block is the second
+                self.bias_ih[hidden_size : 2 * hidden_size] += keep_bias
 
     def fused(self) -> nn.Module | None:
         return self._share(nn.GRU(self.input_size, self.hidden_size, batch_first=True))
@@ -198,7 +208,8 @@ class GRU(_Cell):
 
 @dataclass(frozen=True)
 class CellSpec:
-    """Which cell to build: kind in CELLS plus its options."""
+    """Which cell to build: kind in CELLS plus its options (forget_bias: the bias of the gate
+    that keeps the state, the LSTM's f and the GRU's z)."""
 
     kind: str
     activation: str = "tanh"
@@ -215,7 +226,7 @@ def _build_lstm(spec: CellSpec, n_in: int, n_h: int) -> _Cell:
 
 
 def _build_gru(spec: CellSpec, n_in: int, n_h: int) -> _Cell:
-    return GRU(n_in, n_h)
+    return GRU(n_in, n_h, spec.forget_bias)
 
 
 CELLS: dict[str, Callable[[CellSpec, int, int], _Cell]] = {

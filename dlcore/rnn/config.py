@@ -43,7 +43,9 @@ class RnnConfig:
     rnn_init: str = choice("default", INITS, label="Vanilla RNN init of W")
     lambda_1: float = num(0.0, lo=0.0, hi=3.0, label="Set lambda_1 of W (0 = keep init)")
     forget_gate: bool = flag(True, live=False, label="LSTM forget gate")
-    forget_bias: float = num(1.0, options=(0.0, 1.0, 2.0), label="LSTM forget-gate bias")
+    forget_bias: float = num(
+        1.0, options=(0.0, 1.0, 2.0, 3.0, 5.0), label="Keep-gate bias (LSTM f, GRU z)"
+    )
     seed: int = num(0, lo=0, hi=9999, label="Seed")
     lin_l1: float = num(1.05, lo=0.0, hi=1.5, live=True, label="Eigenvalue lambda_1")
     lin_l2: float = num(0.7, lo=-1.5, hi=1.5, live=True, label="Eigenvalue lambda_2")
@@ -70,10 +72,39 @@ PRESETS: dict[str, dict] = {
         forget_bias=1.0,
         seed=0,
     ),
-    "latch T=60": dict(task="latch", seq_len=60, hidden=32, batch=64, lr=0.01, seed=0),
-    "delayed copy T=20": dict(task="copy", seq_len=20, hidden=64, batch=64, lr=0.01, seed=0),
-    "exploding ReLU RNN (lambda_1 = 1.5, no clipping)": dict(
-        activation="relu", rnn_init="orthogonal", lambda_1=1.5, clip="none", seed=0
+    "latch T=60 (LSTM and GRU remember the first symbol, vanilla RNN stays at ln 4)": dict(
+        task="latch",
+        seq_len=60,
+        hidden=32,
+        batch=64,
+        optimizer="adam",
+        lr=0.01,
+        clip="norm",
+        clip_v=1.0,
+        forget_bias=5.0,  # keep gates open at init: f, z ~ 0.993, ~150 steps of memory
+        seed=1,
+    ),
+    "delayed copy T=20 (GRU copies, LSTM slowly, vanilla RNN stays at the baseline)": dict(
+        task="copy",
+        seq_len=20,
+        hidden=64,
+        batch=64,
+        optimizer="adam",
+        lr=0.02,
+        clip="norm",
+        clip_v=1.0,
+        forget_bias=2.0,
+        seed=0,
+    ),
+    "exploding ReLU RNN (lambda_1 = 1.5, SGD: compare clipping in the Clipping view)": dict(
+        activation="relu",
+        rnn_init="orthogonal",
+        lambda_1=1.5,
+        optimizer="sgd",  # Adam would rescale the huge gradient away; SGD steps follow it
+        lr=0.01,
+        clip="norm",
+        clip_v=1.0,
+        seed=0,
     ),
 }
 

@@ -79,6 +79,18 @@ def test_forget_bias_shifts_only_forget_block():
     assert torch.allclose(d[4:8], torch.ones(4)) and torch.all(d[:4] == 0) and torch.all(d[8:] == 0)
 
 
+def test_gru_keep_bias_shifts_only_update_gate_and_keeps_the_state():
+    torch.manual_seed(3)
+    a = GRU(2, 4)
+    torch.manual_seed(3)
+    b = build_cell(CellSpec("gru", forget_bias=5.0), 2, 4)  # the page's keep-gate knob
+    d = b.bias_ih.detach() - a.bias_ih.detach()
+    assert torch.allclose(d[4:8], torch.full((4,), 5.0)) and torch.all(d[:4] == 0)
+    assert torch.all(d[8:] == 0)
+    un = b(torch.randn(3, 6, 2))
+    assert torch.all(torch.stack(un.gates["z"]) > 0.97)  # z ~ sigma(5): the state is kept
+
+
 @pytest.mark.parametrize(
     "spec", [CellSpec("rnn"), CellSpec("rnn", "relu"), CellSpec("lstm"), CellSpec("gru")]
 )
