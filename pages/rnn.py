@@ -50,6 +50,8 @@ with st.sidebar:
         on_change=apply_preset,
         placeholder="Choose a preset experiment",
     )
+    if st.session_state.get(f"{NS}.preset"):
+        st.caption(T.preset_note(st.session_state[f"{NS}.preset"]))
     with st.expander("Task and training", expanded=True):
         field_widget(NS, C, "task", format_func=lambda k: TASKS[k].label)
         for name in ("seq_len", "hidden", "batch", "optimizer", "lr", "clip", "clip_v", "seed"):

@@ -151,7 +151,8 @@ def test_preset_sets_the_training_controls():
     at.selectbox(key="rnn.preset").set_value(name).run()
     assert not at.exception
     assert widget(at, "activation").value == "relu" and widget(at, "lambda_1").value == 1.5
-    assert widget(at, "clip").value == "none"
+    assert widget(at, "clip").value == "norm" and widget(at, "optimizer").value == "sgd"
+    assert "diverges" in texts(at)  # the preset's note under the box
 
 
 def test_linear_slider_changes_the_trajectory():
