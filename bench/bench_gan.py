@@ -123,13 +123,15 @@ def frame_cost(n: int = 30) -> None:
 # Counts changes of the live image (its src) per animation frame, and the bytes of each new src.
 _IMAGE_COUNTER_JS = """
 () => {
-  window.__gan = {images: 0, bytes: 0, last: null};
+  window.__gan = {images: 0, bytes: 0, last: null, el: null, mounts: 0, blank: 0};
   const tick = () => {
     const img = document.querySelector('[data-testid=stMain] [data-testid=stImage] img');
     const src = img ? img.getAttribute('src') : null;
     if (src && src !== window.__gan.last) {
       window.__gan.images += 1; window.__gan.bytes += src.length; window.__gan.last = src;
     }
+    if (img && img !== window.__gan.el) { window.__gan.mounts += 1; window.__gan.el = img; }
+    if (!img || !img.complete) { window.__gan.blank += 1; }
     requestAnimationFrame(tick);
   };
   requestAnimationFrame(tick);
@@ -198,6 +200,10 @@ def browser_bar(seconds: float = 8.0, url: str = "gan", profile: str | None = No
         print(f"live_view_frames_per_s: {fps:.1f} frames/s (browser DOM updates, {seconds:.0f} s)")
         print(f"live_image_frames_per_s: {gan['images'] / dt:.1f} new plane images/s")
         print(f"live_image_bytes: {gan['bytes'] / n_img / 1024:.1f} KB per image (data URL)")
+        print(
+            f"live_image_elements: {gan['mounts']} new <img> elements for {gan['images']} images, "
+            f"{gan['blank']} animation frames without a decoded image"
+        )
         print(f"live_training_rate: {(it1 - it0) / dt:.0f} iterations/s (page counter)")
         print(
             f"cpu_per_image_frame: server {1000 * cpu_s / n_img:.0f} ms, browser "

@@ -61,11 +61,6 @@ def slow_step():
     ns_set(NS, "phase", S[ns_key(NS, "trainer")].phase_step())
 
 
-def fkey(name, live):  # live frames redraw within one run: each needs its own element id
-    S[f"{NS}.frame"] = S.get(f"{NS}.frame", 0) + 1
-    return f"{NS}.{name}.{S[f'{NS}.frame'] if live else 0}"
-
-
 def charts(snap, live):  # below the live body: redrawn every CHART_SECONDS while training
     if live:  # one raster: a plotly chart remounts in the browser at every update (~0.3 s)
         S[f"{NS}.charts"].image(P.png_data_url(P.curves_image(snap)), width=P.CURVES_SIZE[0])
@@ -73,11 +68,9 @@ def charts(snap, live):  # below the live body: redrawn every CHART_SECONDS whil
     with S[f"{NS}.charts"].container():
         left, right = st.columns([3, 2]) if snap.coverage is not None else (st.container(), None)
         c = (snap.hist, snap.d_at_half, snap.g_at_half, snap.js_floor, snap.n_modes)
-        left.plotly_chart(P.curves_figure(*c), key=fkey("curves", live))
+        left.plotly_chart(P.curves_figure(*c), key=f"{NS}.curves")
         if snap.coverage is not None:
-            right.plotly_chart(
-                P.coverage_figure(snap.coverage.counts, 10_000), key=fkey("cov", live)
-            )
+            right.plotly_chart(P.coverage_figure(snap.coverage.counts, 10_000), key=f"{NS}.cov")
 
 
 def dstar_view(snap, live):
@@ -206,18 +199,24 @@ def digits(cfg):
     def render_digits(trainer, live):
         snap = trainer.snapshot()
         a, b, c = st.columns([2, 2, 3])
-        a.image(P.digit_grid(snap.samples, ncols=4), caption="fresh samples", width=260)
-        b.image(P.digit_grid(snap.fixed, ncols=4), caption="fixed noise", width=260)
+        for col, images, text in (
+            (a, snap.samples, "fresh samples"),
+            (b, snap.fixed, "fixed noise"),
+        ):
+            col.image(P.png_data_url(P.digit_grid(images, ncols=4)), caption=text, width=260)
         with c:
             st.caption(snap.start_note)
-            st.plotly_chart(P.digits_curves_figure(snap.hist), key=fkey("dcurves", live))
+            if live:  # a raster: a plotly chart would remount in the browser every frame
+                st.image(P.png_data_url(P.digits_curves_image(snap.hist)))
+            else:
+                st.plotly_chart(P.digits_curves_figure(snap.hist), key=f"{ND}.curves")
 
     panel = live_panel(ND, dcfg, DigitsGan, render_digits, epoch_label="Epoch")
     st.markdown("**Latent interpolation** G((1 - a) z_A + a z_B), a = 0 ... 1 (compare the VAE)")
     c = st.columns([1, 1, 6])
     za = c[0].number_input("seed of z_A", 0, 9999, 1, key=f"{ND}.za")
     zb = c[1].number_input("seed of z_B", 0, 9999, 2, key=f"{ND}.zb")
-    c[2].image(P.digit_grid(panel.trainer.interpolate(int(za), int(zb), 10), ncols=10))
+    c[2].image(P.png_data_url(P.digit_grid(panel.trainer.interpolate(int(za), int(zb)), ncols=10)))
     return panel
 
 

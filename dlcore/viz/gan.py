@@ -242,6 +242,25 @@ def _bars(draw: ImageDraw.ImageDraw, box, counts: np.ndarray, total: float) -> N
     draw.text((x0, box[1] + 2), "per mode (dotted: fair share)", fill=_INK, font=f)
 
 
+def digits_curves_image(hist: dict, size: tuple[int, int] = (480, 280)) -> np.ndarray:
+    """The digits GAN's curves while training (paused: digits_curves_figure): D and G losses on
+    top, the judge's confidence and class entropy (1 = all ten digits) below, as one raster."""
+    w, h = size
+    img = Image.new("RGB", size, "white")
+    draw = ImageDraw.Draw(img)
+    losses = [
+        (hist["step"], hist[k], SERIES[n], f"{n} loss")
+        for k, n in (("d_loss", "D"), ("g_loss", "G"))
+    ]
+    judge = [
+        (hist["j_step"], hist["confidence"], PALETTE["pos"], "judge confidence"),
+        (hist["j_step"], hist["class_entropy"], PALETTE["ok"], "class entropy"),
+    ]
+    _line_panel(draw, (0, 0, w, h // 2), losses, [])
+    _line_panel(draw, (0, h // 2, w, h), judge, [], ylim=(0.0, 1.05))
+    return np.asarray(img)
+
+
 def png_data_url(rgb: np.ndarray) -> str:
     """Line art as an inline PNG ``data:`` URL (JPEG would blur the text and lines)."""
     buf = io.BytesIO()

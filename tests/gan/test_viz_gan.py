@@ -132,3 +132,14 @@ def test_digit_grid_scales_each_size_to_about_64_pixels():
     grid = P.digit_grid(np.ones((2, 28, 28)), ncols=2)
     assert grid.shape == (3 * 30, 3 * 59, 3)
     assert grid[3 * 1 + 5, 3 * 1 + 5].tolist() == [0, 0, 0]  # ink is dark
+
+
+def test_digits_curves_raster_has_losses_on_top_and_the_judge_below():
+    steps = np.arange(1.0, 301.0)
+    j = np.array([0.0, 250.0])
+    hist = {"step": steps, "d_loss": 1.2 + 0 * steps, "g_loss": 0.9 + 0 * steps, "j_step": j,
+            "confidence": np.array([0.2, 0.7]), "class_entropy": np.array([0.5, 0.95])}  # fmt: skip
+    img = P.digits_curves_image(hist, size=(400, 240))
+    top, bottom = img[:120], img[120:]
+    assert colour_pixels(top, SERIES["D"]) > 100 and colour_pixels(bottom, SERIES["D"]) == 0
+    assert colour_pixels(bottom, PALETTE["pos"]) > 100 and colour_pixels(top, PALETTE["pos"]) == 0

@@ -119,6 +119,10 @@ def test_digits_panel_trains_and_interpolates():
     assert "step 1" in texts(at)
     at.number_input(key="gan_digits.za").set_value(5).run()
     assert not at.exception
+    at.button(key="gan_digits.btn.play").click().run()  # live frames: rasters, no plotly
+    assert not at.exception and "step 1**" not in texts(at)
+    urls = [e.proto.imgs[0].url for e in at.get("image")]
+    assert len(urls) >= 4 and all(u.startswith("data:image/png;base64,") for u in urls)
 
 
 def test_digits_panel_trains_on_mnist_when_its_files_are_cached(tmp_path, monkeypatch):
