@@ -275,6 +275,10 @@ def _level(fig: go.Figure, x0: float, x1: float, y: float, name: str, color: str
     )
 
 
+# above the plot: the shared style's legend below the plot covers the x-axis title
+LEGEND_ABOVE = dict(orientation="h", x=0, y=1.02, yanchor="bottom")
+
+
 def loss_figure(
     steps: np.ndarray,
     losses: np.ndarray,
@@ -302,7 +306,7 @@ def loss_figure(
     _level(fig, 0, x1, solved, f"solved < {solved:g}", PALETTE["ok"])
     fig.update_xaxes(title="training step")
     fig.update_yaxes(title=f"held-out {metric}", type="log", exponentformat="power")
-    return style(fig, height=height)
+    return style(fig, height=height).update_layout(legend=LEGEND_ABOVE)
 
 
 def curves_figure(
@@ -327,7 +331,7 @@ def curves_figure(
         _level(fig, 1, max(len(steps), 2), hline[1], hline[0], PALETTE["muted"])
     fig.update_xaxes(title="training step")
     fig.update_yaxes(title=y_title, type="log" if log_y else "linear", exponentformat="power")
-    return style(fig, height=height)
+    return style(fig, height=height).update_layout(legend=LEGEND_ABOVE)
 
 
 def cliff_figure(
