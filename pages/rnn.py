@@ -74,13 +74,17 @@ cfg = config_from_state(C, NS)
 sync_url(cfg, NS)
 
 
-def render_trio(trainer, live):
-    snap = trainer.snapshot()
+def warn_diverged(snap):
     for lab in (lab for lab, d in zip(snap.labels, snap.diverged) if d):
         st.error(
             f"{lab}: training diverged (NaN/inf). Lower the learning rate or turn on "
             "clipping, then Reset."
         )
+
+
+def render_trio(trainer, live):
+    snap = trainer.snapshot()
+    warn_diverged(snap)
     if cfg.view == "flow":
         now = A.flow_now(trainer)
         sp = now.spectrum
@@ -130,6 +134,7 @@ def render_trio(trainer, live):
 
 def render_clip(trainer, live):
     snap = trainer.snapshot()
+    warn_diverged(snap)  # the unclipped run of the exploding preset ends here
     c = st.columns(2)
     chart(where=c[0], fig=V.curves_figure(snap.loss, snap.labels, f"training {snap.metric}"))
     chart(

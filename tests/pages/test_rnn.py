@@ -120,6 +120,17 @@ def test_clip_view_step_trains_the_pair():
     assert snap.steps == 10 and snap.clipped_share[0] == 0 and snap.clipped_share[1] > 0
 
 
+def test_exploding_preset_in_clip_view_shows_the_unclipped_run_diverge():
+    at = app(view="clip")
+    name = next(o for o in at.selectbox(key="rnn.preset").options if o.startswith("exploding"))
+    at.selectbox(key="rnn.preset").set_value(name).run()
+    at.button(key="rnn.clip.btn.step").click().run()
+    assert not at.exception
+    snap = at.session_state["rnn.clip.trainer"].snapshot()
+    assert snap.diverged == (True, False) and snap.grad_norm[0, 0] > 1e4
+    assert any("no clipping: training diverged" in e.value for e in at.error)
+
+
 def test_url_parameters_set_controls():
     at = app(
         {
