@@ -12,6 +12,15 @@
     python bench/bench_gan.py --train     # bar 1 only
     python bench/bench_gan.py --frame     # server CPU per live frame (bar 2, server side)
     python bench/bench_gan.py --browser   # bar 2 in the browser
+    DLX_THREADS=1 python bench/bench_gan.py --browser   # the server on one torch thread
+
+Measured (2 cores shared with other work, headless Chromium on the same machine; the 1-minute
+load beside each): before this bench's changes, 6.5 DOM frames/s at load 4.4. Now, torch on the
+server's default 2 threads: 6.4 DOM frames/s, 3.2 plane images/s, 3 iterations/s at load 5.0 -
+the OpenMP threads of these tiny nets spin while Chromium holds the other core (server 193 ms CPU
+per frame). With DLX_THREADS=1: 30.1 DOM frames/s, 20.7 plane images/s, 55 iterations/s at load
+5.3 (server 39 ms, browser 51 ms CPU per frame); with OMP_WAIT_POLICY=PASSIVE and 2 threads:
+18.9 DOM frames/s, 14.1 images/s at load 4.9.
     GAN_PROFILE=/tmp/gan.txt python bench/bench_gan.py --browser   # + py-spy raw profile
 """
 
@@ -82,42 +91,52 @@ def train_bar() -> None:
     print(f"load_average_1min_after: {os.getloadavg()[0]:.1f}")
 
 
-def frame_cost(n: int = 30) -> None:
-    """Server CPU per live frame: snapshot + raster plane + inline JPEG (what the page sends every
-    frame), and separately the two curve figures (redrawn about once a second while training),
-    on top of the panel's training budget. Torch runs as the server does (DLX_THREADS / 2)."""
-    from dlcore.device import set_threads
+def _cpu_ms(fn, reps: int) -> float:
+    fn()
+    c0 = time.process_time()
+    for _ in range(reps):
+        fn()
+    return (time.process_time() - c0) / reps * 1000
+
+
+def _frame_costs(threads: int, n: int) -> str:
     from dlcore.gan import views as V
     from dlcore.viz import gan as P
 
-    set_threads()
+    torch.set_num_threads(threads)
     t = PlaneGan(PRESETS["ring8"].config(), torch.device("cpu"))
     t.step(300)
     layers = V.layers(t.cfg)
+    snap = t.snapshot(with_dstar=False)
+    c = (snap.hist, snap.d_at_half, snap.g_at_half, snap.js_floor, snap.n_modes)
 
-    def cpu_ms(fn, reps: int) -> float:
-        fn()
-        c0 = time.process_time()
-        for _ in range(reps):
-            fn()
-        return (time.process_time() - c0) / reps * 1000
-
-    def frame() -> int:
-        return len(P.live_frame(t.snapshot(with_dstar=False), layers))
-
-    def charts() -> None:
-        snap = t.snapshot(with_dstar=False)
-        c = (snap.hist, snap.d_at_half, snap.g_at_half, snap.js_floor, snap.n_modes)
+    def plotly() -> None:
         P.curves_figure(*c).to_json()
         P.coverage_figure(snap.coverage.counts, 10_000).to_json()
 
-    ms, chart_ms = cpu_ms(frame, n), cpu_ms(charts, 5)
-    it_ms = cpu_ms(lambda: t.step(20), 10) / 20
+    frame = _cpu_ms(lambda: P.live_frame(t.snapshot(with_dstar=False), layers), n)
+    raster = _cpu_ms(lambda: P.png_data_url(P.curves_image(snap)), 5)
+    paused = _cpu_ms(plotly, 3)
+    it_ms = _cpu_ms(lambda: t.step(20), 5) / 20
+    return (
+        f"torch_threads_{threads}: live frame {frame:.1f} ms CPU (snapshot + raster + JPEG, "
+        f"{len(P.live_frame(snap, layers)) / 1024:.1f} KB), curves raster {raster:.1f} ms, "
+        f"paused plotly curves {paused:.1f} ms, iteration {it_ms:.2f} ms"
+    )
+
+
+def frame_cost(n: int = 30) -> None:
+    """Server CPU per live frame: snapshot + raster plane + inline JPEG (what the page sends every
+    frame), the curves raster (twice a second) and the paused plotly curves, and an iteration;
+    with torch on the server's thread count (dlcore.device.set_threads: $DLX_THREADS, else
+    min(4, cores)) and on one thread, in the same run: on a busy 2-core machine the intra-op
+    threads of these tiny nets can spin far more than they compute."""
+    from dlcore.device import set_threads
+
     print(f"load_average_1min: {os.getloadavg()[0]:.1f} (cores: {os.cpu_count()})")
-    print(f"live_frame_render_cpu: {ms:.1f} ms per frame (snapshot + raster + JPEG, mean of {n})")
-    print(f"live_frame_bytes: {frame() / 1024:.1f} KB (inline JPEG data URL)")
-    print(f"charts_cpu: {chart_ms:.1f} ms per redraw (curves + coverage, about once a second)")
-    print(f"iteration_cpu: {it_ms:.2f} ms per iteration (batch 256, 2x64 nets, k=1)")
+    for threads in (set_threads(), 1):
+        print(_frame_costs(threads, n), flush=True)
+    print(f"load_average_1min_after: {os.getloadavg()[0]:.1f}")
 
 
 # Counts changes of the live image (its src) per animation frame, and the bytes of each new src.
@@ -197,6 +216,8 @@ def browser_bar(seconds: float = 8.0, url: str = "gan", profile: str | None = No
         it1 = parse_counter(status_text(page))[1]
         n_img = max(1, gan["images"])
         print(f"load_average_1min: {os.getloadavg()[0]:.1f} (cores: {os.cpu_count()})")
+        env = {k: os.environ.get(k, "unset") for k in ("DLX_THREADS", "OMP_WAIT_POLICY")}
+        print(f"server_env: {env} (torch threads: dlcore.device.set_threads)")
         print(f"live_view_frames_per_s: {fps:.1f} frames/s (browser DOM updates, {seconds:.0f} s)")
         print(f"live_image_frames_per_s: {gan['images'] / dt:.1f} new plane images/s")
         print(f"live_image_bytes: {gan['bytes'] / n_img / 1024:.1f} KB per image (data URL)")

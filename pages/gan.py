@@ -207,7 +207,7 @@ def digits(cfg):
         with c:
             st.caption(snap.start_note)
             if live:  # a raster: a plotly chart would remount in the browser every frame
-                st.image(P.png_data_url(P.digits_curves_image(snap.hist)))
+                st.image(P.png_data_url(P.digits_curves_image(snap.hist)), width=400)
             else:
                 st.plotly_chart(P.digits_curves_figure(snap.hist), key=f"{ND}.curves")
 

@@ -242,7 +242,7 @@ def _bars(draw: ImageDraw.ImageDraw, box, counts: np.ndarray, total: float) -> N
     draw.text((x0, box[1] + 2), "per mode (dotted: fair share)", fill=_INK, font=f)
 
 
-def digits_curves_image(hist: dict, size: tuple[int, int] = (480, 280)) -> np.ndarray:
+def digits_curves_image(hist: dict, size: tuple[int, int] = (400, 260)) -> np.ndarray:
     """The digits GAN's curves while training (paused: digits_curves_figure): D and G losses on
     top, the judge's confidence and class entropy (1 = all ten digits) below, as one raster."""
     w, h = size
