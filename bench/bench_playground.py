@@ -87,13 +87,21 @@ def live(page, url: str, name: str, trace: str, seconds: float = 6.0) -> None:
     print(f"browser_steps_per_s_{name}: {(s1 - s0) / (t1 - t0):.0f} steps/s")
     page.evaluate(_WATCH_JS)  # records (time, step count) whenever the counter changes
     t_click = time.perf_counter()
-    page_click = page.evaluate("performance.now()")
-    wall_click = time.time()
+    # when the click reaches the page (the browser's clock is this machine's): Playwright's own
+    # checks before it clicks take a while on a busy machine and are not the app's latency
+    page.evaluate(
+        "() => document.addEventListener('click', () => { window.__clickWall = Date.now();"
+        " window.__clickPerf = performance.now(); }, {capture: true, once: true})"
+    )
     page.get_by_role("button", name="Pause").first.click()
     page.get_by_role("button", name="Play").first.wait_for(timeout=30000)
-    print(f"pause_to_play_button_{name}: {time.perf_counter() - t_click:.2f} s")
+    back = page.evaluate("performance.now() - window.__clickPerf") / 1000
+    outer = time.perf_counter() - t_click
+    print(f"pause_to_play_button_{name}: {back:.2f} s (with Playwright's checks: {outer:.2f} s)")
     page.wait_for_timeout(300)
+    wall_click = page.evaluate("window.__clickWall") / 1000
     print(f"pause_to_training_stopped_{name}: {_last_tick_after(trace, wall_click):.3f} s")
+    page_click = page.evaluate("window.__clickPerf")
     changes = page.evaluate("window.__steps")
     last = max([t for t, _ in changes if t >= page_click] or [page_click])
     print(f"pause_to_last_step_change_{name}: {(last - page_click) / 1000:.2f} s")
