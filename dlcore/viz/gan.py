@@ -17,6 +17,7 @@ import plotly.graph_objects as go
 from PIL import Image, ImageDraw, ImageFont
 from plotly.subplots import make_subplots
 
+from dlcore.gan.plane import N_METRIC
 from dlcore.gan.targets import PLANE_EXTENT
 from dlcore.viz.common import (
     DIVERGING,
@@ -223,7 +224,7 @@ def curves_image(snap, size: tuple[int, int] = CURVES_SIZE) -> np.ndarray:
         label = f"modes hit {int(m[-1]) if len(m) else 0}/{snap.n_modes}"
         draw.text((x1, 2), label, fill=PALETTE["ok"], font=_font(), anchor="ra")
     if cov is not None:
-        _bars(draw, (split[1] + 16, 0, w - 4, h), cov.counts, cov.counts.sum())
+        _bars(draw, (split[1] + 16, 0, w - 4, h), cov.counts, N_METRIC)  # fair share of all
     return np.asarray(img)
 
 

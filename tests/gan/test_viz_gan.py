@@ -143,3 +143,11 @@ def test_digits_curves_raster_has_losses_on_top_and_the_judge_below():
     top, bottom = img[:120], img[120:]
     assert colour_pixels(top, SERIES["D"]) > 100 and colour_pixels(bottom, SERIES["D"]) == 0
     assert colour_pixels(bottom, PALETTE["pos"]) > 100 and colour_pixels(top, PALETTE["pos"]) == 0
+
+
+def test_coverage_bars_are_scaled_to_the_fair_share_of_all_samples():
+    few = Coverage(counts=np.full(8, 125), modes_hit=0, share_near=0.1)  # 10 % of 10,000 / 8
+    img = P.curves_image(curves_snap(few))
+    bars = img[:, int(0.76 * img.shape[1]) :]
+    rows = np.flatnonzero((np.abs(bars.astype(int) - rgb(P.REAL)).sum(-1) < 30).any(1))
+    assert 0 < len(rows) < 0.15 * img.shape[0]  # short bars under a fair-share line far above
