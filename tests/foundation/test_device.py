@@ -3,6 +3,7 @@ import pytest
 import torch
 
 from dlcore.device import (
+    default_threads,
     device_label,
     get_device,
     resolve_device_name,
@@ -43,6 +44,21 @@ def test_set_threads_from_env(monkeypatch):
         assert set_threads(2) == 2
     finally:
         torch.set_num_threads(before)
+
+
+def test_default_threads_leave_room_for_other_work():
+    assert [default_threads(c) for c in (1, 2, 3, 4, 8, 16)] == [1, 1, 1, 2, 4, 4]
+
+
+def test_openmp_workers_do_not_spin():
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if k != "OMP_WAIT_POLICY"}
+    code = "import os, dlcore, torch; print(os.environ.get('OMP_WAIT_POLICY'))"
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
+    assert out.stdout.strip() == "PASSIVE", out.stderr
 
 
 def test_seeding_is_reproducible():
