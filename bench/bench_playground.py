@@ -119,6 +119,13 @@ def main() -> None:
     with StreamlitServer("app.py", env=env) as server, chromium() as browser:
         page = browser.new_page(viewport={"width": 1400, "height": 1000})
         page.set_default_timeout(180_000)  # the shared machine can be slow to start a page
+        # warm-up: a fresh server and browser first load, compile and cache (JS, torch, numpy);
+        # a teacher's server has been up for a while when the class presses Play
+        open_app(page, server.url("playground"), timeout_ms=120000)
+        page.get_by_role("button", name="Play").first.click()
+        page.wait_for_timeout(5000)
+        page.get_by_role("button", name="Pause").first.click()
+        page.get_by_role("button", name="Play").first.wait_for(timeout=60000)
         for name, path in SETUPS.items():
             live(page, server.url(path), name.replace(",", "_"), trace)
     print(f"load_average_1min: {os.getloadavg()[0]:.2f}")

@@ -7,7 +7,7 @@ import streamlit as st
 
 from dlcore.playground import analysis as A
 from dlcore.playground import views as V
-from dlcore.playground.config import HIDEABLE, PlaygroundConfig, hidden_controls
+from dlcore.playground.config import HIDEABLE, SECTIONS, PlaygroundConfig, hidden_controls
 from dlcore.playground.data import DATASETS, to_csv
 from dlcore.playground.export import torch_snippet, weights_bytes
 from dlcore.playground.expr import ExprError
@@ -62,34 +62,32 @@ def render(trainer, live):
         ns_set(NS, "playing", False)
         st.rerun()
     f = V.frame(trainer)
-    if live:  # numbers only: the browser draws the frame; Pause for the interactive figures
-        st.markdown(V.status_line(f.snap))
-        S[f"{NS}.frame_no"] = S.get(f"{NS}.frame_no", 0) + 1
-        n = S[f"{NS}.frame_no"]
+    if live:  # one element a frame, numbers only: the browser draws it; Pause for the figures
+        S[f"{NS}.frame_no"] = n = S.get(f"{NS}.frame_no", 0) + 1
         data = live_payload(f, cfg.show_test, cfg.discretize, n)
+        data.update(status=V.status_parts(f.snap), caption=V.LIVE_CAPTION)
         live_canvas("playground_live", data, key=f"{NS}.live")
-        st.caption(V.LIVE_CAPTION)
-    else:
-        left, right = st.columns([5, 4])
-        with right:
-            st.markdown(V.status_line(f.snap))
-            fig = P.plane_figure(f, cfg.show_test, cfg.discretize)
-            st.plotly_chart(fig, key=f"{NS}.plane", on_select=on_click, selection_mode="points")
-        with left:
-            fig = P.network_figure(f.maps, f.snap.weights, f.snap.biases, f.labels)
-            st.plotly_chart(fig, key=f"{NS}.net", on_select="rerun", selection_mode="points")
-            curves = (f.snap.curve_epoch, f.snap.curve_train, f.snap.curve_test)
-            acc = f.snap.curve_test_acc
-            st.plotly_chart(P.loss_figure(*curves, best_epoch=f.snap.best_epoch, accuracy=acc))
+        return
+    left, right = st.columns([5, 4])
+    with right:
+        st.markdown(V.status_line(f.snap))
+        fig = P.plane_figure(f, cfg.show_test, cfg.discretize)
+        st.plotly_chart(fig, key=f"{NS}.plane", on_select=on_click, selection_mode="points")
+    with left:
+        fig = P.network_figure(f.maps, f.snap.weights, f.snap.biases, f.labels)
+        st.plotly_chart(fig, key=f"{NS}.net", on_select="rerun", selection_mode="points")
+        curves = (f.snap.curve_epoch, f.snap.curve_train, f.snap.curve_test)
+        acc = f.snap.curve_test_acc
+        st.plotly_chart(P.loss_figure(*curves, best_epoch=f.snap.best_epoch, accuracy=acc))
     msg = V.banner(f.snap, cfg.patience)
     if msg:
         getattr(st, msg[0])(msg[1])
 
 
-tabs = st.tabs(
-    ["Playground", "Hidden space", "Universal approximation", "Lecture: XOR", "Share & export"]
-)
-with tabs[0]:
+# no st.tabs on this page: a tab panel re-scans its content for focusable elements at every
+# redraw (react-aria), which cost the browser about a third of each live frame (measured);
+# one section at a time is shown under the playground, and only it is computed
+with st.container():
     c = st.columns([3, 1, 1, 1, 1])
     with c[0]:
         w("dataset", format_func=lambda k: DATASETS[k][2] if k in DATASETS else "Your own points")
@@ -151,7 +149,15 @@ with tabs[0]:
         trainer = ensure_trainer(NS, cfg, factory)
         spe = V.epoch_steps(cfg, V.n_points(cfg, custom))
         panel = live_panel(
-            NS, cfg, factory, render, step_size=spe, budget_s=0.007, max_fps=60, hide=hide
+            NS,
+            cfg,
+            factory,
+            render,
+            step_size=spe,
+            budget_s=0.004,
+            max_fps=40,
+            hide=hide,
+            one_element=True,
         )
         sel = S.get(f"{NS}.net")
         node = sel.selection.points[0].get("customdata") if sel and sel.selection.points else None
@@ -169,22 +175,23 @@ with tabs[0]:
         )
         st.caption("Your own points are not part of the shared link; download them as CSV.")
 
-with tabs[1]:
-    if trainer is not None:
-        hs = A.hidden_space(trainer)
-        st.markdown(
-            "The data as the **last hidden layer** sees it: classes that were not "
-            "linearly separable in the input often become separable here."
-        )
-        st.plotly_chart(P.hidden_figure(hs, trainer.n_classes))
-        if cfg.activation in ("relu", "leaky_relu") and cfg.hidden:
-            reg = A.linear_regions(trainer.net, trainer.features, trainer.data.train.domain)
-            st.markdown(f"**{reg.count} linear regions** over the plane (ReLU on/off patterns).")
-            st.image(P.regions_rgb(reg.region_id))
-        else:
-            st.caption("Choose ReLU to count the network's linear regions (deep vs shallow).")
+st.divider()
+w("section", widget="radio", format_func=SECTIONS.get)
+if cfg.section == "hidden" and trainer is not None:
+    hs = A.hidden_space(trainer)
+    st.markdown(
+        "The data as the **last hidden layer** sees it: classes that were not "
+        "linearly separable in the input often become separable here."
+    )
+    st.plotly_chart(P.hidden_figure(hs, trainer.n_classes))
+    if cfg.activation in ("relu", "leaky_relu") and cfg.hidden:
+        reg = A.linear_regions(trainer.net, trainer.features, trainer.data.train.domain)
+        st.markdown(f"**{reg.count} linear regions** over the plane (ReLU on/off patterns).")
+        st.image(P.regions_rgb(reg.region_id))
+    else:
+        st.caption("Choose ReLU to count the network's linear regions (deep vs shallow).")
 
-with tabs[2]:
+if cfg.section == "uat":
     st.markdown("One hidden layer of N units fits f(x) as the sum of the units' contributions.")
     c = st.columns(3)
     with c[0]:
@@ -203,7 +210,7 @@ with tabs[2]:
     except ExprError as err:
         st.error(str(err))
 
-with tabs[3]:
+if cfg.section == "xor":
     st.markdown("The lecture's FNN f(x) = wᵀ max{0, Wᵀx + c} + b on the design matrix:")
     st.latex(P.xor_latex(A.xor_slide_steps()))
     st.markdown(V.linear_xor_text(A.xor_linear_least_squares()))
@@ -217,7 +224,7 @@ with tabs[3]:
         out = np.round(trainer.net.predict(trainer.x_train)[:, 0], 3)
         st.markdown(f"Current model on X: `{out}` · weights `{np.round(trainer.net.theta, 3)}`")
 
-with tabs[4]:
+if cfg.section == "share":
     share_box(cfg, "playground")
     S[f"{NS}.hide_ms"] = sorted(hide)
     st.multiselect(

@@ -66,9 +66,19 @@ def banner(snap: PlaygroundSnapshot, patience: int) -> tuple[str, str] | None:
     return None
 
 
+def status_parts(snap: PlaygroundSnapshot) -> list[tuple[str, str]]:
+    """(label, value) pairs of the line above the plots: test loss, training loss, accuracy."""
+    parts = [("Test loss", f"{snap.test_loss:.3f}"), ("Training loss", f"{snap.train_loss:.3f}")]
+    if np.isfinite(snap.test_acc):
+        parts.append(("accuracy", f"{snap.test_acc:.1%}"))
+    return parts
+
+
 def status_line(snap: PlaygroundSnapshot) -> str:
-    acc = f" · accuracy {snap.test_acc:.1%}" if np.isfinite(snap.test_acc) else ""
-    return f"Test loss **{snap.test_loss:.3f}** · Training loss **{snap.train_loss:.3f}**{acc}"
+    """The same line as markdown, values in bold."""
+    return " · ".join(
+        f"{k} **{v}**" if k != "accuracy" else f"{k} {v}" for k, v in status_parts(snap)
+    )
 
 
 def epoch_steps(cfg: PlaygroundConfig, n_points: int) -> int:

@@ -122,9 +122,14 @@ class LivePanel:
         epoch_label: str = "Epoch",
         step_label: str = "Step",
         hide: Collection[str] = (),
+        one_element: bool = False,
     ) -> None:
         self.ns, self.factory, self.render = ns, factory, render
         self.hide = frozenset(hide)  # of "play", "step", "reset": a teacher's link hid them
+        # a live render that draws exactly one element replaces it in place: each delta the
+        # browser handles costs it ~4 ms (measured), so a frame is one delta, not a container
+        # and its children
+        self.one_element = one_element
         self.step_size, self.budget_s, self.max_fps = max(1, step_size), budget_s, max_fps
         self.epoch_label = epoch_label
         self.trainer = ensure_trainer(ns, cfg, factory)
@@ -193,6 +198,7 @@ class LivePanel:
         self.trainer = st.session_state[ns_key(self.ns, "trainer")]
         self._show_status()
         error = ns_get(self.ns, "error")
+        self._notice_on = bool(error)
         if error:
             self._notice.error(error, icon=":material/error:")
         with self._body.container():
@@ -255,11 +261,13 @@ class LivePanel:
                 self._notice.info("Paused automatically to share the server. Press Play to go on.")
                 break
             if not TRAINING_SLOTS.acquire(timeout=0.25):
-                self._notice.warning(
-                    "Waiting for a training slot: many students are training on this server "
-                    "right now. Training resumes by itself.",
-                    icon=":material/hourglass_top:",
-                )
+                if not self._notice_on:
+                    self._notice.warning(
+                        "Waiting for a training slot: many students are training on this "
+                        "server right now. Training resumes by itself.",
+                        icon=":material/hourglass_top:",
+                    )
+                    self._notice_on = True
                 continue
             try:
                 done, chunk, metrics = self._train_tick(chunk)
@@ -267,9 +275,11 @@ class LivePanel:
                     _trace(self.ns, self.trainer.steps)
             finally:
                 TRAINING_SLOTS.release()
-            self._notice.empty()
+            if self._notice_on:  # only when there is something to clear: a delta costs
+                self._notice.empty()
+                self._notice_on = False
             ok = self._check(metrics)
-            with self._body.container():
+            with self._body if self.one_element else self._body.container():
                 self.render(self.trainer, True)
             now = time.perf_counter()
             rate.add(done, now - prev)  # wall time since the last frame, pauses included

@@ -87,20 +87,22 @@ def _thin(n: int, k: int = CURVE_POINTS) -> np.ndarray:
 
 
 def _curves(snap) -> dict:
-    """Train / test loss and test accuracy per epoch (thinned), and the early-stopping epoch."""
+    """Train / test loss and test accuracy per epoch (thinned, float32; NaN where undefined) and
+    the early-stopping epoch."""
     e = np.asarray(snap.curve_epoch, float)
     idx = _thin(len(e))
 
-    def clean(a) -> list[float | None]:
-        a = np.asarray(a, float)[idx] if len(a) == len(e) else np.zeros(0)
-        return [round(float(v), 5) if np.isfinite(v) else None for v in a]
+    def f32(a) -> str:
+        a = np.asarray(a, float)
+        return b64((a[idx] if len(a) == len(e) else np.full(len(idx), np.nan)).astype("<f4"))
 
     best = float(snap.best_epoch)
     return {
-        "epoch": clean(e),
-        "train": clean(snap.curve_train),
-        "test": clean(snap.curve_test),
-        "acc": clean(snap.curve_test_acc),
+        "n": len(idx),
+        "epoch": f32(e),
+        "train": f32(snap.curve_train),
+        "test": f32(snap.curve_test),
+        "acc": f32(snap.curve_test_acc),
         "best": best if np.isfinite(best) else None,
     }
 

@@ -70,17 +70,30 @@ def shared():
 
 def test_loads_and_draws_every_control(shared):
     keys = set(widgets(shared))
-    conditional = {"lr_end", "decay_epochs", "patience", "expr", "hide", "hidden"}
+    # shown only with their switch or their section (fn, uat_neurons, expr: universal approx.)
+    conditional = {"lr_end", "decay_epochs", "patience", "expr", "hide", "hidden", "fn"}
+    conditional |= {"uat_neurons"}
     for name in field_specs(PlaygroundConfig):
         if name not in conditional:
             assert V.wkey(name) in keys, name
     assert {"playground.layers1", "playground.layers-1", "playground.layer0"} <= keys
-    at = app({"schedule": "linear", "early_stop": "1", "fn": "custom"})
+    at = app({"schedule": "linear", "early_stop": "1", "fn": "custom", "section": "uat"})
     keys = set(widgets(at))
-    for name in ("lr_end", "decay_epochs", "patience", "expr"):
+    for name in ("lr_end", "decay_epochs", "patience", "expr", "fn", "uat_neurons"):
         assert V.wkey(name) in keys, name
-    assert "playground.hide_ms" in keys and "playground.csv" in keys
+    assert "playground.csv" in keys and "playground.hide_ms" not in keys
+    at.radio(key=V.wkey("section")).set_value("share").run()
+    assert "playground.hide_ms" in set(widgets(at)) and V.wkey("fn") not in set(widgets(at))
     assert status(shared) == V.status_line(PlaygroundTrainer(CFG).snapshot())
+
+
+def test_one_section_at_a_time_under_the_playground(shared):
+    text = " ".join(m.value for m in shared.markdown)
+    assert "last hidden layer" in text and "design matrix" not in text  # default: hidden space
+    at = app({"section": "xor"})
+    text = " ".join(m.value for m in at.markdown)
+    assert "design matrix" in text and "last hidden layer" not in text
+    assert len(at.get("plotly_chart")) == 3  # plane, network, loss: no hidden-space chart
 
 
 def test_step_advances_the_epoch_counter():
@@ -167,7 +180,7 @@ def test_view_toggles_change_the_plane():
 
 
 def test_uat_controls_change_the_fit():
-    at = app()
+    at = app({"section": "uat"})
 
     def fit():  # the caption (units, steps, loss) and the chart of the universal-approx. tab
         cap = next(c.value for c in at.caption if "Adam steps" in c.value)
@@ -221,6 +234,7 @@ def test_url_sets_every_control():
         fn="custom",
         expr="x^2",
         uat_neurons=9,
+        section="uat",
         hide="",
     )
     specs = field_specs(PlaygroundConfig)
@@ -252,7 +266,7 @@ def test_garbage_url_falls_back_with_notice():
 
 
 def test_teacher_link_hides_controls():
-    at = app({"hide": "lr,activation,features"})
+    at = app({"hide": "lr,activation,features", "section": "share"})
     keys = set(widgets(at))
     assert V.wkey("lr") not in keys and V.wkey("activation") not in keys
     assert V.wkey("x1") not in keys and V.wkey("dataset") in keys
@@ -286,7 +300,7 @@ def test_good_csv_becomes_the_data():
 
 
 def test_slide_xor_solution_and_divergence_banner():
-    at = app()
+    at = app({"section": "xor"})
     next(b for b in at.button if b.label == "Load the slide's solution").click().run()
     assert at.session_state["playground.cfg"].dataset == "xor4"
     assert status(at).startswith("Test loss **0.000** · Training loss **0.000**")
@@ -317,7 +331,7 @@ def test_play_runs_the_live_frames_without_error():
 
 
 def test_teacher_link_hides_play_step_reset():
-    at = app({"hide": "play,reset"})
+    at = app({"hide": "play,reset", "section": "share"})
     keys = {b.key for b in at.button}
     assert "playground.btn.step" in keys
     assert "playground.btn.play" not in keys and "playground.btn.reset" not in keys

@@ -83,7 +83,22 @@ def test_network_sizes_maps_and_weights_in_link_order():
 def test_curves_thinned_with_accuracy_and_early_stop():
     t = PlaygroundTrainer(PlaygroundConfig())
     t.run_epochs(30)
+    snap = t.snapshot()
     c = live_payload(V.frame(t), False, False, 1)["curves"]
-    assert len(c["epoch"]) == len(c["train"]) == len(c["test"]) == len(c["acc"]) <= 300
-    assert c["epoch"][-1] == pytest.approx(t.epoch)
-    assert 0.0 <= c["acc"][-1] <= 1.0 and c["best"] is None
+
+    def f32(key):
+        return np.frombuffer(base64.b64decode(c[key]), "<f4")
+
+    assert c["n"] == len(f32("epoch")) == len(f32("train")) == len(f32("acc")) <= 300
+    assert f32("epoch")[-1] == pytest.approx(t.epoch)
+    assert f32("test")[-1] == pytest.approx(snap.curve_test[-1], rel=1e-5)
+    assert 0.0 <= f32("acc")[-1] <= 1.0 and c["best"] is None
+    long = dataclasses.replace(
+        snap,
+        curve_epoch=np.arange(5000.0),
+        curve_train=np.ones(5000),
+        curve_test=np.ones(5000),
+        curve_test_acc=np.full(5000, np.nan),
+    )
+    c = live_payload(dataclasses.replace(V.frame(t), snap=long), False, False, 2)["curves"]
+    assert c["n"] == 300 and np.isnan(f32("acc")).all() and f32("epoch")[-1] == 4999

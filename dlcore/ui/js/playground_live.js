@@ -28,8 +28,11 @@ function view(parent) {
   let v = window.__dlxPlaygroundLive;
   if (!v) {
     v = {};
-    v.root = el("div", "display:flex;gap:16px;align-items:flex-start;flex-wrap:wrap;");
+    v.root = el("div", "display:flex;flex-direction:column;gap:8px;");
     v.root.setAttribute("data-testid", "dlx-live-frame");
+    v.status = el("div", "font-size:1rem;"); // test loss, training loss, accuracy
+    const row = el("div", "display:flex;gap:16px;align-items:flex-start;flex-wrap:wrap;");
+    v.caption = el("div", "font-size:0.85rem;color:rgba(49,51,63,0.6);");
     const left = el("div", "display:flex;flex-direction:column;gap:6px;");
     v.net = el("canvas");
     v.net.setAttribute("aria-label", "network: one map per neuron, links coloured by weight");
@@ -43,7 +46,8 @@ function view(parent) {
     v.plane.setAttribute("aria-label", "network output over the plane, with the data points");
     v.label = el("div", "font-size:0.85rem;color:#555;");
     right.append(v.plane, v.label);
-    v.root.append(left, right);
+    row.append(left, right);
+    v.root.append(v.status, row, v.caption);
     v.field = el("canvas"); // offscreen: the g x g output before scaling
     v.thumb = el("canvas"); // offscreen: one neuron map before scaling
     v.points = el("canvas"); // offscreen: the rasterised points, cached by their key
@@ -185,9 +189,13 @@ function drawCurves(v, cv, width) {
   ctx.lineTo(left, bottom);
   ctx.lineTo(right, bottom);
   ctx.stroke();
-  const e = cv.epoch;
-  const finite = (a) => a.filter((y) => y !== null && isFinite(y));
-  const losses = finite(cv.train).concat(finite(cv.test));
+  const f32 = (x) => new Float32Array(bytes(x).buffer, 0, cv.n);
+  const e = f32(cv.epoch);
+  const train = f32(cv.train);
+  const test = f32(cv.test);
+  const acc = f32(cv.acc);
+  const finite = (a) => Array.from(a).filter((y) => isFinite(y));
+  const losses = finite(train).concat(finite(test));
   ctx.font = "11px sans-serif";
   ctx.fillStyle = "#555";
   ctx.fillText("loss: train (grey), test (black) · test accuracy (green, 0-100 %)", left + 4, 11);
@@ -204,7 +212,7 @@ function drawCurves(v, cv, width) {
     let pen = false;
     for (let i = 0; i < e.length; i++) {
       const y = ys[i];
-      if (y === null || y === undefined || !isFinite(y)) {
+      if (!isFinite(y)) {
         pen = false;
         continue;
       }
@@ -216,9 +224,9 @@ function drawCurves(v, cv, width) {
     ctx.stroke();
     ctx.setLineDash([]);
   };
-  if (cv.acc.length === e.length && finite(cv.acc).length) line(cv.acc, 1, "#009e73", [4, 3]);
-  line(cv.train, maxLoss, "#777777");
-  line(cv.test, maxLoss, "#000000");
+  if (finite(acc).length) line(acc, 1, "#009e73", [4, 3]);
+  line(train, maxLoss, "#777777");
+  line(test, maxLoss, "#000000");
   if (cv.best !== null && cv.best !== undefined) {
     ctx.strokeStyle = "#cc3311";
     ctx.setLineDash([5, 4]);
@@ -245,4 +253,13 @@ export default function (component) {
   drawCurves(v, data.curves, v.net.width);
   drawPlane(v, data);
   v.label.textContent = `live frame ${data.i}`;
+  // text only (textContent): nothing in the data is ever parsed as HTML
+  v.status.replaceChildren(
+    ...(data.status || []).flatMap(([k, val], j) => {
+      const b = el("b");
+      b.textContent = val;
+      return [document.createTextNode(`${j ? " · " : ""}${k} `), b];
+    }),
+  );
+  if (v.caption.textContent !== (data.caption || "")) v.caption.textContent = data.caption || "";
 }
