@@ -52,8 +52,12 @@ def run(n: int, seconds: float) -> dict[str, float]:
             except Exception as exc:
                 errors += 1
                 print(f"  could not open {name}: {exc}", flush=True)
-        for page in pages:
-            page.get_by_role("button", name="Play").first.click()
+        for page, name in zip(pages, names):
+            try:  # a browser running many pages at once is slow to settle a click
+                page.get_by_role("button", name="Play").first.click(timeout=180_000)
+            except Exception as exc:
+                errors += 1
+                print(f"  could not press Play on {name}: {exc}", flush=True)
         time.sleep(3)  # warm-up
         start = [_steps(p) for p in pages]
         for page in pages:
@@ -63,7 +67,11 @@ def run(n: int, seconds: float) -> dict[str, float]:
         elapsed = time.perf_counter() - t0
         fps = [frames_counted(p) / elapsed for p in pages]
         steps = sum(max(0, _steps(p) - s) for p, s in zip(pages, start)) / elapsed
-        errors += sum(p.locator(EXCEPTION).count() for p in pages)
+        for page, name in zip(pages, names):
+            shown = page.locator(EXCEPTION)
+            errors += shown.count()
+            for text in shown.all_inner_texts()[:1]:
+                print(f"  exception on {name}: {text[:600]!r}", flush=True)
         rss = server.rss_mb()
     for name in dict.fromkeys(names):
         mine = [f for f, m in zip(fps, names) if m == name]
@@ -91,7 +99,7 @@ def main() -> None:
             f"5th percentile {r['fps_p5']:.1f} frames/s"
         )
         print(f"N={n} training in total: {r['steps_per_s']:,.0f} steps/s")
-        print(f"N={n} server resident memory: {r['rss_mb']:.0f} MB")
+        print(f"N={n} server resident memory: {r['rss_mb']:.0f} MB", flush=True)
 
 
 if __name__ == "__main__":

@@ -14,6 +14,11 @@ import importlib
 import os
 import threading
 
+# pandas first, here, while this module's import lock makes every other session wait: plotly
+# and Streamlit import it lazily, and 20 sessions drawing their first chart at once on a fresh
+# server raced on it ("partially initialized module 'pandas' has no attribute 'Series'", seen
+# by bench/bench_load.py at N=20)
+import pandas  # noqa: F401  (imported for its side effect: fully loaded before any page runs)
 import streamlit as st
 from streamlit.errors import StreamlitAPIException
 
