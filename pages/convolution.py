@@ -128,9 +128,9 @@ if view == "filter" and not fv.error:
     caption = f"input {img.shape[2]}x{img.shape[1]}, {img.shape[0]} ch"
     c1.image(jpeg_data_url(V.image_rgb(img), 92), caption=caption)
     with c2:
-        chart(V.numbers_figure(kernel, "kernel K"), "k")
+        st.html(V.numbers_html(kernel, "kernel K"))
         if cfg.mode == "convolution":
-            chart(V.numbers_figure(kernel[::-1, ::-1], "flipped K: what slides"), "kf")
+            st.html(V.numbers_html(kernel[::-1, ::-1], "flipped K: what slides"))
         st.caption(views.FLIP_NOTE)
     hist = "Histogram of the raw responses (what a plain 0..1 display cuts off)"
     if st.toggle(hist, key=f"{NS}.hist_on"):

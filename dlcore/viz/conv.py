@@ -132,6 +132,34 @@ def window_zoom(
     return big
 
 
+def numbers_html(z: np.ndarray, title: str, *, decimals: int = 2) -> str:
+    """A small signed grid (a kernel) as an HTML table of coloured cells with their numbers
+    (orange < 0 < blue). The filter view redraws its kernels on every change: a table costs the
+    browser almost nothing, while two plotly charts held the new output image back ~150 ms
+    (bench/bench_convolution.py). Values are numbers we format, so the HTML is inert."""
+    z = np.asarray(z, dtype=float)
+    rgb = colormap_rgb(z)  # (H, W, 3) uint8, symmetric limits
+    size = "0.95rem" if z.shape[1] <= 5 else "0.75rem"
+    rows = []
+    for r in range(z.shape[0]):
+        cells = []
+        for c in range(z.shape[1]):
+            red, green, blue = (int(v) for v in rgb[r, c])
+            ink = "#000" if 0.299 * red + 0.587 * green + 0.114 * blue > 140 else "#fff"
+            text = f"{z[r, c]:.{decimals}f}".rstrip("0").rstrip(".") or "0"
+            cells.append(
+                f'<td style="background:rgb({red},{green},{blue});color:{ink};'
+                f'padding:4px 6px;text-align:center;border:1px solid #fff">{text}</td>'
+            )
+        rows.append("<tr>" + "".join(cells) + "</tr>")
+    return (
+        f'<div style="font-size:{size}"><div style="margin-bottom:4px">{title}</div>'
+        '<table style="border-collapse:collapse;font-variant-numeric:tabular-nums">'
+        + "".join(rows)
+        + "</table></div>"
+    )
+
+
 def numbers_figure(
     z: np.ndarray, title: str, *, signed: bool = True, height: int = 260, decimals: int = 2
 ) -> go.Figure:

@@ -149,3 +149,19 @@ def test_wide_signed_strip_is_subsampled_before_sending():
     strip = V.response_rgb(out, "signed")
     assert strip.shape[1] <= V.MAX_WIDTH and strip.shape[0] == 256 + 2 * 4  # every 2nd pixel
     assert V.response_rgb(out[:1], "signed").shape == (512, 512, 3)  # one channel: full size
+
+
+def test_numbers_html_writes_every_value_in_a_signed_colour():
+    import re
+
+    from dlcore.viz import conv as V
+
+    k = np.array([[-1.0, 0.0, 1.0], [-2.0, 0.0, 2.5], [-1.0, 0.0, 1.0]])
+    html = V.numbers_html(k, "kernel K")
+    cells = re.findall(r"background:rgb\((\d+),(\d+),(\d+)\);color:#\w+;[^>]*>([-0-9.]+)<", html)
+    assert [float(c[3]) for c in cells] == k.ravel().tolist()
+    rgb = {float(c[3]): tuple(int(x) for x in c[:3]) for c in cells}
+    assert rgb[2.5][2] > rgb[2.5][0]  # positive: blue
+    assert rgb[-2.0][0] > rgb[-2.0][2]  # negative: orange
+    assert len(set(rgb[0.0])) == 1 and min(rgb[0.0]) >= 240  # zero: (near) white, neutral
+    assert "<script" not in html and ">kernel K<" in html
