@@ -46,6 +46,29 @@ _PLAYING = [0]  # sessions whose live loop runs in this process
 _PLAYING_LOCK = threading.Lock()
 
 
+def _session_lock(ns: str) -> threading.RLock:
+    """One lock per session and page around every use of its trainer."""
+    key = ns_key(ns, "lock")
+    lock = st.session_state.get(key)
+    if lock is None:
+        lock = st.session_state[key] = threading.RLock()
+    return lock
+
+
+def claim(ns: str) -> int:
+    """A new script run (or a button's callback) takes the trainer over; returns its generation.
+
+    With Streamlit's fast reruns a click starts a NEW script thread at once, while the old run's
+    loop finishes the tick it is in (it stops at its next Streamlit call). Without this, both
+    touched the trainer at the same moment (seen: autograd failing on weights an optimizer step
+    changed in place). The old loop checks the generation under the lock before each use.
+    """
+    with _session_lock(ns):
+        gen = ns_get(ns, "gen", 0) + 1
+        ns_set(ns, "gen", gen)
+    return gen
+
+
 def fair_budget(budget_s: float, slots: int, playing: int) -> float:
     """The training time of one tick: the page's budget while there are at least as many slots
     as playing sessions, shrinking in proportion beyond that, so that when a whole class
@@ -125,6 +148,7 @@ class LivePanel:
         one_element: bool = False,
     ) -> None:
         self.ns, self.factory, self.render = ns, factory, render
+        self._gen, self._lock = claim(ns), _session_lock(ns)  # an older run's loop lets go
         self.hide = frozenset(hide)  # of "play", "step", "reset": a teacher's link hid them
         # a live render that draws exactly one element replaces it in place: each delta the
         # browser handles costs it ~4 ms (measured), so a frame is one delta, not a container
@@ -132,8 +156,9 @@ class LivePanel:
         self.one_element = one_element
         self.step_size, self.budget_s, self.max_fps = max(1, step_size), budget_s, max_fps
         self.epoch_label = epoch_label
-        self.trainer = ensure_trainer(ns, cfg, factory)
-        self._draw_controls(step_label)
+        with self._lock:
+            self.trainer = ensure_trainer(ns, cfg, factory)
+            self._draw_controls(step_label)
 
     # -- controls (callbacks run before the next script run) ------------------------------
     def _toggle(self) -> None:
@@ -142,16 +167,23 @@ class LivePanel:
 
     def _step(self) -> None:
         ns_set(self.ns, "playing", False)
-        trainer = st.session_state[ns_key(self.ns, "trainer")]
-        with TRAINING_SLOTS:
+        claim(self.ns)
+        with _session_lock(self.ns), TRAINING_SLOTS:
+            trainer = st.session_state[ns_key(self.ns, "trainer")]
             self._check(trainer.step(self.step_size))
 
     def _reset(self) -> None:
         ns_set(self.ns, "playing", False)
         ns_set(self.ns, "error", None)
         ns_set(self.ns, "rate", 0.0)
-        trainer = st.session_state[ns_key(self.ns, "trainer")]
-        st.session_state[ns_key(self.ns, "trainer")] = self.factory(trainer.cfg)
+        claim(self.ns)
+        with _session_lock(self.ns):
+            trainer = st.session_state[ns_key(self.ns, "trainer")]
+            st.session_state[ns_key(self.ns, "trainer")] = self.factory(trainer.cfg)
+
+    def _owner(self) -> bool:
+        """False once a newer script run has claimed the trainer (this loop must let go)."""
+        return ns_get(self.ns, "gen", 0) == self._gen
 
     @property
     def playing(self) -> bool:
@@ -270,17 +302,23 @@ class LivePanel:
                     self._notice_on = True
                 continue
             try:
-                done, chunk, metrics = self._train_tick(chunk)
-                if TRACE_FILE:
-                    _trace(self.ns, self.trainer.steps)
+                with self._lock:
+                    if not self._owner():
+                        return
+                    done, chunk, metrics = self._train_tick(chunk)
+                    if TRACE_FILE:
+                        _trace(self.ns, self.trainer.steps)
             finally:
                 TRAINING_SLOTS.release()
             if self._notice_on:  # only when there is something to clear: a delta costs
                 self._notice.empty()
                 self._notice_on = False
             ok = self._check(metrics)
-            with self._body if self.one_element else self._body.container():
-                self.render(self.trainer, True)
+            with self._lock:
+                if not self._owner():
+                    return
+                with self._body if self.one_element else self._body.container():
+                    self.render(self.trainer, True)
             now = time.perf_counter()
             rate.add(done, now - prev)  # wall time since the last frame, pauses included
             prev = now

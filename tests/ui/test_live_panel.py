@@ -78,3 +78,15 @@ def test_live_change_keeps_training_and_structural_change_rebuilds():
     assert at.query_params["lr"] in ("0.25", ["0.25"])
     at.slider(key="toy.w.hidden").set_value(4).run()
     assert "step 0" in _status(at)  # architecture is structural: rebuilt
+
+
+def test_each_run_and_button_claims_the_trainer_so_an_older_loop_lets_go():
+    at = _app().run()
+    first = at.session_state["toy.gen"]
+    at.run()
+    assert at.session_state["toy.gen"] == first + 1  # a new script run took the trainer over
+    at.button(key="toy.btn.step").click().run()  # the callback claims it too, then the run
+    assert at.session_state["toy.gen"] == first + 3
+    lock = at.session_state["toy.lock"]
+    assert lock.acquire(blocking=False)  # nothing holds it once the run is over
+    lock.release()
