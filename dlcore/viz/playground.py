@@ -1,10 +1,9 @@
 """Figures of the decision-boundary playground: numpy arrays in, RGB arrays / plotly figures out.
 
-Live frames use RGB arrays (the output heatmap with its points, and the whole network with one
-thumbnail per neuron) because an image costs a few milliseconds and ~25 KB per frame; the paused
-page uses interactive plotly figures (click the plane to add a point, hover a link to read its
-weight, click a neuron to enlarge its map). Colours: TF Playground's (orange -1, blue +1).
-Page: pages/playground.py.
+The paused page uses interactive plotly figures (click the plane to add a point, hover a link to
+read its weight, click a neuron to enlarge its map); live frames are drawn by the browser from
+dlcore/viz/playground_live.py's numbers, with this module's colour tables. Colours: TF
+Playground's (orange -1, blue +1). Page: pages/playground.py.
 """
 
 from __future__ import annotations
@@ -61,99 +60,12 @@ def field_rgb(value: np.ndarray, probs: np.ndarray | None, discretize: bool) -> 
     return lut_rgb(np.sign(value) if discretize else value)
 
 
-def _disc(radius: float) -> np.ndarray:
-    r = int(np.ceil(radius))
-    dy, dx = np.mgrid[-r : r + 1, -r : r + 1]
-    keep = dy * dy + dx * dx <= radius * radius
-    return np.stack([dy[keep], dx[keep]], 1)  # (M, 2)
-
-
-def _stamp(img: np.ndarray, py: np.ndarray, px: np.ndarray, colors: np.ndarray, radius: float):
-    h, w = img.shape[:2]
-    for dy, dx in _disc(radius):
-        yy, xx = np.clip(py + dy, 0, h - 1), np.clip(px + dx, 0, w - 1)
-        img[yy, xx] = colors
-
-
 def point_colors(y: np.ndarray, n_classes: int) -> np.ndarray:
     """(N, 3) colours: class colours, or the diverging map for regression targets."""
     if n_classes == 0:
         return colormap_rgb(y[None, :], vmin=-1.0, vmax=1.0)[0].astype(np.float32)
     ids = (y > 0).astype(int) if n_classes == 2 else y.astype(int)
     return CLASS_RGB[ids]
-
-
-class PointsLayer:
-    """Train points (white ring) and test points (black ring) pre-rasterised for a square image
-    of ``size`` pixels: computed once per dataset, pasted onto every frame."""
-
-    def __init__(
-        self, domain: float, train: tuple, test: tuple | None, n_classes: int, size: int
-    ) -> None:
-        img = np.zeros((size, size, 3), np.float32)
-        mask = np.zeros((size, size, 3), np.float32)
-        for part, ring in ((train, 255.0), (test, 0.0)):
-            if part is None or len(part[0]) == 0:
-                continue
-            x, y = part
-            px = np.rint((x[:, 0] + domain) / (2 * domain) * (size - 1)).astype(int)
-            py = np.rint((domain - x[:, 1]) / (2 * domain) * (size - 1)).astype(int)
-            for target, value in ((img, None), (mask, 1.0)):
-                _stamp(
-                    target, py, px, np.full(3, ring if value is None else value, np.float32), 3.2
-                )
-                _stamp(
-                    target,
-                    py,
-                    px,
-                    point_colors(y, n_classes) if value is None else np.ones(3, np.float32),
-                    2.2,
-                )
-        self.size = size
-        self.index = np.flatnonzero(mask.reshape(-1, 3)[:, 0] > 0)  # pixels covered by points
-        self.colors = img.reshape(-1, 3)[self.index].astype(np.uint8)
-
-    def paste(self, rgb: np.ndarray) -> np.ndarray:
-        rgb.reshape(-1, 3)[self.index] = self.colors
-        return rgb
-
-
-def boundary_rgb(
-    value: np.ndarray,
-    probs: np.ndarray | None,
-    points: PointsLayer,
-    *,
-    discretize: bool = False,
-) -> np.ndarray:
-    """The output heatmap (upscaled to the layer's size) with the points pasted on, uint8."""
-    img = upscale(field_rgb(value, probs, discretize), max(1, points.size // value.shape[0]))
-    if img.shape[0] != points.size:  # the grid does not divide the size: pad with the edge
-        pad = points.size - img.shape[0]
-        img = np.pad(img, ((0, pad), (0, pad), (0, 0)), mode="edge")
-    return points.paste(np.ascontiguousarray(img))
-
-
-_LAYERS: dict[tuple, PointsLayer] = {}
-
-
-def points_layer(frame, show_test: bool, size: int = 300) -> PointsLayer:
-    """The rasterised points of a frame's data, cached (the points do not move while training)."""
-    x = frame.train[0]
-    key = (id(x), x.shape, float(np.sum(x)), show_test, size)
-    if key not in _LAYERS:
-        if len(_LAYERS) > 32:
-            _LAYERS.clear()
-        _LAYERS[key] = PointsLayer(
-            frame.domain, frame.train, frame.test if show_test else None, frame.n_classes, size
-        )
-    return _LAYERS[key]
-
-
-def plane_image(frame, show_test: bool, discretize: bool) -> np.ndarray:
-    """A live frame of the plane: output heatmap + points, as an RGB array."""
-    return boundary_rgb(
-        frame.value, frame.probs, points_layer(frame, show_test), discretize=discretize
-    )
 
 
 def plane_figure(frame, show_test: bool, discretize: bool) -> go.Figure:
@@ -282,76 +194,6 @@ def _layout(sizes: list[int], width: float, height: float) -> list[np.ndarray]:
 
 def _thumb(m: np.ndarray) -> np.ndarray:
     return lut_rgb(m, LUT_THUMB)
-
-
-class _NetGeometry:
-    """Pixel geometry of a network image (node boxes, every link's pixels), built once per
-    architecture so a live frame only recolours it."""
-
-    def __init__(self, sizes: tuple[int, ...], cell: int, gap: int) -> None:
-        self.W, self.H = len(sizes) * (cell + gap), max(sizes) * (cell + 14) + 10
-        self.centres = _layout(list(sizes), self.W, self.H)
-        ys, xs, link = [], [], []
-        k = 0
-        for li in range(len(sizes) - 1):
-            a, b = self.centres[li], self.centres[li + 1]
-            for i in range(sizes[li]):
-                for j in range(sizes[li + 1]):
-                    n = int(np.hypot(*(b[j] - a[i]))) + 1
-                    t = np.linspace(0, 1, n)[:, None]
-                    pts = np.rint(a[i] + (b[j] - a[i]) * t).astype(int)
-                    xs.append(pts[:, 0])
-                    ys.append(pts[:, 1])
-                    link.append(np.full(n, k))
-                    k += 1
-        cat = (lambda v: np.concatenate(v)) if k else (lambda v: np.zeros(0, int))
-        self.ys, self.xs, self.link = cat(ys), cat(xs), cat(link)
-        # every link pixel shifted by each row offset of the thickest line: (10, P) flat indices
-        self.dys = np.arange(-5, 5)[:, None]
-        rows = np.clip(self.ys[None, :] + self.dys, 0, self.H - 1)
-        self.flat = rows * self.W + np.clip(self.xs, 0, self.W - 1)[None, :]
-
-
-_GEOMETRY: dict[tuple, _NetGeometry] = {}
-
-
-def network_rgb(
-    maps: list[np.ndarray],
-    weights: tuple[np.ndarray, ...],
-    *,
-    cell: int = 32,
-    gap: int = 90,
-) -> np.ndarray:
-    """Whole network as one image: a thumbnail per node (inputs, hidden, output), links with
-    width ~ |w| (TF Playground: |w| 0..5 -> 1..10 px) and colour by sign (blue +, orange -).
-    ``maps[l]`` is (n_l, g, g)."""
-    sizes = tuple(m.shape[0] for m in maps)
-    key = (sizes, cell, gap)
-    if key not in _GEOMETRY:
-        _GEOMETRY[key] = _NetGeometry(sizes, cell, gap)
-    geo = _GEOMETRY[key]
-    img = np.full((geo.H, geo.W, 3), 255, np.uint8)
-    if len(geo.link):
-        w = np.concatenate([np.nan_to_num(x).ravel() for x in weights])  # link order: i, then j
-        thick = np.clip(np.rint(1 + np.abs(w) * 1.8), 1, 10).astype(int)
-        alpha = np.minimum(1.0, 0.35 + np.abs(w) / 2)[:, None]
-        color = 255 * (1 - alpha) + np.where(w[:, None] > 0, CLASS_RGB[1], CLASS_RGB[0]) * alpha
-        color = color.astype(np.uint8)
-        t_px, c_px = thick[geo.link], color[geo.link]  # (P,) per link pixel
-        on = (-(t_px // 2) <= geo.dys) & (geo.dys < t_px - t_px // 2)  # (10, P) rows drawn
-        r, c = np.nonzero(on)
-        img.reshape(-1, 3)[geo.flat[r, c]] = c_px[c]
-    for li, m in enumerate(maps):
-        if not len(m):
-            continue
-        f = max(1, cell // m.shape[1])
-        thumbs = np.repeat(np.repeat(_thumb(m), f, axis=1), f, axis=2)  # (n, cell, cell, 3)
-        for k, t in enumerate(thumbs):
-            cx, cy = geo.centres[li][k]
-            y0, x0 = int(cy - t.shape[0] / 2), int(cx - t.shape[1] / 2)
-            img[y0 - 1 : y0 + t.shape[0] + 1, x0 - 1 : x0 + t.shape[1] + 1] = 90
-            img[y0 : y0 + t.shape[0], x0 : x0 + t.shape[1]] = t
-    return img
 
 
 def network_figure(
@@ -654,48 +496,3 @@ def xor_latex(s) -> str:
         rf"X={bmatrix(s.X)}\;XW={bmatrix(s.XW)}\;XW+c={bmatrix(s.XW_c)}"
         rf"\;\max\{{0,\cdot\}}={bmatrix(s.relu)}\;\cdot w={bmatrix(s.out[:, None])}"
     )
-
-
-def loss_rgb(
-    epochs: np.ndarray,
-    train: np.ndarray,
-    test: np.ndarray,
-    *,
-    width: int = 420,
-    height: int = 120,
-) -> np.ndarray:
-    """The loss curves as a small RGB image for live frames (train grey, test black, TF style)."""
-    img = np.full((height, width, 3), 255, np.uint8)
-    img[-1], img[:, 0] = 200, 200  # axes
-    e = np.asarray(epochs, float)
-    ys = [np.asarray(train, float), np.asarray(test, float)]
-    ok = np.isfinite(e) & np.isfinite(ys[0]) & np.isfinite(ys[1])
-    if ok.sum() < 2:
-        return img
-    e, ys = e[ok], [y[ok] for y in ys]
-    top = max(float(np.max(ys[0])), float(np.max(ys[1])), 1e-9)
-    px = (e - e[0]) / max(e[-1] - e[0], 1e-9) * (width - 3) + 1
-    for y, color in zip(ys, ((119, 119, 119), (0, 0, 0))):
-        py = (1 - y / top) * (height - 4) + 1
-        n = 2 * width
-        t = np.linspace(0, len(px) - 1, n)
-        xx = np.interp(t, np.arange(len(px)), px).astype(int)
-        yy = np.interp(t, np.arange(len(py)), py).astype(int)
-        for dy in (0, 1):
-            img[np.clip(yy + dy, 0, height - 1), xx] = color
-    return img
-
-
-def live_rgb(frame, show_test: bool, discretize: bool) -> np.ndarray:
-    """One live frame: the network (left) and the plane (right) with the loss strip under the
-    network, as a single RGB array (one image to encode and send per frame)."""
-    net = network_rgb(frame.maps, frame.snap.weights)
-    plane = plane_image(frame, show_test, discretize)
-    s = frame.snap
-    loss = loss_rgb(s.curve_epoch, s.curve_train, s.curve_test, width=net.shape[1], height=90)
-    h = max(net.shape[0] + loss.shape[0] + 6, plane.shape[0])
-    out = np.full((h, net.shape[1] + 12 + plane.shape[1], 3), 255, np.uint8)
-    out[: net.shape[0], : net.shape[1]] = net
-    out[net.shape[0] + 6 : net.shape[0] + 6 + loss.shape[0], : loss.shape[1]] = loss
-    out[: plane.shape[0], net.shape[1] + 12 :] = plane
-    return out
