@@ -12,6 +12,7 @@ import os
 import struct
 import urllib.error
 import urllib.request
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -79,11 +80,14 @@ def read_idx(path: Path) -> np.ndarray:
     """Parse an idx file (or .gz): magic 0x0000, dtype 0x08 (ubyte), ndim; big-endian dims."""
     raw = Path(path).read_bytes()
     if raw[:2] == b"\x1f\x8b":
-        raw = gzip.decompress(raw)
+        try:
+            raw = gzip.decompress(raw)
+        except (OSError, EOFError, zlib.error) as err:  # a truncated or corrupt download
+            raise DataUnavailable(f"{Path(path).name}: not a readable gzip file ({err})") from err
     if len(raw) < 4 or len(raw) > MAX_IDX_BYTES:
         raise DataUnavailable(f"{Path(path).name}: not an idx file (size {len(raw)} bytes)")
     zero, dtype, ndim = struct.unpack(">HBB", raw[:4])
-    if zero != 0 or dtype != 0x08 or not 1 <= ndim <= 3:
+    if zero != 0 or dtype != 0x08 or not 1 <= ndim <= 3 or len(raw) < 4 + 4 * ndim:
         raise DataUnavailable(f"{Path(path).name}: bad idx header")
     dims = struct.unpack(f">{ndim}I", raw[4 : 4 + 4 * ndim])
     body = np.frombuffer(raw, dtype=np.uint8, offset=4 + 4 * ndim)

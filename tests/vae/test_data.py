@@ -59,6 +59,8 @@ def test_idx_header_is_parsed_by_hand(tmp_path):
         b"\x00\x00\x0d\x01\x00\x00\x00\x01\x00",
         bytes([0, 0, 8, 1, 0, 0, 0, 9, 1, 2]),
         b"PK\x03\x04junk",
+        bytes([0, 0, 8, 3, 0, 0]),  # header cut inside the dimensions
+        b"\x1f\x8b\x08\x00truncated gzip",
     ],
 )
 def test_bad_idx_files_raise_a_clear_error(tmp_path, blob):
