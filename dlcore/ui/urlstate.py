@@ -41,11 +41,37 @@ def _seed_widgets(cls: type, ns: str, cfg: Any, *, force: bool) -> None:
             st.session_state[key] = _widget_value(spec, getattr(cfg, name))
 
 
+_ECHO_MEMORY = 32  # URLs this session wrote recently
+
+
+def _is_echo(cls: type, ns: str, canon: str) -> bool:
+    """True when ``canon`` is a URL this session wrote itself, arriving late with a widget change.
+
+    Every rerun carries the browser's query string. A click sent before the browser applied the
+    URL of the previous run brings that older URL back; re-seeding from it would undo the click
+    (seen as a radio that did not switch after a quick slider move). Such a rerun carries a
+    widget value newer than the last config, so the widgets win. The browser's Back button also
+    brings back a URL we wrote, but with no widget changed: that one still restores the settings.
+    """
+    if canon not in st.session_state.get(f"{ns}._written", ()):
+        return False
+    last = st.session_state.get(f"{ns}.cfg")
+    if type(last) is not cls:
+        return False
+    for name, spec in field_specs(cls).items():
+        key = wkey(ns, name)
+        if key in st.session_state and st.session_state[key] != _widget_value(
+            spec, getattr(last, name)
+        ):
+            return True
+    return False
+
+
 def url_config(cls: type, ns: str) -> Any:
     """The config to start this run from; shows notices for bad link values."""
     params = st.query_params.to_dict()
     canon = _canonical(params)
-    if params and canon != st.session_state.get(f"{ns}._url"):
+    if params and canon != st.session_state.get(f"{ns}._url") and not _is_echo(cls, ns, canon):
         parsed = parse_config(cls, params)
         cfg = parsed.config
         _seed_widgets(cls, ns, cfg, force=True)
@@ -98,6 +124,8 @@ def sync_url(cfg: Any, ns: str) -> None:
     if canon != st.session_state.get(f"{ns}._url"):
         st.session_state[f"{ns}._notices"] = ()  # the student has moved on from the old link
     st.session_state[f"{ns}._url"] = canon
+    written = [u for u in st.session_state.get(f"{ns}._written", ()) if u != canon]
+    st.session_state[f"{ns}._written"] = (written + [canon])[-_ECHO_MEMORY:]
 
 
 def share_link(cfg: Any, page_path: str) -> str:
