@@ -40,6 +40,7 @@ import torch  # noqa: E402
 
 from dlcore.gan.plane import PlaneGan  # noqa: E402
 from dlcore.gan.presets import PRESETS  # noqa: E402
+from dlcore.viz.raster import png_data_url  # noqa: E402
 
 SEEDS = (0, 1, 2, 3, 4)
 MAX_ITERS = 6000
@@ -115,7 +116,7 @@ def _frame_costs(threads: int, n: int) -> str:
         P.coverage_figure(snap.coverage.counts, 10_000).to_json()
 
     frame = _cpu_ms(lambda: P.live_frame(t.snapshot(with_dstar=False), layers), n)
-    raster = _cpu_ms(lambda: P.png_data_url(P.curves_image(snap)), 5)
+    raster = _cpu_ms(lambda: png_data_url(P.curves_image(snap)), 5)
     paused = _cpu_ms(plotly, 3)
     it_ms = _cpu_ms(lambda: t.step(20), 5) / 20
     return (

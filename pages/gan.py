@@ -21,6 +21,7 @@ from dlcore.ui.urlstate import config_from_state, field_widget, share_box, sync_
 from dlcore.vae.data import DataUnavailable, download_mnist
 from dlcore.viz import gan as P
 from dlcore.viz.common import jpeg_data_url
+from dlcore.viz.raster import png_data_url
 
 NS, ND, C, S = "gan", "gan_digits", GanConfig, st.session_state
 CHART_SECONDS = 0.5  # curves and D* while training (rasters: ~20 ms here, one image there)
@@ -63,7 +64,7 @@ def slow_step():
 
 def charts(snap, live):  # below the live body: redrawn every CHART_SECONDS while training
     if live:  # one raster: a plotly chart remounts in the browser at every update (~0.3 s)
-        S[f"{NS}.charts"].image(P.png_data_url(P.curves_image(snap)), width=P.CURVES_SIZE[0])
+        S[f"{NS}.charts"].image(png_data_url(P.curves_image(snap)), width=P.CURVES_SIZE[0])
         return
     with S[f"{NS}.charts"].container():
         left, right = st.columns([3, 2]) if snap.coverage is not None else (st.container(), None)
@@ -203,11 +204,11 @@ def digits(cfg):
             (a, snap.samples, "fresh samples"),
             (b, snap.fixed, "fixed noise"),
         ):
-            col.image(P.png_data_url(P.digit_grid(images, ncols=4)), caption=text, width=260)
+            col.image(png_data_url(P.digit_grid(images, ncols=4)), caption=text, width=260)
         with c:
             st.caption(snap.start_note)
             if live:  # a raster: a plotly chart would remount in the browser every frame
-                st.image(P.png_data_url(P.digits_curves_image(snap.hist)), width=400)
+                st.image(png_data_url(P.digits_curves_image(snap.hist)), width=400)
             else:
                 st.plotly_chart(P.digits_curves_figure(snap.hist), key=f"{ND}.curves")
 
@@ -216,7 +217,7 @@ def digits(cfg):
     c = st.columns([1, 1, 6])
     za = c[0].number_input("seed of z_A", 0, 9999, 1, key=f"{ND}.za")
     zb = c[1].number_input("seed of z_B", 0, 9999, 2, key=f"{ND}.zb")
-    c[2].image(P.png_data_url(P.digit_grid(panel.trainer.interpolate(int(za), int(zb)), ncols=10)))
+    c[2].image(png_data_url(P.digit_grid(panel.trainer.interpolate(int(za), int(zb)), ncols=10)))
     return panel
 
 

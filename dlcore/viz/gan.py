@@ -8,13 +8,9 @@ when paused the same layers are an interactive plotly figure. Page: pages/gan.py
 
 from __future__ import annotations
 
-import base64
-import io
-from functools import lru_cache
-
 import numpy as np
 import plotly.graph_objects as go
-from PIL import Image, ImageDraw, ImageFont
+from PIL import Image, ImageDraw
 from plotly.subplots import make_subplots
 
 from dlcore.gan.plane import N_METRIC
@@ -29,6 +25,7 @@ from dlcore.viz.common import (
     style,
     upscale,
 )
+from dlcore.viz.raster import dotted, font, line_panel
 
 REAL, FAKE = PALETTE["pos"], PALETTE["neg"]
 MANIFOLD = "#555a64"
@@ -123,70 +120,7 @@ def dstar_image(heat: np.ndarray, dstar: np.ndarray, size: int = 200, gap: int =
 
 # ----------------------------------------------------------------------------- raster curves (live)
 CURVES_SIZE = (900, 220)  # width, height of the live curves raster (shown 1:1)
-_INK, _MUTED, _GRID = PALETTE["ink"], PALETTE["muted"], "#e6e6e6"
-
-
-@lru_cache(maxsize=4)
-def _font(size: int = 12) -> ImageFont.ImageFont:
-    return ImageFont.load_default(size)
-
-
-def _dotted(draw: ImageDraw.ImageDraw, x0: int, x1: int, y: float, color: str) -> None:
-    for x in range(x0, x1, 8):
-        draw.line([(x, y), (min(x + 4, x1), y)], fill=color, width=1)
-
-
-def _line_panel(
-    draw: ImageDraw.ImageDraw,
-    box: tuple[int, int, int, int],
-    series: list[tuple[np.ndarray, np.ndarray, str, str]],
-    refs: list[tuple[float, str, str]],
-    ylim: tuple[float, float] | None = None,
-) -> tuple[int, int, int, int]:
-    """Lines (x, y, colour, name) and dotted reference levels (y, colour, text) in ``box``;
-    a legend of the series names above, min / max labels on each axis. Returns the plot area."""
-    f = _font()
-    x0, y0, x1, y1 = box[0] + 46, box[1] + 20, box[2] - 6, box[3] - 18
-    ys = [y[np.isfinite(y)] for _, y, _, _ in series] + [np.array([r[0] for r in refs])]
-    ys = np.concatenate(ys) if ys else np.zeros(1)
-    if ylim is None:
-        lo, hi = (float(ys.min()), float(ys.max())) if ys.size else (0.0, 1.0)
-        pad = 0.06 * (hi - lo) or 0.5
-        lo, hi = lo - pad, hi + pad
-    else:
-        lo, hi = ylim
-    xs = np.concatenate([x for x, _, _, _ in series]) if series else np.zeros(1)
-    xlo, xhi = (float(xs.min()), float(xs.max())) if xs.size else (0.0, 1.0)
-    xhi = xhi if xhi > xlo else xlo + 1
-
-    def px(x: np.ndarray, y: np.ndarray) -> list[tuple[float, float]]:
-        u = x0 + (x - xlo) / (xhi - xlo) * (x1 - x0)
-        v = y1 - (y - lo) / (hi - lo) * (y1 - y0)
-        return list(zip(u.tolist(), v.tolist()))
-
-    for v in (lo, (lo + hi) / 2, hi):  # light grid with labels
-        yy = px(np.array([xlo]), np.array([v]))[0][1]
-        draw.line([(x0, yy), (x1, yy)], fill=_GRID)
-        draw.text((x0 - 4, yy), f"{v:.3g}", fill=_MUTED, font=f, anchor="rm")
-    for v, color, text in refs:
-        yy = px(np.array([xlo]), np.array([v]))[0][1]
-        _dotted(draw, x0, x1, yy, color)
-        if text:
-            draw.text((x1, yy - 2), text, fill=_MUTED, font=f, anchor="rb")
-    lx = x0
-    for x, y, color, name in series:
-        ok = np.isfinite(y)
-        step = max(1, int(ok.sum()) // (x1 - x0))  # about one point per pixel
-        pts = px(x[ok][::step], y[ok][::step])
-        if len(pts) > 1:
-            draw.line(pts, fill=color, width=2)
-        elif pts:
-            draw.ellipse([pts[0][0] - 2, pts[0][1] - 2, pts[0][0] + 2, pts[0][1] + 2], fill=color)
-        draw.text((lx, box[1] + 2), name, fill=color, font=f)
-        lx += int(draw.textlength(name, font=f)) + 14
-    draw.text((x0, y1 + 3), f"{xlo:,.0f}", fill=_MUTED, font=f)
-    draw.text((x1, y1 + 3), f"{xhi:,.0f}", fill=_MUTED, font=f, anchor="ra")
-    return x0, y0, x1, y1
+_INK, _MUTED = PALETTE["ink"], PALETTE["muted"]
 
 
 def curves_image(snap, size: tuple[int, int] = CURVES_SIZE) -> np.ndarray:
@@ -198,7 +132,7 @@ def curves_image(snap, size: tuple[int, int] = CURVES_SIZE) -> np.ndarray:
     draw = ImageDraw.Draw(img)
     hist, cov = snap.hist, snap.coverage
     split = (int(w * 0.42), int(w * 0.76)) if cov is not None else (int(w * 0.5), w)
-    _line_panel(
+    line_panel(
         draw,
         (0, 0, split[0], h),
         [
@@ -207,7 +141,7 @@ def curves_image(snap, size: tuple[int, int] = CURVES_SIZE) -> np.ndarray:
         ],
         [(snap.d_at_half, SERIES["D"], ""), (snap.g_at_half, SERIES["G"], "dotted: D = 1/2")],
     )
-    area = _line_panel(
+    area = line_panel(
         draw,
         (split[0] + 10, 0, split[1], h),
         [(hist["q_step"], hist["js"], _INK, "JS(p_data, p_g) nats")],
@@ -222,7 +156,7 @@ def curves_image(snap, size: tuple[int, int] = CURVES_SIZE) -> np.ndarray:
             v = y1 - m / (snap.n_modes + 0.5) * (y1 - y0)
             draw.line(list(zip(u.tolist(), v.tolist())), fill=PALETTE["ok"], width=2)
         label = f"modes hit {int(m[-1]) if len(m) else 0}/{snap.n_modes}"
-        draw.text((x1, 2), label, fill=PALETTE["ok"], font=_font(), anchor="ra")
+        draw.text((x1, 2), label, fill=PALETTE["ok"], font=font(), anchor="ra")
     if cov is not None:
         _bars(draw, (split[1] + 16, 0, w - 4, h), cov.counts, N_METRIC)  # fair share of all
     return np.asarray(img)
@@ -230,7 +164,7 @@ def curves_image(snap, size: tuple[int, int] = CURVES_SIZE) -> np.ndarray:
 
 def _bars(draw: ImageDraw.ImageDraw, box, counts: np.ndarray, total: float) -> None:
     """Samples within 3 std of each mode (bars) against the fair share total / K (dotted)."""
-    f = _font()
+    f = font()
     x0, y0, x1, y1 = box[0] + 8, box[1] + 20, box[2], box[3] - 18
     k, top = len(counts), max(float(counts.max()), total / max(len(counts), 1)) * 1.1 or 1.0
     bw = (x1 - x0) / k
@@ -239,7 +173,7 @@ def _bars(draw: ImageDraw.ImageDraw, box, counts: np.ndarray, total: float) -> N
         draw.rectangle([x0 + i * bw + 2, yy, x0 + (i + 1) * bw - 2, y1], fill=REAL)
         draw.text((x0 + (i + 0.5) * bw, y1 + 3), str(i + 1), fill=_MUTED, font=f, anchor="ma")
     fair = y1 - total / k / top * (y1 - y0)
-    _dotted(draw, x0, x1, fair, _INK)
+    dotted(draw, x0, x1, fair, _INK)
     draw.text((x0, box[1] + 2), "per mode (dotted: fair share)", fill=_INK, font=f)
 
 
@@ -257,16 +191,9 @@ def digits_curves_image(hist: dict, size: tuple[int, int] = (400, 260)) -> np.nd
         (hist["j_step"], hist["confidence"], PALETTE["pos"], "judge confidence"),
         (hist["j_step"], hist["class_entropy"], PALETTE["ok"], "class entropy"),
     ]
-    _line_panel(draw, (0, 0, w, h // 2), losses, [])
-    _line_panel(draw, (0, h // 2, w, h), judge, [], ylim=(0.0, 1.05))
+    line_panel(draw, (0, 0, w, h // 2), losses, [])
+    line_panel(draw, (0, h // 2, w, h), judge, [], ylim=(0.0, 1.05))
     return np.asarray(img)
-
-
-def png_data_url(rgb: np.ndarray) -> str:
-    """Line art as an inline PNG ``data:`` URL (JPEG would blur the text and lines)."""
-    buf = io.BytesIO()
-    Image.fromarray(rgb).save(buf, "PNG", compress_level=1)
-    return "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode("ascii")
 
 
 # ----------------------------------------------------------------------------- plotly (paused)

@@ -122,11 +122,6 @@ def test_curves_raster_survives_an_empty_history():
     assert P.curves_image(empty).shape[2] == 3
 
 
-def test_png_data_url_is_lossless():
-    img = np.random.default_rng(0).integers(0, 256, (20, 30, 3), dtype=np.uint8)
-    np.testing.assert_array_equal(decode(P.png_data_url(img), "data:image/png;base64,"), img)
-
-
 def test_digit_grid_scales_each_size_to_about_64_pixels():
     assert P.digit_grid(np.zeros((16, 8, 8)), ncols=4).shape == (8 * 37, 8 * 37, 3)
     grid = P.digit_grid(np.ones((2, 28, 28)), ncols=2)

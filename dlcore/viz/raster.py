@@ -1,0 +1,169 @@
+"""Live frames as one raster image: line panels and heatmap panels drawn with PIL.
+
+While a page trains, each frame is ONE inline image (``st.image`` of a ``data:`` URL): the
+browser decodes it in a few milliseconds, where an updated plotly chart costs it tens to hundreds
+of milliseconds (measured, README "Hosting for a class"). Paused, the pages show the interactive
+plotly figures with hover; these rasters show the same numbers while the model moves.
+
+    img, draw = canvas(900, 260)
+    line_panel(draw, (0, 0, 450, 260), [(x, y, "#0877bd", "train loss")], log_y=True)
+    heat_panel(img, draw, (460, 0, 900, 260), z, "||dL/dh_t||")
+    st.image(png_data_url(np.asarray(img)))
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+from collections.abc import Sequence
+from functools import lru_cache
+
+import numpy as np
+from PIL import Image, ImageDraw, ImageFont
+
+from dlcore.viz.common import PALETTE, colormap_rgb
+
+INK, MUTED, GRID = PALETTE["ink"], PALETTE["muted"], "#e6e6e6"
+# (x, y, colour, name) of one line; (y, colour, text) of one dotted reference level
+Series = tuple[np.ndarray, np.ndarray, str, str]
+Ref = tuple[float, str, str]
+
+
+@lru_cache(maxsize=4)
+def font(size: int = 12) -> ImageFont.ImageFont:
+    return ImageFont.load_default(size)
+
+
+def canvas(width: int, height: int) -> tuple[Image.Image, ImageDraw.ImageDraw]:
+    """A white RGB image and its drawing handle."""
+    img = Image.new("RGB", (width, height), "white")
+    return img, ImageDraw.Draw(img)
+
+
+def dotted(draw: ImageDraw.ImageDraw, x0: int, x1: int, y: float, color: str) -> None:
+    for x in range(x0, x1, 8):
+        draw.line([(x, y), (min(x + 4, x1), y)], fill=color, width=1)
+
+
+def _fmt(v: float, log_y: bool) -> str:
+    return f"{10.0**v:.2g}" if log_y else f"{v:.3g}"
+
+
+def _to_plot_y(y: np.ndarray, log_y: bool) -> np.ndarray:
+    """log10 of positive values on a log axis (zeros and negatives become NaN: not drawn)."""
+    y = np.asarray(y, dtype=np.float64)
+    if not log_y:
+        return y
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(y > 0, np.log10(np.where(y > 0, y, 1.0)), np.nan)
+
+
+def line_panel(
+    draw: ImageDraw.ImageDraw,
+    box: tuple[int, int, int, int],
+    series: Sequence[Series],
+    refs: Sequence[Ref] = (),
+    ylim: tuple[float, float] | None = None,
+    *,
+    log_y: bool = False,
+    title: str = "",
+) -> tuple[int, int, int, int]:
+    """Lines and dotted reference levels in ``box``; the title and a legend of the series
+    names above, min / mid / max labels on the y axis, first and last x below. ``ylim`` is in
+    data units. Returns the plot area (x0, y0, x1, y1) in pixels."""
+    f = font()
+    top = box[1] + (34 if title else 20)
+    x0, y0, x1, y1 = box[0] + 46, top, box[2] - 6, box[3] - 18
+    if title:
+        draw.text((box[0] + 4, box[1] + 2), title, fill=INK, font=f)
+    ys_plot = [_to_plot_y(y, log_y) for _, y, _, _ in series]
+    refs_plot = [(float(_to_plot_y(np.array([v]), log_y)[0]), c, t) for v, c, t in refs]
+    refs_plot = [r for r in refs_plot if np.isfinite(r[0])]
+    finite = [y[np.isfinite(y)] for y in ys_plot] + [np.array([r[0] for r in refs_plot])]
+    allv = np.concatenate(finite) if finite else np.zeros(0)
+    if ylim is not None:
+        lo, hi = (float(v) for v in _to_plot_y(np.array(ylim, dtype=np.float64), log_y))
+    elif allv.size:
+        lo, hi = float(allv.min()), float(allv.max())
+        pad = 0.06 * (hi - lo) or 0.5
+        lo, hi = lo - pad, hi + pad
+    else:
+        lo, hi = 0.0, 1.0
+    if not (np.isfinite(lo) and np.isfinite(hi)) or hi <= lo:
+        lo, hi = 0.0, 1.0
+    xs = [np.asarray(x, dtype=np.float64) for x, _, _, _ in series]
+    xall = np.concatenate(xs) if xs else np.zeros(0)
+    xlo, xhi = (float(xall.min()), float(xall.max())) if xall.size else (0.0, 1.0)
+    xhi = xhi if xhi > xlo else xlo + 1
+
+    def px(x: np.ndarray, y: np.ndarray) -> list[tuple[float, float]]:
+        u = x0 + (x - xlo) / (xhi - xlo) * (x1 - x0)
+        v = y1 - (np.clip(y, lo, hi) - lo) / (hi - lo) * (y1 - y0)
+        return list(zip(u.tolist(), v.tolist()))
+
+    for v in (lo, (lo + hi) / 2, hi):  # light grid with labels
+        yy = px(np.array([xlo]), np.array([v]))[0][1]
+        draw.line([(x0, yy), (x1, yy)], fill=GRID)
+        draw.text((x0 - 4, yy), _fmt(v, log_y), fill=MUTED, font=f, anchor="rm")
+    for v, color, text in refs_plot:
+        yy = px(np.array([xlo]), np.array([v]))[0][1]
+        dotted(draw, x0, x1, yy, color)
+        if text:
+            draw.text((x1, yy - 2), text, fill=MUTED, font=f, anchor="rb")
+    lx = x0
+    for x, y, (_, _, color, name) in zip(xs, ys_plot, series):
+        ok = np.isfinite(y)
+        step = max(1, int(ok.sum()) // max(1, x1 - x0))  # about one point per pixel
+        pts = px(x[ok][::step], y[ok][::step])
+        if len(pts) > 1:
+            draw.line(pts, fill=color, width=2)
+        elif pts:
+            draw.ellipse([pts[0][0] - 2, pts[0][1] - 2, pts[0][0] + 2, pts[0][1] + 2], fill=color)
+        draw.text((lx, top - 16), name, fill=color, font=f)
+        lx += int(draw.textlength(name, font=f)) + 14
+    draw.text((x0, y1 + 3), f"{xlo:,.0f}", fill=MUTED, font=f)
+    draw.text((x1, y1 + 3), f"{xhi:,.0f}", fill=MUTED, font=f, anchor="ra")
+    return x0, y0, x1, y1
+
+
+def heat_panel(
+    img: Image.Image,
+    draw: ImageDraw.ImageDraw,
+    box: tuple[int, int, int, int],
+    z: np.ndarray,
+    title: str = "",
+    *,
+    signed: bool = False,
+    vmin: float | None = None,
+    vmax: float | None = None,
+    x_labels: tuple[str, str] = ("", ""),
+    y_labels: tuple[str, str] = ("", ""),
+) -> None:
+    """A matrix ``z`` (rows top to bottom) stretched over ``box`` with nearest-neighbour cells,
+    a title above and the first / last label of each axis (y on the left, x below)."""
+    f = font()
+    x0, y0 = box[0] + (30 if any(y_labels) else 2), box[1] + (18 if title else 0)
+    x1, y1 = box[2] - 2, box[3] - (16 if any(x_labels) else 0)
+    if title:
+        draw.text((box[0] + 4, box[1] + 2), title, fill=INK, font=f)
+    z = np.asarray(z, dtype=np.float32)
+    if z.ndim != 2 or z.size == 0 or x1 <= x0 or y1 <= y0:
+        return
+    rgb = colormap_rgb(z, signed=signed, vmin=vmin, vmax=vmax)
+    tile = Image.fromarray(rgb).resize((x1 - x0, y1 - y0), Image.NEAREST)
+    img.paste(tile, (x0, y0))
+    draw.rectangle([x0 - 1, y0 - 1, x1, y1], outline=GRID)
+    if any(y_labels):
+        draw.text((x0 - 3, y0), y_labels[0], fill=MUTED, font=f, anchor="ra")
+        draw.text((x0 - 3, y1), y_labels[1], fill=MUTED, font=f, anchor="rd")
+    if any(x_labels):
+        draw.text((x0, y1 + 2), x_labels[0], fill=MUTED, font=f)
+        draw.text((x1, y1 + 2), x_labels[1], fill=MUTED, font=f, anchor="ra")
+
+
+def png_data_url(rgb: np.ndarray | Image.Image) -> str:
+    """Line art as an inline PNG ``data:`` URL (JPEG would blur the text and lines)."""
+    buf = io.BytesIO()
+    image = rgb if isinstance(rgb, Image.Image) else Image.fromarray(np.asarray(rgb, np.uint8))
+    image.save(buf, "PNG", compress_level=1)
+    return "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode("ascii")

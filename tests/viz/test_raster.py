@@ -1,0 +1,72 @@
+"""dlcore.viz.raster: the live frames' line and heatmap panels land where their numbers say."""
+
+import base64
+import io
+
+import numpy as np
+from PIL import Image
+
+from dlcore.viz import raster as R
+
+
+def _decode(url: str) -> np.ndarray:
+    prefix = "data:image/png;base64,"
+    assert url.startswith(prefix)
+    return np.asarray(Image.open(io.BytesIO(base64.b64decode(url[len(prefix) :]))).convert("RGB"))
+
+
+def _hits(img: np.ndarray, hex_color: str) -> np.ndarray:
+    rgb = np.array([int(hex_color[i : i + 2], 16) for i in (1, 3, 5)])
+    return np.argwhere(np.abs(img.astype(int) - rgb).sum(axis=2) < 10)
+
+
+def test_png_data_url_is_lossless():
+    img = np.random.default_rng(0).integers(0, 256, (20, 30, 3), dtype=np.uint8)
+    np.testing.assert_array_equal(_decode(R.png_data_url(img)), img)
+
+
+def test_a_rising_line_goes_from_bottom_left_to_top_right():
+    img, draw = R.canvas(300, 200)
+    x = np.arange(50.0)
+    area = R.line_panel(draw, (0, 0, 300, 200), [(x, x, "#ff0000", "up")])
+    px = _hits(np.asarray(img), "#ff0000")  # (row, col)
+    line = px[px[:, 0] > area[1]]  # below the legend
+    left, right = line[line[:, 1].argmin()], line[line[:, 1].argmax()]
+    assert left[0] > right[0] + 100  # rows grow downwards: the left end is lower
+    assert left[1] <= area[0] + 3 and right[1] >= area[2] - 3
+
+
+def test_log_axis_spaces_decades_evenly_and_skips_zeros():
+    img, draw = R.canvas(300, 200)
+    x = np.arange(4.0)
+    y = np.array([1e-4, 1e-2, 1.0, 0.0])  # the zero cannot sit on a log axis: not drawn
+    area = R.line_panel(draw, (0, 0, 300, 200), [(x, y, "#00ff00", "g")], log_y=True)
+    line = _hits(np.asarray(img), "#00ff00")
+    line = line[line[:, 0] > area[1]]
+    cols = {c: line[line[:, 1] == c][:, 0].mean() for c in np.unique(line[:, 1])}
+    xs = sorted(cols)
+    third = area[0] + (area[2] - area[0]) * 2 / 3  # x = 2 is the last drawn point
+    assert max(xs) <= third + 3
+    mid = area[0] + (area[2] - area[0]) / 3
+    y_at = [cols[min(xs, key=lambda c: abs(c - t))] for t in (area[0], mid, third)]
+    assert abs((y_at[0] - y_at[1]) - (y_at[1] - y_at[2])) < 4  # equal steps per 100x
+
+
+def test_empty_and_nonfinite_series_draw_without_error():
+    img, draw = R.canvas(200, 120)
+    R.line_panel(draw, (0, 0, 200, 120), [])
+    R.line_panel(draw, (0, 0, 200, 120), [(np.zeros(0), np.zeros(0), "#000000", "none")])
+    R.line_panel(draw, (0, 0, 200, 120), [(np.arange(3.0), np.full(3, np.nan), "#000000", "nan")])
+    R.line_panel(
+        draw, (0, 0, 200, 120), [(np.arange(3.0), np.zeros(3), "#000000", "0")], log_y=True
+    )
+    assert np.asarray(img).shape == (120, 200, 3)
+
+
+def test_heat_panel_puts_the_largest_cell_where_it_is():
+    img, draw = R.canvas(200, 100)
+    z = np.zeros((2, 4))
+    z[1, 3] = 1.0  # bottom right is high: black on the white-to-black map
+    R.heat_panel(img, draw, (0, 0, 200, 100), z)
+    a = np.asarray(img)
+    assert a[95, 190].sum() < 30 and a[5, 10].sum() > 700
