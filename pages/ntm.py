@@ -16,6 +16,7 @@ from dlcore.ui.state import ns_get, ns_set
 from dlcore.ui.urlstate import config_from_state, field_widget, share_box, sync_url, url_config
 from dlcore.ui.urlstate import wkey as _wkey
 from dlcore.viz import ntm as V
+from dlcore.viz.raster import png_data_url
 
 NS, C, S = "ntm", NTMConfig, st.session_state
 PATTERN_HELP = (
@@ -219,16 +220,18 @@ else:
     def render(trainer, live):
         snap = trainer.snapshot()
         curve = A.Curve(seen=snap.seen, bits=snap.bits, chance=chance_bits((1 + snap.max_len) / 2))
-        st.plotly_chart(
-            V.curves_figure({"NTM": curve}, curve.chance), key=None if live else f"{NS}.lc"
-        )
-        st.plotly_chart(V.tape_figure(snap.preview, height=420), key=None if live else f"{NS}.lt")
+        if live:  # one inline image a frame (Pause for the interactive charts)
+            rgb = V.live_image({"NTM": curve}, curve.chance, snap.preview)
+            st.image(png_data_url(rgb), width=V.LIVE_SIZE[0])
+            return
+        st.plotly_chart(V.curves_figure({"NTM": curve}, curve.chance), key=f"{NS}.lc")
+        st.plotly_chart(V.tape_figure(snap.preview, height=420), key=f"{NS}.lt")
 
     st.caption(
         "One step = one batch of 16 copy sequences (lengths 1-20; from scratch the "
         "longest length grows from 4 as the error falls)."
     )
-    panel = live_panel(NS, cfg, factory, render, budget_s=0.25, max_fps=4)
+    panel = live_panel(NS, cfg, factory, render, budget_s=0.1, max_fps=8, one_element=True)
 
 sync_url(cfg, NS)
 with st.expander("Share this experiment"):

@@ -17,6 +17,7 @@ from dlcore.vae.data import DataUnavailable, download_mnist
 from dlcore.vae.preprocess import EmptyImage, normalize_image
 from dlcore.vae.train import VAETrainer, cached_split, spec_from_cfg
 from dlcore.viz import vae as P
+from dlcore.viz.raster import png_data_url
 
 NS, S = "vae", st.session_state
 page_frame(NS)
@@ -38,7 +39,7 @@ def row(*names, widths=None, **kw):  # one widget per column; kw: per-field widg
 row("view", "source", widths=[3, 1], view={"widget": "radio"}, source={"widget": "radio"})
 with st.expander("Model and training", expanded=cfg.source == "live"):
     row("dataset", "arch", "latent_dim", "hidden", "likelihood", "seed")
-    row("beta", "lr", "batch", "samples", lr={"format_func": str})
+    row("beta", "lr", "batch", "samples", lr={"step": 1e-5, "format": "%.5f"})
 try:
     data = cached_split(cfg.dataset)
 except DataUnavailable as err:
@@ -54,18 +55,21 @@ except DataUnavailable as err:
 
 
 def render(trainer, live):
-    if len(trainer.history):
-        st.markdown(V.train_line(trainer.history.last(), trainer.cfg.beta))
+    line = V.train_line(trainer.history.last(), trainer.cfg.beta) if len(trainer.history) else ""
     snap = trainer.snapshot()
-    fig = P.curves_figure(snap.step, V.curve_series(snap))
-    st.plotly_chart(fig, key=None if live else f"{NS}.curves")
+    if live:  # one inline image a frame (Pause for the interactive chart)
+        rgb = P.live_curves_image(snap.step, V.curve_series(snap))
+        st.image(png_data_url(rgb), caption=line.replace("**", ""), width=P.LIVE_SIZE[0])
+        return
+    st.markdown(line)
+    st.plotly_chart(P.curves_figure(snap.step, V.curve_series(snap)), key=f"{NS}.curves")
 
 
 panel = None
 if cfg.source == "live":
-    panel = live_panel(NS, cfg, VAETrainer, render, step_size=10)
+    panel = live_panel(NS, cfg, VAETrainer, render, step_size=10, one_element=True)
     model = panel.trainer.model
-    if panel.trainer.steps == 0:
+    if panel.trainer.steps == 0 and not panel.playing:
         st.info("A fresh, untrained VAE: press Play or Step to train it.", icon=":material/school:")
 else:
     choice = V.shipped_choice(cfg, data.side)

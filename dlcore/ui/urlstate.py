@@ -125,7 +125,7 @@ def sync_url(cfg: Any, ns: str) -> None:
         st.session_state[f"{ns}._notices"] = ()  # the student has moved on from the old link
     st.session_state[f"{ns}._url"] = canon
     written = [u for u in st.session_state.get(f"{ns}._written", ()) if u != canon]
-    st.session_state[f"{ns}._written"] = (written + [canon])[-_ECHO_MEMORY:]
+    st.session_state[f"{ns}._written"] = [*written, canon][-_ECHO_MEMORY:]
 
 
 def share_link(cfg: Any, page_path: str) -> str:

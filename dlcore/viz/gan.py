@@ -25,7 +25,7 @@ from dlcore.viz.common import (
     style,
     upscale,
 )
-from dlcore.viz.raster import dotted, font, line_panel
+from dlcore.viz.raster import dotted, line_panel, text
 
 REAL, FAKE = PALETTE["pos"], PALETTE["neg"]
 MANIFOLD = "#555a64"
@@ -156,7 +156,7 @@ def curves_image(snap, size: tuple[int, int] = CURVES_SIZE) -> np.ndarray:
             v = y1 - m / (snap.n_modes + 0.5) * (y1 - y0)
             draw.line(list(zip(u.tolist(), v.tolist())), fill=PALETTE["ok"], width=2)
         label = f"modes hit {int(m[-1]) if len(m) else 0}/{snap.n_modes}"
-        draw.text((x1, 2), label, fill=PALETTE["ok"], font=font(), anchor="ra")
+        text(draw, (x1, 2), label, PALETTE["ok"], anchor="ra")
     if cov is not None:
         _bars(draw, (split[1] + 16, 0, w - 4, h), cov.counts, N_METRIC)  # fair share of all
     return np.asarray(img)
@@ -164,17 +164,16 @@ def curves_image(snap, size: tuple[int, int] = CURVES_SIZE) -> np.ndarray:
 
 def _bars(draw: ImageDraw.ImageDraw, box, counts: np.ndarray, total: float) -> None:
     """Samples within 3 std of each mode (bars) against the fair share total / K (dotted)."""
-    f = font()
     x0, y0, x1, y1 = box[0] + 8, box[1] + 20, box[2], box[3] - 18
     k, top = len(counts), max(float(counts.max()), total / max(len(counts), 1)) * 1.1 or 1.0
     bw = (x1 - x0) / k
     for i, c in enumerate(counts):
         yy = y1 - c / top * (y1 - y0)
         draw.rectangle([x0 + i * bw + 2, yy, x0 + (i + 1) * bw - 2, y1], fill=REAL)
-        draw.text((x0 + (i + 0.5) * bw, y1 + 3), str(i + 1), fill=_MUTED, font=f, anchor="ma")
+        text(draw, (x0 + (i + 0.5) * bw, y1 + 3), str(i + 1), _MUTED, anchor="ma")
     fair = y1 - total / k / top * (y1 - y0)
     dotted(draw, x0, x1, fair, _INK)
-    draw.text((x0, box[1] + 2), "per mode (dotted: fair share)", fill=_INK, font=f)
+    text(draw, (x0, box[1] + 2), "per mode (dotted: fair share)", _INK)
 
 
 def digits_curves_image(hist: dict, size: tuple[int, int] = (400, 260)) -> np.ndarray:

@@ -12,6 +12,7 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from dlcore.viz import raster as R
 from dlcore.viz.common import CATEGORICAL, DIVERGING, PALETTE, SERIES, heatmap, line_chart, style
 
 BITS_SCALE = [[0.0, "#ffffff"], [1.0, PALETTE["ink"]]]
@@ -249,6 +250,57 @@ def tape_figure(trace, t_sel: int | None = None, *, height: int | None = None) -
     fig.update_xaxes(title="time step t (dashed line = delimiter)", row=len(panels), col=1)
     fig.update_annotations(font_size=12)
     return style(fig, height=height or (520 if n_loc else 300), legend=False)
+
+
+LIVE_SIZE = (1100, 430)  # width, height of the live frame (shown 1:1)
+
+
+def _tape_panels(trace) -> list[tuple[str, np.ndarray, str]]:
+    """(title, rows x time, colour) of the copy tape, as tape_figure stacks them."""
+    ink = PALETTE["ink"]
+    panels = [
+        ("input (8 bits + delimiter row)", trace.inputs.T, ink),
+        ("target", _aligned_target(trace).T, ink),
+        (f"output ({trace.bits_wrong:.0f} bits wrong after the delimiter)", _answer(trace).T, ink),
+    ]
+    if trace.write_w is not None:
+        panels += [
+            ("write weighting over locations", trace.write_w.T, SERIES["NTM"]),
+            ("read weighting over locations", trace.read_w.T, SERIES["NTM"]),
+        ]
+    return panels
+
+
+def live_image(curves: dict, chance: float, trace, size: tuple[int, int] = LIVE_SIZE) -> np.ndarray:
+    """One live frame while training (paused: curves_figure and tape_figure): bits wrong per
+    sequence against sequences seen with the chance level, beside the copy tape of a fixed
+    preview sequence (input, target, output, write and read weightings; red: the delimiter)."""
+    w, h = size
+    img, draw = R.canvas(w, h)
+    split = int(w * 0.4)
+    R.line_panel(
+        draw,
+        (0, 0, split, h),
+        [(c.seen, c.bits, SERIES.get(n, PALETTE["ink"]), n) for n, c in curves.items()],
+        [(chance, PALETTE["muted"], f"chance ({chance:.0f} bits)")],
+        title="bits wrong per sequence (lengths 1-20) vs sequences seen",
+    )
+    panels = _tape_panels(trace)
+    weights = [min(12.0, max(4.0, z.shape[0])) for _, z, _ in panels]  # bits stay readable
+    top, gap = 0, 6
+    avail = h - 16 - gap * (len(panels) - 1) - 18 * len(panels)
+    for i, ((title, z, color), wt) in enumerate(zip(panels, weights)):
+        ph = 18 + int(avail * wt / sum(weights))
+        last = i == len(panels) - 1
+        box = (split + 20, top, w - 4, top + ph + (16 if last else 0))
+        labels = ("t = 0", f"t = {z.shape[1] - 1}") if last else ("", "")
+        x0, y0, x1, y1 = R.heat_panel(
+            img, draw, box, z, title, color=color, vmin=0.0, vmax=1.0, x_labels=labels
+        )
+        x_delim = x0 + (trace.delimiter + 0.5) * (x1 - x0) / max(1, z.shape[1])
+        draw.line([(x_delim, y0), (x_delim, y1)], fill=PALETTE["accent"], width=1)
+        top = box[3] + gap
+    return np.asarray(img)
 
 
 def curves_figure(

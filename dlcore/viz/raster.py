@@ -34,6 +34,32 @@ def font(size: int = 12) -> ImageFont.ImageFont:
     return ImageFont.load_default(size)
 
 
+@lru_cache(maxsize=1024)
+def _text_mask(text: str, size: int, anchor: str) -> tuple[Image.Image, int, int]:
+    """A rendered label as an 8-bit mask and its offset from the anchor point. FreeType
+    rendering is most of a frame's drawing time (~1 ms a label); the labels repeat."""
+    f = font(size)
+    left, top, right, bottom = f.getbbox(text, anchor=anchor)
+    mask = Image.new("L", (max(1, right - left), max(1, bottom - top)), 0)
+    ImageDraw.Draw(mask).text((-left, -top), text, fill=255, font=f, anchor=anchor)
+    return mask, left, top
+
+
+def text(
+    draw: ImageDraw.ImageDraw,
+    xy: tuple[float, float],
+    label: str,
+    fill: str,
+    *,
+    anchor: str = "la",
+    size: int = 12,
+) -> None:
+    """``draw.text`` with the default font, from a cache of rendered labels (same pixels)."""
+    if label:
+        mask, left, top = _text_mask(label, size, anchor)
+        draw.bitmap((round(xy[0]) + left, round(xy[1]) + top), mask, fill=fill)
+
+
 def canvas(width: int, height: int) -> tuple[Image.Image, ImageDraw.ImageDraw]:
     """A white RGB image and its drawing handle."""
     img = Image.new("RGB", (width, height), "white")
@@ -75,7 +101,7 @@ def line_panel(
     top = box[1] + (34 if title else 20)
     x0, y0, x1, y1 = box[0] + 46, top, box[2] - 6, box[3] - 18
     if title:
-        draw.text((box[0] + 4, box[1] + 2), title, fill=INK, font=f)
+        text(draw, (box[0] + 4, box[1] + 2), title, INK)
     ys_plot = [_to_plot_y(y, log_y) for _, y, _, _ in series]
     refs_plot = [(float(_to_plot_y(np.array([v]), log_y)[0]), c, t) for v, c, t in refs]
     refs_plot = [r for r in refs_plot if np.isfinite(r[0])]
@@ -86,7 +112,8 @@ def line_panel(
     elif allv.size:
         lo, hi = float(allv.min()), float(allv.max())
         pad = 0.06 * (hi - lo) or 0.5
-        lo, hi = lo - pad, hi + pad
+        floor = 0.0 if not log_y and lo >= 0 else -np.inf  # counts and losses stay >= 0
+        lo, hi = max(floor, lo - pad), hi + pad
     else:
         lo, hi = 0.0, 1.0
     if not (np.isfinite(lo) and np.isfinite(hi)) or hi <= lo:
@@ -104,12 +131,11 @@ def line_panel(
     for v in (lo, (lo + hi) / 2, hi):  # light grid with labels
         yy = px(np.array([xlo]), np.array([v]))[0][1]
         draw.line([(x0, yy), (x1, yy)], fill=GRID)
-        draw.text((x0 - 4, yy), _fmt(v, log_y), fill=MUTED, font=f, anchor="rm")
-    for v, color, text in refs_plot:
+        text(draw, (x0 - 4, yy), _fmt(v, log_y), MUTED, anchor="rm")
+    for v, color, label in refs_plot:
         yy = px(np.array([xlo]), np.array([v]))[0][1]
         dotted(draw, x0, x1, yy, color)
-        if text:
-            draw.text((x1, yy - 2), text, fill=MUTED, font=f, anchor="rb")
+        text(draw, (x1, yy - 2), label, MUTED, anchor="rb")
     lx = x0
     for x, y, (_, _, color, name) in zip(xs, ys_plot, series):
         ok = np.isfinite(y)
@@ -119,10 +145,10 @@ def line_panel(
             draw.line(pts, fill=color, width=2)
         elif pts:
             draw.ellipse([pts[0][0] - 2, pts[0][1] - 2, pts[0][0] + 2, pts[0][1] + 2], fill=color)
-        draw.text((lx, top - 16), name, fill=color, font=f)
+        text(draw, (lx, top - 16), name, color)
         lx += int(draw.textlength(name, font=f)) + 14
-    draw.text((x0, y1 + 3), f"{xlo:,.0f}", fill=MUTED, font=f)
-    draw.text((x1, y1 + 3), f"{xhi:,.0f}", fill=MUTED, font=f, anchor="ra")
+    text(draw, (x0, y1 + 3), f"{xlo:,.0f}", MUTED)
+    text(draw, (x1, y1 + 3), f"{xhi:,.0f}", MUTED, anchor="ra")
     return x0, y0, x1, y1
 
 
@@ -134,31 +160,39 @@ def heat_panel(
     title: str = "",
     *,
     signed: bool = False,
+    color: str | None = None,
     vmin: float | None = None,
     vmax: float | None = None,
     x_labels: tuple[str, str] = ("", ""),
     y_labels: tuple[str, str] = ("", ""),
-) -> None:
+) -> tuple[int, int, int, int]:
     """A matrix ``z`` (rows top to bottom) stretched over ``box`` with nearest-neighbour cells,
-    a title above and the first / last label of each axis (y on the left, x below)."""
-    f = font()
+    a title above and the first / last label of each axis (y on the left, x below).
+
+    Colours: signed (orange < 0 < blue), else white (low) to ``color`` (default black) high.
+    NaN cells stay white (blank). Returns the matrix area (x0, y0, x1, y1) in pixels."""
     x0, y0 = box[0] + (30 if any(y_labels) else 2), box[1] + (18 if title else 0)
     x1, y1 = box[2] - 2, box[3] - (16 if any(x_labels) else 0)
     if title:
-        draw.text((box[0] + 4, box[1] + 2), title, fill=INK, font=f)
+        text(draw, (box[0] + 4, box[1] + 2), title, INK)
     z = np.asarray(z, dtype=np.float32)
     if z.ndim != 2 or z.size == 0 or x1 <= x0 or y1 <= y0:
-        return
+        return x0, y0, x1, y1
     rgb = colormap_rgb(z, signed=signed, vmin=vmin, vmax=vmax)
+    if color is not None and not signed:  # white .. color instead of white .. black
+        t = 1.0 - rgb[..., :1].astype(np.float32) / 255.0
+        ink = np.array([int(color[i : i + 2], 16) for i in (1, 3, 5)], dtype=np.float32)
+        rgb = np.rint(255.0 - t * (255.0 - ink)).astype(np.uint8)
     tile = Image.fromarray(rgb).resize((x1 - x0, y1 - y0), Image.NEAREST)
     img.paste(tile, (x0, y0))
     draw.rectangle([x0 - 1, y0 - 1, x1, y1], outline=GRID)
     if any(y_labels):
-        draw.text((x0 - 3, y0), y_labels[0], fill=MUTED, font=f, anchor="ra")
-        draw.text((x0 - 3, y1), y_labels[1], fill=MUTED, font=f, anchor="rd")
+        text(draw, (x0 - 3, y0), y_labels[0], MUTED, anchor="ra")
+        text(draw, (x0 - 3, y1), y_labels[1], MUTED, anchor="rd")
     if any(x_labels):
-        draw.text((x0, y1 + 2), x_labels[0], fill=MUTED, font=f)
-        draw.text((x1, y1 + 2), x_labels[1], fill=MUTED, font=f, anchor="ra")
+        text(draw, (x0, y1 + 2), x_labels[0], MUTED)
+        text(draw, (x1, y1 + 2), x_labels[1], MUTED, anchor="ra")
+    return x0, y0, x1, y1
 
 
 def png_data_url(rgb: np.ndarray | Image.Image) -> str:

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 import numpy as np
 import plotly.graph_objects as go
 
+from dlcore.viz import raster as R
 from dlcore.viz.common import CATEGORICAL, GRAYS, PALETTE, colormap_rgb, image_grid, style
 
 SEP = 215  # grey of the separators between tiles
@@ -135,6 +136,27 @@ def curves_figure(step: np.ndarray, series: dict[str, np.ndarray], height: int =
     fig.update_xaxes(title="optimisation step")
     fig.update_yaxes(title="nats per image")
     return style(fig, height=height)
+
+
+LIVE_SIZE = (900, 300)  # the live frame, shown 1:1
+
+
+def live_curves_image(
+    step: np.ndarray, series: dict[str, np.ndarray], size: tuple[int, int] = LIVE_SIZE
+) -> np.ndarray:
+    """The curves of curves_figure while training, as one raster (the test -ELBO, measured once
+    per epoch, in red, its points joined)."""
+    colors = {"-ELBO": PALETTE["ink"], "reconstruction": PALETTE["pos"], "KL": PALETTE["neg"]}
+    lines = [
+        (step, ys, PALETTE["accent"] if name.startswith("test") else colors[name.split(" ", 1)[1]],
+         name)
+        for name, ys in series.items()
+    ]  # fmt: skip
+    img, draw = R.canvas(*size)
+    R.line_panel(
+        draw, (0, 0, *size), lines, title="nats per image against optimisation step (live)"
+    )
+    return np.asarray(img)
 
 
 def beta_figure(betas: Sequence[float], recon: Sequence[float], kl: Sequence[float],

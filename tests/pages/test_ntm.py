@@ -177,3 +177,15 @@ def test_step_trains_the_live_ntm():
     assert not at.exception
     assert at.session_state["ntm.trainer"].steps == 1
     assert any("step 1" in m.value for m in at.markdown)
+
+
+def test_play_draws_one_inline_image_a_frame():
+    at = app(view="train")
+    n_charts = len(at.get("plotly_chart"))  # paused: the interactive curves and tape
+    assert n_charts == 2 and not at.get("image")
+    at.button(key="ntm.btn.play").click().run()  # under AppTest the loop runs 3 ticks
+    assert not at.exception
+    assert at.session_state["ntm.trainer"].steps > 0
+    (frame,) = at.get("image")  # the last live frame replaced the charts in place
+    assert frame.proto.imgs[0].url.startswith("data:image/png;base64,")
+    assert not at.get("plotly_chart")

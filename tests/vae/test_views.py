@@ -98,3 +98,24 @@ def test_other_figures_build(fn):
     assert len(fig.data) >= 1
     if fn == "curves":
         assert list(fig.data[0].x) == [0.0, 2.0]  # NaN gaps are bridged
+
+
+def test_live_curves_image_draws_each_series_and_survives_gaps():
+    from dlcore.viz.common import PALETTE
+
+    step = np.arange(1.0, 41.0)
+    test = np.full(40, np.nan)
+    test[[9, 19, 29, 39]] = [150.0, 140.0, 130.0, 125.0]  # once per epoch
+    series = {
+        "train -ELBO": np.linspace(200, 120, 40),
+        "train reconstruction": np.linspace(180, 100, 40),
+        "train KL": np.linspace(5, 20, 40),
+        "test -ELBO": test,
+    }
+    img = P.live_curves_image(step, series)
+    assert img.shape == (P.LIVE_SIZE[1], P.LIVE_SIZE[0], 3)
+    for color in (PALETTE["pos"], PALETTE["neg"], PALETTE["accent"]):
+        rgb = np.array([int(color[i : i + 2], 16) for i in (1, 3, 5)])
+        assert (np.abs(img.astype(int) - rgb).sum(axis=2) < 12).sum() > 50, color
+    empty = P.live_curves_image(np.zeros(0), {k: np.zeros(0) for k in series})
+    assert empty.shape == img.shape

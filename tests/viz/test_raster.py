@@ -70,3 +70,21 @@ def test_heat_panel_puts_the_largest_cell_where_it_is():
     R.heat_panel(img, draw, (0, 0, 200, 100), z)
     a = np.asarray(img)
     assert a[95, 190].sum() < 30 and a[5, 10].sum() > 700
+
+
+def test_heat_panel_colour_ramp_and_blank_nan():
+    img, draw = R.canvas(100, 50)
+    z = np.array([[np.nan, 1.0]])
+    R.heat_panel(img, draw, (0, 0, 100, 50), z, color="#7f3c8d", vmin=0.0, vmax=1.0)
+    a = np.asarray(img)
+    assert tuple(a[25, 90]) == (0x7F, 0x3C, 0x8D) and tuple(a[25, 10]) == (255, 255, 255)
+
+
+def test_cached_labels_match_pillow_text_pixel_for_pixel():
+    for anchor in ("la", "ra", "rm", "rb", "ma"):
+        a, da = R.canvas(160, 40)
+        b, db = R.canvas(160, 40)
+        da.text((80, 20), "loss 0.167", fill="#0877bd", font=R.font(), anchor=anchor)
+        R.text(db, (80, 20), "loss 0.167", "#0877bd", anchor=anchor)
+        R.text(db, (80, 20), "", "#000000")  # an empty label draws nothing
+        np.testing.assert_array_equal(np.asarray(a), np.asarray(b))

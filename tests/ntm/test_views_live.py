@@ -1,0 +1,45 @@
+"""dlcore.viz.ntm.live_image: the live frame shows the curve, the chance level and the tape."""
+
+import numpy as np
+
+from dlcore.ntm import analysis as A
+from dlcore.ntm.config import NTMConfig
+from dlcore.ntm.live import NTMLiveTrainer
+from dlcore.viz import ntm as V
+from dlcore.viz.common import PALETTE, SERIES
+
+
+def _pixels(img: np.ndarray, hex_color: str) -> np.ndarray:
+    rgb = np.array([int(hex_color[i : i + 2], 16) for i in (1, 3, 5)])
+    return np.argwhere(np.abs(img.astype(int) - rgb).sum(axis=2) < 12)
+
+
+def _frame(steps: int):
+    trainer = NTMLiveTrainer(NTMConfig(start="scratch"))
+    for _ in range(steps):
+        trainer.step(1)
+    snap = trainer.snapshot()
+    curve = A.Curve(seen=snap.seen, bits=snap.bits, chance=10.5)
+    return V.live_image({"NTM": curve}, 10.5, snap.preview), snap
+
+
+def test_live_frame_has_curve_tape_and_delimiter():
+    img, snap = _frame(3)
+    w, h = V.LIVE_SIZE
+    assert img.shape == (h, w, 3)
+    split = int(w * 0.4)
+    curve = _pixels(img, SERIES["NTM"])
+    assert (curve[:, 1] < split).any()  # the learning curve on the left
+    ink = np.array([int(SERIES["NTM"][i : i + 2], 16) for i in (1, 3, 5)], dtype=float)
+    tint = (255.0 - img[:, split:].astype(float)) / (255.0 - ink)  # white .. NTM purple
+    purple = (tint.min(axis=2) > 0.05) & (np.ptp(tint, axis=2) < 0.1)
+    assert purple.sum() > 100  # the read/write weightings on the right
+    delim = _pixels(img, PALETTE["accent"])  # one vertical red line through the tape panels
+    assert len(np.unique(delim[:, 1])) <= 2 and np.ptp(delim[:, 0]) > h / 2
+    t = snap.preview.delimiter / snap.preview.steps
+    assert abs((delim[:, 1].mean() - split - 20) / (w - split - 24) - t) < 0.06
+
+
+def test_live_frame_without_history_draws():
+    img, _ = _frame(0)
+    assert img.shape[2] == 3
