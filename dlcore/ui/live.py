@@ -16,8 +16,9 @@ loop (skip widgets there: a keyed widget cannot be drawn twice in one run).
 A process-wide semaphore caps how many sessions train at the same moment; it is taken per tick,
 so waiting sessions get their turn fairly and see "waiting for a training slot" instead of a frozen
 page. When more sessions play than there are slots, each tick's training budget shrinks in
-proportion (``fair_budget``), so every student keeps getting frames. A session whose tab is
-closed stops training at its next tick.
+proportion (``fair_budget``), and each session's frame rate is capped at an equal share of the
+process's frames (``frame_share``), so every student keeps getting frames. A session whose tab
+is closed stops training at its next tick.
 """
 
 from __future__ import annotations
@@ -40,6 +41,10 @@ MAX_CONCURRENT_TRAINING = int(os.environ.get("DLX_MAX_TRAINING", "0")) or max(
 )
 TRAINING_SLOTS = threading.BoundedSemaphore(MAX_CONCURRENT_TRAINING)
 MAX_PLAY_SECONDS = float(os.environ.get("DLX_MAX_PLAY_SECONDS", "900"))
+# frames a second this process shares out among the sessions playing (a browser spends ~20-30 ms
+# on a frame, the server ~10-20 ms): without a share, sessions with cheap frames take the CPU
+# and the others starve
+FRAMES_PER_S = float(os.environ.get("DLX_FRAMES_PER_CORE", "25")) * (os.cpu_count() or 1)
 TRACE_FILE = os.environ.get("DLX_TRACE_TICKS")  # benchmarks: "<wall time> <ns> <steps>" per tick
 TEST_TICKS = 3  # ticks a Play runs for under AppTest (no server runtime): the run must end
 _PLAYING = [0]  # sessions whose live loop runs in this process
@@ -74,6 +79,12 @@ def fair_budget(budget_s: float, slots: int, playing: int) -> float:
     as playing sessions, shrinking in proportion beyond that, so that when a whole class
     presses Play every session still gets frames often (a slot is held for less time)."""
     return budget_s * min(1.0, slots / max(1, playing))
+
+
+def frame_share(max_fps: float, frames_per_s: float, playing: int) -> float:
+    """A session's frame-rate cap: its page's own cap, or an equal share of the process's
+    frames when many sessions play (2 cores, 20 students: 2.5 frames/s each, all of them)."""
+    return min(max_fps, frames_per_s / max(1, playing))
 
 
 def _session_alive() -> bool:
@@ -327,7 +338,8 @@ class LivePanel:
             if not ok:
                 self._notice.error(ns_get(self.ns, "error"), icon=":material/error:")
                 break
-            spare = 1.0 / self.max_fps - (time.perf_counter() - frame_start)
+            fps = frame_share(self.max_fps, FRAMES_PER_S, _PLAYING[0])
+            spare = 1.0 / fps - (time.perf_counter() - frame_start)
             if spare > 0:
                 time.sleep(spare)
             if ticks:

@@ -47,6 +47,22 @@ def test_fair_budget_shrinks_when_more_sessions_play_than_slots():
     assert live.fair_budget(0.25, 4, 5) == pytest.approx(0.2)
 
 
+def test_frame_share_splits_the_process_frames_equally_beyond_the_page_cap():
+    assert live.frame_share(40, 50, 0) == live.frame_share(40, 50, 1) == 40  # one student
+    assert live.frame_share(40, 50, 10) == pytest.approx(5.0)
+    assert live.frame_share(40, 50, 20) == pytest.approx(2.5)
+    assert live.frame_share(4, 50, 10) == 4  # a page's own lower cap stays
+
+
+def test_a_playing_loop_uses_the_frame_share(monkeypatch):
+    seen = []
+    real = live.frame_share
+    monkeypatch.setattr(live, "frame_share", lambda m, f, p: seen.append(p) or real(m, f, p))
+    at = _app().run()
+    at.button(key="toy.btn.play").click().run()
+    assert len(seen) == live.TEST_TICKS and all(p >= 1 for p in seen)
+
+
 def test_a_playing_loop_is_counted_and_released(monkeypatch):
     seen = []
     real = live.fair_budget
