@@ -25,11 +25,12 @@ from dlcore.ui.urlstate import (
     wkey,
 )
 from dlcore.viz import rnn as V
+from dlcore.viz.raster import png_data_url
 
 NS, C = "rnn", RnnConfig
 page_frame(NS)
 cfg = url_config(C, NS)
-tick = itertools.count()  # live frames redraw equal figures: every chart gets its own key
+tick = itertools.count()  # every chart gets its own key: equal figures must not collide
 
 
 def chart(fig, where=st):
@@ -82,8 +83,22 @@ def warn_diverged(snap):
         )
 
 
+def live_frame(rgb, snap, text):
+    """While playing a frame is ONE inline image (a plotly chart remounts in the browser every
+    frame); Pause shows the interactive figures. Divergence goes into the caption."""
+    dead = [
+        f"{lab}: training diverged (NaN/inf)." for lab, d in zip(snap.labels, snap.diverged) if d
+    ]
+    cap = " ".join([*dead, text.replace("**", ""), "Pause for the interactive charts."])
+    st.image(png_data_url(rgb), caption=cap)
+
+
 def render_trio(trainer, live):
     snap = trainer.snapshot()
+    if live and cfg.view == "flow":
+        return live_frame(V.flow_image(A.flow_now(trainer), snap), snap, T.FLOW + " " + T.HEAT)
+    if live:
+        return live_frame(V.train_image(snap, cfg.clip_v), snap, T.TRAIN)
     warn_diverged(snap)
     if cfg.view == "flow":
         now = A.flow_now(trainer)
@@ -134,6 +149,9 @@ def render_trio(trainer, live):
 
 def render_clip(trainer, live):
     snap = trainer.snapshot()
+    text = T.CLIP_TRAIN.format(mode=cfg.clip, v=cfg.clip_v, share=snap.clipped_share[1])
+    if live:
+        return live_frame(V.clip_image(snap, cfg.clip_v), snap, text)
     warn_diverged(snap)  # the unclipped run of the exploding preset ends here
     c = st.columns(2)
     chart(where=c[0], fig=V.curves_figure(snap.loss, snap.labels, f"training {snap.metric}"))
@@ -141,12 +159,18 @@ def render_clip(trainer, live):
         where=c[1],
         fig=V.curves_figure(snap.grad_norm, snap.labels, "pre-clip ||g||", hline=("v", cfg.clip_v)),
     )
-    st.caption(T.CLIP_TRAIN.format(mode=cfg.clip, v=cfg.clip_v, share=snap.clipped_share[1]))
+    st.caption(text)
 
 
 panel, live_kw = (
     None,
-    dict(step_size=10, budget_s=0.05, step_label="10 steps", epoch_label="Sequences"),
+    dict(
+        step_size=10,
+        budget_s=0.05,
+        step_label="10 steps",
+        epoch_label="Sequences",
+        one_element=True,
+    ),
 )
 if view in ("flow", "train"):
     st.subheader("Three cells, same task, same seed: " + TASKS[cfg.task].label)

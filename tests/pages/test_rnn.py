@@ -129,6 +129,9 @@ def test_exploding_preset_in_clip_view_shows_the_unclipped_run_diverge():
     snap = at.session_state["rnn.clip.trainer"].snapshot()
     assert snap.diverged == (True, False) and snap.grad_norm[0, 0] > 1e4
     assert any("no clipping: training diverged" in e.value for e in at.error)
+    at.button(key="rnn.clip.btn.play").click().run()  # live: the frame's caption says it
+    assert not at.exception
+    assert "no clipping: training diverged" in at.get("image")[0].proto.imgs[0].caption
 
 
 def test_url_parameters_set_controls():
@@ -190,13 +193,22 @@ def test_typed_sentences_give_maps_or_a_message(sentence, needle, n_charts):
     assert len(charts(at)) == n_charts
 
 
-@pytest.mark.parametrize("view", ["flow", "train", "clip"])
-def test_play_runs_live_frames_without_errors(view):
-    """Under AppTest, Play runs a few ticks of the real loop (equal figures in several frames
-    of one run must not collide)."""
+@pytest.mark.parametrize(
+    "view, n_charts, needle",
+    [("flow", 0, "How to read it."), ("train", 0, "Held-out loss"), ("clip", 2, "trained twice")],
+)
+def test_play_runs_live_frames_as_one_image(view, n_charts, needle):
+    """Under AppTest, Play runs a few ticks of the real loop; each live frame is ONE inline PNG
+    (no plotly chart: it would remount in the browser every frame) with the text as caption.
+    The clip view keeps its two cliff figures above the live panel."""
     at = app(view=view)
     key = "rnn.clip.btn.play" if view == "clip" else "rnn.btn.play"
     at.button(key=key).click().run()
     assert not at.exception, at.exception
+    frames = [e.proto.imgs[0] for e in at.get("image")]
+    assert len(frames) == 1 and frames[0].url.startswith("data:image/png;base64,")
+    assert needle in frames[0].caption and "**" not in frames[0].caption
+    assert len(charts(at)) == n_charts
+    assert "step 0" not in texts(at)  # the ticks trained
     trainer = at.session_state["rnn.clip.trainer" if view == "clip" else "rnn.trainer"]
     assert trainer.steps >= 3
