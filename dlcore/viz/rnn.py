@@ -21,6 +21,7 @@ import plotly.graph_objects as go
 from PIL import Image, ImageDraw
 from plotly.subplots import make_subplots
 
+from dlcore.viz import raster as R
 from dlcore.viz.common import CATEGORICAL, PALETTE, SERIES, style
 from dlcore.viz.raster import GRID, INK, MUTED, canvas, dotted, font, line_panel
 
@@ -524,7 +525,7 @@ def _dashed(draw: ImageDraw.ImageDraw, pts: np.ndarray, color: str, on: int = 7,
 
 def _axis_note(draw: ImageDraw.ImageDraw, area: tuple[int, int, int, int], text: str) -> None:
     """An x-axis title centred under a line panel's plot area (between its first and last x)."""
-    draw.text(((area[0] + area[2]) / 2, area[3] + 3), text, fill=MUTED, font=font(), anchor="ma")
+    R.text(draw, ((area[0] + area[2]) / 2, area[3] + 3), text, MUTED, anchor="ma")
 
 
 def _key(draw: ImageDraw.ImageDraw, right: int, y: int, items: Sequence[tuple[str, str, str]]):
@@ -533,7 +534,7 @@ def _key(draw: ImageDraw.ImageDraw, right: int, y: int, items: Sequence[tuple[st
     f = font()
     for text, color, kind in reversed(items):
         tw = int(draw.textlength(text, font=f))
-        draw.text((right, y), text, fill=color if kind == "dashed" else MUTED, font=f, anchor="ra")
+        R.text(draw, (right, y), text, color if kind == "dashed" else MUTED, anchor="ra")
         x1, mid = right - tw - 4, y + 7
         if kind == "dashed":
             _dashed(draw, np.array([[x1 - 22.0, mid], [x1, mid]]), color, on=6, off=4)
@@ -569,7 +570,7 @@ def _status(draw: ImageDraw.ImageDraw, y: int, width: int, items: Sequence[tuple
     """One line of per-run status texts in their colours, in equal columns."""
     col = width / max(1, len(items))
     for i, (text, color) in enumerate(items):
-        draw.text((8 + i * col, y), text, fill=color, font=font(14))
+        R.text(draw, (8 + i * col, y), text, color, size=14)
 
 
 def _norms_and_losses(
@@ -663,9 +664,8 @@ def _regime_bar(
 ):
     """regime_figure's row for this gamma: lambda_1 < 1/gamma vanishing guaranteed, beyond it
     exploding possible; a diamond at lambda_1 of W."""
-    f = font()
     x0, y0, x1, y1 = box[0] + 4, box[1] + 18, box[2] - 8, box[3] - 16
-    draw.text((box[0] + 4, box[1]), f"lambda_1 of W (gamma = {gamma:g})", fill=INK, font=f)
+    R.text(draw, (box[0] + 4, box[1]), f"lambda_1 of W (gamma = {gamma:g})", INK)
     x_max = max(5.0, lam * 1.2) if np.isfinite(lam) else 5.0
     edge = min(1.0 / gamma, x_max) if gamma > 0 else x_max
 
@@ -673,18 +673,12 @@ def _regime_bar(
         return x0 + min(max(v, 0.0), x_max) / x_max * (x1 - x0)
 
     draw.rectangle([x0, y0, px(edge), y1], fill=_tint(PALETTE["pos"], 0.25))
-    draw.text(((x0 + px(edge)) / 2, (y0 + y1) / 2), "vanishing", fill=INK, font=f, anchor="mm")
+    R.text(draw, ((x0 + px(edge)) / 2, (y0 + y1) / 2), "vanishing", INK, anchor="mm")
     if edge < x_max:
         draw.rectangle([px(edge), y0, x1, y1], fill=_tint(PALETTE["accent"], 0.2))
-        draw.text(
-            ((px(edge) + x1) / 2, (y0 + y1) / 2),
-            "exploding possible",
-            fill=INK,
-            font=f,
-            anchor="mm",
-        )
+        R.text(draw, ((px(edge) + x1) / 2, (y0 + y1) / 2), "exploding possible", INK, anchor="mm")
     for v in (0.0, edge, x_max):
-        draw.text((px(v), y1 + 2), f"{v:g}", fill=MUTED, font=f, anchor="ma")
+        R.text(draw, (px(v), y1 + 2), f"{v:g}", MUTED, anchor="ma")
     if np.isfinite(lam):
         u, m, r = px(lam), (y0 + y1) / 2, 7
         draw.polygon([(u, m - r), (u + r, m), (u, m + r), (u - r, m)], fill=INK)
@@ -692,13 +686,12 @@ def _regime_bar(
 
 def _colorbar(img, draw, box: tuple[int, int, int, int], lo: float, hi: float) -> None:
     """A vertical Viridis bar for log10 values lo..hi, labelled in data units."""
-    f = font()
     x0, y0, x1, y1 = box[0], box[1] + 18, box[0] + 14, box[3]
-    draw.text((box[0], box[1]), "||dL/dh_t||", fill=INK, font=f)
+    R.text(draw, (box[0], box[1]), "||dL/dh_t||", INK)
     ramp = VIRIDIS[np.linspace(255, 0, max(1, y1 - y0)).round().astype(int)]  # high on top
     img.paste(Image.fromarray(np.repeat(ramp[:, None], x1 - x0, axis=1)), (x0, y0))
-    draw.text((x1 + 4, y0), f"{10.0**hi:.2g}", fill=MUTED, font=f, anchor="la")
-    draw.text((x1 + 4, y1), f"{10.0**lo:.2g}", fill=MUTED, font=f, anchor="ld")
+    R.text(draw, (x1 + 4, y0), f"{10.0**hi:.2g}", MUTED, anchor="la")
+    R.text(draw, (x1 + 4, y1), f"{10.0**lo:.2g}", MUTED, anchor="ld")
 
 
 def flow_image(now, snap, size: tuple[int, int] = (LIVE_WIDTH, 560)) -> np.ndarray:
@@ -731,7 +724,6 @@ def flow_image(now, snap, size: tuple[int, int] = (LIVE_WIDTH, 560)) -> np.ndarr
         v = y1 - (np.clip(b, *lim) - lim[0]) / (lim[1] - lim[0]) * (y1 - y0)
         _dashed(draw, np.stack([u, v], 1), rnn)
     sp = now.spectrum
-    f = font(14)
     lines = [
         ("Vanilla RNN now", INK),
         (f"lambda_1 = {sp.lambda_1:.3f}", INK),
@@ -741,7 +733,7 @@ def flow_image(now, snap, size: tuple[int, int] = (LIVE_WIDTH, 560)) -> np.ndarr
     regime = sp.regime.split("; ")
     lines += [(r, PALETTE["pos"] if sp.product < 1.0 else PALETTE["accent"]) for r in regime]
     for k, (text, color) in enumerate(lines):
-        draw.text((split + 24, 8 + 22 * k), text, fill=color, font=f)
+        R.text(draw, (split + 24, 8 + 22 * k), text, color, size=14)
     _regime_bar(draw, (split + 20, top - 72, w, top - 4), sp.lambda_1, sp.gamma)
     _flow_heat_row(img, draw, (0, top + 8, w, h), snap.flow, snap.eval_steps, snap.labels)
     return np.asarray(img)
@@ -749,7 +741,6 @@ def flow_image(now, snap, size: tuple[int, int] = (LIVE_WIDTH, 560)) -> np.ndarr
 
 def _flow_heat_row(img, draw, box, flows: np.ndarray, steps: np.ndarray, labels: Sequence[str]):
     """flow_heatmaps as one raster row: one map per cell on a shared log colour scale."""
-    f = font()
     z = np.log10(_positive(flows))  # (A, P, T)
     finite = z[np.isfinite(z)]
     lo, hi = (float(finite.min()), float(finite.max())) if finite.size else (-1.0, 1.0)
@@ -760,24 +751,22 @@ def _flow_heat_row(img, draw, box, flows: np.ndarray, steps: np.ndarray, labels:
     cw = (x1 - x0 - gap * (n - 1)) // n
     for i, lab in enumerate(labels):
         cx = x0 + i * (cw + gap)
-        draw.text((cx, box[1]), lab, fill=_color(lab, i), font=font(14))
+        R.text(draw, (cx, box[1]), lab, _color(lab, i), size=14)
         if z.ndim == 3 and z.shape[1] and z.shape[2]:
             tile = Image.fromarray(viridis_rgb(z[i][::-1], lo, hi))  # latest probe on top
             img.paste(tile.resize((cw, y1 - y0), Image.NEAREST), (cx, y0))
         draw.rectangle([cx - 1, y0 - 1, cx + cw, y1], outline=GRID)
-        draw.text((cx, y1 + 2), "t = 0", fill=MUTED, font=f)
-        draw.text(
-            (cx + cw, y1 + 2), f"t = {max(z.shape[-1] - 1, 0)}", fill=MUTED, font=f, anchor="ra"
-        )
+        R.text(draw, (cx, y1 + 2), "t = 0", MUTED)
+        R.text(draw, (cx + cw, y1 + 2), f"t = {max(z.shape[-1] - 1, 0)}", MUTED, anchor="ra")
     if len(steps):
-        draw.text((x0 - 4, y0), f"{int(steps[-1]):,}", fill=MUTED, font=f, anchor="ra")
-        draw.text((x0 - 4, y1), f"{int(steps[0]):,}", fill=MUTED, font=f, anchor="rd")
-    draw.text(
+        R.text(draw, (x0 - 4, y0), f"{int(steps[-1]):,}", MUTED, anchor="ra")
+        R.text(draw, (x0 - 4, y1), f"{int(steps[0]):,}", MUTED, anchor="rd")
+    R.text(
+        draw,
         ((x0 + x1) / 2, y1 + 18),
-        "x: time step t    y: training step (the latest probe on top)    colour: ||dL/dh_t||, "
+        "x: time step t    y: training step (the latest probe on top)    colour: ||dL/dh_t|| on a "
         "log scale",
-        fill=MUTED,
-        font=f,
+        MUTED,
         anchor="ma",
     )
     _colorbar(img, draw, (x1 + 16, box[1], box[2], y1), lo, hi)
