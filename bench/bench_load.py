@@ -2,15 +2,22 @@
 while against ONE server; reports errors, per-session frames/s (median and 5th percentile),
 training steps/s in total, and the server's resident memory, for each N.
 
+Two frame rates per session: "frames" are animation frames in which the page's main area changed
+(what the student sees: a new live image, or only the step counter beside the buttons), "model
+frames" are the live loop's ticks from the server's trace (each trains and draws a new view).
+
     python bench/bench_load.py [--sessions 1,10,20] [--seconds 60]
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import sys
+import tempfile
 import time
+from collections import Counter
 from pathlib import Path
 
 import numpy as np
@@ -39,8 +46,21 @@ def _steps(page) -> int:
         return 0
 
 
+def _ticks(trace: str, t0: float, t1: float) -> Counter:
+    """Live-loop ticks per session id between wall times t0 and t1 (DLX_TRACE_TICKS lines)."""
+    per = Counter()
+    with open(trace, encoding="utf-8") as f:
+        for line in f:
+            parts = line.split()
+            if len(parts) == 4 and t0 <= float(parts[0]) <= t1:
+                per[parts[3]] += 1
+    return per
+
+
 def run(n: int, seconds: float) -> dict[str, float]:
-    with StreamlitServer("app.py", env={"DLX_DEVICE": "cpu"}) as server, chromium() as browser:
+    trace = os.path.join(tempfile.mkdtemp(), "ticks.txt")
+    env = {"DLX_DEVICE": "cpu", "DLX_TRACE_TICKS": trace}
+    with StreamlitServer("app.py", env=env) as server, chromium() as browser:
         pages, names, errors = [], [], 0
         for i in range(n):
             page = browser.new_context(viewport={"width": 1300, "height": 900}).new_page()
@@ -62,9 +82,9 @@ def run(n: int, seconds: float) -> dict[str, float]:
         start = [_steps(p) for p in pages]
         for page in pages:
             start_frame_counter(page)
-        t0 = time.perf_counter()
+        t0, wall0 = time.perf_counter(), time.time()
         time.sleep(seconds)
-        elapsed = time.perf_counter() - t0
+        elapsed, wall1 = time.perf_counter() - t0, time.time()
         fps = [frames_counted(p) / elapsed for p in pages]
         steps = sum(max(0, _steps(p) - s) for p, s in zip(pages, start)) / elapsed
         for page, name in zip(pages, names):
@@ -73,6 +93,9 @@ def run(n: int, seconds: float) -> dict[str, float]:
             for text in shown.all_inner_texts()[:1]:
                 print(f"  exception on {name}: {text[:600]!r}", flush=True)
         rss = server.rss_mb()
+    per = _ticks(trace, wall0, wall1)
+    ticks = sorted(per.values()) + [0] * max(0, len(pages) - len(per))  # no tick at all: 0
+    model_fps = [t / elapsed for t in ticks]
     for name in dict.fromkeys(names):
         mine = [f for f, m in zip(fps, names) if m == name]
         print(f"  N={n} {name}: {len(mine)} session(s), median {statistics.median(mine):.1f} fps")
@@ -81,6 +104,8 @@ def run(n: int, seconds: float) -> dict[str, float]:
         "errors": errors,
         "fps_median": statistics.median(fps) if fps else 0.0,
         "fps_p5": p5,
+        "model_fps_median": statistics.median(model_fps) if model_fps else 0.0,
+        "model_fps_p5": float(np.percentile(model_fps, 5)) if model_fps else 0.0,
         "steps_per_s": steps,
         "rss_mb": rss,
     }
@@ -97,6 +122,10 @@ def main() -> None:
         print(
             f"N={n} frames per session: median {r['fps_median']:.1f} frames/s, "
             f"5th percentile {r['fps_p5']:.1f} frames/s"
+        )
+        print(
+            f"N={n} model frames per session: median {r['model_fps_median']:.1f} /s, "
+            f"5th percentile {r['model_fps_p5']:.1f} /s"
         )
         print(f"N={n} training in total: {r['steps_per_s']:,.0f} steps/s")
         print(f"N={n} server resident memory: {r['rss_mb']:.0f} MB", flush=True)

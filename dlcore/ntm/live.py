@@ -4,6 +4,7 @@ copy task, or train one from scratch with the length curriculum. pages/ntm.py, "
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 
 import numpy as np
@@ -16,6 +17,7 @@ from dlcore.ntm.train import CopyTrainer, TrainSpec
 from dlcore.trainer import BaseTrainer
 
 PREVIEW_LEN = 12
+PREVIEW_SECONDS = 0.3
 BATCH = 16  # smaller than the script's 32: more frames per second on a shared server
 
 
@@ -40,6 +42,16 @@ class NTMLiveTrainer(BaseTrainer):
         tspec = TrainSpec(batch=BATCH, lr=cfg.lr, seed=cfg.seed, curriculum=scratch)
         self.core = CopyTrainer(self.model, tspec)
         self._seq = random_sequence(PREVIEW_LEN, seed=7)
+        self._preview: tuple[int, float, NTMTrace] | None = None  # steps, time, trace
+
+    def preview(self) -> NTMTrace:
+        """The preview copy through the current weights. While playing it is re-traced at most
+        every PREVIEW_SECONDS (a trace costs about a training step; the tape changes slowly);
+        a Step or Reset at a human pace always shows the new weights."""
+        now, last = time.monotonic(), self._preview
+        if last is None or (last[0] != self.steps and now - last[1] >= PREVIEW_SECONDS):
+            self._preview = last = (self.steps, now, trace_copy(self.model, self._seq))
+        return last[2]
 
     def _train(self, n: int) -> dict[str, float]:
         return self.core.step(n)
@@ -53,7 +65,7 @@ class NTMLiveTrainer(BaseTrainer):
             seen=self.history.array("seen"),
             bits=self.history.array("bits_wrong"),
             max_len=int(self.core.cur_max),
-            preview=trace_copy(self.model, self._seq),
+            preview=self.preview(),
         )
 
     @property

@@ -45,8 +45,9 @@ MAX_PLAY_SECONDS = float(os.environ.get("DLX_MAX_PLAY_SECONDS", "900"))
 # on a frame, the server ~10-20 ms): without a share, sessions with cheap frames take the CPU
 # and the others starve
 FRAMES_PER_S = float(os.environ.get("DLX_FRAMES_PER_CORE", "25")) * (os.cpu_count() or 1)
-TRACE_FILE = os.environ.get("DLX_TRACE_TICKS")  # benchmarks: "<wall time> <ns> <steps>" per tick
+TRACE_FILE = os.environ.get("DLX_TRACE_TICKS")  # benchmarks: a line per tick (see _trace)
 TEST_TICKS = 3  # ticks a Play runs for under AppTest (no server runtime): the run must end
+NOTICE_AFTER_S = 1.0  # a session waiting this long for a training slot says so
 _PLAYING = [0]  # sessions whose live loop runs in this process
 _PLAYING_LOCK = threading.Lock()
 
@@ -85,6 +86,13 @@ def frame_share(max_fps: float, frames_per_s: float, playing: int) -> float:
     """A session's frame-rate cap: its page's own cap, or an equal share of the process's
     frames when many sessions play (2 cores, 20 students: 2.5 frames/s each, all of them)."""
     return min(max_fps, frames_per_s / max(1, playing))
+
+
+def status_every(playing: int) -> float:
+    """Seconds between updates of the counter line while playing: every frame, or once a second
+    when more sessions play than there are training slots (each update is a second message the
+    browser renders, ~15 % of a frame's browser time; the live view itself shows the progress)."""
+    return 0.0 if playing <= MAX_CONCURRENT_TRAINING else 1.0
 
 
 def _session_alive() -> bool:
@@ -131,9 +139,13 @@ def status_text(trainer: Trainer, rate: float | None, epoch_label: str = "Epoch"
 
 
 def _trace(ns: str, steps: int) -> None:
-    """Append when a training tick ended (benchmarks measure how fast Pause stops training)."""
+    """Append when a training tick ended: benchmarks measure how fast Pause stops training and
+    how many live frames each session got ("<wall time> <ns> <steps> <session id>")."""
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    session = getattr(get_script_run_ctx(), "session_id", "-")
     with open(TRACE_FILE, "a", encoding="utf-8") as f:  # type: ignore[arg-type]
-        f.write(f"{time.time():.4f} {ns} {steps}\n")
+        f.write(f"{time.time():.4f} {ns} {steps} {session}\n")
 
 
 def _nonfinite(metrics: dict[str, float]) -> list[str]:
@@ -294,7 +306,7 @@ class LivePanel:
     def _loop(self) -> None:
         rate, chunk, started = _Rate(ns_get(self.ns, "rate", 0.0)), 1, time.monotonic()
         ticks = 0 if _under_server() else TEST_TICKS
-        prev = time.perf_counter()
+        prev, waiting, shown = time.perf_counter(), 0.0, 0.0
         while self.playing:
             frame_start = time.perf_counter()
             if time.monotonic() - started > MAX_PLAY_SECONDS or (
@@ -304,7 +316,10 @@ class LivePanel:
                 self._notice.info("Paused automatically to share the server. Press Play to go on.")
                 break
             if not TRAINING_SLOTS.acquire(timeout=0.25):
-                if not self._notice_on:
+                waiting = waiting or time.monotonic()
+                # a wait under a second is not worth a notice: shown and cleared at every short
+                # wait it flickered, and each change is work for the browser (two deltas)
+                if not self._notice_on and time.monotonic() - waiting >= NOTICE_AFTER_S:
                     self._notice.warning(
                         "Waiting for a training slot: many students are training on this "
                         "server right now. Training resumes by itself.",
@@ -312,6 +327,7 @@ class LivePanel:
                     )
                     self._notice_on = True
                 continue
+            waiting = 0.0
             try:
                 with self._lock:
                     if not self._owner():
@@ -334,7 +350,9 @@ class LivePanel:
             rate.add(done, now - prev)  # wall time since the last frame, pauses included
             prev = now
             ns_set(self.ns, "rate", rate.value)
-            self._show_status()
+            if now - shown >= status_every(_PLAYING[0]):
+                self._show_status()
+                shown = now
             if not ok:
                 self._notice.error(ns_get(self.ns, "error"), icon=":material/error:")
                 break

@@ -54,6 +54,12 @@ def test_frame_share_splits_the_process_frames_equally_beyond_the_page_cap():
     assert live.frame_share(4, 50, 10) == 4  # a page's own lower cap stays
 
 
+def test_counter_line_updates_every_frame_unless_the_class_outnumbers_the_slots():
+    slots = live.MAX_CONCURRENT_TRAINING
+    assert live.status_every(1) == live.status_every(slots) == 0.0
+    assert live.status_every(slots + 1) == 1.0
+
+
 def test_a_playing_loop_uses_the_frame_share(monkeypatch):
     seen = []
     real = live.frame_share
@@ -61,6 +67,48 @@ def test_a_playing_loop_uses_the_frame_share(monkeypatch):
     at = _app().run()
     at.button(key="toy.btn.play").click().run()
     assert len(seen) == live.TEST_TICKS and all(p >= 1 for p in seen)
+
+
+class _BusySlots:
+    """A training-slot semaphore that is busy for the first ``busy`` tries."""
+
+    def __init__(self, busy: int) -> None:
+        self.busy, self.tries = busy, 0
+
+    def acquire(self, timeout: float | None = None) -> bool:
+        self.tries += 1
+        return self.tries > self.busy
+
+    def release(self) -> None:
+        pass
+
+
+def _warnings_shown(monkeypatch) -> list[str]:
+    from streamlit.delta_generator import DeltaGenerator
+
+    shown, real = [], DeltaGenerator.warning
+    monkeypatch.setattr(
+        DeltaGenerator,
+        "warning",
+        lambda self, body, **kw: shown.append(body) or real(self, body, **kw),
+    )
+    return shown
+
+
+@pytest.mark.parametrize(("busy", "notice_after", "expected"), [(3, 0.0, 1), (1, 30.0, 0)])
+def test_a_long_wait_for_a_slot_shows_a_notice_a_short_one_does_not(
+    monkeypatch, busy, notice_after, expected
+):
+    monkeypatch.setattr(live, "TRAINING_SLOTS", _BusySlots(busy))
+    monkeypatch.setattr(live, "NOTICE_AFTER_S", notice_after)
+    shown = _warnings_shown(monkeypatch)
+    at = _app().run()
+    at.button(key="toy.btn.play").click().run()
+    assert not at.exception
+    notices = [s for s in shown if s.startswith("Waiting for a training slot")]
+    assert len(notices) == expected  # shown once for the whole wait, not once per try
+    assert not at.warning  # training resumed: the notice was cleared
+    assert "step 0" not in _status(at)
 
 
 def test_a_playing_loop_is_counted_and_released(monkeypatch):

@@ -1,0 +1,24 @@
+"""dlcore.ntm.live: the live trainer's preview tape follows the weights, re-traced at most every
+PREVIEW_SECONDS while playing, and always after a Step."""
+
+import numpy as np
+
+from dlcore.ntm import live
+from dlcore.ntm.config import NTMConfig
+from dlcore.ntm.live import NTMLiveTrainer
+
+
+def test_preview_is_reused_within_the_interval_and_follows_a_step(monkeypatch):
+    clock = [100.0]
+    monkeypatch.setattr(live.time, "monotonic", lambda: clock[0])
+    trainer = NTMLiveTrainer(NTMConfig(start="scratch", lr=0.01))
+    first = trainer.snapshot().preview
+    assert trainer.snapshot().preview is first  # nothing changed: the same trace
+    trainer.step(1)
+    clock[0] += 0.1  # playing fast: inside the interval, the last trace is shown
+    assert trainer.snapshot().preview is first
+    clock[0] += live.PREVIEW_SECONDS  # the interval passed: re-traced with the new weights
+    after = trainer.snapshot().preview
+    assert after is not first and not np.array_equal(after.output, first.output)
+    clock[0] += 10.0  # a long pause without training: no new trace needed
+    assert trainer.snapshot().preview is after
