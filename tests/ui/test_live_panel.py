@@ -60,15 +60,6 @@ def test_counter_line_updates_every_frame_unless_the_class_outnumbers_the_slots(
     assert live.status_every(slots + 1) == 1.0
 
 
-def test_a_playing_loop_uses_the_frame_share(monkeypatch):
-    seen = []
-    real = live.frame_share
-    monkeypatch.setattr(live, "frame_share", lambda m, f, p: seen.append(p) or real(m, f, p))
-    at = _app().run()
-    at.button(key="toy.btn.play").click().run()
-    assert len(seen) == live.TEST_TICKS and all(p >= 1 for p in seen)
-
-
 class _BusySlots:
     """A training-slot semaphore that is busy for the first ``busy`` tries."""
 
@@ -111,13 +102,17 @@ def test_a_long_wait_for_a_slot_shows_a_notice_a_short_one_does_not(
     assert "step 0" not in _status(at)
 
 
-def test_a_playing_loop_is_counted_and_released(monkeypatch):
-    seen = []
-    real = live.fair_budget
+def test_a_playing_loop_is_counted_shares_frames_and_is_released(monkeypatch):
+    seen, shares = [], []
+    real, real_share = live.fair_budget, live.frame_share
     monkeypatch.setattr(live, "fair_budget", lambda b, s, p: seen.append(p) or real(b, s, p))
+    monkeypatch.setattr(
+        live, "frame_share", lambda m, f, p: shares.append(p) or real_share(m, f, p)
+    )
     at = _app().run()
     at.button(key="toy.btn.play").click().run()
     assert seen and all(p >= 1 for p in seen)  # each tick saw this session playing
+    assert len(shares) == live.TEST_TICKS and all(p >= 1 for p in shares)  # and its frame share
     assert live._PLAYING[0] == 0  # the loop ended: released
 
 
