@@ -25,13 +25,13 @@ from dlcore.viz.common import (
     style,
     upscale,
 )
-from dlcore.viz.raster import dotted, line_panel, text
+from dlcore.viz.raster import dotted, hex_rgb, line_panel, text
 
 REAL, FAKE = PALETTE["pos"], PALETTE["neg"]
 MANIFOLD = "#555a64"
 ARROW = "#d62728"
 RGB = {
-    k: np.array([int(v[i : i + 2], 16) for i in (1, 3, 5)], np.uint8)
+    k: hex_rgb(v).astype(np.uint8)
     for k, v in {"real": REAL, "fake": FAKE, "manifold": MANIFOLD, "arrow": ARROW}.items()
 }
 ARROW_LEN = 0.35  # plane units of the longest gradient arrow

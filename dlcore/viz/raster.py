@@ -29,6 +29,11 @@ Series = tuple[np.ndarray, np.ndarray, str, str]
 Ref = tuple[float, str, str]
 
 
+def hex_rgb(color: str) -> np.ndarray:
+    """ "#rrggbb" as a float array [r, g, b] in 0..255."""
+    return np.array([int(color[i : i + 2], 16) for i in (1, 3, 5)], dtype=np.float64)
+
+
 @lru_cache(maxsize=4)
 def font(size: int = 12) -> ImageFont.ImageFont:
     return ImageFont.load_default(size)
@@ -181,7 +186,7 @@ def heat_panel(
     rgb = colormap_rgb(z, signed=signed, vmin=vmin, vmax=vmax)
     if color is not None and not signed:  # white .. color instead of white .. black
         t = 1.0 - rgb[..., :1].astype(np.float32) / 255.0
-        ink = np.array([int(color[i : i + 2], 16) for i in (1, 3, 5)], dtype=np.float32)
+        ink = hex_rgb(color)
         rgb = np.rint(255.0 - t * (255.0 - ink)).astype(np.uint8)
     tile = Image.fromarray(rgb).resize((x1 - x0, y1 - y0), Image.NEAREST)
     img.paste(tile, (x0, y0))

@@ -23,7 +23,7 @@ from plotly.subplots import make_subplots
 
 from dlcore.viz import raster as R
 from dlcore.viz.common import CATEGORICAL, PALETTE, SERIES, style
-from dlcore.viz.raster import GRID, INK, MUTED, canvas, dotted, font, line_panel
+from dlcore.viz.raster import GRID, INK, MUTED, canvas, dotted, font, hex_rgb, line_panel
 
 ARM_COLORS = {"no clipping": PALETTE["accent"], "with clipping": PALETTE["pos"]}
 
@@ -465,19 +465,15 @@ LIVE_WIDTH = 1000
 _NAN_CELL = np.array([236, 236, 236], dtype=np.uint8)  # no value (zero or NaN norm)
 
 
-def _rgb(color: str) -> np.ndarray:
-    return np.array([int(color[i : i + 2], 16) for i in (1, 3, 5)], dtype=np.float64)
-
-
 def _tint(color: str, alpha: float) -> str:
     """``color`` at opacity ``alpha`` over white, as hex."""
-    mixed = np.rint(255 - alpha * (255 - _rgb(color))).astype(int)
+    mixed = np.rint(255 - alpha * (255 - hex_rgb(color))).astype(int)
     return "#" + "".join(f"{v:02x}" for v in mixed)
 
 
 def _viridis_lut() -> np.ndarray:
     """(256, 3) uint8: plotly's Viridis stops interpolated (the paused heat maps' colours)."""
-    stops = np.array([_rgb(c) for c in pcolors.sequential.Viridis])
+    stops = np.array([hex_rgb(c) for c in pcolors.sequential.Viridis])
     t = np.linspace(0, len(stops) - 1, 256)
     return np.rint(
         np.stack([np.interp(t, np.arange(len(stops)), stops[:, k]) for k in range(3)], 1)
