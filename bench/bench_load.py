@@ -35,8 +35,9 @@ from bench.harness import (  # noqa: E402
     status_text,
 )
 
-# each page on its view that has a Play button (NTM: the training view; VAE: a model trained live)
-LIVE_PAGES = ("playground", "gan", "rnn", "ntm?view=train", "vae?source=live")
+# each page on its training view: NTM "Train live", VAE a model trained live, the RNN's training
+# curves (its gradient-flow view redraws only when a probe lands, every 10 steps)
+LIVE_PAGES = ("playground", "gan", "rnn?view=train", "ntm?view=train", "vae?source=live")
 
 
 def _steps(page) -> int:

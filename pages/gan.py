@@ -15,7 +15,7 @@ from dlcore.gan.plane import PlaneGan
 from dlcore.gan.presets import PRESETS
 from dlcore.gan.targets import MIN_DRAWN_POINTS, TARGETS, points_from_flat
 from dlcore.ui.frame import page_frame
-from dlcore.ui.live import live_panel
+from dlcore.ui.live import crowded, live_panel
 from dlcore.ui.state import ns_get, ns_key, ns_set
 from dlcore.ui.urlstate import config_from_state, field_widget, share_box, sync_url, url_config
 from dlcore.vae.data import DataUnavailable, download_mnist
@@ -25,6 +25,7 @@ from dlcore.viz.raster import png_data_url
 
 NS, ND, C, S = "gan", "gan_digits", GanConfig, st.session_state
 CHART_SECONDS = 0.5  # curves and D* while training (rasters: ~20 ms here, one image there)
+CROWDED_CHART_SECONDS = 2.0  # ... while a class outnumbers the training slots (live.crowded)
 BUDGET_S = 0.02  # training seconds per live frame (the panel's default is 0.03)
 DSTAR_CAPTION = "learned D(x) (live) | optimal D*(x) from 10,000 samples (twice a second)"
 page_frame(NS)
@@ -85,13 +86,16 @@ def dstar_view(snap, live):
 
 def render(trainer, live):
     now = time.monotonic()
-    slow = not live or now - S.get(f"{NS}.chart_t", 0.0) >= CHART_SECONDS
+    every = CROWDED_CHART_SECONDS if crowded() else CHART_SECONDS
+    slow = not live or now - S.get(f"{NS}.chart_t", 0.0) >= every
     S[f"{NS}.chart_t"] = now if slow else S[f"{NS}.chart_t"]
     snap = trainer.snapshot(with_dstar=cfg.show_dstar and slow)
     if snap.dstar is not None:
         S[f"{NS}.dstar"] = snap.dstar
+    caption = None
     if live and not cfg.show_dstar:  # one element a frame: the browser's work is per element
-        st.image(P.live_frame(snap, V.layers(cfg)), caption=V.readout(snap), width=P.LIVE_SIZE)
+        st.image(P.live_frame(snap, V.layers(cfg)), width=P.LIVE_SIZE)
+        caption = V.readout(snap)  # the panel's caption under the frame
     else:
         left, right = st.columns([5, 6])
         if live:  # a small inline JPEG; Pause for the interactive figure
@@ -105,6 +109,7 @@ def render(trainer, live):
     if live and slow and f"{NS}.charts" in S:
         charts(snap, True)
     S[f"{NS}.snap"] = snap
+    return caption
 
 
 def plane():

@@ -8,10 +8,10 @@ from dlcore.ntm import analysis as A
 from dlcore.ntm.addressing import Ablation
 from dlcore.ntm.checkpoints import load_model, load_scrub, model_from_checkpoint
 from dlcore.ntm.config import VIEW_LABELS, NTMConfig
-from dlcore.ntm.live import NTMLiveTrainer
+from dlcore.ntm.live import CROWDED_PREVIEW_SECONDS, PREVIEW_SECONDS, NTMLiveTrainer
 from dlcore.ntm.task import chance_bits, parse_pattern
 from dlcore.ui.frame import page_frame
-from dlcore.ui.live import live_panel
+from dlcore.ui.live import crowded, live_panel
 from dlcore.ui.state import ns_get, ns_set
 from dlcore.ui.urlstate import config_from_state, field_widget, share_box, sync_url, url_config
 from dlcore.ui.urlstate import wkey as _wkey
@@ -218,7 +218,7 @@ else:
         return NTMLiveTrainer(c_, state=ck["state"], spec=ck["spec"])
 
     def render(trainer, live):
-        snap = trainer.snapshot()
+        snap = trainer.snapshot(CROWDED_PREVIEW_SECONDS if live and crowded() else PREVIEW_SECONDS)
         curve = A.Curve(seen=snap.seen, bits=snap.bits, chance=chance_bits((1 + snap.max_len) / 2))
         if live:  # one inline image a frame (Pause for the interactive charts)
             rgb = V.live_image({"NTM": curve}, curve.chance, snap.preview)

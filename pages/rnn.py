@@ -85,20 +85,32 @@ def warn_diverged(snap):
 
 def live_frame(rgb, snap, text):
     """While playing a frame is ONE inline image (a plotly chart remounts in the browser every
-    frame); Pause shows the interactive figures. Divergence goes into the caption."""
+    frame); Pause shows the interactive figures. Returns the caption (the panel shows it under the
+    frame, sent only when it changes), with any divergence."""
+    st.image(png_data_url(rgb))
+    return live_caption(snap, text)
+
+
+def live_caption(snap, text):
     dead = [
         f"{lab}: training diverged (NaN/inf)." for lab, d in zip(snap.labels, snap.diverged) if d
     ]
-    cap = " ".join([*dead, text.replace("**", ""), "Pause for the interactive charts."])
-    st.image(png_data_url(rgb), caption=cap)
+    return " ".join([*dead, text.replace("**", ""), "Pause for the interactive charts."])
 
 
 def render_trio(trainer, live):
     snap = trainer.snapshot()
     if live and cfg.view == "flow":
+        # the flows change at a probe (every 10 steps): an unchanged frame is not drawn and sent
+        # again (it cost the server ~15 ms and the browser ~20 ms for the same pixels)
+        shown = (len(trainer.eval_steps), snap.diverged)
+        if st.session_state.get(f"{NS}.flow_shown") == shown:
+            return live_caption(snap, T.FLOW + " " + T.HEAT)
+        st.session_state[f"{NS}.flow_shown"] = shown
         return live_frame(V.flow_image(A.flow_now(trainer), snap), snap, T.FLOW + " " + T.HEAT)
     if live:
         return live_frame(V.train_image(snap, cfg.clip_v), snap, T.TRAIN)
+    st.session_state.pop(f"{NS}.flow_shown", None)  # a new run: its first live frame is drawn
     warn_diverged(snap)
     if cfg.view == "flow":
         now = A.flow_now(trainer)

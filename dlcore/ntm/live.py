@@ -18,6 +18,7 @@ from dlcore.trainer import BaseTrainer
 
 PREVIEW_LEN = 12
 PREVIEW_SECONDS = 0.3
+CROWDED_PREVIEW_SECONDS = 2.0  # while a class outnumbers the training slots (live.crowded)
 BATCH = 16  # smaller than the script's 32: more frames per second on a shared server
 
 
@@ -44,12 +45,12 @@ class NTMLiveTrainer(BaseTrainer):
         self._seq = random_sequence(PREVIEW_LEN, seed=7)
         self._preview: tuple[int, float, NTMTrace] | None = None  # steps, time, trace
 
-    def preview(self) -> NTMTrace:
+    def preview(self, every: float = PREVIEW_SECONDS) -> NTMTrace:
         """The preview copy through the current weights. While playing it is re-traced at most
-        every PREVIEW_SECONDS (a trace costs about a training step; the tape changes slowly);
-        a Step or Reset at a human pace always shows the new weights."""
+        every ``every`` seconds (a trace costs a third of a training step, ~14 ms; the tape
+        changes slowly); a Step or Reset at a human pace always shows the new weights."""
         now, last = time.monotonic(), self._preview
-        if last is None or (last[0] != self.steps and now - last[1] >= PREVIEW_SECONDS):
+        if last is None or (last[0] != self.steps and now - last[1] >= every):
             self._preview = last = (self.steps, now, trace_copy(self.model, self._seq))
         return last[2]
 
@@ -60,12 +61,12 @@ class NTMLiveTrainer(BaseTrainer):
         if "lr" in changed:
             self.core.set_lr(self.cfg.lr)
 
-    def snapshot(self) -> LiveSnapshot:
+    def snapshot(self, preview_every: float = PREVIEW_SECONDS) -> LiveSnapshot:
         return LiveSnapshot(
             seen=self.history.array("seen"),
             bits=self.history.array("bits_wrong"),
             max_len=int(self.core.cur_max),
-            preview=self.preview(),
+            preview=self.preview(preview_every),
         )
 
     @property

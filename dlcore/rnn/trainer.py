@@ -118,6 +118,7 @@ class TaskTrainer:
         self.probe = self.task.sample(16, spec.seq_len, fixed, self.device)
         self.held_out = self.task.sample(256, spec.seq_len, fixed, self.device)
         self.steps = 0
+        self._next_arm, self._batch = 0, None  # the arm a substep trains next, on this batch
         self.loss: dict[str, list[float]] = {k: [] for k in labels}
         self.norms: dict[str, list[float]] = {k: [] for k in labels}
         self.clipped: dict[str, int] = dict.fromkeys(labels, 0)
@@ -141,14 +142,34 @@ class TaskTrainer:
                 g["lr"] = self.cfg.lr
 
     def step(self, n: int = 1) -> dict[str, float]:
+        while self._next_arm:  # a step that substeps began: finish it first
+            self.substep()
         for _ in range(n):
-            batch = self.task.sample(self.cfg.batch, self.cfg.seq_len, self.gen, self.device)
-            for arm in self.arms:
-                self._train_one(arm, batch)
+            for _ in self.arms:
+                self.substep()
+        return self._metrics()
+
+    def substep(self) -> dict[str, float]:
+        """Train ONE arm on the current batch: a step is one substep per arm, all on the same
+        batch, so the arms still train in lock-step. Under a full class the live loop trains a
+        substep a frame: a third of a step's cost (one arm of the trio is ~18 ms on one core),
+        so the RNN page draws as often as the others."""
+        if self._next_arm == 0:
+            self._batch = self.task.sample(self.cfg.batch, self.cfg.seq_len, self.gen, self.device)
+        self._train_one(self.arms[self._next_arm], self._batch)
+        self._next_arm = (self._next_arm + 1) % len(self.arms)
+        if self._next_arm == 0:
             self.steps += 1
             if self.steps % self.probe_every == 0:
                 self._probe()
-        return {f"loss {k}": self.loss[k][-1] for k in self.models if not self.diverged[k]}
+        return self._metrics()
+
+    def _metrics(self) -> dict[str, float]:
+        return {
+            f"loss {k}": self.loss[k][-1]
+            for k in self.models
+            if self.loss[k] and not self.diverged[k]
+        }
 
     def snapshot(self) -> TrainSnapshot:
         s, labels, a = max(self.steps, 1), list(self.models), len(self.models)

@@ -11,11 +11,14 @@ most one tick, ~30-60 ms), and the buttons' callbacks run before the new run sta
     panel.loop()                                         # LAST line: trains while playing
 
 ``render(trainer, live)`` draws one frame into the panel's placeholder; ``live`` is True inside the
-loop (skip widgets there: a keyed widget cannot be drawn twice in one run).
+loop (skip widgets there: a keyed widget cannot be drawn twice in one run). A live render may
+return a caption (text under the frame): it is sent only when it changed, and like the counter line
+at most once a second when the class outnumbers the slots; a caption inside the frame's element
+cost the browser ~6 ms more on every frame (measured), whatever it said.
 
-A process-wide semaphore caps how many sessions train at the same moment; it is taken per tick,
-so waiting sessions get their turn fairly and see "waiting for a training slot" instead of a frozen
-page. When more sessions play than there are slots, each tick's training budget shrinks in
+A process-wide set of slots caps how many sessions train at the same moment; a slot is taken per
+tick and waiting sessions are served in turn (``FairSlots``: one tick each per round, however
+cheap or dear their ticks), and see "waiting for a training slot" instead of a frozen page. When more sessions play than there are slots, each tick's training budget shrinks in
 proportion (``fair_budget``), and each session's frame rate is capped at an equal share of the
 process's frames (``frame_share``), so every student keeps getting frames. A session whose tab
 is closed stops training at its next tick.
@@ -34,12 +37,13 @@ from typing import Any
 import streamlit as st
 
 from dlcore.trainer import Trainer
+from dlcore.ui.slots import FairSlots
 from dlcore.ui.state import ensure_trainer, ns_get, ns_key, ns_set
 
 MAX_CONCURRENT_TRAINING = int(os.environ.get("DLX_MAX_TRAINING", "0")) or max(
     2, os.cpu_count() or 2
 )
-TRAINING_SLOTS = threading.BoundedSemaphore(MAX_CONCURRENT_TRAINING)
+TRAINING_SLOTS = FairSlots(MAX_CONCURRENT_TRAINING)  # waiting sessions take turns
 MAX_PLAY_SECONDS = float(os.environ.get("DLX_MAX_PLAY_SECONDS", "900"))
 # frames a second this process shares out among the sessions playing (a browser spends ~20-30 ms
 # on a frame, the server ~10-20 ms): without a share, sessions with cheap frames take the CPU
@@ -86,6 +90,13 @@ def frame_share(max_fps: float, frames_per_s: float, playing: int) -> float:
     """A session's frame-rate cap: its page's own cap, or an equal share of the process's
     frames when many sessions play (2 cores, 20 students: 2.5 frames/s each, all of them)."""
     return min(max_fps, frames_per_s / max(1, playing))
+
+
+def crowded() -> bool:
+    """True while more sessions play in this process than there are training slots (a class):
+    pages then redraw their slower side panels less often (each redraw is server and browser
+    work that the live frames of the other students wait for)."""
+    return _PLAYING[0] > MAX_CONCURRENT_TRAINING
 
 
 def status_every(playing: int) -> float:
@@ -160,7 +171,7 @@ class LivePanel:
         ns: str,
         cfg: Any,
         factory: Callable[[Any], Trainer],
-        render: Callable[[Trainer, bool], None],
+        render: Callable[[Trainer, bool], str | None],
         *,
         step_size: int = 1,
         budget_s: float = 0.03,
@@ -179,6 +190,7 @@ class LivePanel:
         self.one_element = one_element
         self.step_size, self.budget_s, self.max_fps = max(1, step_size), budget_s, max_fps
         self.epoch_label = epoch_label
+        self._step_s = 0.0  # measured by the first tick
         with self._lock:
             self.trainer = ensure_trainer(ns, cfg, factory)
             self._draw_controls(step_label)
@@ -250,6 +262,7 @@ class LivePanel:
         self._status = c4.empty()
         self._notice = st.empty()
         self._body = st.empty()
+        self._caption, self._caption_text = st.empty(), ""  # a live frame's caption (see module)
         self.trainer = st.session_state[ns_key(self.ns, "trainer")]
         self._show_status()
         error = ns_get(self.ns, "error")
@@ -262,6 +275,11 @@ class LivePanel:
     def _show_status(self) -> None:
         rate = ns_get(self.ns, "rate", 0.0) if self.playing else None
         self._status.markdown(status_text(self.trainer, rate, self.epoch_label))
+
+    def _show_caption(self, text: str | None) -> None:
+        if text and text != self._caption_text:  # a delta only when it changed
+            self._caption.caption(text)
+            self._caption_text = text
 
     def _check(self, metrics: dict[str, float]) -> bool:
         bad = _nonfinite(metrics)
@@ -277,9 +295,17 @@ class LivePanel:
 
     # -- the loop -------------------------------------------------------------------------
     def _train_tick(self, chunk: int) -> tuple[int, int, dict[str, float]]:
-        """Train for about ``budget_s`` in chunks; returns (steps done, next chunk, metrics)."""
+        """Train for about ``budget_s`` in chunks; returns (steps done, next chunk, metrics).
+
+        A trainer whose single step costs more than a full class's fair budget, and that can
+        train part of a step (``substep``: the RNN trio trains one arm), trains that part."""
         t0, done, metrics = time.perf_counter(), 0, {}
         budget = fair_budget(self.budget_s, MAX_CONCURRENT_TRAINING, _PLAYING[0])
+        substep = getattr(self.trainer, "substep", None)
+        if substep is not None and budget < min(self.budget_s, self._step_s):
+            before = self.trainer.steps
+            metrics = substep()
+            return self.trainer.steps - before, chunk, metrics
         while True:
             metrics = self.trainer.step(chunk)
             done += chunk
@@ -288,6 +314,7 @@ class LivePanel:
                 break
             per_step = elapsed / done
             chunk = max(1, min(chunk * 2, int((budget - elapsed) / per_step) or 1))
+        self._step_s = elapsed / done  # seconds a whole step takes (see substep above)
         # the next tick starts with what fits half this budget at the speed just measured
         return done, max(1, int(0.5 * budget * done / max(elapsed, 1e-9))), metrics
 
@@ -297,9 +324,11 @@ class LivePanel:
             return
         with _PLAYING_LOCK:
             _PLAYING[0] += 1
+        self._ticket = object()  # this loop's place in the line for a training slot
         try:
             self._loop()
         finally:
+            TRAINING_SLOTS.leave(self._ticket)
             with _PLAYING_LOCK:
                 _PLAYING[0] -= 1
 
@@ -315,7 +344,7 @@ class LivePanel:
                 ns_set(self.ns, "playing", False)
                 self._notice.info("Paused automatically to share the server. Press Play to go on.")
                 break
-            if not TRAINING_SLOTS.acquire(timeout=0.25):
+            if not TRAINING_SLOTS.acquire(self._ticket, timeout=0.25):
                 waiting = waiting or time.monotonic()
                 # a wait under a second is not worth a notice: shown and cleared at every short
                 # wait it flickered, and each change is work for the browser (two deltas)
@@ -345,13 +374,14 @@ class LivePanel:
                 if not self._owner():
                     return
                 with self._body if self.one_element else self._body.container():
-                    self.render(self.trainer, True)
+                    caption = self.render(self.trainer, True)
             now = time.perf_counter()
             rate.add(done, now - prev)  # wall time since the last frame, pauses included
             prev = now
             ns_set(self.ns, "rate", rate.value)
             if now - shown >= status_every(_PLAYING[0]):
                 self._show_status()
+                self._show_caption(caption)
                 shown = now
             if not ok:
                 self._notice.error(ns_get(self.ns, "error"), icon=":material/error:")
@@ -370,7 +400,7 @@ def live_panel(
     ns: str,
     cfg: Any,
     factory: Callable[[Any], Trainer],
-    render: Callable[[Trainer, bool], None],
+    render: Callable[[Trainer, bool], str | None],
     **kw: Any,
 ) -> LivePanel:
     """Draw the shared live-training controls and the first frame; call ``.loop()`` last."""

@@ -24,6 +24,7 @@ from PIL import Image, ImageDraw, ImageFont
 from dlcore.viz.common import PALETTE, colormap_rgb
 
 INK, MUTED, GRID = PALETTE["ink"], PALETTE["muted"], "#e6e6e6"
+PALETTE_COLORS = 128  # colours of a live frame's PNG (see png_data_url)
 # (x, y, colour, name) of one line; (y, colour, text) of one dotted reference level
 Series = tuple[np.ndarray, np.ndarray, str, str]
 Ref = tuple[float, str, str]
@@ -200,9 +201,17 @@ def heat_panel(
     return x0, y0, x1, y1
 
 
-def png_data_url(rgb: np.ndarray | Image.Image) -> str:
-    """Line art as an inline PNG ``data:`` URL (JPEG would blur the text and lines)."""
+def png_data_url(rgb: np.ndarray | Image.Image, colors: int | None = PALETTE_COLORS) -> str:
+    """Line art as an inline PNG ``data:`` URL (JPEG would blur the text and lines).
+
+    By default the image is first reduced to a palette of ``colors`` colours (octree): a live frame
+    of 1000 x 560 then encodes in ~7 ms instead of ~17 ms (an RGB PNG filters every row) and is
+    half the bytes for the browser, with a mean error of ~1 level in 255 (anti-aliased edges,
+    colour ramps). ``colors=None`` keeps every pixel exact.
+    """
     buf = io.BytesIO()
     image = rgb if isinstance(rgb, Image.Image) else Image.fromarray(np.asarray(rgb, np.uint8))
+    if colors:
+        image = image.convert("RGB").quantize(colors, method=Image.Quantize.FASTOCTREE)
     image.save(buf, "PNG", compress_level=1)
     return "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode("ascii")

@@ -22,3 +22,15 @@ def test_preview_is_reused_within_the_interval_and_follows_a_step(monkeypatch):
     assert after is not first and not np.array_equal(after.output, first.output)
     clock[0] += 10.0  # a long pause without training: no new trace needed
     assert trainer.snapshot().preview is after
+
+
+def test_a_crowded_server_re_traces_the_preview_less_often(monkeypatch):
+    clock = [100.0]
+    monkeypatch.setattr(live.time, "monotonic", lambda: clock[0])
+    trainer = NTMLiveTrainer(NTMConfig(start="scratch", lr=0.01))
+    first = trainer.snapshot(live.CROWDED_PREVIEW_SECONDS).preview
+    trainer.step(1)
+    clock[0] += 2 * live.PREVIEW_SECONDS  # long enough alone, too soon for a crowded server
+    assert trainer.snapshot(live.CROWDED_PREVIEW_SECONDS).preview is first
+    clock[0] += live.CROWDED_PREVIEW_SECONDS
+    assert trainer.snapshot(live.CROWDED_PREVIEW_SECONDS).preview is not first

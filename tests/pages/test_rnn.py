@@ -120,6 +120,32 @@ def test_clip_view_step_trains_the_pair():
     assert snap.steps == 10 and snap.clipped_share[0] == 0 and snap.clipped_share[1] > 0
 
 
+def test_a_full_class_trains_the_trio_one_arm_a_frame(monkeypatch):
+    from dlcore.ui import live
+
+    monkeypatch.setattr(live, "fair_budget", lambda budget, slots, playing: budget / 10)
+    at = app(view="train")
+    at.button(key="rnn.btn.play").click().run()  # AppTest: 3 ticks
+    assert not at.exception
+    tr = at.session_state["rnn.trainer"]
+    # tick 1 trains a whole step (and measures it: far over a tenth of the budget), then one
+    # arm a tick: RNN, then LSTM
+    assert tr.steps == 1 and [len(v) for v in tr.loss.values()] == [2, 2, 1]
+
+
+def test_an_unchanged_flow_frame_is_not_drawn_again(monkeypatch):
+    from dlcore.ui import live
+    from dlcore.viz import rnn as V
+
+    drawn, real = [], V.flow_image
+    monkeypatch.setattr(V, "flow_image", lambda *a, **k: drawn.append(1) or real(*a, **k))
+    monkeypatch.setattr(live, "fair_budget", lambda budget, slots, playing: budget / 10)
+    at = app(view="flow")
+    at.button(key="rnn.btn.play").click().run()  # 3 ticks: a step, then two arms; no new probe
+    assert not at.exception and at.session_state["rnn.trainer"].steps == 1
+    assert len(drawn) == 1 and len(at.get("image")) == 1  # the first frame stays up
+
+
 def test_exploding_preset_in_clip_view_shows_the_unclipped_run_diverge():
     at = app(view="clip")
     name = next(o for o in at.selectbox(key="rnn.preset").options if o.startswith("exploding"))
@@ -131,7 +157,7 @@ def test_exploding_preset_in_clip_view_shows_the_unclipped_run_diverge():
     assert any("no clipping: training diverged" in e.value for e in at.error)
     at.button(key="rnn.clip.btn.play").click().run()  # live: the frame's caption says it
     assert not at.exception
-    assert "no clipping: training diverged" in at.get("image")[0].proto.imgs[0].caption
+    assert "no clipping: training diverged" in " ".join(c.value for c in at.caption)
 
 
 def test_url_parameters_set_controls():
@@ -199,15 +225,18 @@ def test_typed_sentences_give_maps_or_a_message(sentence, needle, n_charts):
 )
 def test_play_runs_live_frames_as_one_image(view, n_charts, needle):
     """Under AppTest, Play runs a few ticks of the real loop; each live frame is ONE inline PNG
-    (no plotly chart: it would remount in the browser every frame) with the text as caption.
-    The clip view keeps its two cliff figures above the live panel."""
+    (no plotly chart: it would remount in the browser every frame) with the text as the panel's
+    caption under it, not inside the image element. The clip view keeps its two cliff figures
+    above the live panel."""
     at = app(view=view)
     key = "rnn.clip.btn.play" if view == "clip" else "rnn.btn.play"
     at.button(key=key).click().run()
     assert not at.exception, at.exception
     frames = [e.proto.imgs[0] for e in at.get("image")]
     assert len(frames) == 1 and frames[0].url.startswith("data:image/png;base64,")
-    assert needle in frames[0].caption and "**" not in frames[0].caption
+    assert not frames[0].caption
+    caption = next(c.value for c in at.caption if needle in c.value)
+    assert "**" not in caption and caption.endswith("Pause for the interactive charts.")
     assert len(charts(at)) == n_charts
     assert "step 0" not in texts(at)  # the ticks trained
     trainer = at.session_state["rnn.clip.trainer" if view == "clip" else "rnn.trainer"]

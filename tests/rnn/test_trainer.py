@@ -27,6 +27,20 @@ def test_same_seed_same_run_and_snapshot_shapes():
     assert c.step(1) != TaskTrainer(TrainSpec(**SMALL), CPU).step(1)
 
 
+def test_substeps_train_one_arm_each_and_add_up_to_the_same_run():
+    a, b = TaskTrainer(TrainSpec(**SMALL), CPU), TaskTrainer(TrainSpec(**SMALL), CPU)
+    a.step(3)
+    b.substep()
+    b.substep()  # RNN and LSTM have trained on the first batch, the GRU not yet
+    assert b.steps == 0 and [len(v) for v in b.loss.values()] == [1, 1, 0]
+    assert set(b.substep()) == {"loss RNN", "loss LSTM", "loss GRU"} and b.steps == 1
+    b.substep()  # the second step begun: step(1) finishes it, then trains a third
+    b.step(1)
+    assert b.steps == 3 and [len(v) for v in b.loss.values()] == [3, 3, 3]
+    for k in a.loss:  # the same batches in the same order: the same run
+        np.testing.assert_allclose(a.loss[k], b.loss[k], rtol=1e-6)
+
+
 def test_training_lowers_the_loss_on_a_short_adding_problem():
     tr = TaskTrainer(TrainSpec(seq_len=5, hidden=16, batch=32, lr=0.01), CPU)
     tr.step(150)

@@ -66,11 +66,14 @@ class _BusySlots:
     def __init__(self, busy: int) -> None:
         self.busy, self.tries = busy, 0
 
-    def acquire(self, timeout: float | None = None) -> bool:
+    def acquire(self, ticket: object, timeout: float | None = None) -> bool:
         self.tries += 1
         return self.tries > self.busy
 
     def release(self) -> None:
+        pass
+
+    def leave(self, ticket: object) -> None:
         pass
 
 

@@ -20,9 +20,24 @@ def _hits(img: np.ndarray, hex_color: str) -> np.ndarray:
     return np.argwhere(np.abs(img.astype(int) - rgb).sum(axis=2) < 10)
 
 
-def test_png_data_url_is_lossless():
+def test_png_data_url_exact_or_palette():
     img = np.random.default_rng(0).integers(0, 256, (20, 30, 3), dtype=np.uint8)
-    np.testing.assert_array_equal(_decode(R.png_data_url(img)), img)
+    np.testing.assert_array_equal(_decode(R.png_data_url(img, colors=None)), img)
+    few = np.zeros((40, 60, 3), np.uint8)  # a frame of four colours: the palette keeps them all
+    few[10:], few[:, 20:35], few[30:, 50:] = (8, 119, 189), (245, 147, 34), (255, 255, 255)
+    np.testing.assert_array_equal(_decode(R.png_data_url(few)), few)
+
+
+def test_a_palette_frame_stays_close_to_the_drawing():
+    img, draw = R.canvas(400, 240)
+    x = np.arange(60.0)
+    R.line_panel(draw, (0, 0, 200, 240), [(x, np.sin(x / 5), "#0877bd", "sin")], title="a title")
+    R.heat_panel(img, draw, (230, 20, 390, 220), np.linspace(0, 1, 300).reshape(15, 20), "ramp")
+    exact = np.asarray(img)
+    url = R.png_data_url(exact)
+    assert len(url) < 0.8 * len(R.png_data_url(exact, colors=None))  # fewer bytes to send
+    err = np.abs(_decode(url).astype(int) - exact.astype(int))
+    assert err.mean() < 3 and np.percentile(err, 99) < 40  # anti-aliasing and the ramp's steps
 
 
 def test_a_rising_line_goes_from_bottom_left_to_top_right():
