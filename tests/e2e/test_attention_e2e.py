@@ -12,6 +12,7 @@ def test_type_a_date_and_see_the_alignment(server, page):
     open_app(page, server.url("attention"), timeout_ms=240000)  # first visit loads torch
     assert page.get_by_text("Attention heatmap viewer").first.is_visible()
     assert page.get_by_text("2026-11-27").first.is_visible()
+    page.locator(CHART).nth(2).wait_for(timeout=60000)  # plotly's code loads after the run ends
     assert page.locator(CHART).count() >= 3
     box = page.get_by_label("Date as a person writes it")
     box.fill("31.12.1999")
@@ -52,6 +53,7 @@ def test_transformer_view(server, page):
     wait_idle(page, 120000)
     page.locator(CHART).first.wait_for(timeout=60000)
     assert page.locator("[data-testid=stImage]").count() >= 1
+    page.locator(CHART).nth(1).wait_for(timeout=60000)
     assert page.locator(CHART).count() >= 2
     box = page.get_by_label("Sentence A")
     box.fill("")
