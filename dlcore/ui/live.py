@@ -18,10 +18,11 @@ cost the browser ~6 ms more on every frame (measured), whatever it said.
 
 A process-wide set of slots caps how many sessions train at the same moment; a slot is taken per
 tick and waiting sessions are served in turn (``FairSlots``: one tick each per round, however
-cheap or dear their ticks), and see "waiting for a training slot" instead of a frozen page. When more sessions play than there are slots, each tick's training budget shrinks in
-proportion (``fair_budget``), and each session's frame rate is capped at an equal share of the
-process's frames (``frame_share``), so every student keeps getting frames. A session whose tab
-is closed stops training at its next tick.
+cheap or dear their ticks), and see "waiting for a training slot" instead of a frozen page. When
+more sessions play than there are slots, each tick's training budget shrinks in proportion
+(``fair_budget``), and each session's frame rate is capped at an equal share of the process's
+frames (``frame_share``), so every student keeps getting frames. A session whose tab is closed
+stops training at its next tick.
 """
 
 from __future__ import annotations

@@ -54,7 +54,8 @@ def test_a_ticket_that_stopped_asking_does_not_hold_the_line():
 def test_cheap_and_dear_sessions_get_the_same_number_of_turns():
     """Two slots, six sessions that ask again as soon as they trained: two with 1 ms turns,
     four with 20 ms turns. With a plain semaphore the sessions that had just trained barged back
-    in and some of the others got no turn at all in a second; in turn order all get about the same."""
+    in and some of the others got no turn at all in a second; in turn order all get about the
+    same."""
     slots, stop, turns = FairSlots(2), threading.Event(), Counter()
 
     def session(name, seconds):
@@ -70,8 +71,7 @@ def test_cheap_and_dear_sessions_get_the_same_number_of_turns():
         slots.leave(ticket)
 
     threads = [
-        threading.Thread(target=session, args=(f"s{i}", 0.001 if i < 2 else 0.02))
-        for i in range(6)
+        threading.Thread(target=session, args=(f"s{i}", 0.001 if i < 2 else 0.02)) for i in range(6)
     ]
     for t in threads:
         t.start()
