@@ -234,7 +234,15 @@ else:
     sync_url(cfg, NS)
     live = None
     if cfg.target != "drawn" or draw_canvas(cfg):
-        live = live_panel(NS, cfg, PlaneGan, render, epoch_label="Iteration", budget_s=BUDGET_S)
+        live = live_panel(
+            NS,
+            cfg,
+            PlaneGan,
+            render,
+            epoch_label="Iteration",
+            budget_s=BUDGET_S,
+            one_element=not cfg.show_dstar,  # then a live frame is one image (see render)
+        )
         S[f"{NS}.charts"] = st.empty()
         charts(S[f"{NS}.snap"], False)
         phase_view(live.trainer)

@@ -18,7 +18,8 @@ from dlcore.trainer import BaseTrainer
 
 PREVIEW_LEN = 12
 PREVIEW_SECONDS = 0.3
-CROWDED_PREVIEW_SECONDS = 2.0  # while a class outnumbers the training slots (live.crowded)
+CROWDED_PREVIEW_SECONDS = 5.0  # while a class outnumbers the training slots (live.crowded): a
+# trace costs ~40 % of a training step, and a full class gets about one frame a second
 BATCH = 16  # smaller than the script's 32: more frames per second on a shared server
 
 

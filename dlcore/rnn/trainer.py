@@ -185,9 +185,18 @@ class TaskTrainer:
             baseline=self.task.baseline(self.cfg.seq_len),
             solved_below=self.task.solved_below,
             metric=self.task.metric,
-            spectrum=spectrum(self.rnn_cell()),
+            spectrum=self._spectrum(),
             diverged=tuple(self.diverged[k] for k in labels),
         )
+
+    def _spectrum(self) -> Spectrum:
+        """The RNN cell's spectrum, recomputed only when W changed (an SVD and an eigensolve
+        each frame; with one arm trained per frame, W changes every third frame)."""
+        w = self.rnn_cell().weight_hh
+        key = (id(w), w._version)  # the optimizer's in-place updates bump _version
+        if getattr(self, "_spec_key", None) != key:
+            self._spec_key, self._spec = key, spectrum(self.rnn_cell())
+        return self._spec
 
     def rnn_cell(self):
         """The first vanilla RNN cell among the arms (for the spectral analysis)."""

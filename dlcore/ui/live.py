@@ -13,7 +13,7 @@ most one tick, ~30-60 ms), and the buttons' callbacks run before the new run sta
 ``render(trainer, live)`` draws one frame into the panel's placeholder; ``live`` is True inside the
 loop (skip widgets there: a keyed widget cannot be drawn twice in one run). A live render may
 return a caption (text under the frame): it is sent only when it changed, and like the counter line
-at most once a second when the class outnumbers the slots; a caption inside the frame's element
+at most every CROWDED_STATUS_SECONDS when the class outnumbers the slots; a caption inside the frame's element
 cost the browser ~6 ms more on every frame (measured), whatever it said.
 
 A process-wide set of slots caps how many sessions train at the same moment; a slot is taken per
@@ -53,6 +53,11 @@ FRAMES_PER_S = float(os.environ.get("DLX_FRAMES_PER_CORE", "25")) * (os.cpu_coun
 TRACE_FILE = os.environ.get("DLX_TRACE_TICKS")  # benchmarks: a line per tick (see _trace)
 TEST_TICKS = 3  # ticks a Play runs for under AppTest (no server runtime): the run must end
 NOTICE_AFTER_S = 1.0  # a session waiting this long for a training slot says so
+# ... and keeps saying so until its waits have been short for this long: in a full class the
+# waits straddle a second, and a notice shown and cleared at every tick flickered and cost the
+# browser two deltas a frame (measured at 20 students: ~40 % of the live deltas)
+NOTICE_HOLD_S = 3.0
+CROWDED_STATUS_SECONDS = 3.0  # the counter line's cadence in a full class (status_every)
 _PLAYING = [0]  # sessions whose live loop runs in this process
 _PLAYING_LOCK = threading.Lock()
 
@@ -101,10 +106,11 @@ def crowded() -> bool:
 
 
 def status_every(playing: int) -> float:
-    """Seconds between updates of the counter line while playing: every frame, or once a second
-    when more sessions play than there are training slots (each update is a second message the
-    browser renders, ~15 % of a frame's browser time; the live view itself shows the progress)."""
-    return 0.0 if playing <= MAX_CONCURRENT_TRAINING else 1.0
+    """Seconds between updates of the counter line (and caption) while playing: every frame, or
+    every CROWDED_STATUS_SECONDS when more sessions play than there are training slots. Each
+    update is one more message the browser renders (~15 ms of its CPU at 20 tabs, as much as the
+    live image itself); the live view shows the progress in between."""
+    return 0.0 if playing <= MAX_CONCURRENT_TRAINING else CROWDED_STATUS_SECONDS
 
 
 def _session_alive() -> bool:
@@ -275,7 +281,10 @@ class LivePanel:
 
     def _show_status(self) -> None:
         rate = ns_get(self.ns, "rate", 0.0) if self.playing else None
-        self._status.markdown(status_text(self.trainer, rate, self.epoch_label))
+        text = status_text(self.trainer, rate, self.epoch_label)
+        if text != getattr(self, "_status_text", None):  # a delta only when it changed
+            self._status.markdown(text)
+            self._status_text = text
 
     def _show_caption(self, text: str | None) -> None:
         if text and text != self._caption_text:  # a delta only when it changed
@@ -337,6 +346,7 @@ class LivePanel:
         rate, chunk, started = _Rate(ns_get(self.ns, "rate", 0.0)), 1, time.monotonic()
         ticks = 0 if _under_server() else TEST_TICKS
         prev, waiting, shown = time.perf_counter(), 0.0, 0.0
+        short_since = None  # since when this session's waits for a slot have been short
         while self.playing:
             frame_start = time.perf_counter()
             if time.monotonic() - started > MAX_PLAY_SECONDS or (
@@ -347,8 +357,6 @@ class LivePanel:
                 break
             if not TRAINING_SLOTS.acquire(self._ticket, timeout=0.25):
                 waiting = waiting or time.monotonic()
-                # a wait under a second is not worth a notice: shown and cleared at every short
-                # wait it flickered, and each change is work for the browser (two deltas)
                 if not self._notice_on and time.monotonic() - waiting >= NOTICE_AFTER_S:
                     self._notice.warning(
                         "Waiting for a training slot: many students are training on this "
@@ -357,6 +365,11 @@ class LivePanel:
                     )
                     self._notice_on = True
                 continue
+            now = time.monotonic()
+            if waiting and now - waiting >= NOTICE_AFTER_S:
+                short_since = None
+            elif short_since is None:
+                short_since = now
             waiting = 0.0
             try:
                 with self._lock:
@@ -367,7 +380,8 @@ class LivePanel:
                         _trace(self.ns, self.trainer.steps)
             finally:
                 TRAINING_SLOTS.release()
-            if self._notice_on:  # only when there is something to clear: a delta costs
+            # cleared once the waits have been short for a while (see NOTICE_HOLD_S)
+            if self._notice_on and short_since is not None and now - short_since >= NOTICE_HOLD_S:
                 self._notice.empty()
                 self._notice_on = False
             ok = self._check(metrics)

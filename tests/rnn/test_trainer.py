@@ -115,3 +115,17 @@ def test_flow_now_uses_the_latest_probe_and_its_bound_holds():
     now = flow_now(tr)
     np.testing.assert_allclose(now.flows[1], tr.flow_now("LSTM").h_norms, rtol=1e-5)
     assert np.all(now.flows[0] <= now.bound * (1 + 1e-4) + 1e-12)  # the vanilla RNN's bound
+
+
+def test_the_spectrum_is_reused_until_the_rnn_weights_change():
+    from dlcore.rnn import gradflow
+
+    t = TaskTrainer(TrainSpec(**SMALL), CPU)
+    first = t.snapshot().spectrum
+    assert t.snapshot().spectrum is first  # W unchanged: not recomputed
+    t.step(1)
+    fresh = t.snapshot().spectrum
+    assert fresh is not first
+    expect = gradflow.spectrum(t.rnn_cell())
+    assert fresh.lambda_1 == pytest.approx(expect.lambda_1)
+    assert np.allclose(fresh.singular_values, expect.singular_values)

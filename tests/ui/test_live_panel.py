@@ -57,7 +57,7 @@ def test_frame_share_splits_the_process_frames_equally_beyond_the_page_cap():
 def test_counter_line_updates_every_frame_unless_the_class_outnumbers_the_slots():
     slots = live.MAX_CONCURRENT_TRAINING
     assert live.status_every(1) == live.status_every(slots) == 0.0
-    assert live.status_every(slots + 1) == 1.0
+    assert live.status_every(slots + 1) == live.CROWDED_STATUS_SECONDS > 1.0
 
 
 class _BusySlots:
@@ -95,6 +95,7 @@ def test_a_long_wait_for_a_slot_shows_a_notice_a_short_one_does_not(
 ):
     monkeypatch.setattr(live, "TRAINING_SLOTS", _BusySlots(busy))
     monkeypatch.setattr(live, "NOTICE_AFTER_S", notice_after)
+    monkeypatch.setattr(live, "NOTICE_HOLD_S", 0.0)
     shown = _warnings_shown(monkeypatch)
     at = _app().run()
     at.button(key="toy.btn.play").click().run()
@@ -103,6 +104,52 @@ def test_a_long_wait_for_a_slot_shows_a_notice_a_short_one_does_not(
     assert len(notices) == expected  # shown once for the whole wait, not once per try
     assert not at.warning  # training resumed: the notice was cleared
     assert "step 0" not in _status(at)
+
+
+class _PatternSlots(_BusySlots):
+    """A training-slot semaphore whose tries succeed or fail in a given order."""
+
+    def __init__(self, pattern: list[bool]) -> None:
+        super().__init__(0)
+        self.pattern = pattern
+
+    def acquire(self, ticket: object, timeout: float | None = None) -> bool:
+        self.tries += 1
+        return self.pattern[self.tries - 1] if self.tries <= len(self.pattern) else True
+
+
+@pytest.mark.parametrize(("hold", "times_shown"), [(30.0, 1), (0.0, 2)])
+def test_the_notice_stays_up_while_long_and_short_waits_alternate(monkeypatch, hold, times_shown):
+    # ticks: after a wait, at once, after a wait (a full class: waits straddle the threshold)
+    monkeypatch.setattr(live, "TRAINING_SLOTS", _PatternSlots([False, True, True, False, True]))
+    monkeypatch.setattr(live, "NOTICE_AFTER_S", 0.0)
+    monkeypatch.setattr(live, "NOTICE_HOLD_S", hold)
+    shown = _warnings_shown(monkeypatch)
+    at = _app().run()
+    at.button(key="toy.btn.play").click().run()
+    assert not at.exception
+    notices = [s for s in shown if s.startswith("Waiting for a training slot")]
+    assert len(notices) == times_shown  # held: shown once, not cleared and shown again
+    assert at.warning  # the last tick waited: the notice is up
+
+
+def _markdown_calls(monkeypatch) -> list[str]:
+    from streamlit.delta_generator import DeltaGenerator
+
+    sent, real = [], DeltaGenerator.markdown
+    monkeypatch.setattr(
+        DeltaGenerator, "markdown", lambda self, body, **kw: sent.append(body) or real(self, body, **kw)
+    )
+    return sent
+
+
+def test_an_unchanged_counter_line_is_not_sent_again(monkeypatch):
+    sent = _markdown_calls(monkeypatch)
+    monkeypatch.setattr(live, "status_text", lambda trainer, rate, label="Epoch": "same")
+    at = _app().run()
+    at.button(key="toy.btn.play").click().run()
+    assert not at.exception
+    assert sent.count("same") == 2  # once per script run (two runs), not once per tick
 
 
 def test_a_playing_loop_is_counted_shares_frames_and_is_released(monkeypatch):
