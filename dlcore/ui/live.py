@@ -360,7 +360,8 @@ class LivePanel:
                 if not self._notice_on and time.monotonic() - waiting >= NOTICE_AFTER_S:
                     self._notice.warning(
                         "Waiting for a training slot: many students are training on this "
-                        "server right now. Training resumes by itself.",
+                        "server right now, so the slots are shared in turn and frames come "
+                        "more slowly. Training goes on by itself.",
                         icon=":material/hourglass_top:",
                     )
                     self._notice_on = True
