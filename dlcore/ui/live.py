@@ -13,8 +13,8 @@ most one tick, ~30-60 ms), and the buttons' callbacks run before the new run sta
 ``render(trainer, live)`` draws one frame into the panel's placeholder; ``live`` is True inside the
 loop (skip widgets there: a keyed widget cannot be drawn twice in one run). A live render may
 return a caption (text under the frame): it is sent only when it changed, and like the counter line
-at most every CROWDED_STATUS_SECONDS when the class outnumbers the slots; a caption inside the frame's element
-cost the browser ~6 ms more on every frame (measured), whatever it said.
+at most every CROWDED_STATUS_SECONDS when the class outnumbers the slots; a caption inside the
+frame's element cost the browser ~6 ms more on every frame (measured), whatever it said.
 
 A process-wide set of slots caps how many sessions train at the same moment; a slot is taken per
 tick and waiting sessions are served in turn (``FairSlots``: one tick each per round, however

@@ -138,7 +138,9 @@ def _markdown_calls(monkeypatch) -> list[str]:
 
     sent, real = [], DeltaGenerator.markdown
     monkeypatch.setattr(
-        DeltaGenerator, "markdown", lambda self, body, **kw: sent.append(body) or real(self, body, **kw)
+        DeltaGenerator,
+        "markdown",
+        lambda self, body, **kw: sent.append(body) or real(self, body, **kw),
     )
     return sent
 
