@@ -77,13 +77,14 @@ class _BusySlots:
         pass
 
 
-def _warnings_shown(monkeypatch) -> list[str]:
+def _sent(monkeypatch, method: str = "warning") -> list[str]:
+    """The bodies of every ``st.<method>`` call from now on (the call still draws)."""
     from streamlit.delta_generator import DeltaGenerator
 
-    shown, real = [], DeltaGenerator.warning
+    shown, real = [], getattr(DeltaGenerator, method)
     monkeypatch.setattr(
         DeltaGenerator,
-        "warning",
+        method,
         lambda self, body, **kw: shown.append(body) or real(self, body, **kw),
     )
     return shown
@@ -96,7 +97,7 @@ def test_a_long_wait_for_a_slot_shows_a_notice_a_short_one_does_not(
     monkeypatch.setattr(live, "TRAINING_SLOTS", _BusySlots(busy))
     monkeypatch.setattr(live, "NOTICE_AFTER_S", notice_after)
     monkeypatch.setattr(live, "NOTICE_HOLD_S", 0.0)
-    shown = _warnings_shown(monkeypatch)
+    shown = _sent(monkeypatch)
     at = _app().run()
     at.button(key="toy.btn.play").click().run()
     assert not at.exception
@@ -124,7 +125,7 @@ def test_the_notice_stays_up_while_long_and_short_waits_alternate(monkeypatch, h
     monkeypatch.setattr(live, "TRAINING_SLOTS", _PatternSlots([False, True, True, False, True]))
     monkeypatch.setattr(live, "NOTICE_AFTER_S", 0.0)
     monkeypatch.setattr(live, "NOTICE_HOLD_S", hold)
-    shown = _warnings_shown(monkeypatch)
+    shown = _sent(monkeypatch)
     at = _app().run()
     at.button(key="toy.btn.play").click().run()
     assert not at.exception
@@ -133,20 +134,8 @@ def test_the_notice_stays_up_while_long_and_short_waits_alternate(monkeypatch, h
     assert at.warning  # the last tick waited: the notice is up
 
 
-def _markdown_calls(monkeypatch) -> list[str]:
-    from streamlit.delta_generator import DeltaGenerator
-
-    sent, real = [], DeltaGenerator.markdown
-    monkeypatch.setattr(
-        DeltaGenerator,
-        "markdown",
-        lambda self, body, **kw: sent.append(body) or real(self, body, **kw),
-    )
-    return sent
-
-
 def test_an_unchanged_counter_line_is_not_sent_again(monkeypatch):
-    sent = _markdown_calls(monkeypatch)
+    sent = _sent(monkeypatch, "markdown")
     monkeypatch.setattr(live, "status_text", lambda trainer, rate, label="Epoch": "same")
     at = _app().run()
     at.button(key="toy.btn.play").click().run()
