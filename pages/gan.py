@@ -234,15 +234,8 @@ else:
     sync_url(cfg, NS)
     live = None
     if cfg.target != "drawn" or draw_canvas(cfg):
-        live = live_panel(
-            NS,
-            cfg,
-            PlaneGan,
-            render,
-            epoch_label="Iteration",
-            budget_s=BUDGET_S,
-            one_element=not cfg.show_dstar,  # then a live frame is one image (see render)
-        )
+        kw = dict(epoch_label="Iteration", budget_s=BUDGET_S, one_element=not cfg.show_dstar)
+        live = live_panel(NS, cfg, PlaneGan, render, **kw)  # one element: one image (render)
         S[f"{NS}.charts"] = st.empty()
         charts(S[f"{NS}.snap"], False)
         phase_view(live.trainer)

@@ -266,7 +266,7 @@ class LivePanel:
                     width="stretch",
                     help=tip,
                 )
-        self._status = c4.empty()
+        self._status, self._status_text = c4.empty(), ""  # the counter line, sent when changed
         self._notice = st.empty()
         self._body = st.empty()
         self._caption, self._caption_text = st.empty(), ""  # a live frame's caption (see module)
@@ -282,7 +282,7 @@ class LivePanel:
     def _show_status(self) -> None:
         rate = ns_get(self.ns, "rate", 0.0) if self.playing else None
         text = status_text(self.trainer, rate, self.epoch_label)
-        if text != getattr(self, "_status_text", None):  # a delta only when it changed
+        if text != self._status_text:  # a delta only when it changed
             self._status.markdown(text)
             self._status_text = text
 
