@@ -19,6 +19,7 @@ Used by ``dlcore.ntm.model`` and pages/ntm.py (playground).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 
 import torch
 import torch.nn.functional as F
@@ -43,19 +44,27 @@ def content_weighting(key: torch.Tensor, beta: torch.Tensor, memory: torch.Tenso
 
 
 def interpolate(w_c: torch.Tensor, w_prev: torch.Tensor, g: torch.Tensor) -> torch.Tensor:
-    """Stage 2, w_g = g * w_c + (1 - g) * w_prev. g (B, 1) in [0, 1] -> (B, N)."""
-    return g * w_c + (1.0 - g) * w_prev
+    """Stage 2, w_g = g * w_c + (1 - g) * w_prev. g (B, 1) in [0, 1] -> (B, N).
+
+    ``torch.lerp(w_prev, w_c, g)`` is w_prev + g * (w_c - w_prev): the same, as one operation."""
+    return torch.lerp(w_prev, w_c, g)
+
+
+@cache
+def _shift_index(n: int, shifts: tuple[int, ...], device: torch.device) -> torch.Tensor:
+    """(N, S) location indices: entry [i, k] = (i - shifts[k]) mod N."""
+    i = torch.arange(n, device=device).unsqueeze(-1)  # (N, 1)
+    return (i - torch.tensor(shifts, device=device)) % n
 
 
 def shift(w_g: torch.Tensor, s: torch.Tensor, shifts: tuple[int, ...] = SHIFTS) -> torch.Tensor:
     """Stage 3, w_tilde(i) = sum_k s(k) w_g(i - k), circular. s (B, len(shifts)) -> (B, N).
 
-    ``torch.roll(w, k)[i] == w[i - k]``, so shift k moves mass from location i to i + k.
+    Shift k moves mass from location i to i + k. All shifts at once: ``rolled[..., i, k]`` is
+    w_g(i - k) (one gather instead of a roll per shift: fewer operations per time step).
     """
-    out = torch.zeros_like(w_g)
-    for idx, k in enumerate(shifts):
-        out = out + s[..., idx : idx + 1] * torch.roll(w_g, shifts=k, dims=-1)
-    return out
+    rolled = w_g[..., _shift_index(w_g.shape[-1], shifts, w_g.device)]  # (B, [H,] N, S)
+    return (rolled * s.unsqueeze(-2)).sum(-1)
 
 
 def sharpen(w_tilde: torch.Tensor, gamma: torch.Tensor) -> torch.Tensor:

@@ -15,7 +15,7 @@ import torch
 
 def read(memory: torch.Tensor, w: torch.Tensor) -> torch.Tensor:
     """Blurry read r = sum_i w(i) M(i): (B, N, M), (B, N) -> (B, M)."""
-    return torch.einsum("bn,bnm->bm", w, memory)
+    return torch.bmm(w.unsqueeze(1), memory).squeeze(1)  # (B, 1, N) @ (B, N, M)
 
 
 def erase(memory: torch.Tensor, w: torch.Tensor, e: torch.Tensor) -> torch.Tensor:

@@ -145,7 +145,7 @@ class NTM(nn.Module):
         m, hp = self.spec.width, head_param_size(self.spec.width)
         st = self.initial(batch, x, n_slots or self.slots_for(steps))
         ctrl = self.controller.initial_state(batch, x)
-        outs, rec = [], {}
+        hs, rs, rec = [], [], {}
         for t in range(steps):
             h, ctrl = self.controller(torch.cat([x[:, t], st["r"]], dim=-1), ctrl)
             raw = self.heads_fc(h)  # (B, 2 * hp + 2M)
@@ -155,11 +155,13 @@ class NTM(nn.Module):
             e = torch.sigmoid(raw[:, 2 * hp : 2 * hp + m])
             a = torch.tanh(raw[:, 2 * hp + m :])
             memory = mem.write(st["memory"], w[:, 1], e, a)
-            outs.append(self.out_fc(torch.cat([h, r], dim=-1)))
+            hs.append(h)
+            rs.append(r)
             st = {"memory": memory, "w": w, "r": r}
             if trace:
                 _record(rec, heads, e, a, r, memory)
-        logits = torch.stack(outs, dim=1)  # (B, T, n_out)
+        # y_t = W_o [h_t, r_t] for every t at once, after the loop: (B, T, hidden + M)
+        logits = self.out_fc(torch.cat([torch.stack(hs, 1), torch.stack(rs, 1)], dim=-1))
         return logits, ({k: torch.stack(v, dim=1) for k, v in rec.items()} if trace else None)
 
 

@@ -89,6 +89,19 @@ def test_shift_matches_lecture_sum_and_pytorch_ntm_conv():
     torch.testing.assert_close(shift(w, s), conv)
 
 
+def test_interpolation_and_shift_gradients_match_finite_differences():
+    """Both run as single fused operations (lerp, one gather): their gradients, g and s included,
+    are checked against finite differences."""
+    gen = torch.Generator().manual_seed(3)
+
+    def rand(*shape):
+        return torch.rand(*shape, generator=gen, dtype=torch.float64, requires_grad=True)
+
+    w_c, w_prev, g, s = rand(2, 2, 6), rand(2, 2, 6), rand(2, 2, 1), rand(2, 2, 3)
+    assert torch.autograd.gradcheck(interpolate, (w_c, w_prev, g))
+    assert torch.autograd.gradcheck(shift, (w_c, s))
+
+
 @pytest.mark.parametrize(
     "gamma, expected",
     [
