@@ -65,7 +65,9 @@ def slow_step():
 
 def charts(snap, live):  # below the live body: redrawn every CHART_SECONDS while training
     if live:  # one raster: a plotly chart remounts in the browser at every update (~0.3 s)
-        S[f"{NS}.charts"].image(png_data_url(P.curves_image(snap)), width=P.CURVES_SIZE[0])
+        S[f"{NS}.charts"].image(
+            png_data_url(P.curves_image(snap), stream="gan.curves"), width=P.CURVES_SIZE[0]
+        )
         return
     with S[f"{NS}.charts"].container():
         left, right = st.columns([3, 2]) if snap.coverage is not None else (st.container(), None)

@@ -222,7 +222,7 @@ else:
         curve = A.Curve(seen=snap.seen, bits=snap.bits, chance=chance_bits((1 + snap.max_len) / 2))
         if live:  # one inline image a frame (Pause for the interactive charts)
             rgb = V.live_image({"NTM": curve}, curve.chance, snap.preview)
-            st.image(png_data_url(rgb), width=V.LIVE_SIZE[0])
+            st.image(png_data_url(rgb, stream="ntm.live"), width=V.LIVE_SIZE[0])
             return
         st.plotly_chart(V.curves_figure({"NTM": curve}, curve.chance), key=f"{NS}.lc")
         st.plotly_chart(V.tape_figure(snap.preview, height=420), key=f"{NS}.lt")

@@ -87,7 +87,7 @@ def live_frame(rgb, snap, text):
     """While playing a frame is ONE inline image (a plotly chart remounts in the browser every
     frame); Pause shows the interactive figures. Returns the caption (the panel shows it under the
     frame, sent only when it changes), with any divergence."""
-    st.image(png_data_url(rgb))
+    st.image(png_data_url(rgb, stream="rnn.live"))
     return live_caption(snap, text)
 
 

@@ -59,7 +59,7 @@ def render(trainer, live):
     snap = trainer.snapshot()
     if live:  # one inline image a frame (Pause for the interactive chart)
         rgb = P.live_curves_image(snap.step, V.curve_series(snap))
-        st.image(png_data_url(rgb), width=P.LIVE_SIZE[0])
+        st.image(png_data_url(rgb, stream="vae.live"), width=P.LIVE_SIZE[0])
         return line.replace("**", "")  # the panel's caption under the frame
     st.markdown(line)
     st.plotly_chart(P.curves_figure(snap.step, V.curve_series(snap)), key=f"{NS}.curves")

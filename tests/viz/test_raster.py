@@ -40,6 +40,35 @@ def test_a_palette_frame_stays_close_to_the_drawing():
     assert err.mean() < 3 and np.percentile(err, 99) < 40  # anti-aliasing and the ramp's steps
 
 
+def _frame(phase: float) -> np.ndarray:
+    img, draw = R.canvas(400, 240)
+    x = np.arange(60.0)
+    R.line_panel(draw, (0, 0, 200, 240), [(x, np.sin(x / 5 + phase), "#0877bd", "sin")])
+    z = np.linspace(0, 1, 300).reshape(15, 20) ** (1 + phase)
+    R.heat_panel(img, draw, (230, 20, 390, 220), z, "ramp", color="#f59322")
+    return np.asarray(img)
+
+
+def _palette(url: str) -> list[int]:
+    return Image.open(io.BytesIO(base64.b64decode(url.split(",", 1)[1]))).getpalette()
+
+
+def test_a_stream_reuses_its_palette_until_it_is_rebuilt(monkeypatch):
+    monkeypatch.setattr(R, "_PALETTES", {})
+    monkeypatch.setattr(R, "PALETTE_REFRESH_S", 1e9)
+    first = R.png_data_url(_frame(0.0), stream="test")
+    later = _frame(1.5)  # the next frames: other curves and colours than the first one
+    again = R.png_data_url(later, stream="test")
+    assert _palette(again) == _palette(first)  # mapped onto the first frame's palette
+    fresh = R.png_data_url(later)
+    assert _palette(fresh) != _palette(first)
+    for url in (again, fresh):  # as close to the drawing as a palette built for it
+        err = np.abs(_decode(url).astype(int) - later.astype(int))
+        assert err.mean() < 3 and np.percentile(err, 99) < 40
+    monkeypatch.setattr(R, "PALETTE_REFRESH_S", 0.0)  # the stream's palette is too old: rebuilt
+    assert _palette(R.png_data_url(later, stream="test")) == _palette(fresh)
+
+
 def test_a_rising_line_goes_from_bottom_left_to_top_right():
     img, draw = R.canvas(300, 200)
     x = np.arange(50.0)
