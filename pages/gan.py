@@ -16,7 +16,7 @@ from dlcore.gan.presets import PRESETS
 from dlcore.gan.targets import MIN_DRAWN_POINTS, TARGETS, points_from_flat
 from dlcore.ui.frame import page_frame
 from dlcore.ui.live import crowded, live_panel
-from dlcore.ui.state import ns_get, ns_key, ns_set
+from dlcore.ui.state import frame_stream, ns_get, ns_key, ns_set
 from dlcore.ui.urlstate import config_from_state, field_widget, share_box, sync_url, url_config
 from dlcore.vae.data import DataUnavailable, download_mnist
 from dlcore.viz import gan as P
@@ -66,7 +66,7 @@ def slow_step():
 def charts(snap, live):  # below the live body: redrawn every CHART_SECONDS while training
     if live:  # one raster: a plotly chart remounts in the browser at every update (~0.3 s)
         S[f"{NS}.charts"].image(
-            png_data_url(P.curves_image(snap), stream="gan.curves"), width=P.CURVES_SIZE[0]
+            png_data_url(P.curves_image(snap), stream=frame_stream(NS)), width=P.CURVES_SIZE[0]
         )
         return
     with S[f"{NS}.charts"].container():

@@ -12,7 +12,7 @@ from dlcore.ntm.live import CROWDED_PREVIEW_SECONDS, PREVIEW_SECONDS, NTMLiveTra
 from dlcore.ntm.task import chance_bits, parse_pattern
 from dlcore.ui.frame import page_frame
 from dlcore.ui.live import crowded, live_panel
-from dlcore.ui.state import ns_get, ns_set
+from dlcore.ui.state import frame_stream, ns_get, ns_set
 from dlcore.ui.urlstate import config_from_state, field_widget, share_box, sync_url, url_config
 from dlcore.ui.urlstate import wkey as _wkey
 from dlcore.viz import ntm as V
@@ -222,7 +222,7 @@ else:
         curve = A.Curve(seen=snap.seen, bits=snap.bits, chance=chance_bits((1 + snap.max_len) / 2))
         if live:  # one inline image a frame (Pause for the interactive charts)
             rgb = V.live_image({"NTM": curve}, curve.chance, snap.preview)
-            st.image(png_data_url(rgb, stream="ntm.live"), width=V.LIVE_SIZE[0])
+            st.image(png_data_url(rgb, stream=frame_stream(NS)), width=V.LIVE_SIZE[0])
             return
         st.plotly_chart(V.curves_figure({"NTM": curve}, curve.chance), key=f"{NS}.lc")
         st.plotly_chart(V.tape_figure(snap.preview, height=420), key=f"{NS}.lt")

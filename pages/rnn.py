@@ -15,7 +15,7 @@ from dlcore.rnn.tasks import TASKS
 from dlcore.rnn.trainer import CLIP_PAIR, TaskTrainer
 from dlcore.ui.frame import page_frame
 from dlcore.ui.live import live_panel
-from dlcore.ui.state import ensure_trainer
+from dlcore.ui.state import ensure_trainer, frame_stream
 from dlcore.ui.urlstate import (
     config_from_state,
     field_widget,
@@ -87,7 +87,7 @@ def live_frame(rgb, snap, text):
     """While playing a frame is ONE inline image (a plotly chart remounts in the browser every
     frame); Pause shows the interactive figures. Returns the caption (the panel shows it under the
     frame, sent only when it changes), with any divergence."""
-    st.image(png_data_url(rgb, stream="rnn.live"))
+    st.image(png_data_url(rgb, stream=frame_stream(NS)))
     return live_caption(snap, text)
 
 

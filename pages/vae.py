@@ -8,7 +8,7 @@ import streamlit as st
 from dlcore.ui.frame import page_frame
 from dlcore.ui.inputs import image_input
 from dlcore.ui.live import live_panel
-from dlcore.ui.state import ns_get, ns_set
+from dlcore.ui.state import frame_stream, ns_get, ns_set
 from dlcore.ui.urlstate import config_from_state, field_widget, share_box, sync_url, url_config
 from dlcore.vae import analysis as A
 from dlcore.vae import views as V
@@ -59,7 +59,7 @@ def render(trainer, live):
     snap = trainer.snapshot()
     if live:  # one inline image a frame (Pause for the interactive chart)
         rgb = P.live_curves_image(snap.step, V.curve_series(snap))
-        st.image(png_data_url(rgb, stream="vae.live"), width=P.LIVE_SIZE[0])
+        st.image(png_data_url(rgb, stream=frame_stream(NS)), width=P.LIVE_SIZE[0])
         return line.replace("**", "")  # the panel's caption under the frame
     st.markdown(line)
     st.plotly_chart(P.curves_figure(snap.step, V.curve_series(snap)), key=f"{NS}.curves")

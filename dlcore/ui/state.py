@@ -6,6 +6,7 @@ is applied with ``trainer.update(cfg)`` so training continues (like TF Playgroun
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -34,6 +35,12 @@ def ns_cached(ns: str, name: str, make: Callable[[], T]) -> T:
     if key not in st.session_state:
         st.session_state[key] = make()
     return st.session_state[key]
+
+
+def frame_stream(ns: str) -> str:
+    """This session's name for the live frames of page ``ns``: their PNG palette is built from
+    and used for this student's frames only (``dlcore.viz.raster.png_data_url``)."""
+    return ns_cached(ns, "frame_stream", lambda: f"{ns}.{uuid.uuid4().hex}")
 
 
 def ensure_trainer(ns: str, cfg: Any, factory: Callable[[Any], T]) -> T:

@@ -15,7 +15,9 @@ from __future__ import annotations
 
 import base64
 import io
+import threading
 import time
+from collections import OrderedDict
 from collections.abc import Sequence
 from functools import lru_cache
 
@@ -26,8 +28,11 @@ from dlcore.viz.common import PALETTE, colormap_rgb
 
 INK, MUTED, GRID = PALETTE["ink"], PALETTE["muted"], "#e6e6e6"
 PALETTE_COLORS = 128  # colours of a live frame's PNG (see png_data_url)
-PALETTE_REFRESH_S = 2.0  # a live stream's palette is rebuilt from a new frame this often
-_PALETTES: dict[tuple, tuple[float, Image.Image]] = {}  # (stream, size) -> (built at, palette)
+PALETTE_REFRESH_S = 5.0  # a live stream's palette is rebuilt from a new frame this often
+PALETTE_STREAMS = 512  # palettes kept (least recently used dropped): a 1 x 1 image each
+# (stream, colours, frame size) -> (built at, a 1 x 1 palette image)
+_PALETTES: OrderedDict[tuple, tuple[float, Image.Image]] = OrderedDict()
+_PALETTES_LOCK = threading.Lock()
 # (x, y, colour, name) of one line; (y, colour, text) of one dotted reference level
 Series = tuple[np.ndarray, np.ndarray, str, str]
 Ref = tuple[float, str, str]
@@ -214,10 +219,11 @@ def png_data_url(
     half the bytes for the browser, with a mean error of ~1 level in 255 (anti-aliased edges,
     colour ramps). ``colors=None`` keeps every pixel exact.
 
-    ``stream`` names a live view whose frames look alike (e.g. "ntm.live"): its frames share one
-    palette, rebuilt from the frame at hand every PALETTE_REFRESH_S seconds. Building a palette
-    is most of the cost (~8.6 ms for 1100 x 430); mapping a frame onto a built one is ~1 ms
-    (measured), so a class of students playing costs the server much less per frame.
+    ``stream`` names one session's live view (``dlcore.ui.state.frame_stream``): frames of the
+    same size in a stream share one palette, rebuilt from the frame at hand every
+    PALETTE_REFRESH_S seconds. Building a palette is most of the cost (~8.6 ms for 1100 x 430);
+    mapping a frame onto a built one is ~1 ms (measured). A stream is one student's: another
+    student's frames (a diverged arm, other colours) never use a palette built for this one.
     """
     buf = io.BytesIO()
     image = rgb if isinstance(rgb, Image.Image) else Image.fromarray(np.asarray(rgb, np.uint8))
@@ -230,10 +236,19 @@ def png_data_url(
 def _quantize(image: Image.Image, colors: int, stream: str | None) -> Image.Image:
     """``image`` as a palette image: a new octree palette, or the stream's recent one."""
     key, now = (stream, colors, image.size), time.monotonic()
-    built = _PALETTES.get(key) if stream else None
+    with _PALETTES_LOCK:
+        built = _PALETTES.get(key) if stream else None
+        if built is not None:
+            _PALETTES.move_to_end(key)  # recently used: dropped last
     if built is not None and now - built[0] < PALETTE_REFRESH_S:
         return image.quantize(palette=built[1], dither=Image.Dither.NONE)
     out = image.quantize(colors, method=Image.Quantize.FASTOCTREE)
     if stream:
-        _PALETTES[key] = (now, out)
+        palette = Image.new("P", (1, 1))
+        palette.putpalette(out.getpalette())
+        with _PALETTES_LOCK:
+            _PALETTES[key] = (now, palette)
+            _PALETTES.move_to_end(key)
+            while len(_PALETTES) > PALETTE_STREAMS:
+                _PALETTES.popitem(last=False)
     return out

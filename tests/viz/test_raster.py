@@ -54,7 +54,7 @@ def _palette(url: str) -> list[int]:
 
 
 def test_a_stream_reuses_its_palette_until_it_is_rebuilt(monkeypatch):
-    monkeypatch.setattr(R, "_PALETTES", {})
+    monkeypatch.setattr(R, "_PALETTES", R.OrderedDict())
     monkeypatch.setattr(R, "PALETTE_REFRESH_S", 1e9)
     first = R.png_data_url(_frame(0.0), stream="test")
     later = _frame(1.5)  # the next frames: other curves and colours than the first one
@@ -65,8 +65,19 @@ def test_a_stream_reuses_its_palette_until_it_is_rebuilt(monkeypatch):
     for url in (again, fresh):  # as close to the drawing as a palette built for it
         err = np.abs(_decode(url).astype(int) - later.astype(int))
         assert err.mean() < 3 and np.percentile(err, 99) < 40
+    other = R.png_data_url(later, stream="another student")  # never another stream's palette
+    assert _palette(other) == _palette(fresh)
     monkeypatch.setattr(R, "PALETTE_REFRESH_S", 0.0)  # the stream's palette is too old: rebuilt
     assert _palette(R.png_data_url(later, stream="test")) == _palette(fresh)
+
+
+def test_the_palette_store_keeps_the_most_recent_streams(monkeypatch):
+    monkeypatch.setattr(R, "_PALETTES", R.OrderedDict())
+    monkeypatch.setattr(R, "PALETTE_STREAMS", 3)
+    frame = _frame(0.0)
+    for name in ("a", "b", "c", "a", "d"):  # "a" used again: "b" is the least recently used
+        R.png_data_url(frame, stream=name)
+    assert [key[0] for key in R._PALETTES] == ["c", "a", "d"]
 
 
 def test_a_rising_line_goes_from_bottom_left_to_top_right():
