@@ -34,3 +34,20 @@ def test_a_crowded_server_re_traces_the_preview_less_often(monkeypatch):
     assert trainer.snapshot(live.CROWDED_PREVIEW_SECONDS).preview is first
     clock[0] += live.CROWDED_PREVIEW_SECONDS
     assert trainer.snapshot(live.CROWDED_PREVIEW_SECONDS).preview is not first
+
+
+def _mean_wrong_bits(lr: float, steps: int = 80, seed: int = 0) -> float:
+    from dlcore.ntm.checkpoints import load_model
+
+    _, ck = load_model("ntm")
+    trainer = NTMLiveTrainer(NTMConfig(lr=lr, seed=seed), state=ck["state"], spec=ck["spec"])
+    trainer.step(steps)
+    return float(trainer.history.array("bits_wrong")[-steps:].mean())
+
+
+def test_the_default_rate_fine_tunes_the_shipped_ntm_without_knocking_it_out():
+    # "Start from: shipped" continues a trained model with a fresh Adam, whose first steps move
+    # every weight by about lr: at 1e-3 (seed 0) the error climbs towards chance (~40 bits)
+    assert NTMConfig().start == "shipped"
+    assert _mean_wrong_bits(NTMConfig().lr) < 1.0
+    assert _mean_wrong_bits(1e-3) > 3.0
