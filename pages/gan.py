@@ -1,8 +1,6 @@
 """Live GAN trainer: GAN Lab's views trained live in PyTorch, the optimal discriminator D*, a real
 quality metric (JS by grid, mode coverage), lesson presets, and a digits GAN."""
 
-import time
-
 import streamlit as st
 
 from dlcore.gan import views as V
@@ -16,7 +14,7 @@ from dlcore.gan.presets import PRESETS
 from dlcore.gan.targets import MIN_DRAWN_POINTS, TARGETS, points_from_flat
 from dlcore.ui.frame import page_frame
 from dlcore.ui.live import crowded, live_panel
-from dlcore.ui.state import frame_stream, ns_get, ns_key, ns_set
+from dlcore.ui.state import due, frame_stream, ns_get, ns_key, ns_set
 from dlcore.ui.urlstate import config_from_state, field_widget, share_box, sync_url, url_config
 from dlcore.vae.data import DataUnavailable, download_mnist
 from dlcore.viz import gan as P
@@ -87,10 +85,7 @@ def dstar_view(snap, live):
 
 
 def render(trainer, live):
-    now = time.monotonic()
-    every = CROWDED_CHART_SECONDS if crowded() else CHART_SECONDS
-    slow = not live or now - S.get(f"{NS}.chart_t", 0.0) >= every
-    S[f"{NS}.chart_t"] = now if slow else S[f"{NS}.chart_t"]
+    slow = due(NS, "chart_t", CROWDED_CHART_SECONDS if crowded() else CHART_SECONDS, force=not live)
     snap = trainer.snapshot(with_dstar=cfg.show_dstar and slow)
     if snap.dstar is not None:
         S[f"{NS}.dstar"] = snap.dstar

@@ -6,6 +6,7 @@ is applied with ``trainer.update(cfg)`` so training continues (like TF Playgroun
 
 from __future__ import annotations
 
+import time
 import uuid
 from collections.abc import Callable
 from typing import Any, TypeVar
@@ -15,6 +16,7 @@ import streamlit as st
 from dlcore.config import needs_rebuild
 
 T = TypeVar("T")
+CLOCK = time.monotonic  # read at each call of ``due`` (tests replace it)
 
 
 def ns_key(ns: str, name: str) -> str:
@@ -35,6 +37,16 @@ def ns_cached(ns: str, name: str, make: Callable[[], T]) -> T:
     if key not in st.session_state:
         st.session_state[key] = make()
     return st.session_state[key]
+
+
+def due(ns: str, name: str, every: float, *, force: bool = False) -> bool:
+    """Per session: True at the first call, when ``force``, and once ``every`` seconds have
+    passed since the last True (a live page's slower panels, e.g. the GAN's curves)."""
+    now, last = CLOCK(), ns_get(ns, name)
+    if force or last is None or now - last >= every:
+        ns_set(ns, name, now)
+        return True
+    return False
 
 
 def frame_stream(ns: str) -> str:

@@ -144,3 +144,30 @@ def test_digits_panel_without_mnist_says_so_and_uses_8x8(tmp_path, monkeypatch):
     assert "MNIST is not cached" in notice and "8x8 digits instead" in notice
     assert at.session_state["gan_digits.trainer"].side == 8
     assert "gan_digits.download" in keys(at) and len(at.get("image")) >= 3
+
+
+@pytest.mark.parametrize("crowded", [False, True])
+def test_curves_redraw_every_half_second_alone_and_every_two_seconds_in_a_full_class(
+    monkeypatch, crowded
+):
+    import dlcore.viz.gan as viz
+    from dlcore.ui import live, state
+
+    clock = [1000.0]
+
+    def tick():  # each live frame is 0.5 s after the last one
+        clock[0] += 0.5
+        return clock[0]
+
+    drawn = []
+    curves_image = viz.curves_image
+    monkeypatch.setattr(viz, "curves_image", lambda snap: drawn.append(1) or curves_image(snap))
+    monkeypatch.setattr(state, "CLOCK", tick)
+    monkeypatch.setattr(live, "TEST_TICKS", 12)
+    if crowded:  # more sessions play than there are slots: one slot for this one
+        monkeypatch.setattr(live, "MAX_CONCURRENT_TRAINING", 0)
+    at = app({"g_neurons": "8", "d_neurons": "8", "batch": "32"})
+    at.button(key="gan.btn.play").click().run()
+    assert not at.exception
+    # 12 frames over 6 s after the paused frame: every frame alone, at +2, +4 and +6 s crowded
+    assert len(drawn) == (3 if crowded else 12)
