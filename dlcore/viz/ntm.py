@@ -314,6 +314,12 @@ def curves_figure(
         hlines={f"chance ({chance:.0f} bits)": chance},
         height=300,
     )
+    if not any(len(c.seen) for c in curves.values()):  # Train live before its first step
+        fig.update_xaxes(range=[0, 1000])
+        fig.update_yaxes(range=[0, 1.15 * chance])
+        fig.add_annotation(
+            x=500, y=0.5 * chance, text="No training yet: press Play or Step", showarrow=False
+        )
     if marker is not None:
         fig.add_trace(
             go.Scatter(

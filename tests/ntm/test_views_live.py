@@ -43,3 +43,13 @@ def test_live_frame_has_curve_tape_and_delimiter():
 def test_live_frame_without_history_draws():
     img, _ = _frame(0)
     assert img.shape[2] == 3
+
+
+def test_the_paused_curve_before_any_step_says_how_to_start_on_sensible_axes():
+    empty = A.Curve(seen=np.zeros(0), bits=np.zeros(0), chance=42.0)
+    fig = V.curves_figure({"NTM": empty}, 42.0)
+    hint = "No training yet: press Play or Step"
+    assert hint in [a.text for a in fig.layout.annotations]
+    assert fig.layout.xaxis.range == (0, 1000) and fig.layout.yaxis.range[0] == 0
+    trained = A.Curve(seen=np.array([16.0, 32.0]), bits=np.array([40.0, 30.0]), chance=42.0)
+    assert hint not in [a.text for a in V.curves_figure({"NTM": trained}, 42.0).layout.annotations]
