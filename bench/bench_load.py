@@ -1,6 +1,8 @@
 """Class load: N headless-Chromium students on a mix of the live pages, all pressing Play for a
 while against ONE server; reports errors, per-session frames/s (median and 5th percentile),
-training steps/s in total, and the server's resident memory, for each N.
+training steps/s in total, and the server's resident memory, for each N; and the CPU that one
+model frame cost the server, the pages' renderers and Chromium's other processes (bench/cpu.py),
+with the server-only projection a teacher can size a class with.
 
 Two frame rates per session: "frames" are animation frames in which the page's main area changed
 (what the student sees: a new live image, or only the step counter beside the buttons), "model
@@ -24,6 +26,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench.cpu import CpuMeter, frames_per_core, per_frame_ms  # noqa: E402
 from bench.harness import (  # noqa: E402
     EXCEPTION,
     StreamlitServer,
@@ -83,9 +86,12 @@ def run(n: int, seconds: float) -> dict[str, float]:
         start = [_steps(p) for p in pages]
         for page in pages:
             start_frame_counter(page)
+        meter = CpuMeter(server.proc.pid)
+        meter.start()
         t0, wall0 = time.perf_counter(), time.time()
         time.sleep(seconds)
         elapsed, wall1 = time.perf_counter() - t0, time.time()
+        cpu = meter.stop()
         fps = [frames_counted(p) / elapsed for p in pages]
         steps = sum(max(0, _steps(p) - s) for p, s in zip(pages, start)) / elapsed
         for page, name in zip(pages, names):
@@ -109,6 +115,8 @@ def run(n: int, seconds: float) -> dict[str, float]:
         "model_fps_p5": float(np.percentile(model_fps, 5)) if model_fps else 0.0,
         "steps_per_s": steps,
         "rss_mb": rss,
+        "cores": {k: v / elapsed for k, v in cpu.items()},
+        "ms_per_model_frame": per_frame_ms(cpu, sum(ticks)),
     }
 
 
@@ -129,7 +137,18 @@ def main() -> None:
             f"5th percentile {r['model_fps_p5']:.1f} /s"
         )
         print(f"N={n} training in total: {r['steps_per_s']:,.0f} steps/s")
-        print(f"N={n} server resident memory: {r['rss_mb']:.0f} MB", flush=True)
+        print(f"N={n} server resident memory: {r['rss_mb']:.0f} MB")
+        ms, cores = r["ms_per_model_frame"], r["cores"]
+        print(
+            f"N={n} CPU per model frame: server {ms['server']:.1f} ms, the pages' renderers "
+            f"{ms['renderer']:.1f} ms, Chromium's other processes {ms['browser']:.1f} ms "
+            f"(cores busy: {cores['server']:.2f}, {cores['renderer']:.2f}, {cores['browser']:.2f})"
+        )
+        print(
+            f"N={n} projection with the browsers on the students' own machines: one server core "
+            f"makes ~{frames_per_core(ms['server']):.0f} model frames/s at this cost",
+            flush=True,
+        )
 
 
 if __name__ == "__main__":

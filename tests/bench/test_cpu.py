@@ -1,0 +1,66 @@
+"""bench/cpu.py: the load benchmark's CPU split (server / pages' renderers / other Chromium)."""
+
+import subprocess
+import sys
+import time
+
+import pytest
+
+from bench.cpu import CpuMeter, frames_per_core, per_frame_ms, process_kind
+
+RENDERER = ["/usr/lib/chromium/chromium", "--type=renderer", "--lang=en-US"]
+GPU = ["/usr/lib/chromium/chromium", "--type=gpu-process", "--no-sandbox"]
+BROWSER = ["/usr/lib/chromium/chromium", "--headless", "--remote-debugging-pipe"]
+
+
+def test_process_kind_sorts_the_server_the_renderers_and_the_rest_of_chromium():
+    assert process_kind(10, "python", ["python", "-m", "streamlit"], {10}) == "server"
+    assert process_kind(11, "chromium", RENDERER, {10}) == "renderer"
+    assert process_kind(12, "chromium", GPU, {10}) == "browser"
+    assert process_kind(13, "chromium", BROWSER, {10}) == "browser"
+    # a truncated process name still counts by its executable; anything else is not counted
+    assert process_kind(14, "ThreadPoolForeg", RENDERER, {10}) == "renderer"
+    assert process_kind(15, "node", ["node", "playwright/driver"], {10}) is None
+    assert process_kind(16, "python", ["python", "bench/bench_load.py"], {10}) is None
+
+
+def test_per_frame_ms_and_the_projection_by_hand():
+    split = per_frame_ms({"server": 0.8, "renderer": 0.84, "browser": 0.2}, frames=20)
+    assert split == pytest.approx({"server": 40.0, "renderer": 42.0, "browser": 10.0})
+    assert per_frame_ms({"server": 1.0}, frames=0) == dict.fromkeys(
+        ("server", "renderer", "browser"), 0.0
+    )
+    assert frames_per_core(40.0) == pytest.approx(25.0)  # 1000 ms / 40 ms
+    assert frames_per_core(0.0) == 0.0
+
+
+BURN = (  # 0.4 s of CPU, then idle
+    "import time\nt = time.process_time()\n"
+    "while time.process_time() - t < 0.4: pass\ntime.sleep(30)"
+)
+LATER = "import time\ntime.sleep(0.5)\n" + BURN  # the server's child burns after the meter starts
+SERVER = (
+    f"import subprocess, sys, time\nsubprocess.Popen([sys.executable, '-c', {LATER!r}])\n"
+    "time.sleep(30)"
+)
+
+
+def test_the_meter_counts_a_server_child_and_leaves_other_processes_out():
+    """A 'server' whose child burns 0.4 s of CPU while the meter runs, and a stranger that burns
+    as much: the meter gives the server ~0.4 s (0.8 if it counted the stranger too)."""
+    server = subprocess.Popen([sys.executable, "-c", SERVER])
+    stranger = subprocess.Popen([sys.executable, "-c", LATER])
+    try:
+        time.sleep(0.3)  # both burners exist, and are still asleep
+        meter = CpuMeter(server.pid)
+        meter.start()
+        time.sleep(1.5)
+        used = meter.stop()
+    finally:
+        import psutil
+
+        for proc in psutil.Process(server.pid).children(recursive=True):
+            proc.kill()
+        server.kill()
+        stranger.kill()
+    assert 0.3 <= used["server"] <= 0.6, used
