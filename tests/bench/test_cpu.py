@@ -45,20 +45,30 @@ SERVER = (
 )
 
 
+def _burned(proc, seconds: float, timeout: float = 20.0) -> None:
+    """Wait until ``proc`` has used ``seconds`` of CPU (a loaded machine only makes this slower)."""
+    end = time.monotonic() + timeout
+    while sum(proc.cpu_times()[:2]) < seconds and time.monotonic() < end:
+        time.sleep(0.05)
+
+
 def test_the_meter_counts_a_server_child_and_leaves_other_processes_out():
     """A 'server' whose child burns 0.4 s of CPU while the meter runs, and a stranger that burns
     as much: the meter gives the server ~0.4 s (0.8 if it counted the stranger too)."""
+    import psutil
+
     server = subprocess.Popen([sys.executable, "-c", SERVER])
     stranger = subprocess.Popen([sys.executable, "-c", LATER])
     try:
-        time.sleep(0.3)  # both burners exist, and are still asleep
+        root, end = psutil.Process(server.pid), time.monotonic() + 10
+        while not root.children() and time.monotonic() < end:  # the child exists, still asleep
+            time.sleep(0.02)
         meter = CpuMeter(server.pid)
         meter.start()
-        time.sleep(1.5)
+        for proc in (*root.children(), psutil.Process(stranger.pid)):
+            _burned(proc, 0.4)
         used = meter.stop()
     finally:
-        import psutil
-
         for proc in psutil.Process(server.pid).children(recursive=True):
             proc.kill()
         server.kill()
