@@ -1,30 +1,11 @@
-"""Deep Learning Explorer: the landing page. Run with `streamlit run app.py`."""
+"""Deep Learning Explorer. Run with `streamlit run app.py`.
+
+The app is Streamlit's ASGI app (``st.App``): the landing page is home.py, the pages are in
+pages/, and one extra route carries the live frames of playing pages (dlcore/ui/channel.py).
+"""
 
 import streamlit as st
 
-from dlcore.catalog import PAGES
-from dlcore.ui.frame import page_frame
+from dlcore.ui.channel import routes
 
-page_frame("home", title=False)
-st.title(":material/explore: Deep Learning Explorer")
-st.markdown(
-    "See deep learning work. Every page trains or runs a **real PyTorch model** live while you "
-    "watch and poke at it, and shows the lecture's equations with their live numbers. "
-    "Pick a page below or in the sidebar; every page's settings live in its link, so a teacher "
-    "can set up an experiment and share it."
-)
-
-cols = st.columns(4)
-for i, page in enumerate(PAGES):
-    with cols[i % 4].container(border=True):
-        if page.thumb.exists():
-            st.image(str(page.thumb), width="stretch")
-        st.page_link(page.file, label=f"**{page.title}**", icon=page.icon)
-        st.caption(page.blurb)
-        st.caption(f":material/menu_book: {page.topic}")
-
-st.divider()
-st.caption(
-    "Based on the lecture *Deep Learning: Overview*. Data: generated toy sets and the UCI 8x8 "
-    "handwritten digits (CC BY 4.0). No data or model is downloaded while you use the app."
-)
+app = st.App("home.py", routes=routes())

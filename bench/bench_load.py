@@ -5,8 +5,9 @@ model frame cost the server, the pages' renderers and Chromium's other processes
 with the server-only projection a teacher can size a class with.
 
 Two frame rates per session: "frames" are animation frames in which the page's main area changed
-(what the student sees: a new live image, or only the step counter beside the buttons), "model
-frames" are the live loop's ticks from the server's trace (each trains and draws a new view).
+(what the student sees: a new live frame on the channel's canvas, or only the step counter beside
+the buttons, which arrive separately), "model frames" are the live loop's ticks from the server's
+trace (each trains and draws a new view). The bar is read on model frames.
 
     python bench/bench_load.py [--sessions 1,10,20] [--seconds 60]
 """

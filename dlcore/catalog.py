@@ -20,7 +20,7 @@ class PageInfo:
     @property
     def url_path(self) -> str:
         """Streamlit's URL for a file in pages/: the file name without '.py'."""
-        return "" if self.file == "app.py" else Path(self.file).stem
+        return "" if self.file == "home.py" else Path(self.file).stem
 
     @property
     def thumb(self) -> Path:
@@ -31,7 +31,7 @@ HOME = PageInfo(
     "home",
     "Deep Learning Explorer",
     ":material/home:",
-    "app.py",
+    "home.py",
     "Start here: what each page shows.",
     "Overview",
 )

@@ -12,6 +12,7 @@ from dlcore.gan.noise import NOISES
 from dlcore.gan.plane import PlaneGan
 from dlcore.gan.presets import PRESETS
 from dlcore.gan.targets import MIN_DRAWN_POINTS, TARGETS, points_from_flat
+from dlcore.ui.channel import live_image
 from dlcore.ui.frame import page_frame
 from dlcore.ui.live import crowded, live_panel
 from dlcore.ui.state import due, frame_stream, ns_get, ns_key, ns_set
@@ -91,7 +92,7 @@ def render(trainer, live):
         S[f"{NS}.dstar"] = snap.dstar
     caption = None
     if live and not cfg.show_dstar:  # one element a frame: the browser's work is per element
-        st.image(P.live_frame(snap, V.layers(cfg)), width=P.LIVE_SIZE)
+        live_image(P.live_jpeg(snap, V.layers(cfg)), "image/jpeg", width=P.LIVE_SIZE)
         caption = V.readout(snap)  # the panel's caption under the frame
     else:
         left, right = st.columns([5, 6])

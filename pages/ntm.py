@@ -10,13 +10,14 @@ from dlcore.ntm.checkpoints import load_model, load_scrub, model_from_checkpoint
 from dlcore.ntm.config import VIEW_LABELS, NTMConfig
 from dlcore.ntm.live import CROWDED_PREVIEW_SECONDS, PREVIEW_SECONDS, NTMLiveTrainer
 from dlcore.ntm.task import chance_bits, parse_pattern
+from dlcore.ui.channel import live_image
 from dlcore.ui.frame import page_frame
 from dlcore.ui.live import crowded, live_panel
 from dlcore.ui.state import frame_stream, ns_get, ns_set
 from dlcore.ui.urlstate import config_from_state, field_widget, share_box, sync_url, url_config
 from dlcore.ui.urlstate import wkey as _wkey
 from dlcore.viz import ntm as V
-from dlcore.viz.raster import png_data_url
+from dlcore.viz.raster import png_bytes
 
 NS, C, S = "ntm", NTMConfig, st.session_state
 PATTERN_HELP = (
@@ -222,7 +223,8 @@ else:
         curve = A.Curve(seen=snap.seen, bits=snap.bits, chance=chance_bits((1 + snap.max_len) / 2))
         if live:  # one inline image a frame (Pause for the interactive charts)
             rgb = V.live_image({"NTM": curve}, curve.chance, snap.preview)
-            st.image(png_data_url(rgb, stream=frame_stream(NS)), width=V.LIVE_SIZE[0])
+            png = png_bytes(rgb, stream=frame_stream(NS))
+            live_image(png, "image/png", width=V.LIVE_SIZE[0])
             return
         st.plotly_chart(V.curves_figure({"NTM": curve}, curve.chance), key=f"{NS}.lc")
         st.plotly_chart(V.tape_figure(snap.preview, height=420), key=f"{NS}.lt")

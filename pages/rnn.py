@@ -13,6 +13,7 @@ from dlcore.rnn.config import PRESETS, VIEW_LABELS, RnnConfig, preset_values
 from dlcore.rnn.gradflow import linear_trajectory
 from dlcore.rnn.tasks import TASKS
 from dlcore.rnn.trainer import CLIP_PAIR, TaskTrainer
+from dlcore.ui.channel import live_image
 from dlcore.ui.frame import page_frame
 from dlcore.ui.live import live_panel
 from dlcore.ui.state import ensure_trainer, frame_stream
@@ -25,7 +26,7 @@ from dlcore.ui.urlstate import (
     wkey,
 )
 from dlcore.viz import rnn as V
-from dlcore.viz.raster import png_data_url
+from dlcore.viz.raster import png_bytes
 
 NS, C = "rnn", RnnConfig
 page_frame(NS)
@@ -87,7 +88,7 @@ def live_frame(rgb, snap, text):
     """While playing a frame is ONE inline image (a plotly chart remounts in the browser every
     frame); Pause shows the interactive figures. Returns the caption (the panel shows it under the
     frame, sent only when it changes), with any divergence."""
-    st.image(png_data_url(rgb, stream=frame_stream(NS)))
+    live_image(png_bytes(rgb, stream=frame_stream(NS)), "image/png", width=rgb.shape[1])
     return live_caption(snap, text)
 
 

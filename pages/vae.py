@@ -5,6 +5,7 @@ import time
 import numpy as np
 import streamlit as st
 
+from dlcore.ui.channel import live_image
 from dlcore.ui.frame import page_frame
 from dlcore.ui.inputs import image_input
 from dlcore.ui.live import live_panel
@@ -17,7 +18,7 @@ from dlcore.vae.data import DataUnavailable, download_mnist
 from dlcore.vae.preprocess import EmptyImage, normalize_image
 from dlcore.vae.train import VAETrainer, cached_split, spec_from_cfg
 from dlcore.viz import vae as P
-from dlcore.viz.raster import png_data_url
+from dlcore.viz.raster import png_bytes
 
 NS, S = "vae", st.session_state
 page_frame(NS)
@@ -59,7 +60,7 @@ def render(trainer, live):
     snap = trainer.snapshot()
     if live:  # one inline image a frame (Pause for the interactive chart)
         rgb = P.live_curves_image(snap.step, V.curve_series(snap))
-        st.image(png_data_url(rgb, stream=frame_stream(NS)), width=P.LIVE_SIZE[0])
+        live_image(png_bytes(rgb, stream=frame_stream(NS)), "image/png", width=P.LIVE_SIZE[0])
         return line.replace("**", "")  # the panel's caption under the frame
     st.markdown(line)
     st.plotly_chart(P.curves_figure(snap.step, V.curve_series(snap)), key=f"{NS}.curves")

@@ -60,6 +60,12 @@ NOTICE_HOLD_S = 3.0
 CROWDED_STATUS_SECONDS = 3.0  # the counter line's cadence in a full class (status_every)
 _PLAYING = [0]  # sessions whose live loop runs in this process
 _PLAYING_LOCK = threading.Lock()
+_RENDERING = threading.local()  # .panel: the LivePanel whose loop is drawing a frame right now
+
+
+def rendering_panel() -> LivePanel | None:
+    """The panel whose live loop is drawing a frame in this thread (dlcore.ui.channel)."""
+    return getattr(_RENDERING, "panel", None)
 
 
 def _session_lock(ns: str) -> threading.RLock:
@@ -195,6 +201,7 @@ class LivePanel:
         # browser handles costs it ~4 ms (measured), so a frame is one delta, not a container
         # and its children
         self.one_element = one_element
+        self.channel_token: str | None = None  # the frame stream this run's element shows
         self.step_size, self.budget_s, self.max_fps = max(1, step_size), budget_s, max_fps
         self.epoch_label = epoch_label
         self._step_s = 0.0  # measured by the first tick
@@ -390,7 +397,11 @@ class LivePanel:
                 if not self._owner():
                     return
                 with self._body if self.one_element else self._body.container():
-                    caption = self.render(self.trainer, True)
+                    _RENDERING.panel = self
+                    try:
+                        caption = self.render(self.trainer, True)
+                    finally:
+                        _RENDERING.panel = None
             now = time.perf_counter()
             rate.add(done, now - prev)  # wall time since the last frame, pauses included
             prev = now

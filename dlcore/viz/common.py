@@ -188,9 +188,13 @@ def jpeg_data_url(rgb: np.ndarray, quality: int = 85) -> str:
     """A live frame as an inline ``data:`` URL for ``st.image``: Streamlit passes such a URL
     through untouched, so a frame skips the server's image re-parse and media store and the
     browser's extra HTTP request (JPEG: ~2 ms for 800 x 500, vs PNG ~10-18 ms)."""
+    return "data:image/jpeg;base64," + base64.b64encode(jpeg_bytes(rgb, quality)).decode("ascii")
+
+
+def jpeg_bytes(rgb: np.ndarray, quality: int = 85) -> bytes:
     buf = io.BytesIO()
     Image.fromarray(np.ascontiguousarray(rgb, dtype=np.uint8)).save(buf, "JPEG", quality=quality)
-    return "data:image/jpeg;base64," + base64.b64encode(buf.getvalue()).decode("ascii")
+    return buf.getvalue()
 
 
 def upscale(img: np.ndarray, factor: int) -> np.ndarray:

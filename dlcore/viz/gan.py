@@ -21,6 +21,7 @@ from dlcore.viz.common import (
     SERIES,
     colormap_rgb,
     image_grid,
+    jpeg_bytes,
     jpeg_data_url,
     style,
     upscale,
@@ -110,6 +111,11 @@ def plane_image(snap, layers: set[str], size: int = LIVE_SIZE) -> np.ndarray:
 def live_frame(snap, layers: set[str], size: int = LIVE_SIZE, quality: int = LIVE_QUALITY) -> str:
     """The live plane as an inline JPEG ``data:`` URL for st.image (no media store, no fetch)."""
     return jpeg_data_url(plane_image(snap, layers, size), quality)
+
+
+def live_jpeg(snap, layers: set[str], size: int = LIVE_SIZE, quality: int = LIVE_QUALITY) -> bytes:
+    """The live plane as JPEG bytes (dlcore.ui.channel.live_image)."""
+    return jpeg_bytes(plane_image(snap, layers, size), quality)
 
 
 def dstar_image(heat: np.ndarray, dstar: np.ndarray, size: int = 200, gap: int = 10) -> np.ndarray:

@@ -17,7 +17,7 @@ def test_play_pause_trains_then_stops(server, page):
         "() => /Iteration\\s+[1-9]/.test(document.querySelector('[data-testid=stMain]').innerText)",
         timeout=30000,
     )
-    page.wait_for_selector("[data-testid=stImage] img", state="attached", timeout=60000)  # frame
+    page.wait_for_selector("[data-testid=dlx-live-frame][data-seq]", timeout=60000)  # a frame
     page.get_by_role("button", name="Pause").click()
     wait_idle(page)
     page.get_by_role("button", name="Play").wait_for(timeout=10000)
