@@ -221,7 +221,7 @@ else:
     def render(trainer, live):
         snap = trainer.snapshot(CROWDED_PREVIEW_SECONDS if live and crowded() else PREVIEW_SECONDS)
         curve = A.Curve(seen=snap.seen, bits=snap.bits, chance=chance_bits((1 + snap.max_len) / 2))
-        if live:  # one inline image a frame (Pause for the interactive charts)
+        if live:  # one image a frame, over the live-frame channel (Pause: interactive charts)
             rgb = V.live_image({"NTM": curve}, curve.chance, snap.preview)
             png = png_bytes(rgb, stream=frame_stream(NS))
             live_image(png, "image/png", width=V.LIVE_SIZE[0])

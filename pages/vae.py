@@ -58,7 +58,7 @@ except DataUnavailable as err:
 def render(trainer, live):
     line = V.train_line(trainer.history.last(), trainer.cfg.beta) if len(trainer.history) else ""
     snap = trainer.snapshot()
-    if live:  # one inline image a frame (Pause for the interactive chart)
+    if live:  # one image a frame, over the live-frame channel (Pause: interactive chart)
         rgb = P.live_curves_image(snap.step, V.curve_series(snap))
         live_image(png_bytes(rgb, stream=frame_stream(NS)), "image/png", width=P.LIVE_SIZE[0])
         return line.replace("**", "")  # the panel's caption under the frame
