@@ -196,11 +196,13 @@ def count_frames(page, seconds: float) -> float:
 
 
 def status_text(page) -> str:
-    """The live panel's counter line ('Epoch 12 · step 600 · 1,520 steps/s')."""
+    """The live panel's counter line ('Epoch 12 · step 600 · 1,520 steps/s'): Streamlit markdown
+    while paused, the live-frame channel's own element while playing (dlcore/ui/channel.py)."""
     import re
 
     pattern = re.compile(r"step [\d,]+")
-    return page.locator("[data-testid=stMarkdownContainer]", has_text=pattern).first.inner_text()
+    where = "[data-testid=dlx-live-status], [data-testid=stMarkdownContainer]"
+    return page.locator(where, has_text=pattern).first.inner_text()
 
 
 def parse_counter(text: str) -> tuple[float, int, float]:

@@ -14,7 +14,7 @@ from dlcore.playground.expr import ExprError
 from dlcore.playground.features import FEATURES
 from dlcore.playground.trainer import PlaygroundTrainer
 from dlcore.playground.uat import TARGETS, fit_function
-from dlcore.ui.canvas import live_canvas
+from dlcore.ui.channel import live_json
 from dlcore.ui.frame import page_frame
 from dlcore.ui.live import live_panel
 from dlcore.ui.state import ensure_trainer, ns_get, ns_set
@@ -66,7 +66,7 @@ def render(trainer, live):
         S[f"{NS}.frame_no"] = n = S.get(f"{NS}.frame_no", 0) + 1
         data = live_payload(f, cfg.show_test, cfg.discretize, n)
         data.update(status=V.status_parts(f.snap), caption=V.LIVE_CAPTION)
-        live_canvas("playground_live", data, key=f"{NS}.live")
+        live_json("playground_live", data, key=f"{NS}.live")
         return
     left, right = st.columns([5, 4])
     with right:

@@ -9,8 +9,16 @@ nothing else on the page re-renders.
 
     server (a live loop)                     browser (components v2, dlcore/ui/js/channel.js)
     live_image(png, "image/png")             WebSocket /dlx/frames/<token>
-      HUB.publish(token, png)   ---------->    the newest frame: decode, show on the canvas
+    send_frame(panel, status, caption)
+      HUB.publish(token, png, meta) ------>    {"status", "caption"} (text, when it changed)
+                                               the newest frame: decode, show on the canvas
                                 <----------    "next" (sent once the frame is on screen)
+
+A page that draws its live frame in the browser from numbers (``live_json``, the playground)
+sends one text message a frame instead: {"status", "caption", "frame": <the renderer's data>}.
+The counter line beside the buttons and the caption under the frame travel with the frames, so
+a playing page sends no Streamlit delta at all (each one cost the browser ~10-20 ms, a frame's
+worth, at 20 students; measured, README "Hosting for a class").
 
 The browser pulls: the server sends the newest frame only after the browser showed the last
 one, so a slow browser skips frames instead of queueing them. The token is this session's
@@ -26,6 +34,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import json
 import secrets
 import threading
 import time
@@ -40,11 +49,15 @@ STREAM_IDLE_S = 120.0  # a stream with no new frame for this long is dropped (it
 JS = Path(__file__).with_name("js") / "channel.js"
 
 
+Frame = tuple[int, bytes | str, str, str]  # (seq, body, mime, meta): see FrameHub.publish
+
+
 @dataclass
 class _Stream:
     seq: int = 0
-    body: bytes = b""
+    body: bytes | str = b""
     mime: str = "image/png"
+    meta: str = ""
     touched: float = field(default_factory=time.monotonic)  # opened or last published
     waiters: list = field(default_factory=list)  # (event loop, future) of waiting requests
 
@@ -66,34 +79,35 @@ class FrameHub:
             self._streams[token] = _Stream()
         return token
 
-    def publish(self, token: str, body: bytes, mime: str) -> bool:
-        """Make ``body`` the stream's latest frame and wake its waiting requests. False when the
-        stream is gone (idle too long): the caller opens a new one."""
+    def publish(self, token: str, body: bytes | str, mime: str, meta: str = "") -> bool:
+        """Make ``body`` the stream's latest frame and wake its waiting requests. ``body`` is an
+        image (bytes) or a renderer's JSON (str); ``meta`` a JSON object of the text around it
+        (status, caption). False when the stream is gone (idle too long): the caller opens a
+        new one."""
         with self._lock:
             s = self._streams.get(token)
             if s is None:
                 return False
-            s.seq, s.body, s.mime, s.touched = s.seq + 1, body, mime, time.monotonic()
+            s.seq, s.body, s.mime, s.meta = s.seq + 1, body, mime, meta
+            s.touched = time.monotonic()
             waiters, s.waiters = s.waiters, []
         for loop, fut in waiters:
             loop.call_soon_threadsafe(_wake, fut)
         return True
 
-    def latest(self, token: str, after: int) -> tuple[int, bytes, str] | None:
-        """(seq, body, mime) when the stream has a frame newer than ``after``."""
+    def latest(self, token: str, after: int) -> Frame | None:
+        """(seq, body, mime, meta) when the stream has a frame newer than ``after``."""
         with self._lock:
             s = self._streams.get(token)
             if s is None or s.seq <= after:
                 return None
-            return s.seq, s.body, s.mime
+            return s.seq, s.body, s.mime, s.meta
 
     def exists(self, token: str) -> bool:
         with self._lock:
             return token in self._streams
 
-    async def next_frame(
-        self, token: str, after: int, timeout: float = WAIT_S
-    ) -> tuple[int, bytes, str] | None:
+    async def next_frame(self, token: str, after: int, timeout: float = WAIT_S) -> Frame | None:
         """The first frame newer than ``after``, waiting up to ``timeout`` seconds for it."""
         loop = asyncio.get_running_loop()
         with self._lock:
@@ -101,7 +115,7 @@ class FrameHub:
             if s is None:
                 return None
             if s.seq > after:
-                return s.seq, s.body, s.mime
+                return s.seq, s.body, s.mime, s.meta
             fut = loop.create_future()
             s.waiters.append((loop, fut))
         try:
@@ -137,15 +151,22 @@ HUB = FrameHub()
 _ROUTED = [False]  # True once app.py mounted the route (see module docstring)
 
 
+def with_frame(meta: str, frame: str) -> str:
+    """One text message: the ``meta`` JSON object with the renderer's JSON added as "frame"."""
+    return (meta[:-1] + "," if len(meta) > 2 else "{") + '"frame":' + frame + "}"
+
+
 async def frames_socket(ws) -> None:
-    """WebSocket /dlx/frames/<token>: sends the stream's newest frame (one binary message), then
-    waits for the browser's "next" (it has shown that frame) before sending a newer one. Closes
-    with code 4404 when the stream is unknown or ended (the browser stops)."""
+    """WebSocket /dlx/frames/<token>: sends the stream's newest frame, then waits for the
+    browser's "next" (it has shown that frame) before sending a newer one. An image frame is one
+    binary message, after its text (status, caption) as a text message when that changed; a
+    renderer's frame is one text message with both. Closes with code 4404 when the stream is
+    unknown or ended (the browser stops)."""
     from starlette.websockets import WebSocketDisconnect
 
     token = ws.path_params["token"]
     await ws.accept()
-    after = 0
+    after, sent_meta = 0, ""
     try:
         while True:
             frame = await HUB.next_frame(token, after)
@@ -154,8 +175,14 @@ async def frames_socket(ws) -> None:
                     continue  # nothing new within WAIT_S: keep waiting
                 await ws.close(code=ENDED)
                 return
-            after = frame[0]
-            await ws.send_bytes(frame[1])
+            after, body, _, meta = frame
+            if isinstance(body, str):
+                await ws.send_text(with_frame(meta or "{}", body))
+            else:
+                if meta and meta != sent_meta:
+                    await ws.send_text(meta)
+                    sent_meta = meta
+                await ws.send_bytes(body)
             await ws.receive_text()  # "next"
     except (WebSocketDisconnect, RuntimeError, OSError):  # the tab closed or navigated away
         return
@@ -174,37 +201,86 @@ def data_url(body: bytes, mime: str) -> str:
 
 
 @cache
-def _component():
+def _component(renderer: str | None = None):
+    """The receiving element; with ``renderer`` (a module in dlcore/ui/js, as ``live_canvas``
+    uses) its default export becomes the function that draws a JSON frame."""
     import streamlit as st
 
     js = JS.read_text(encoding="utf-8")
-    # isolate_styles=False: the <img> joins the page's DOM, where tests and the frame counter
+    if renderer:
+        draw = (JS.parent / f"{renderer}.js").read_text(encoding="utf-8")
+        js = draw.replace("export default function", "function drawFrame", 1) + "\n" + js
+    # isolate_styles=False: the canvas joins the page's DOM, where tests and the frame counter
     # in bench/harness.py see each frame
-    return st.components.v2.component("dlx_channel", js=js, isolate_styles=False)
+    name = f"dlx_channel_{renderer}" if renderer else "dlx_channel"
+    return st.components.v2.component(name, js=js, isolate_styles=False)
+
+
+def _channel_panel():
+    """The live panel whose frames can go through the channel right now, else None."""
+    from dlcore.ui.live import _under_server, rendering_panel
+
+    panel = rendering_panel()
+    if panel is None or not panel.one_element or not _ROUTED[0] or not _under_server():
+        return None
+    return panel
+
+
+def _attach(panel, body: bytes | str, mime: str, data: dict, renderer: str | None) -> None:
+    """Hold the frame for ``send_frame``; on the run's first frame (or a new stream) draw the
+    receiving element in the panel's body and the counter line's element beside the buttons."""
+    from dlcore.ui.state import ns_get, ns_set
+
+    token = ns_get(panel.ns, "channel")
+    if token is None or not HUB.exists(token):
+        token = HUB.open()
+        ns_set(panel.ns, "channel", token)
+    if panel.channel_token != token:
+        panel.channel_token, url = token, f"{PATH}/{token}"
+        _component(renderer)(data={"url": url, **data}, key=f"{panel.ns}.channel")
+        with panel.status_slot:
+            status = {"url": url, "role": "status", "text": panel.status_now()}
+            _component()(data=status, key=f"{panel.ns}.channel_status")
+    panel.channel_frame = (token, body, mime)
 
 
 def live_image(body: bytes, mime: str, *, width: int | None = None) -> None:
     """Show one live frame (call from a live panel's render, where it would call st.image).
 
     Inside a one-element panel's live loop under ``streamlit run app.py`` the frame goes through
-    the channel: the run's first frame draws the receiving element, and every frame is published
-    to the session's stream, with no delta. Anywhere else (paused, AppTest, a container panel
-    that redraws every tick) it is ``st.image`` of an inline data URL, as before."""
-    import streamlit as st
+    the channel: the run's first frame draws the receiving element, and the loop sends every
+    frame to the session's stream (``send_frame``), with no delta. Anywhere else (paused,
+    AppTest, a container panel that redraws every tick) it is ``st.image`` of an inline data
+    URL, as before."""
+    panel = _channel_panel()
+    if panel is None:
+        import streamlit as st
 
-    from dlcore.ui.live import _under_server, rendering_panel
-    from dlcore.ui.state import ns_get, ns_set
-
-    panel = rendering_panel()
-    if panel is None or not panel.one_element or not _ROUTED[0] or not _under_server():
         st.image(data_url(body, mime), width=width if width else "content")
         return
-    token = ns_get(panel.ns, "channel")
-    if token is None or not HUB.publish(token, body, mime):
-        token = HUB.open()
-        ns_set(panel.ns, "channel", token)
-        HUB.publish(token, body, mime)
-    if panel.channel_token != token:  # first frame of this run (or a new stream): the element
-        panel.channel_token = token
-        data = {"url": f"{PATH}/{token}", "width": width}
-        _component()(data=data, key=f"{panel.ns}.channel")
+    _attach(panel, body, mime, {"width": width}, None)
+
+
+def live_json(renderer: str, data: dict, *, key: str) -> None:
+    """A live frame that the browser draws from numbers with ``dlcore/ui/js/<renderer>.js``:
+    through the channel like ``live_image``, else ``live_canvas`` (one delta a frame)."""
+    panel = _channel_panel()
+    if panel is None:
+        from dlcore.ui.canvas import live_canvas
+
+        live_canvas(renderer, data, key=key)
+        return
+    _attach(panel, json.dumps(data, separators=(",", ":")), "application/json", {}, renderer)
+
+
+def send_frame(panel, status: str, caption: str | None) -> bool:
+    """Publish the frame the panel's render just made, with the counter line and caption (the
+    live loop calls this after each render). False when the render made no channel frame."""
+    frame, panel.channel_frame = panel.channel_frame, None
+    if frame is None:
+        return False
+    token, body, mime = frame
+    meta = json.dumps({"status": status, "caption": caption or ""})
+    if not HUB.publish(token, body, mime, meta):  # dropped meanwhile: the next frame reopens
+        panel.channel_token = None
+    return True

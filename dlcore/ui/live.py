@@ -12,9 +12,11 @@ most one tick, ~30-60 ms), and the buttons' callbacks run before the new run sta
 
 ``render(trainer, live)`` draws one frame into the panel's placeholder; ``live`` is True inside the
 loop (skip widgets there: a keyed widget cannot be drawn twice in one run). A live render may
-return a caption (text under the frame): it is sent only when it changed, and like the counter line
-at most every CROWDED_STATUS_SECONDS when the class outnumbers the slots; a caption inside the
-frame's element cost the browser ~6 ms more on every frame (measured), whatever it said.
+return a caption (text under the frame). When the frame went through the live-frame channel
+(``dlcore.ui.channel``: NTM, VAE, RNN, GAN, playground) the counter line and caption go with it,
+with no Streamlit delta. Otherwise each is a delta sent only when it changed, and at most every
+CROWDED_STATUS_SECONDS when the class outnumbers the slots; a caption inside the frame's element
+cost the browser ~6 ms more on every frame (measured), whatever it said.
 
 A process-wide set of slots caps how many sessions train at the same moment; a slot is taken per
 tick and waiting sessions are served in turn (``FairSlots``: one tick each per round, however
@@ -38,6 +40,7 @@ from typing import Any
 import streamlit as st
 
 from dlcore.trainer import Trainer
+from dlcore.ui.channel import send_frame
 from dlcore.ui.slots import FairSlots
 from dlcore.ui.state import ensure_trainer, ns_get, ns_key, ns_set
 
@@ -202,6 +205,7 @@ class LivePanel:
         # and its children
         self.one_element = one_element
         self.channel_token: str | None = None  # the frame stream this run's element shows
+        self.channel_frame: tuple | None = None  # a frame the render made, for send_frame
         self.step_size, self.budget_s, self.max_fps = max(1, step_size), budget_s, max_fps
         self.epoch_label = epoch_label
         self._step_s = 0.0  # measured by the first tick
@@ -286,9 +290,18 @@ class LivePanel:
         with self._body.container():
             self.render(self.trainer, False)
 
-    def _show_status(self) -> None:
+    @property
+    def status_slot(self):
+        """The counter line's placeholder beside the buttons (dlcore.ui.channel fills it)."""
+        return self._status
+
+    def status_now(self) -> str:
+        """The counter line: epoch, step, and steps/s while playing."""
         rate = ns_get(self.ns, "rate", 0.0) if self.playing else None
-        text = status_text(self.trainer, rate, self.epoch_label)
+        return status_text(self.trainer, rate, self.epoch_label)
+
+    def _show_status(self) -> None:
+        text = self.status_now()
         if text != self._status_text:  # a delta only when it changed
             self._status.markdown(text)
             self._status_text = text
@@ -406,7 +419,9 @@ class LivePanel:
             rate.add(done, now - prev)  # wall time since the last frame, pauses included
             prev = now
             ns_set(self.ns, "rate", rate.value)
-            if now - shown >= status_every(_PLAYING[0]):
+            if send_frame(self, self.status_now(), caption):
+                pass  # the counter line and caption went with the frame: no delta
+            elif now - shown >= status_every(_PLAYING[0]):
                 self._show_status()
                 self._show_caption(caption)
                 shown = now

@@ -24,14 +24,18 @@ import threading
 
 
 class FairSlots:
-    """At most ``n`` holders at once; waiting tickets are served first come, first served."""
+    """At most ``n`` holders at once; waiting tickets are served first come, first served.
+
+    Each asking thread waits on its own condition, and a change (a slot freed, an asker gone)
+    wakes only the askers whose turn it now is: with 20 students waking every asker at every
+    change made ~20 threads fight for the GIL to find that it was not their turn."""
 
     def __init__(self, n: int) -> None:
         self.n = n
         self._free = n
         self._line: list[object] = []  # tickets in arrival order
-        self._asking: set[int] = set()  # id() of the tickets whose thread waits in acquire
-        self._cond = threading.Condition()
+        self._lock = threading.Lock()
+        self._asking: dict[int, threading.Condition] = {}  # id(ticket) -> its waiting thread's
 
     def _turn(self, ticket: object) -> bool:
         ahead = 0
@@ -41,35 +45,46 @@ class FairSlots:
             ahead += id(t) in self._asking
         return False
 
+    def _wake(self) -> None:
+        """Wake the askers that now have a turn (under the lock)."""
+        free = self._free
+        for t in self._line:
+            if free <= 0:
+                return
+            cond = self._asking.get(id(t))
+            if cond is not None:
+                cond.notify()
+                free -= 1
+
     def acquire(self, ticket: object, timeout: float | None = None) -> bool:
         """Take a slot within ``timeout`` seconds (None: wait); on False the place is kept."""
-        with self._cond:
+        with self._lock:
             if not any(t is ticket for t in self._line):
                 self._line.append(ticket)
-            self._asking.add(id(ticket))
+            self._asking[id(ticket)] = threading.Condition(self._lock)
             try:
-                ok = self._cond.wait_for(lambda: self._turn(ticket), timeout)
+                ok = self._asking[id(ticket)].wait_for(lambda: self._turn(ticket), timeout)
             finally:
-                self._asking.discard(id(ticket))
+                del self._asking[id(ticket)]
             if ok:
                 self._line.remove(ticket)
                 self._free -= 1
-            self._cond.notify_all()  # one asker fewer: the turns behind it may have come
+            self._wake()  # one asker fewer: the turns behind it may have come
             return ok
 
     def release(self) -> None:
-        with self._cond:
+        with self._lock:
             self._free = min(self.n, self._free + 1)
-            self._cond.notify_all()
+            self._wake()
 
     def leave(self, ticket: object) -> None:
         """Give up the place in the line (the loop ended without taking another turn)."""
-        with self._cond:
+        with self._lock:
             self._line = [t for t in self._line if t is not ticket]
-            self._cond.notify_all()
+            self._wake()
 
     def waiting(self) -> int:
-        with self._cond:
+        with self._lock:
             return len(self._line)
 
     # ``with slots:`` one turn for a single step (the Step button), waiting as long as needed

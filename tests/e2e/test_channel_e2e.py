@@ -1,23 +1,31 @@
 """Browser test of the live-frame channel (dlcore/ui/channel.py) on a real server: a playing
-page's frames arrive over the /dlx/frames websocket and change on screen, each student gets only
-their own stream, and Pause closes it."""
+page's frames arrive over the /dlx/frames websocket and change on screen, with the counter line
+and caption and no Streamlit delta; the playground's frames are drawn from numbers; each student
+gets only their own stream, and Pause closes it."""
 
-from bench.harness import open_app, wait_idle
+from bench.harness import open_app, parse_counter, status_text, wait_idle
 
 FRAME = "[data-testid=dlx-live-frame]"
 SEQ = f"() => Number(document.querySelector('{FRAME}')?.getAttribute('data-seq') || 0)"
-# counts the frame sockets the page opens and the messages they bring
+HOST = "[data-testid=dlx-live-host]"  # a renderer's frame (the playground)
+STATUS = "[data-testid=dlx-live-status]"
+# counts the frame sockets the page opens and the messages they bring (binary: images), and the
+# messages of Streamlit's own socket (deltas)
 WATCH = """
-window.__dlxWs = {open: 0, msgs: 0, urls: []};
+window.__dlxWs = {open: 0, msgs: 0, bin: 0, urls: [], deltas: 0};
 const Native = window.WebSocket;
 window.WebSocket = class extends Native {
   constructor(url, protocols) {
     super(url, protocols);
+    const s = window.__dlxWs;
     if (String(url).includes('/dlx/frames/')) {
-      const s = window.__dlxWs;
       s.urls.push(new URL(url).pathname); s.open += 1;
-      this.addEventListener('message', () => { s.msgs += 1; });
+      this.addEventListener('message', (e) => {
+        s.msgs += 1; s.bin += typeof e.data !== 'string';
+      });
       this.addEventListener('close', () => { s.open -= 1; });
+    } else if (String(url).includes('/_stcore/stream')) {
+      this.addEventListener('message', () => { s.deltas += 1; });
     }
   }
 };
@@ -58,7 +66,7 @@ def test_frames_arrive_over_the_channel_and_change(browser, server):
     ws = page.evaluate("window.__dlxWs")
     (stream,) = ws["urls"]  # one socket, with this session's secret token in its path
     assert stream.startswith("/dlx/frames/") and len(stream) > len("/dlx/frames/") + 20
-    assert ws["open"] == 1 and ws["msgs"] >= first_seq + 3  # one message a frame
+    assert ws["open"] == 1 and ws["bin"] >= first_seq + 3  # one binary message a frame
     inline = "[data-testid=stImage] img[src^='data:image/jpeg']"  # the old per-frame delta
     assert page.locator(inline).count() == 0
     assert page.locator("[data-testid=stException]").count() == 0
@@ -85,3 +93,47 @@ def test_each_student_pulls_only_their_own_stream_and_pause_stops(browser, serve
     for p in (a, b):
         assert p.locator("[data-testid=stException]").count() == 0
         p.context.close()
+
+
+def _counter(page) -> str:
+    return page.locator(STATUS).inner_text()
+
+
+def test_the_counter_line_and_caption_come_with_the_frames_and_no_delta(browser, server):
+    page = _new_page(browser)
+    _play(page, server.url("vae?source=live"))
+    page.set_default_timeout(60000)
+    before, seq = _counter(page), page.evaluate(SEQ)
+    deltas = page.evaluate("window.__dlxWs.deltas")
+    page.wait_for_function(f"() => ({SEQ})() >= {seq + 5}", timeout=60000)
+    after = _counter(page)
+    # beside the buttons, in the place of the paused counter line, and it moves with the frames
+    assert page.locator(f"[data-testid=stColumn] {STATUS}").count() == 1
+    assert "step" in before and parse_counter(after)[1] > parse_counter(before)[1]
+    assert page.locator(f"{STATUS} strong").first.inner_text().startswith("Epoch")
+    caption = page.locator("[data-testid=dlx-live-caption]").inner_text()
+    assert caption.startswith("Minibatch average: -ELBO")  # the readout under the frame
+    # five frames, and Streamlit's socket brought nothing: no delta re-rendered the app
+    assert page.evaluate("window.__dlxWs.deltas") == deltas
+    page.get_by_role("button", name="Pause").click()
+    wait_idle(page)
+    assert page.locator(STATUS).count() == 0  # paused: the markdown counter line again
+    assert parse_counter(status_text(page))[1] >= parse_counter(after)[1]
+    assert page.locator("[data-testid=stException]").count() == 0
+    page.context.close()
+
+
+def test_the_playgrounds_frames_are_numbers_drawn_in_the_browser(browser, server):
+    page = _new_page(browser)
+    open_app(page, server.url("playground"))
+    page.get_by_role("button", name="Play").first.click()
+    seq = f"() => Number(document.querySelector('{HOST}')?.getAttribute('data-seq') || 0)"
+    page.wait_for_function(f"() => ({seq})() >= 3", timeout=60000)
+    ws = page.evaluate("window.__dlxWs")
+    assert ws["open"] == 1 and ws["bin"] == 0 and ws["msgs"] >= 3  # text frames, no image
+    assert page.locator(f"{HOST} {FRAME} canvas").count() == 3  # network, curves, plane
+    label = page.locator(f"{FRAME}").inner_text()
+    assert "Test loss" in label and "live frame" in label
+    assert "step" in _counter(page)
+    assert page.locator("[data-testid=stException]").count() == 0
+    page.context.close()

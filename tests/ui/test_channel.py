@@ -26,8 +26,13 @@ def test_publish_then_next_frame_returns_the_latest_only():
     token = hub.open()
     assert run(hub.next_frame(token, 0, timeout=0.05)) is None  # nothing yet: the wait times out
     assert hub.publish(token, b"one", "image/png")
-    assert hub.publish(token, b"two", "image/jpeg")
-    assert run(hub.next_frame(token, 0, timeout=0.05)) == (2, b"two", "image/jpeg")
+    assert hub.publish(token, b"two", "image/jpeg", '{"status": "step 2"}')
+    assert run(hub.next_frame(token, 0, timeout=0.05)) == (
+        2,
+        b"two",
+        "image/jpeg",
+        '{"status": "step 2"}',
+    )
     assert run(hub.next_frame(token, 2, timeout=0.05)) is None  # nothing newer than 2
 
 
@@ -46,7 +51,7 @@ def test_a_waiting_request_wakes_when_another_thread_publishes():
 
     threading.Thread(target=later).start()
     frame, waited = run(wait())
-    assert frame == (1, b"frame", "image/png")
+    assert frame == (1, b"frame", "image/png", "")
     assert 0.1 < waited < 2  # woken by the publish, not by the 5 s timeout
 
 
@@ -101,6 +106,55 @@ def test_socket_sends_the_newest_frame_after_each_next(client):
         threading.Timer(0.2, hub.publish, args=(token, b"four", "image/jpeg")).start()
         ws.send_text("next")
         assert ws.receive_bytes() == b"four"  # waited for it
+
+
+def test_socket_sends_the_text_before_its_image_only_when_it_changed(client):
+    c, hub = client
+    token = hub.open()
+    hub.publish(token, b"one", "image/png", '{"status": "step 1"}')
+    with c.websocket_connect(f"{channel.PATH}/{token}") as ws:
+        assert ws.receive_text() == '{"status": "step 1"}'
+        assert ws.receive_bytes() == b"one"
+        hub.publish(token, b"two", "image/png", '{"status": "step 1"}')  # same text: not resent
+        ws.send_text("next")
+        assert ws.receive_bytes() == b"two"
+        hub.publish(token, b"three", "image/png", '{"status": "step 3"}')
+        ws.send_text("next")
+        assert ws.receive_text() == '{"status": "step 3"}'
+        assert ws.receive_bytes() == b"three"
+
+
+def test_a_renderers_frame_is_one_text_message_with_its_text(client):
+    import json
+
+    c, hub = client
+    token = hub.open()
+    hub.publish(token, '{"i":1,"w":[0.5]}', "application/json", '{"status": "**Epoch 1**"}')
+    with c.websocket_connect(f"{channel.PATH}/{token}") as ws:
+        msg = json.loads(ws.receive_text())
+        assert msg == {"status": "**Epoch 1**", "frame": {"i": 1, "w": [0.5]}}
+        hub.publish(token, '{"i":2}', "application/json")  # no text at all
+        ws.send_text("next")
+        assert json.loads(ws.receive_text()) == {"frame": {"i": 2}}
+
+
+def test_send_frame_publishes_the_renders_frame_with_the_counter_line(monkeypatch):
+    import json
+    from types import SimpleNamespace
+
+    hub = FrameHub()
+    monkeypatch.setattr(channel, "HUB", hub)
+    token = hub.open()
+    panel = SimpleNamespace(channel_frame=None, channel_token=token)
+    assert not channel.send_frame(panel, "step 1", None)  # the render drew no channel frame
+    panel.channel_frame = (token, b"png", "image/png")
+    assert channel.send_frame(panel, "**Epoch 1** · step 5", "loss 0.3")
+    seq, body, mime, meta = hub.latest(token, 0)
+    assert (seq, body, mime) == (1, b"png", "image/png") and panel.channel_frame is None
+    assert json.loads(meta) == {"status": "**Epoch 1** · step 5", "caption": "loss 0.3"}
+    hub.close(token)  # the stream ended meanwhile: the next frame opens a new one
+    panel.channel_frame = (token, b"png", "image/png")
+    assert channel.send_frame(panel, "step 6", None) and panel.channel_token is None
 
 
 def test_socket_closes_4404_for_a_strangers_token_and_an_ended_stream(client):
