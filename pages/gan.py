@@ -24,7 +24,9 @@ from dlcore.viz.raster import png_data_url
 
 NS, ND, C, S = "gan", "gan_digits", GanConfig, st.session_state
 CHART_SECONDS = 0.5  # curves and D* while training (rasters: ~20 ms here, one image there)
-CROWDED_CHART_SECONDS = 2.0  # ... while a class outnumbers the training slots (live.crowded)
+CROWDED_CHART_SECONDS = 5.0  # ... while a class outnumbers the training slots (live.crowded): the
+# frame's caption already gives the losses and JS at every frame, and each curves update is the
+# one Streamlit delta a playing page still sends (the whole app re-renders in the browser)
 BUDGET_S = 0.02  # training seconds per live frame (the panel's default is 0.03)
 DSTAR_CAPTION = "learned D(x) (live) | optimal D*(x) from 10,000 samples (twice a second)"
 page_frame(NS)

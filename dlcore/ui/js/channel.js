@@ -18,19 +18,27 @@ function nextPaint() {
   return new Promise((resolve) => requestAnimationFrame(() => resolve()));
 }
 
-// "**Epoch 12** · step 600": the parts between ** in bold, as text nodes
+// "**Epoch 12** · step 600": the parts between ** in bold. A new text of the same shape only
+// changes the text nodes' data (no new elements, so nothing to restyle).
 function setText(el, text) {
   if (el.__dlxText === text) return;
   el.__dlxText = text;
+  const parts = String(text).split("**");
+  const nodes = el.__dlxNodes;
+  if (nodes && nodes.length === parts.length) {
+    parts.forEach((part, i) => {
+      if (nodes[i].data !== part) nodes[i].data = part;
+    });
+    return;
+  }
+  el.__dlxNodes = parts.map((part) => document.createTextNode(part));
   el.replaceChildren(
-    ...String(text)
-      .split("**")
-      .map((part, i) => {
-        if (i % 2 === 0) return document.createTextNode(part);
-        const b = document.createElement("strong");
-        b.textContent = part;
-        return b;
-      }),
+    ...el.__dlxNodes.map((node, i) => {
+      if (i % 2 === 0) return node;
+      const b = document.createElement("strong");
+      b.append(node);
+      return b;
+    }),
   );
 }
 
