@@ -5,9 +5,10 @@ model frame cost the server, the pages' renderers and Chromium's other processes
 with the server-only projection a teacher can size a class with.
 
 Two frame rates per session: "frames" are animation frames in which the page's main area changed
-(what the student sees: a new live frame on the channel's canvas, or only the step counter beside
-the buttons, which arrive separately), "model frames" are the live loop's ticks from the server's
-trace (each trains and draws a new view). The bar is read on model frames.
+(what the student sees: a new live frame on the channel's canvas with its counter line, or a
+side panel such as the GAN's curves, redrawn every few seconds), "model frames" are the live
+loop's ticks from the server's trace (each trains and draws a new view). The bar is read on
+model frames.
 
     python bench/bench_load.py [--sessions 1,10,20] [--seconds 60]
 """
