@@ -17,8 +17,8 @@ nothing else on the page re-renders.
 A page that draws its live frame in the browser from numbers (``live_json``, the playground)
 sends one text message a frame instead: {"status", "caption", "frame": <the renderer's data>}.
 The counter line beside the buttons and the caption under the frame travel with the frames, so
-a playing page sends no Streamlit delta at all (each one cost the browser ~10-20 ms, a frame's
-worth, at 20 students; measured, README "Hosting for a class").
+a playing page sends no Streamlit delta per frame (each one re-renders the whole app in the
+browser; measured, README "Hosting for a class").
 
 The browser pulls: the server sends the newest frame only after the browser showed the last
 one, so a slow browser skips frames instead of queueing them. The token is this session's
@@ -236,11 +236,13 @@ def _attach(panel, body: bytes | str, mime: str, data: dict, renderer: str | Non
         token = HUB.open()
         ns_set(panel.ns, "channel", token)
     if panel.channel_token != token:
-        panel.channel_token, url = token, f"{PATH}/{token}"
-        _component(renderer)(data={"url": url, **data}, key=f"{panel.ns}.channel")
+        # keyed by the stream too: a stream reopened within a run (dropped while the session
+        # waited) gets new elements instead of a second element with the same key
+        panel.channel_token, url, key = token, f"{PATH}/{token}", f"{panel.ns}.channel.{token[:8]}"
+        _component(renderer)(data={"url": url, **data}, key=key)
         with panel.status_slot:
             status = {"url": url, "role": "status", "text": panel.status_now()}
-            _component()(data=status, key=f"{panel.ns}.channel_status")
+            _component()(data=status, key=f"{key}.status")
     panel.channel_frame = (token, body, mime)
 
 

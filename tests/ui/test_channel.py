@@ -189,3 +189,33 @@ def test_app_py_mounts_the_channel_on_streamlits_asgi_app():
     src = (Path(__file__).resolve().parents[2] / "app.py").read_text()
     call = next(n for n in ast.walk(ast.parse(src)) if isinstance(n, ast.Call))
     assert ast.unparse(call) == "st.App('home.py', routes=routes())"
+
+
+def test_elements_are_drawn_once_per_stream_and_anew_for_a_reopened_one(monkeypatch):
+    import contextlib
+    from types import SimpleNamespace
+
+    hub, drawn, state = FrameHub(), [], {}
+    monkeypatch.setattr(channel, "HUB", hub)
+    monkeypatch.setattr(
+        channel, "_component", lambda renderer=None: lambda data, key: drawn.append((key, data))
+    )
+    monkeypatch.setattr("dlcore.ui.state.ns_get", lambda ns, k, d=None: state.get(k, d))
+    monkeypatch.setattr("dlcore.ui.state.ns_set", lambda ns, k, v: state.__setitem__(k, v))
+    panel = SimpleNamespace(
+        ns="gan",
+        channel_token=None,
+        channel_frame=None,
+        status_slot=contextlib.nullcontext(),
+        status_now=lambda: "**Iteration 3** · step 3",
+    )
+    channel._attach(panel, b"one", "image/png", {"width": 320}, None)
+    channel._attach(panel, b"two", "image/png", {"width": 320}, None)  # the same stream
+    (_, frame), (_, status) = drawn
+    assert frame == {"url": f"{channel.PATH}/{state['channel']}", "width": 320}
+    assert status == {"url": frame["url"], "role": "status", "text": "**Iteration 3** · step 3"}
+    assert panel.channel_frame == (state["channel"], b"two", "image/png")
+    hub.close(state["channel"])  # dropped while the session waited: a new stream, new elements
+    channel._attach(panel, b"three", "image/png", {"width": 320}, None)
+    assert len(drawn) == 4 and len({key for key, _ in drawn}) == 4  # no key drawn twice
+    assert drawn[2][1]["url"] == f"{channel.PATH}/{state['channel']}" != frame["url"]
