@@ -61,9 +61,9 @@ class FairSlots:
         with self._lock:
             if not any(t is ticket for t in self._line):
                 self._line.append(ticket)
-            self._asking[id(ticket)] = threading.Condition(self._lock)
+            self._asking[id(ticket)] = cond = threading.Condition(self._lock)
             try:
-                ok = self._asking[id(ticket)].wait_for(lambda: self._turn(ticket), timeout)
+                ok = cond.wait_for(lambda: self._turn(ticket), timeout)
             finally:
                 del self._asking[id(ticket)]
             if ok:
