@@ -87,7 +87,7 @@ def warn_diverged(snap):
 def live_frame(rgb, snap, text):
     """While playing a frame is ONE image over the live-frame channel (a plotly chart remounts in
     the browser every frame); Pause shows the interactive figures. Returns the caption (the panel
-    shows it under the frame, sent only when it changes), with any divergence."""
+    shows it under the frame), with any divergence."""
     live_image(png_bytes(rgb, stream=frame_stream(NS)), "image/png", width=rgb.shape[1])
     return live_caption(snap, text)
 

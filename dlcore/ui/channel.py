@@ -33,7 +33,6 @@ AppTest, or a page run on its own, ``live_image`` falls back to ``st.image`` of 
 from __future__ import annotations
 
 import asyncio
-import base64
 import json
 import secrets
 import threading
@@ -196,10 +195,6 @@ def routes() -> list:
     return [WebSocketRoute(PATH + "/{token}", frames_socket)]
 
 
-def data_url(body: bytes, mime: str) -> str:
-    return f"data:{mime};base64," + base64.b64encode(body).decode("ascii")
-
-
 @cache
 def _component(renderer: str | None = None):
     """The receiving element; with ``renderer`` (a module in dlcore/ui/js, as ``live_canvas``
@@ -257,6 +252,8 @@ def live_image(body: bytes, mime: str, *, width: int | None = None) -> None:
     panel = _channel_panel()
     if panel is None:
         import streamlit as st
+
+        from dlcore.viz.common import data_url
 
         st.image(data_url(body, mime), width=width if width else "content")
         return

@@ -419,9 +419,9 @@ class LivePanel:
             rate.add(done, now - prev)  # wall time since the last frame, pauses included
             prev = now
             ns_set(self.ns, "rate", rate.value)
-            if send_frame(self, self.status_now(), caption):
-                pass  # the counter line and caption went with the frame: no delta
-            elif now - shown >= status_every(_PLAYING[0]):
+            # a channel frame took the counter line and caption along; else they are deltas
+            sent = send_frame(self, self.status_now(), caption)
+            if not sent and now - shown >= status_every(_PLAYING[0]):
                 self._show_status()
                 self._show_caption(caption)
                 shown = now

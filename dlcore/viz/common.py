@@ -188,7 +188,12 @@ def jpeg_data_url(rgb: np.ndarray, quality: int = 85) -> str:
     """A live frame as an inline ``data:`` URL for ``st.image``: Streamlit passes such a URL
     through untouched, so a frame skips the server's image re-parse and media store and the
     browser's extra HTTP request (JPEG: ~2 ms for 800 x 500, vs PNG ~10-18 ms)."""
-    return "data:image/jpeg;base64," + base64.b64encode(jpeg_bytes(rgb, quality)).decode("ascii")
+    return data_url(jpeg_bytes(rgb, quality), "image/jpeg")
+
+
+def data_url(body: bytes, mime: str) -> str:
+    """Encoded image bytes as an inline ``data:`` URL (st.image shows it with no media store)."""
+    return f"data:{mime};base64," + base64.b64encode(body).decode("ascii")
 
 
 def jpeg_bytes(rgb: np.ndarray, quality: int = 85) -> bytes:

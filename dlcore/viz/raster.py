@@ -13,7 +13,6 @@ plotly figures with hover; these rasters show the same numbers while the model m
 
 from __future__ import annotations
 
-import base64
 import io
 import threading
 import time
@@ -24,7 +23,7 @@ from functools import lru_cache
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
-from dlcore.viz.common import PALETTE, colormap_rgb
+from dlcore.viz.common import PALETTE, colormap_rgb, data_url
 
 INK, MUTED, GRID = PALETTE["ink"], PALETTE["muted"], "#e6e6e6"
 PALETTE_COLORS = 128  # colours of a live frame's PNG (see png_data_url)
@@ -213,8 +212,7 @@ def png_data_url(
     rgb: np.ndarray | Image.Image, colors: int | None = PALETTE_COLORS, stream: str | None = None
 ) -> str:
     """``png_bytes`` as an inline ``data:`` URL for ``st.image``."""
-    body = png_bytes(rgb, colors, stream)
-    return "data:image/png;base64," + base64.b64encode(body).decode("ascii")
+    return data_url(png_bytes(rgb, colors, stream), "image/png")
 
 
 def png_bytes(
