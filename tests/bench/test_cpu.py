@@ -38,33 +38,38 @@ BURN = (  # 0.4 s of CPU, then idle
     "import time\nt = time.process_time()\n"
     "while time.process_time() - t < 0.4: pass\ntime.sleep(30)"
 )
-LATER = "import time\ntime.sleep(0.5)\n" + BURN  # the server's child burns after the meter starts
+# the server's child burns once the file argv[1] exists: the test makes it after the meter
+# started (a fixed sleep raced a slow meter start on a loaded machine: 0.01 s counted)
+LATER = "import os, sys, time\nwhile not os.path.exists(sys.argv[1]): time.sleep(0.01)\n" + BURN
 SERVER = (
-    f"import subprocess, sys, time\nsubprocess.Popen([sys.executable, '-c', {LATER!r}])\n"
-    "time.sleep(30)"
+    "import subprocess, sys, time\n"
+    f"subprocess.Popen([sys.executable, '-c', {LATER!r}, sys.argv[1]])\ntime.sleep(30)"
 )
 
 
 def _burned(proc, seconds: float, timeout: float = 20.0) -> None:
-    """Wait until ``proc`` has used ``seconds`` of CPU (a loaded machine only makes this slower)."""
+    """Wait until ``proc`` has used ``seconds`` of CPU (a loaded machine only makes this slower),
+    less 0.02 s: the OS counts in 10 ms ticks, so a burner that stopped at 0.4 s may read 0.39."""
     end = time.monotonic() + timeout
-    while sum(proc.cpu_times()[:2]) < seconds and time.monotonic() < end:
+    while sum(proc.cpu_times()[:2]) < seconds - 0.02 and time.monotonic() < end:
         time.sleep(0.05)
 
 
-def test_the_meter_counts_a_server_child_and_leaves_other_processes_out():
+def test_the_meter_counts_a_server_child_and_leaves_other_processes_out(tmp_path):
     """A 'server' whose child burns 0.4 s of CPU while the meter runs, and a stranger that burns
     as much: the meter gives the server ~0.4 s (0.8 if it counted the stranger too)."""
     import psutil
 
-    server = subprocess.Popen([sys.executable, "-c", SERVER])
-    stranger = subprocess.Popen([sys.executable, "-c", LATER])
+    go = tmp_path / "go"
+    server = subprocess.Popen([sys.executable, "-c", SERVER, str(go)])
+    stranger = subprocess.Popen([sys.executable, "-c", LATER, str(go)])
     try:
         root, end = psutil.Process(server.pid), time.monotonic() + 10
         while not root.children() and time.monotonic() < end:  # the child exists, still asleep
             time.sleep(0.02)
         meter = CpuMeter(server.pid)
         meter.start()
+        go.touch()  # now burn
         for proc in (*root.children(), psutil.Process(stranger.pid)):
             _burned(proc, 0.4)
         used = meter.stop()
