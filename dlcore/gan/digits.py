@@ -9,7 +9,7 @@ Quality: a softmax-regression "judge" trained on the real digits gives the mean 
 its prediction and the normalised entropy of the predicted classes (1.0 = all ten digits equally
 often, 0 = one digit only: mode collapse). A checkpoint of the 8x8 GAN made by
 ``python -m dlcore.pretrain gan`` is shipped in assets/gan/ (MNIST starts from scratch).
-MNIST files are read by dlcore.vae.data (shared cache folder, $DLX_DATA_DIR).
+MNIST files are read by dlcore.data.mnist (shared cache folder, $DLX_DATA_DIR).
 Page: pages/gan.py (Digits panel).
 """
 
@@ -31,7 +31,7 @@ from dlcore.device import get_device, to_numpy
 from dlcore.gan.losses import GAN_LOSSES
 from dlcore.gan.nets import OPTIMIZERS, build_pair
 from dlcore.trainer import BaseTrainer, History
-from dlcore.vae.data import DataUnavailable, load_mnist, mnist_cache_dir
+from dlcore.data.mnist import DataUnavailable, load_mnist, mnist_cache_dir
 
 BATCH = 64
 N_GRID = 16  # samples per grid (4 x 4)

@@ -9,7 +9,7 @@ import pytest
 import torch
 
 from dlcore.gan.digits import DigitsConfig, DigitsGan, judge, noise, real_digits, resolve_data
-from dlcore.vae.data import MNIST_FILES
+from dlcore.data.mnist import MNIST_FILES
 from dlcore.viz.gan import digit_grid
 
 CPU = torch.device("cpu")

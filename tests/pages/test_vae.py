@@ -12,7 +12,7 @@ from streamlit.testing.v1 import AppTest
 
 from dlcore.ui.urlstate import wkey
 from dlcore.vae.config import VIEWS
-from dlcore.vae.data import MNIST_FILES, write_idx
+from dlcore.data.mnist import MNIST_FILES, write_idx
 from dlcore.vae.train import cached_split
 
 PAGE = str(Path(__file__).resolve().parents[2] / "pages" / "vae.py")
