@@ -1,18 +1,25 @@
-"""The trainer protocol every live page uses (DESIGN.md section 2).
+"""The trainer protocol every live page uses.
 
 A trainer is plain Python: ``step(n) -> metrics`` trains n steps and returns the latest metrics,
 ``snapshot()`` returns a small frozen dataclass of numpy arrays for drawing, ``update(cfg)`` applies
 *live* hyper-parameters without losing progress. Structural changes build a new trainer
 (``dlcore.config.needs_rebuild`` decides). Tests drive trainers directly, on CPU, in seconds.
+
+The live panel (``dlcore.ui.live``) also asks a trainer when to stop: ``diverged`` names what
+became NaN or infinite (the panel pauses and shows it), ``halted`` is True when training ended by
+itself (early stopping). ``substep()`` trains the smallest unit of work a trainer has, for a
+server so full that a whole step does not fit a frame (the RNN trio trains one of its arms).
+Every trainer subclasses ``BaseTrainer``, which gives all of these sensible defaults.
 """
 
 from __future__ import annotations
 
+import math
 from typing import Any, Protocol, runtime_checkable
 
 import numpy as np
 
-from dlcore.config import changed_fields, field_specs, needs_rebuild
+from dlcore.config import changed_fields, needs_rebuild
 
 
 @runtime_checkable
@@ -25,7 +32,15 @@ class Trainer(Protocol):
     @property
     def epoch(self) -> float: ...  # passes over the training data (steps for stream tasks)
 
+    @property
+    def diverged(self) -> str | None: ...  # what became NaN or infinite; None while healthy
+
+    @property
+    def halted(self) -> bool: ...  # training ended by itself (early stopping)
+
     def step(self, n: int = 1) -> dict[str, float]: ...
+
+    def substep(self) -> dict[str, float]: ...  # the smallest unit of work (default: one step)
 
     def snapshot(self) -> Any: ...
 
@@ -65,11 +80,13 @@ class History:
 
 
 class BaseTrainer:
-    """Optional base: counters, history, and a default ``update`` for live fields.
+    """The base of every trainer: counters, history, divergence, and ``update`` for live fields.
 
     Subclasses implement ``_train(n) -> metrics`` (n optimisation steps) and ``snapshot()``, and
     set ``steps_per_epoch`` when an epoch means a pass over a dataset. Live fields are copied into
-    ``self.cfg``; subclasses react in ``_on_update(changed)`` (e.g. set the optimizer's lr).
+    ``self.cfg``; subclasses react in ``_on_update(changed)`` (e.g. set the optimizer's lr). A
+    trainer whose step does its own bookkeeping overrides ``step`` (and then appends to
+    ``history`` itself).
     """
 
     steps_per_epoch: int = 1
@@ -90,6 +107,19 @@ class BaseTrainer:
         self.history.append(self.steps, metrics)
         return metrics
 
+    def substep(self) -> dict[str, float]:
+        """The smallest unit of work: one step unless a subclass can do less."""
+        return self.step(1)
+
+    @property
+    def diverged(self) -> str | None:
+        """What became NaN or infinite in the latest metrics, or None."""
+        return nonfinite_message(self.history.last())
+
+    @property
+    def halted(self) -> bool:
+        return False
+
     def update(self, cfg: Any) -> None:
         if needs_rebuild(self.cfg, cfg):
             raise RebuildRequired("structural change: build a new trainer")
@@ -109,6 +139,9 @@ class BaseTrainer:
         """React to changed live fields (default: nothing, the trainer reads self.cfg)."""
 
 
-def live_field_names(cfg_cls: type) -> set[str]:
-    """The fields of a config class that a running trainer accepts without a rebuild."""
-    return {n for n, s in field_specs(cfg_cls).items() if s.live}
+def nonfinite_message(metrics: dict[str, float]) -> str | None:
+    """ "loss became NaN or infinite" for the metrics that are not finite numbers, else None."""
+    bad = [k for k, v in metrics.items() if isinstance(v, float) and not math.isfinite(v)]
+    if not bad:
+        return None
+    return f"{', '.join(bad)} became NaN or infinite"

@@ -1,4 +1,5 @@
-"""A minimal live page on the shared loop (toy MLP), to measure the foundation's frame rate.
+"""A minimal live page on the shared loop (toy MLP), to measure the foundation's frame rate and
+to show the page recipe of CONTRIBUTING.md in one screen.
 
 Run: streamlit run bench/apps/live_demo.py  (bench/bench_foundation.py does this for you).
 """
@@ -11,26 +12,22 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 import streamlit as st  # noqa: E402
 
 from dlcore.toy import ToyConfig, ToyTrainer  # noqa: E402
-from dlcore.ui.frame import page_frame  # noqa: E402
-from dlcore.ui.live import live_panel  # noqa: E402
-from dlcore.ui.urlstate import config_from_state, field_widget, sync_url, url_config  # noqa: E402
+from dlcore.ui.output import LiveOut  # noqa: E402
+from dlcore.ui.page import Page  # noqa: E402
 from dlcore.viz.common import colormap_rgb, upscale  # noqa: E402
 
-page_frame("home", title=False)
+page = Page("home", ToyConfig, ns="toy", title=False)
 st.title("Live loop demo")
-url_config(ToyConfig, "toy")
 with st.sidebar:
-    field_widget("toy", ToyConfig, "lr", widget="number", format="%.4f")
-    field_widget("toy", ToyConfig, "hidden")
-    field_widget("toy", ToyConfig, "grid")
-cfg = config_from_state(ToyConfig, "toy")
-sync_url(cfg, "toy")
+    page.widget("lr", widget="number", format="%.4f")
+    page.widget("hidden")
+    page.widget("grid")
 
 
-def render(trainer: ToyTrainer, live: bool) -> None:
+def render(trainer: ToyTrainer, out: LiveOut) -> None:
     snap = trainer.snapshot()
     st.image(upscale(colormap_rgb(snap.grid, vmin=-1, vmax=1), 4), caption=f"loss {snap.loss:.4f}")
 
 
-panel = live_panel("toy", cfg, ToyTrainer, render, step_size=20)
-panel.loop()
+page.live(ToyTrainer, render, step_size=20)
+page.finish(share=False)

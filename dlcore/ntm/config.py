@@ -11,13 +11,6 @@ from dataclasses import dataclass
 from dlcore.config import choice, flag, floats, num, text
 
 VIEWS = ("addressing", "write", "copy", "length", "train")
-VIEW_LABELS = {
-    "addressing": "Addressing playground",
-    "write": "Erase / add sandbox",
-    "copy": "Trained copy task",
-    "length": "Length generalisation",
-    "train": "Train live",
-}
 MODELS = ("NTM", "LSTM")
 SOURCES = ("random", "typed")
 STARTS = ("shipped", "scratch")

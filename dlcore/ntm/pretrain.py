@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import time
 from dataclasses import asdict
 from pathlib import Path
@@ -80,6 +81,8 @@ def train_one(kind: str, spec, args, log) -> dict:
     max_seqs = args.lstm_seqs if kind == "lstm" else None
     while time.time() - t0 < minutes * 60 and (max_seqs is None or trainer.seen < max_seqs):
         m = trainer.step(1)
+        if not math.isfinite(m["loss"]):  # an offline run: stop loudly, keep the last good save
+            raise FloatingPointError(f"{kind}: the loss became NaN or infinite")
         run_bits.append(m["bits_wrong"])
         if trainer.steps % args.eval_every:
             continue

@@ -78,15 +78,17 @@ class CopyTrainer:
         return float(loss.detach()), bits, length
 
     def step(self, n: int = 1) -> dict[str, float]:
-        """Run ``n`` batches; metrics averaged over them (bits wrong per sequence, BCE loss)."""
+        """Run ``n`` batches; metrics averaged over them (bits wrong per sequence, BCE loss).
+        A batch whose loss is not finite ends the run early: the loss it returns is then NaN or
+        infinite, which the live panel shows as divergence (``dlcore.trainer``)."""
         losses, wrong, lens = [], [], []
         for _ in range(max(1, int(n))):
             loss, bw, length = self._one()
-            if not math.isfinite(loss):
-                raise FloatingPointError("loss became NaN/inf")
             losses.append(loss)
             wrong.append(bw)
             lens.append(length)
+            if not math.isfinite(loss):
+                break
         return {
             "loss": sum(losses) / len(losses),
             "bits_wrong": sum(wrong) / len(wrong),

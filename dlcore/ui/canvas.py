@@ -17,6 +17,8 @@ from typing import Any
 
 import streamlit as st
 
+from dlcore.ui.state import Namespace
+
 JS_DIR = Path(__file__).with_name("js")
 
 
@@ -45,7 +47,7 @@ def _forget(registered: tuple[frozenset, ...]) -> None:
 
 def live_canvas(name: str, data: dict[str, Any], key: str) -> None:
     """Draw one frame with the renderer ``dlcore/ui/js/<name>.js`` (same ``key`` every frame)."""
-    memo = f"_dlx.canvas.{key}"
+    memo = Namespace("_dlx").key(f"canvas.{key}")
     try:
         _forget(st.session_state.get(memo, ((), ())))
         before = [r.snapshot() for r in _registries()]

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import contextlib
 import importlib
-import os
 import threading
 
 # pandas first, here, while this module's import lock makes every other session wait: plotly
@@ -24,8 +23,9 @@ from streamlit.errors import StreamlitAPIException
 
 from dlcore.catalog import BY_ID, HOME, PAGES, PageInfo
 from dlcore.device import device_label, set_threads
-
-REPLICA = os.environ.get("DLX_REPLICA", "")  # shown in the sidebar when several replicas serve
+from dlcore.ui.process import process
+from dlcore.ui.runtime import resumed_elsewhere
+from dlcore.ui.state import Namespace
 
 
 def _warm_imports() -> None:
@@ -54,26 +54,9 @@ def _sidebar(current: PageInfo) -> None:
         st.divider()
         st.caption(f":material/developer_board: Running on **{device_label()}**")
         st.caption("Every number on these pages comes from a real PyTorch model.")
-        if REPLICA:
-            st.caption(f":material/dns: Server replica **{REPLICA}**")
-
-
-def _resumed_elsewhere() -> bool:
-    """True when the browser asked to resume a session this server does not have.
-
-    Streamlit's client sends its previous session id as the third entry of the websocket's
-    Sec-WebSocket-Protocol header when it reconnects; a new visit sends none.
-    """
-    try:
-        from streamlit.runtime.scriptrunner import get_script_run_ctx
-
-        raw = st.context.headers.get("Sec-Websocket-Protocol") or ""
-        parts = [p.strip() for p in raw.split(",")]
-        previous = parts[2] if len(parts) >= 3 else ""
-        ctx = get_script_run_ctx()
-        return bool(previous) and ctx is not None and previous != ctx.session_id
-    except Exception:  # header or private API missing: no notice rather than a crash
-        return False
+        replica = process().settings.replica  # several replicas serve: say which one this is
+        if replica:
+            st.caption(f":material/dns: Server replica **{replica}**")
 
 
 def _session_start_notice() -> None:
@@ -83,10 +66,11 @@ def _session_start_notice() -> None:
     its old session, which this server does not have. Settings come back from the link and the
     widgets; trainers lived in the old server's memory, so live training starts again.
     """
-    if "dlx.session" in st.session_state:
+    app = Namespace("dlx")
+    if "session" in app:
         return
-    reconnected = len(st.session_state) > 0 or _resumed_elsewhere()
-    st.session_state["dlx.session"] = REPLICA or "1"
+    reconnected = len(st.session_state) > 0 or resumed_elsewhere()
+    app.set("session", process().settings.replica or "1")
     if reconnected:
         st.info(
             "**Reconnected.** The server you were on restarted or you were moved to another one. "
@@ -111,8 +95,3 @@ def page_frame(page_id: str, *, title: bool = True) -> PageInfo:
         st.title(f"{info.icon} {info.title}")
         st.caption(f"Lecture: {info.topic} · device: {device_label()}")
     return info
-
-
-def coming_next(info: PageInfo) -> None:
-    """Placeholder body for a page whose own issue has not landed yet."""
-    st.info(f"**Coming next.** {info.blurb}", icon=":material/construction:")

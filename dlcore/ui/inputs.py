@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from dlcore.data.mnist import DataUnavailable, download_mnist
 from dlcore.inputs import MAX_BYTES, InputError, LoadedImage, clean_text, load_image
 
 IMAGE_TYPES = ["png", "jpg", "jpeg", "gif", "bmp", "webp", "tif", "tiff"]
@@ -85,3 +86,18 @@ def text_input(
     for notice in cleaned.notices:
         st.info(notice, icon=":material/info:")
     return cleaned.text
+
+
+def mnist_download(message: str, key: str) -> None:
+    """MNIST is not on this machine: say so, and offer the one download the app ever makes
+    (``dlcore.data.mnist``, about 11 MB, only when pressed; a clear message when offline)."""
+    st.warning(message, icon=":material/cloud_off:")
+    if not st.button("Download MNIST (about 11 MB)", key=key):
+        return
+    try:
+        with st.spinner("Downloading MNIST..."):
+            download_mnist()
+    except DataUnavailable as err:
+        st.error(str(err), icon=":material/wifi_off:")
+        return
+    st.rerun()

@@ -19,11 +19,12 @@ from urllib.parse import urlencode
 import streamlit as st
 
 from dlcore.config import FieldSpec, coerce, field_specs, format_value, parse_config, to_query
+from dlcore.ui.state import Namespace
 
 
 def wkey(ns: str, name: str) -> str:
     """The session-state key of the widget bound to config field ``name``."""
-    return f"{ns}.w.{name}"
+    return Namespace(ns).widget_key(name)
 
 
 def _canonical(params: Mapping[str, Any]) -> str:
@@ -53,9 +54,10 @@ def _is_echo(cls: type, ns: str, canon: str) -> bool:
     widget value newer than the last config, so the widgets win. The browser's Back button also
     brings back a URL we wrote, but with no widget changed: that one still restores the settings.
     """
-    if canon not in st.session_state.get(f"{ns}._written", ()):
+    keys = Namespace(ns)
+    if canon not in keys.get("_written", ()):
         return False
-    last = st.session_state.get(f"{ns}.cfg")
+    last = keys.get("cfg")
     if type(last) is not cls:
         return False
     for name, spec in field_specs(cls).items():
@@ -69,21 +71,22 @@ def _is_echo(cls: type, ns: str, canon: str) -> bool:
 
 def url_config(cls: type, ns: str) -> Any:
     """The config to start this run from; shows notices for bad link values."""
+    keys = Namespace(ns)
     params = st.query_params.to_dict()
     canon = _canonical(params)
-    if params and canon != st.session_state.get(f"{ns}._url") and not _is_echo(cls, ns, canon):
+    if params and canon != keys.get("_url") and not _is_echo(cls, ns, canon):
         parsed = parse_config(cls, params)
         cfg = parsed.config
         _seed_widgets(cls, ns, cfg, force=True)
-        st.session_state[f"{ns}.cfg"] = cfg
-        st.session_state[f"{ns}._notices"] = parsed.notices
-        st.session_state[f"{ns}._url"] = canon
+        keys.set("cfg", cfg)
+        keys.set("_notices", parsed.notices)
+        keys.set("_url", canon)
     else:
-        cfg = st.session_state.get(f"{ns}.cfg")
+        cfg = keys.get("cfg")
         if type(cfg) is not cls:
             cfg = cls()
         _seed_widgets(cls, ns, cfg, force=False)
-    notices = st.session_state.get(f"{ns}._notices", ())
+    notices = keys.get("_notices", ())
     if notices:
         st.warning(
             "Some link settings were not valid and use their defaults:\n\n"
@@ -95,7 +98,8 @@ def url_config(cls: type, ns: str) -> Any:
 
 def config_from_state(cls: type, ns: str) -> Any:
     """Validated config from the widgets (missing widgets keep the last config's value)."""
-    previous = st.session_state.get(f"{ns}.cfg")
+    keys = Namespace(ns)
+    previous = keys.get("cfg")
     base = previous if type(previous) is cls else cls()
     values, problems = {}, []
     for name, spec in field_specs(cls).items():
@@ -111,21 +115,22 @@ def config_from_state(cls: type, ns: str) -> Any:
     for p in problems:
         st.warning(f"{p}. Keeping the previous value.", icon=":material/warning:")
     cfg = cls(**values)
-    st.session_state[f"{ns}.cfg"] = cfg
+    keys.set("cfg", cfg)
     return cfg
 
 
 def sync_url(cfg: Any, ns: str) -> None:
     """Write the non-default fields of ``cfg`` to the URL (a teacher copies the link)."""
+    keys = Namespace(ns)
     params = to_query(cfg)
     canon = _canonical(params)
     if canon != _canonical(st.query_params.to_dict()):
         st.query_params.from_dict(params)
-    if canon != st.session_state.get(f"{ns}._url"):
-        st.session_state[f"{ns}._notices"] = ()  # the student has moved on from the old link
-    st.session_state[f"{ns}._url"] = canon
-    written = [u for u in st.session_state.get(f"{ns}._written", ()) if u != canon]
-    st.session_state[f"{ns}._written"] = [*written, canon][-_ECHO_MEMORY:]
+    if canon != keys.get("_url"):
+        keys.set("_notices", ())  # the student has moved on from the old link
+    keys.set("_url", canon)
+    written = [u for u in keys.get("_written", ()) if u != canon]
+    keys.set("_written", [*written, canon][-_ECHO_MEMORY:])
 
 
 def share_link(cfg: Any, page_path: str) -> str:

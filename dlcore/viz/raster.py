@@ -16,7 +16,6 @@ from __future__ import annotations
 import io
 import threading
 import time
-from collections import OrderedDict
 from collections.abc import Sequence
 from functools import lru_cache
 
@@ -26,12 +25,8 @@ from PIL import Image, ImageDraw, ImageFont
 from dlcore.viz.common import PALETTE, colormap_rgb, data_url
 
 INK, MUTED, GRID = PALETTE["ink"], PALETTE["muted"], "#e6e6e6"
-PALETTE_COLORS = 128  # colours of a live frame's PNG (see png_data_url)
+PALETTE_COLORS = 128  # colours of a live frame's PNG (see png_bytes)
 PALETTE_REFRESH_S = 5.0  # a live stream's palette is rebuilt from a new frame this often
-PALETTE_STREAMS = 512  # palettes kept (least recently used dropped): a 1 x 1 image each
-# (stream, colours, frame size) -> (built at, a 1 x 1 palette image)
-_PALETTES: OrderedDict[tuple, tuple[float, Image.Image]] = OrderedDict()
-_PALETTES_LOCK = threading.Lock()
 # (x, y, colour, name) of one line; (y, colour, text) of one dotted reference level
 Series = tuple[np.ndarray, np.ndarray, str, str]
 Ref = tuple[float, str, str]
@@ -208,53 +203,63 @@ def heat_panel(
     return x0, y0, x1, y1
 
 
+class FramePalette:
+    """The PNG palette of one student's live frames (a live panel keeps one per session).
+
+    Frames of the same size share one palette, rebuilt from the frame at hand every
+    ``refresh_s`` seconds. Building a palette is most of a frame's encoding cost (~8.6 ms for
+    1100 x 430); mapping a frame onto a built one is ~1 ms (measured). It belongs to one
+    student's stream: another student's frames (a diverged arm, other colours) never use it."""
+
+    def __init__(self, refresh_s: float = PALETTE_REFRESH_S) -> None:
+        self.refresh_s = refresh_s
+        self._built: dict[tuple, tuple[float, Image.Image]] = {}  # (colours, size) -> (t, 1x1)
+        self._lock = threading.Lock()
+
+    def quantize(self, image: Image.Image, colors: int) -> Image.Image:
+        """``image`` as a palette image: mapped onto the recent palette, or a new one built."""
+        key, now = (colors, image.size), time.monotonic()
+        with self._lock:
+            built = self._built.get(key)
+        if built is not None and now - built[0] < self.refresh_s:
+            return image.quantize(palette=built[1], dither=Image.Dither.NONE)
+        out = image.quantize(colors, method=Image.Quantize.FASTOCTREE)
+        palette = Image.new("P", (1, 1))
+        palette.putpalette(out.getpalette())
+        with self._lock:
+            self._built[key] = (now, palette)
+        return out
+
+
 def png_data_url(
-    rgb: np.ndarray | Image.Image, colors: int | None = PALETTE_COLORS, stream: str | None = None
+    rgb: np.ndarray | Image.Image,
+    colors: int | None = PALETTE_COLORS,
+    palette: FramePalette | None = None,
 ) -> str:
     """``png_bytes`` as an inline ``data:`` URL for ``st.image``."""
-    return data_url(png_bytes(rgb, colors, stream), "image/png")
+    return data_url(png_bytes(rgb, colors, palette), "image/png")
 
 
 def png_bytes(
-    rgb: np.ndarray | Image.Image, colors: int | None = PALETTE_COLORS, stream: str | None = None
+    rgb: np.ndarray | Image.Image,
+    colors: int | None = PALETTE_COLORS,
+    palette: FramePalette | None = None,
 ) -> bytes:
     """Line art as PNG bytes (JPEG would blur the text and lines).
 
     By default the image is first reduced to a palette of ``colors`` colours (octree): a live frame
     of 1000 x 560 then encodes in ~7 ms instead of ~17 ms (an RGB PNG filters every row) and is
     half the bytes for the browser, with a mean error of ~1 level in 255 (anti-aliased edges,
-    colour ramps). ``colors=None`` keeps every pixel exact.
-
-    ``stream`` names one session's live view (``dlcore.ui.state.frame_stream``): frames of the
-    same size in a stream share one palette, rebuilt from the frame at hand every
-    PALETTE_REFRESH_S seconds. Building a palette is most of the cost (~8.6 ms for 1100 x 430);
-    mapping a frame onto a built one is ~1 ms (measured). A stream is one student's: another
-    student's frames (a diverged arm, other colours) never use a palette built for this one.
+    colour ramps). ``colors=None`` keeps every pixel exact. ``palette``: a live stream's
+    ``FramePalette``, reused between its frames.
     """
     buf = io.BytesIO()
     image = rgb if isinstance(rgb, Image.Image) else Image.fromarray(np.asarray(rgb, np.uint8))
     if colors:
-        image = _quantize(image.convert("RGB"), colors, stream)
+        image = image.convert("RGB")
+        if palette is not None:
+            image = palette.quantize(image, colors)
+        else:
+            image = image.quantize(colors, method=Image.Quantize.FASTOCTREE)
     image.save(buf, "PNG", compress_level=1)
     return buf.getvalue()
-
-
-def _quantize(image: Image.Image, colors: int, stream: str | None) -> Image.Image:
-    """``image`` as a palette image: a new octree palette, or the stream's recent one."""
-    key, now = (stream, colors, image.size), time.monotonic()
-    with _PALETTES_LOCK:
-        built = _PALETTES.get(key) if stream else None
-        if built is not None:
-            _PALETTES.move_to_end(key)  # recently used: dropped last
-    if built is not None and now - built[0] < PALETTE_REFRESH_S:
-        return image.quantize(palette=built[1], dither=Image.Dither.NONE)
-    out = image.quantize(colors, method=Image.Quantize.FASTOCTREE)
-    if stream:
-        palette = Image.new("P", (1, 1))
-        palette.putpalette(out.getpalette())
-        with _PALETTES_LOCK:
-            _PALETTES[key] = (now, palette)
-            _PALETTES.move_to_end(key)
-            while len(_PALETTES) > PALETTE_STREAMS:
-                _PALETTES.popitem(last=False)
-    return out

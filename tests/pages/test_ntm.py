@@ -189,3 +189,25 @@ def test_play_draws_one_inline_image_a_frame():
     (frame,) = at.get("image")  # the last live frame replaced the charts in place
     assert frame.proto.imgs[0].url.startswith("data:image/png;base64,")
     assert not at.get("plotly_chart")
+
+
+def test_a_diverged_model_shows_the_message_and_reset_recovers():
+    import math
+
+    at = app(view="train")
+    trainer = at.session_state["ntm.trainer"]
+    for p in trainer.model.parameters():  # the weights blew up
+        p.data.fill_(math.nan)
+    at.button(key="ntm.btn.step").click().run()
+    assert not at.exception
+    (error,) = at.error
+    assert "Training diverged" in error.value and "loss" in error.value
+    at.button(key="ntm.btn.play").click().run()  # Play on a diverged model stops at once
+    assert not at.exception and at.button(key="ntm.btn.play").label == "Play"
+    assert any("Training diverged" in e.value for e in at.error)
+    at.button(key="ntm.btn.reset").click().run()
+    assert not at.exception and not at.error
+    fresh = at.session_state["ntm.trainer"]
+    assert fresh is not trainer and fresh.steps == 0
+    at.button(key="ntm.btn.step").click().run()
+    assert not at.error and math.isfinite(fresh.history.last()["loss"])

@@ -11,7 +11,9 @@ from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
 from dlcore.ui import channel
-from dlcore.ui.channel import FrameHub
+from dlcore.ui.hub import FrameHub
+from dlcore.ui.output import LiveFrame
+from dlcore.ui.process import process
 
 
 def run(coro):
@@ -86,8 +88,8 @@ def test_idle_streams_are_dropped_and_close_wakes_waiters():
 @pytest.fixture
 def client(monkeypatch):
     hub = FrameHub()
-    monkeypatch.setattr(channel, "HUB", hub)
-    monkeypatch.setattr(channel, "_ROUTED", [False])
+    monkeypatch.setattr(process(), "hub", hub)
+    monkeypatch.setattr(process(), "routed", False)
     app = Starlette(routes=channel.routes())
     with TestClient(app) as c:
         yield c, hub
@@ -138,23 +140,49 @@ def test_a_renderers_frame_is_one_text_message_with_its_text(client):
         assert json.loads(ws.receive_text()) == {"frame": {"i": 2}}
 
 
-def test_send_frame_publishes_the_renders_frame_with_the_counter_line(monkeypatch):
+class _Session(dict):
+    """A stand-in for st.session_state (the channel keeps its token there)."""
+
+
+@pytest.fixture
+def session(monkeypatch):
+    state = _Session()
+    monkeypatch.setattr("streamlit.session_state", state)
+    return state
+
+
+@pytest.fixture
+def drawn(monkeypatch):
+    shown = []
+    monkeypatch.setattr(
+        channel, "_component", lambda renderer=None: lambda data, key: shown.append((key, data))
+    )
+    return shown
+
+
+def _slots():
+    import contextlib
+
+    return contextlib.nullcontext(), contextlib.nullcontext()
+
+
+def test_send_publishes_the_frame_with_the_counter_line(monkeypatch, session, drawn):
     import json
-    from types import SimpleNamespace
+
+    from dlcore.ui.state import Namespace
 
     hub = FrameHub()
-    monkeypatch.setattr(channel, "HUB", hub)
-    token = hub.open()
-    panel = SimpleNamespace(channel_frame=None, channel_token=token)
-    assert not channel.send_frame(panel, "step 1", None)  # the render drew no channel frame
-    panel.channel_frame = (token, b"png", "image/png")
-    assert channel.send_frame(panel, "**Epoch 1** · step 5", "loss 0.3")
+    monkeypatch.setattr(process(), "hub", hub)
+    sender = channel.Channel(Namespace("gan"))
+    sender.send(LiveFrame(b"png", "image/png"), "**Epoch 1** · step 5", "loss 0.3", *_slots())
+    token = session["gan.channel"]
     seq, body, mime, meta = hub.latest(token, 0)
-    assert (seq, body, mime) == (1, b"png", "image/png") and panel.channel_frame is None
+    assert (seq, body, mime) == (1, b"png", "image/png")
     assert json.loads(meta) == {"status": "**Epoch 1** · step 5", "caption": "loss 0.3"}
     hub.close(token)  # the stream ended meanwhile: the next frame opens a new one
-    panel.channel_frame = (token, b"png", "image/png")
-    assert channel.send_frame(panel, "step 6", None) and panel.channel_token is None
+    sender.send(LiveFrame(b"png2", "image/png"), "step 6", None, *_slots())
+    assert session["gan.channel"] != token
+    assert hub.latest(session["gan.channel"], 0)[1] == b"png2"
 
 
 def test_socket_closes_4404_for_a_strangers_token_and_an_ended_stream(client):
@@ -177,9 +205,9 @@ def test_socket_closes_4404_for_a_strangers_token_and_an_ended_stream(client):
 
 
 def test_routes_marks_the_channel_mounted(monkeypatch):
-    monkeypatch.setattr(channel, "_ROUTED", [False])
+    monkeypatch.setattr(process(), "routed", False)
     (route,) = channel.routes()
-    assert route.path == channel.PATH + "/{token}" and channel._ROUTED[0]
+    assert route.path == channel.PATH + "/{token}" and process().routed
 
 
 def test_app_py_mounts_the_channel_on_streamlits_asgi_app():
@@ -191,31 +219,30 @@ def test_app_py_mounts_the_channel_on_streamlits_asgi_app():
     assert ast.unparse(call) == "st.App('home.py', routes=routes())"
 
 
-def test_elements_are_drawn_once_per_stream_and_anew_for_a_reopened_one(monkeypatch):
-    import contextlib
-    from types import SimpleNamespace
+def test_elements_are_drawn_once_per_stream_and_anew_for_a_reopened_one(
+    monkeypatch, session, drawn
+):
+    from dlcore.ui.state import Namespace
 
-    hub, drawn, state = FrameHub(), [], {}
-    monkeypatch.setattr(channel, "HUB", hub)
-    monkeypatch.setattr(
-        channel, "_component", lambda renderer=None: lambda data, key: drawn.append((key, data))
-    )
-    monkeypatch.setattr("dlcore.ui.state.ns_get", lambda ns, k, d=None: state.get(k, d))
-    monkeypatch.setattr("dlcore.ui.state.ns_set", lambda ns, k, v: state.__setitem__(k, v))
-    panel = SimpleNamespace(
-        ns="gan",
-        channel_token=None,
-        channel_frame=None,
-        status_slot=contextlib.nullcontext(),
-        status_now=lambda: "**Iteration 3** · step 3",
-    )
-    channel._attach(panel, b"one", "image/png", {"width": 320}, None)
-    channel._attach(panel, b"two", "image/png", {"width": 320}, None)  # the same stream
-    (_, frame), (_, status) = drawn
-    assert frame == {"url": f"{channel.PATH}/{state['channel']}", "width": 320}
-    assert status == {"url": frame["url"], "role": "status", "text": "**Iteration 3** · step 3"}
-    assert panel.channel_frame == (state["channel"], b"two", "image/png")
-    hub.close(state["channel"])  # dropped while the session waited: a new stream, new elements
-    channel._attach(panel, b"three", "image/png", {"width": 320}, None)
+    hub = FrameHub()
+    monkeypatch.setattr(process(), "hub", hub)
+    sender = channel.Channel(Namespace("gan"))
+    frame = LiveFrame(b"one", "image/png", width=320)
+    sender.send(frame, "**Iteration 3** · step 3", None, *_slots())
+    sender.send(frame, "**Iteration 4** · step 4", None, *_slots())  # the same stream
+    (_, element), (_, status) = drawn
+    assert element == {"url": f"{channel.PATH}/{session['gan.channel']}", "width": 320}
+    assert status == {"url": element["url"], "role": "status", "text": "**Iteration 3** · step 3"}
+    hub.close(session["gan.channel"])  # dropped while the session waited: new stream, new elements
+    sender.send(frame, "step 5", None, *_slots())
     assert len(drawn) == 4 and len({key for key, _ in drawn}) == 4  # no key drawn twice
-    assert drawn[2][1]["url"] == f"{channel.PATH}/{state['channel']}" != frame["url"]
+    assert drawn[2][1]["url"] == f"{channel.PATH}/{session['gan.channel']}" != element["url"]
+
+
+def test_the_channel_is_available_only_with_the_route_under_a_server(monkeypatch):
+    monkeypatch.setattr(process(), "routed", False)
+    assert not channel.available()
+    monkeypatch.setattr(process(), "routed", True)
+    assert not channel.available()  # a test run: no real Streamlit server
+    monkeypatch.setattr(channel, "under_server", lambda: True)
+    assert channel.available()

@@ -6,6 +6,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from dlcore.ui import live
+from dlcore.ui.process import fair_budget, frame_share, process
 
 DEMO = str(Path(__file__).resolve().parents[2] / "bench" / "apps" / "live_demo.py")
 
@@ -41,23 +42,26 @@ def test_play_trains_and_pause_stops():
 
 
 def test_fair_budget_shrinks_when_more_sessions_play_than_slots():
-    assert live.fair_budget(0.03, 2, 0) == live.fair_budget(0.03, 2, 1) == 0.03
-    assert live.fair_budget(0.03, 2, 2) == 0.03
-    assert live.fair_budget(0.03, 2, 20) == pytest.approx(0.003)
-    assert live.fair_budget(0.25, 4, 5) == pytest.approx(0.2)
+    assert fair_budget(0.03, 2, 0) == fair_budget(0.03, 2, 1) == 0.03
+    assert fair_budget(0.03, 2, 2) == 0.03
+    assert fair_budget(0.03, 2, 20) == pytest.approx(0.003)
+    assert fair_budget(0.25, 4, 5) == pytest.approx(0.2)
 
 
 def test_frame_share_splits_the_process_frames_equally_beyond_the_page_cap():
-    assert live.frame_share(40, 50, 0) == live.frame_share(40, 50, 1) == 40  # one student
-    assert live.frame_share(40, 50, 10) == pytest.approx(5.0)
-    assert live.frame_share(40, 50, 20) == pytest.approx(2.5)
-    assert live.frame_share(4, 50, 10) == 4  # a page's own lower cap stays
+    assert frame_share(40, 50, 0) == frame_share(40, 50, 1) == 40  # one student
+    assert frame_share(40, 50, 10) == pytest.approx(5.0)
+    assert frame_share(40, 50, 20) == pytest.approx(2.5)
+    assert frame_share(4, 50, 10) == 4  # a page's own lower cap stays
 
 
-def test_counter_line_updates_every_frame_unless_the_class_outnumbers_the_slots():
-    slots = live.MAX_CONCURRENT_TRAINING
-    assert live.status_every(1) == live.status_every(slots) == 0.0
-    assert live.status_every(slots + 1) == live.CROWDED_STATUS_SECONDS > 1.0
+def test_counter_line_updates_every_frame_unless_the_class_outnumbers_the_slots(monkeypatch):
+    p = process()
+    slots = p.settings.max_training
+    for playing, every in ((1, 0.0), (slots, 0.0), (slots + 1, p.settings.crowded_status_s)):
+        monkeypatch.setattr(p, "_playing", playing)
+        assert p.status_every() == every
+    assert p.settings.crowded_status_s > 1.0
 
 
 class _BusySlots:
@@ -92,11 +96,10 @@ def _sent(monkeypatch, method: str = "warning") -> list[str]:
 
 @pytest.mark.parametrize(("busy", "notice_after", "expected"), [(3, 0.0, 1), (1, 30.0, 0)])
 def test_a_long_wait_for_a_slot_shows_a_notice_a_short_one_does_not(
-    monkeypatch, busy, notice_after, expected
+    monkeypatch, settings, busy, notice_after, expected
 ):
-    monkeypatch.setattr(live, "TRAINING_SLOTS", _BusySlots(busy))
-    monkeypatch.setattr(live, "NOTICE_AFTER_S", notice_after)
-    monkeypatch.setattr(live, "NOTICE_HOLD_S", 0.0)
+    monkeypatch.setattr(process(), "slots", _BusySlots(busy))
+    settings(notice_after_s=notice_after, notice_hold_s=0.0)
     shown = _sent(monkeypatch)
     at = _app().run()
     at.button(key="toy.btn.play").click().run()
@@ -120,11 +123,12 @@ class _PatternSlots(_BusySlots):
 
 
 @pytest.mark.parametrize(("hold", "times_shown"), [(30.0, 1), (0.0, 2)])
-def test_the_notice_stays_up_while_long_and_short_waits_alternate(monkeypatch, hold, times_shown):
+def test_the_notice_stays_up_while_long_and_short_waits_alternate(
+    monkeypatch, settings, hold, times_shown
+):
     # ticks: after a wait, at once, after a wait (a full class: waits straddle the threshold)
-    monkeypatch.setattr(live, "TRAINING_SLOTS", _PatternSlots([False, True, True, False, True]))
-    monkeypatch.setattr(live, "NOTICE_AFTER_S", 0.0)
-    monkeypatch.setattr(live, "NOTICE_HOLD_S", hold)
+    monkeypatch.setattr(process(), "slots", _PatternSlots([False, True, True, False, True]))
+    settings(notice_after_s=0.0, notice_hold_s=hold)
     shown = _sent(monkeypatch)
     at = _app().run()
     at.button(key="toy.btn.play").click().run()
@@ -145,16 +149,15 @@ def test_an_unchanged_counter_line_is_not_sent_again(monkeypatch):
 
 def test_a_playing_loop_is_counted_shares_frames_and_is_released(monkeypatch):
     seen, shares = [], []
-    real, real_share = live.fair_budget, live.frame_share
-    monkeypatch.setattr(live, "fair_budget", lambda b, s, p: seen.append(p) or real(b, s, p))
-    monkeypatch.setattr(
-        live, "frame_share", lambda m, f, p: shares.append(p) or real_share(m, f, p)
-    )
+    p = process()
+    real, real_share = p.fair_budget, p.frame_share
+    monkeypatch.setattr(p, "fair_budget", lambda b: seen.append(p.playing) or real(b))
+    monkeypatch.setattr(p, "frame_share", lambda m: shares.append(p.playing) or real_share(m))
     at = _app().run()
     at.button(key="toy.btn.play").click().run()
-    assert seen and all(p >= 1 for p in seen)  # each tick saw this session playing
-    assert len(shares) == live.TEST_TICKS and all(p >= 1 for p in shares)  # and its frame share
-    assert live._PLAYING[0] == 0  # the loop ended: released
+    assert seen and all(n >= 1 for n in seen)  # each tick saw this session playing
+    assert len(shares) == p.settings.test_ticks and all(n >= 1 for n in shares)  # its share
+    assert p.playing == 0  # the loop ended: released
 
 
 def test_url_sets_controls_and_garbage_gives_notice():

@@ -53,31 +53,29 @@ def _palette(url: str) -> list[int]:
     return Image.open(io.BytesIO(base64.b64decode(url.split(",", 1)[1]))).getpalette()
 
 
-def test_a_stream_reuses_its_palette_until_it_is_rebuilt(monkeypatch):
-    monkeypatch.setattr(R, "_PALETTES", R.OrderedDict())
-    monkeypatch.setattr(R, "PALETTE_REFRESH_S", 1e9)
-    first = R.png_data_url(_frame(0.0), stream="test")
+def test_a_stream_reuses_its_palette_until_it_is_rebuilt():
+    palette = R.FramePalette(refresh_s=1e9)
+    first = R.png_data_url(_frame(0.0), palette=palette)
     later = _frame(1.5)  # the next frames: other curves and colours than the first one
-    again = R.png_data_url(later, stream="test")
+    again = R.png_data_url(later, palette=palette)
     assert _palette(again) == _palette(first)  # mapped onto the first frame's palette
     fresh = R.png_data_url(later)
     assert _palette(fresh) != _palette(first)
     for url in (again, fresh):  # as close to the drawing as a palette built for it
         err = np.abs(_decode(url).astype(int) - later.astype(int))
         assert err.mean() < 3 and np.percentile(err, 99) < 40
-    other = R.png_data_url(later, stream="another student")  # never another stream's palette
+    other = R.png_data_url(later, palette=R.FramePalette())  # never another stream's palette
     assert _palette(other) == _palette(fresh)
-    monkeypatch.setattr(R, "PALETTE_REFRESH_S", 0.0)  # the stream's palette is too old: rebuilt
-    assert _palette(R.png_data_url(later, stream="test")) == _palette(fresh)
+    palette.refresh_s = 0.0  # the stream's palette is too old: rebuilt
+    assert _palette(R.png_data_url(later, palette=palette)) == _palette(fresh)
 
 
-def test_the_palette_store_keeps_the_most_recent_streams(monkeypatch):
-    monkeypatch.setattr(R, "_PALETTES", R.OrderedDict())
-    monkeypatch.setattr(R, "PALETTE_STREAMS", 3)
-    frame = _frame(0.0)
-    for name in ("a", "b", "c", "a", "d"):  # "a" used again: "b" is the least recently used
-        R.png_data_url(frame, stream=name)
-    assert [key[0] for key in R._PALETTES] == ["c", "a", "d"]
+def test_a_palette_is_kept_per_frame_size():
+    palette = R.FramePalette(refresh_s=1e9)
+    small = _frame(0.0)[:120]
+    R.png_data_url(_frame(0.0), palette=palette)
+    R.png_data_url(small, palette=palette)
+    assert len(palette._built) == 2  # a frame of another size never maps onto the first one
 
 
 def test_a_rising_line_goes_from_bottom_left_to_top_right():

@@ -1,0 +1,189 @@
+"""One way to write a page: a ``Page`` owns its config, its session keys, its widgets, its views
+and its live panel, so that a page file reads as a table of contents.
+
+    from dlcore.ui.page import Page
+    from dlcore.ui.views.ntm import VIEWS
+
+    page = Page("ntm", NTMConfig)   # frame, link -> widgets, the config read once (page.cfg)
+    page.show(VIEWS)                 # the view radio (fed by the registry), then that view
+    page.finish()                    # the link follows the widgets, share box, live loop last
+
+A view is a function of the page, registered under one of the config's view choices
+(``View(label, draw)``, in ``dlcore/ui/views/<concept>.py``). Inside it:
+
+    page.cfg.beta                     # the validated config of this run
+    page.widget("beta")               # the widget bound to a config field (its key is the page's)
+    page.row("k0", "k1", "k2")        # several side by side
+    page.chart(fig, "stages")         # a plotly chart with the page's PNG export
+    page.get("sandbox"), page.set("sandbox", m)      # session state under "<page>.<name>"
+    page.live(NTMLiveTrainer, render, max_fps=8)     # Play / Pause / Step / Reset (dlcore.ui.live)
+
+No page or view builds a session key by hand; they all come from the page's ``Namespace``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
+
+import streamlit as st
+
+from dlcore.catalog import PageInfo
+from dlcore.config import field_specs, format_value
+from dlcore.trainer import Trainer
+from dlcore.ui.frame import page_frame
+from dlcore.ui.live import LivePanel, Render, pause
+from dlcore.ui.state import Namespace
+from dlcore.ui.urlstate import config_from_state, field_widget, share_box, sync_url, url_config
+
+C = TypeVar("C")
+NOTICE_ICONS = {
+    "info": ":material/info:",
+    "success": ":material/check_circle:",
+    "warning": ":material/warning:",
+    "error": ":material/error:",
+}
+
+
+@dataclass(frozen=True)
+class View(Generic[C]):
+    """One entry of a page's view registry: the radio's label and the function that draws it."""
+
+    label: str
+    draw: Callable[[Page[C]], None]
+
+
+class Page(Generic[C]):
+    """A page of the app over its config class ``C`` (see the module docstring)."""
+
+    def __init__(
+        self,
+        page_id: str,
+        config: type[C],
+        *,
+        labels: Mapping[Any, str] | None = None,
+        title: bool = True,
+        ns: str | None = None,
+    ) -> None:
+        self.info: PageInfo = page_frame(page_id, title=title)
+        self.id = ns or page_id  # the namespace of its keys and URL state (default: the page id)
+        self.state = Namespace(self.id)
+        self.config_cls = config
+        self.labels = dict(labels or {})  # option value -> what a student reads in a widget
+        url_config(config, self.id)  # a link re-seeds the widgets (notices for bad values)
+        self.cfg: C = config_from_state(config, self.id)
+        self.panel: LivePanel | None = None
+
+    # -- session state ------------------------------------------------------------------
+    def key(self, name: str) -> str:
+        """The session key of ``name`` on this page (for a widget that is not a config field)."""
+        return self.state.key(name)
+
+    def get(self, name: str, default: Any = None) -> Any:
+        return self.state.get(name, default)
+
+    def set(self, name: str, value: Any) -> None:
+        self.state.set(name, value)
+
+    def cached(self, name: str, make: Callable[[], Any]) -> Any:
+        return self.state.cached(name, make)
+
+    # -- widgets bound to config fields ---------------------------------------------------
+    def label(self, value: Any) -> str:
+        return self.labels.get(value, str(value))
+
+    def widget(self, name: str, **kw: Any) -> Any:
+        """The widget of config field ``name`` (``dlcore.ui.urlstate.field_widget``); choices
+        are shown with the page's labels unless ``format_func`` is given."""
+        if self.labels and field_specs(self.config_cls)[name].kind == "choice":
+            kw.setdefault("format_func", self.label)
+        return field_widget(self.id, self.config_cls, name, **kw)
+
+    def row(self, *names: str, widths: list[float] | None = None, **options: dict) -> None:
+        """Widgets side by side, one per column; ``options[name]`` are that widget's kwargs."""
+        for col, name in zip(st.columns(widths or len(names)), names):
+            with col:
+                self.widget(name, **options.get(name, {}))
+
+    def widget_key(self, name: str) -> str:
+        return self.state.widget_key(name)
+
+    def widget_state(self, name: str, default: Any = None) -> Any:
+        """The value a config field's widget holds right now (in a callback, before the run)."""
+        return st.session_state.get(self.widget_key(name), default)
+
+    def set_widgets(self, values: Mapping[str, Any]) -> None:
+        """Set config widgets (from a callback: a preset, a click); the next run reads them."""
+        specs = field_specs(self.config_cls)
+        for name, value in values.items():
+            spec = specs[name]
+            shown = format_value(value, spec) if spec.kind in ("ints", "floats") else value
+            st.session_state[self.widget_key(name)] = shown
+
+    def refresh(self) -> C:
+        """Read the config again, after a view set a widget's value itself during this run."""
+        self.cfg = config_from_state(self.config_cls, self.id)
+        return self.cfg
+
+    # -- drawing ----------------------------------------------------------------------------
+    def chart(self, fig: Any, name: str, *, where: Any = None, **kw: Any) -> Any:
+        """A plotly chart keyed by ``name``; its camera button saves a 2x PNG named after the
+        page and chart (a projector-sized export)."""
+        export = {"format": "png", "filename": f"{self.id}_{name}", "scale": 2}
+        kw.setdefault("config", {"toImageButtonOptions": export, "displaylogo": False})
+        return (where or st).plotly_chart(fig, key=self.key(f"chart.{name}"), **kw)
+
+    def downloads(self, name: str, files: Mapping[str, tuple[bytes | str, str]]) -> None:
+        """A row of download buttons, one per format: ``{"csv": (data, "text/csv"), ...}``."""
+        for col, (ext, (data, mime)) in zip(st.columns(len(files)), files.items()):
+            col.download_button(
+                ext.upper(), data, f"{name}.{ext}", mime, key=self.key(f"download.{name}.{ext}")
+            )
+
+    def notice(self, text: str, kind: str = "info", icon: str | None = None) -> None:
+        """A message on the page (info, success, warning or error) with its icon."""
+        getattr(st, kind)(text, icon=icon or NOTICE_ICONS[kind])
+
+    # -- views ------------------------------------------------------------------------------
+    def choose(self, views: Mapping[str, View[C]], field: str = "view", **kw: Any) -> View[C]:
+        """The radio of config field ``field``, fed by the registry ``views``; the chosen view."""
+        kw.setdefault("widget", "radio")
+        chosen = self.widget(field, format_func=lambda k: views[k].label, **kw)
+        return views[chosen]
+
+    def show(self, views: Mapping[str, View[C]], field: str = "view", **kw: Any) -> None:
+        """Choose a view (``choose``) and draw it."""
+        self.choose(views, field, **kw).draw(self)
+
+    # -- live training ------------------------------------------------------------------------
+    def live(
+        self,
+        factory: Callable[[Any], Trainer],
+        render: Render,
+        *,
+        cfg: Any = None,
+        name: str | None = None,
+        **kw: Any,
+    ) -> LivePanel:
+        """Play / Pause / Step / Reset and the first frame of a trainer built from ``cfg``
+        (default: the page's config); ``name`` gives a second panel its own keys. The page's
+        ``finish`` runs its loop."""
+        state = self.state.child(name) if name else self.state
+        self.panel = LivePanel(state, self.cfg if cfg is None else cfg, factory, render, **kw)
+        return self.panel
+
+    def pause(self, name: str | None = None) -> None:
+        """Stop the live training of the page (or of its panel ``name``); callbacks may call it
+        before the panel is drawn."""
+        pause(self.state.child(name) if name else self.state)
+
+    def finish(self, *, share: bool = True) -> None:
+        """The page's last call: the URL follows the widgets, the share box, then the live loop
+        (it trains until the next interaction, so nothing may come after it)."""
+        sync_url(self.cfg, self.id)
+        if share:
+            with st.expander("Share this experiment", icon=":material/share:"):
+                share_box(self.cfg, self.info.url_path)
+        if self.panel is not None:
+            self.panel.loop()
