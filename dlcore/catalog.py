@@ -46,6 +46,22 @@ PAGES: tuple[PageInfo, ...] = (
         "Feedforward networks, XOR, SGD, regularization",
     ),
     PageInfo(
+        "backprop",
+        "Backpropagation on a graph",
+        ":material/account_tree:",
+        "pages/backprop.py",
+        "Type an expression, then walk the backward pass node by node, checked by autograd.",
+        "Backpropagation, the chain rule, error signals",
+    ),
+    PageInfo(
+        "optimization",
+        "Optimization and regularization lab",
+        ":material/speed:",
+        "pages/optimization.py",
+        "Race SGD, momentum, AdaGrad, RMSProp and Adam; see L1, L2 and dropout at work.",
+        "SGD, learning-rate schedules, AdaGrad, RMSProp, regularization, dropout",
+    ),
+    PageInfo(
         "conv",
         "Convolution filter lab",
         ":material/filter_center_focus:",

@@ -20,7 +20,7 @@ def test_split_is_seeded_stratified_and_disjoint():
 
 
 def test_catalog_pages_exist_with_thumbnails():
-    assert len(PAGES) == 7 and len(BY_ID) == 8
+    assert len(PAGES) == 9 and len(BY_ID) == 10
     for page in PAGES:
         assert (page.thumb.parent.parent.parent / page.file).exists(), page.file
         assert page.thumb.exists(), page.thumb
