@@ -26,5 +26,6 @@ for i, page in enumerate(PAGES):
 st.divider()
 st.caption(
     "Based on the lecture *Deep Learning: Overview*. Data: generated toy sets and the UCI 8x8 "
-    "handwritten digits (CC BY 4.0). No data or model is downloaded while you use the app."
+    "handwritten digits (CC BY 4.0). Nothing is downloaded while you use the app, except MNIST "
+    "when you press its button on the VAE or GAN page."
 )

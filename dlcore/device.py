@@ -1,6 +1,6 @@
 """Device selection, seeding, thread limits and the one place tensors become numpy arrays.
 
-Used by every trainer and shown in every page header (DESIGN.md section 7).
+Used by every trainer and shown in every page header.
 """
 
 from __future__ import annotations

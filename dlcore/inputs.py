@@ -1,4 +1,5 @@
-"""Validation of untrusted inputs: uploaded or camera images, and typed text (DESIGN.md section 4).
+"""Validation of untrusted inputs: uploaded or camera images, and typed text. Bad input never
+shows a traceback: it gets a clear message, and the session keeps working.
 
 Images are validated by content, never by file name: Pillow decodes them, byte and pixel counts
 are capped before decoding (a decompression-bomb guard), and every mode is converted explicitly

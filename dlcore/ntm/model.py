@@ -14,7 +14,7 @@ start focused on location 0. Used by ``dlcore.ntm.train``, ``dlcore.ntm.analysis
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 import torch
 from torch import nn
@@ -186,10 +186,6 @@ class LSTMBaseline(nn.Module):
         """x (B, T, n_in) -> logits (B, T, n_out); ablation/trace/n_slots do not apply."""
         h, _ = self.lstm(x)  # (B, T, H)
         return self.out_fc(h), None
-
-
-def spec_dict(spec: NTMSpec | LSTMSpec) -> dict:
-    return asdict(spec)
 
 
 def build_model(kind: str, spec: dict) -> nn.Module:

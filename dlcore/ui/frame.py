@@ -4,7 +4,8 @@ The app uses Streamlit's classic ``pages/`` mechanism with the auto-generated me
 (``client.showSidebarNavigation = false``) and this frame drawn by every page itself. That way a
 deep link (``/gan``) opened first on a fresh server shows exactly the same app as a click from the
 landing page: with ``st.navigation`` and a folder named ``pages/`` the first visit to a deep link
-bypasses ``app.py`` and shows the legacy file-name menu (DESIGN.md section 5).
+bypasses ``app.py`` and shows the legacy file-name menu (seen on Streamlit 1.67;
+tests/e2e/test_navigation_e2e.py checks every deep link on a fresh server).
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Live training: Play / Pause / Step / Reset, counters, and the time-budgeted training loop.
 
-Design (measured, DESIGN.md section 2 and README "Hosting for a class"): a fragment with
+Design (measured; README "Hosting for a class"): a fragment with
 ``run_every`` redraws ~5 times a second; a loop that trains for a time budget and then redraws
 into a placeholder reaches 16-40 browser frames a second. So the loop is used, and it is written
 so every control keeps working: a click anywhere makes Streamlit request a rerun, which

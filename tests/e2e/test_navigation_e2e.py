@@ -1,5 +1,5 @@
 """The full app (shared navigation, titles) on the first visit of every deep link after a server
-start, and no exception element on any page (DESIGN.md section 5)."""
+start, and no exception element on any page (dlcore/ui/frame.py says why)."""
 
 import pytest
 

@@ -193,3 +193,32 @@ def test_each_run_and_button_claims_the_trainer_so_an_older_loop_lets_go():
     lock = at.session_state["toy.lock"]
     assert lock.acquire(blocking=False)  # nothing holds it once the run is over
     lock.release()
+
+
+def test_a_diverged_trainer_pauses_with_the_message_and_reset_recovers():
+    import math
+
+    at = _app().run()
+    trainer = at.session_state["toy.trainer"]
+    for p in trainer.net.parameters():  # the weights blew up
+        p.data.fill_(math.nan)
+    at.button(key="toy.btn.play").click().run()
+    assert not at.exception
+    assert at.button(key="toy.btn.play").label == "Play"  # paused itself after one frame
+    (error,) = at.error
+    assert error.value.startswith("**Training diverged**: loss became NaN or infinite")
+    at.button(key="toy.btn.reset").click().run()
+    assert not at.error and at.session_state["toy.trainer"] is not trainer
+    at.button(key="toy.btn.step").click().run()
+    assert not at.error and math.isfinite(at.session_state["toy.trainer"].history.last()["loss"])
+
+
+def test_a_trainer_that_halts_by_itself_pauses_the_panel(monkeypatch):
+    from dlcore.toy import ToyTrainer
+
+    monkeypatch.setattr(ToyTrainer, "halted", property(lambda self: self.steps >= 20))
+    at = _app().run()
+    at.button(key="toy.btn.play").click().run()
+    assert not at.exception and not at.error
+    assert at.button(key="toy.btn.play").label == "Play"
+    assert at.session_state["toy.trainer"].steps >= 20

@@ -1,0 +1,120 @@
+"""The Page object (dlcore/ui/page.py): the config read once from the link and the widgets, the
+session keys it owns, labels, the view registry feeding the radio, charts with their export,
+set_widgets from a callback, and finish (URL, share box, live loop)."""
+
+import json
+
+from streamlit.testing.v1 import AppTest
+
+
+def _script():
+    from dataclasses import dataclass
+
+    import plotly.graph_objects as go
+    import streamlit as st
+
+    from dlcore.config import choice, num
+    from dlcore.ui.page import Page, View
+
+    @dataclass(frozen=True)
+    class DemoConfig:
+        view: str = choice("first", ("first", "second"), live=True, label="View")
+        opt: str = choice("sgd", ("sgd", "adam"), live=True, label="Optimizer")
+        lr: float = num(0.1, lo=0.001, hi=1.0, live=True, label="Learning rate")
+        n: int = num(3, lo=1, hi=9, label="Units")
+
+    def first(page):
+        page.row("opt", "lr")
+        st.markdown(f"first view: lr={page.cfg.lr} opt={page.cfg.opt} n={page.cfg.n}")
+        page.chart(go.Figure(go.Scatter(y=[1, 2, page.cfg.lr])), "curve")
+        page.set("visits", page.get("visits", 0) + 1)
+
+    def second(page):
+        def preset():
+            page.set_widgets({"lr": 0.5, "n": 7})
+
+        st.button("Preset", key=page.key("preset"), on_click=preset)
+        page.widget("n")
+        st.markdown(f"second view: n={page.cfg.n}")
+
+    views = {"first": View("First view", first), "second": View("Second view", second)}
+    page = Page("ntm", DemoConfig, labels={"sgd": "SGD", "adam": "Adam"}, ns="demo")
+    page.show(views)
+    page.finish()
+
+
+def _app(**params) -> AppTest:
+    at = AppTest.from_function(_script, default_timeout=60)
+    for k, v in params.items():
+        at.query_params[k] = v
+    return at.run()
+
+
+def _said(at: AppTest) -> str:
+    return " ".join(m.value for m in at.markdown)
+
+
+def test_the_link_sets_the_config_read_once_and_the_widgets():
+    at = _app(lr="0.25", opt="adam")
+    assert not at.exception
+    assert "first view: lr=0.25 opt=adam n=3" in _said(at)
+    assert at.slider(key="demo.w.lr").value == 0.25  # widgets under the page's own keys
+    assert at.selectbox(key="demo.w.opt").value == "adam"
+
+
+def test_a_widget_change_is_in_the_config_of_the_next_run():
+    at = _app()
+    at.slider(key="demo.w.lr").set_value(0.75).run()
+    assert "first view: lr=0.75" in _said(at)
+    assert at.query_params["lr"] in ("0.75", ["0.75"])  # finish: the URL follows the widgets
+
+
+def test_garbage_in_the_link_falls_back_with_a_notice():
+    at = _app(lr="lots", view="nowhere")
+    assert not at.exception
+    assert "first view: lr=0.1" in _said(at)
+    assert any("not valid" in w.value for w in at.warning)
+
+
+def test_the_registry_feeds_the_radio_with_its_labels_and_picks_the_view():
+    at = _app()
+    radio = at.radio(key="demo.w.view")
+    assert radio.options == ["First view", "Second view"]
+    radio.set_value("second").run()
+    assert "second view: n=3" in _said(at) and "first view" not in _said(at)
+
+
+def test_labels_show_in_choice_widgets():
+    at = _app()
+    assert at.selectbox(key="demo.w.opt").options == ["SGD", "Adam"]
+
+
+def test_session_state_lives_under_the_page_namespace():
+    at = _app()
+    at.run()
+    assert at.session_state["demo.visits"] == 2
+    assert at.session_state["demo.cfg"].lr == 0.1
+
+
+def test_set_widgets_from_a_callback_reaches_the_next_run():
+    at = _app(view="second")
+    at.button(key="demo.preset").click().run()
+    assert not at.exception
+    assert "second view: n=7" in _said(at)
+    assert at.query_params["lr"] in ("0.5", ["0.5"])
+
+
+def test_a_chart_is_keyed_and_exports_a_named_png():
+    at = _app()
+    (chart,) = at.get("plotly_chart")
+    config = json.loads(chart.proto.config)
+    assert config["toImageButtonOptions"]["filename"] == "demo_curve"
+    assert config["toImageButtonOptions"]["scale"] == 2
+    assert "demo.chart.curve" in chart.proto.id
+
+
+def test_finish_draws_the_share_box_with_the_link():
+    at = _app(lr="0.25")
+    (expander,) = at.expander
+    assert expander.label == "Share this experiment"
+    assert any("lr=0.25" in c.value for c in at.code)
