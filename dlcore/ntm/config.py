@@ -70,7 +70,7 @@ class NTMConfig:
     length: int = _n(10, 1, 80, label="Length L")
     seq_seed: int = _n(1, 0, 9999, label="Sequence seed")
     pattern: str = text(
-        "10110010 01100111 11100001 00011110", max_len=1200, live=True, label="Your bit pattern"
+        "10110010 01100111 11100001 00011110", max_len=1990, live=True, label="Your bit pattern"
     )
     t: int = _n(10, 0, 400, label="Time step t")
     no_content: bool = flag(False, label="No content addressing (g = 0)")

@@ -9,6 +9,8 @@ Used by ``dlcore.ntm.train``, ``dlcore.ntm.analysis`` and pages/ntm.py.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import torch
 
@@ -47,6 +49,24 @@ def bits_wrong(logits: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
 def chance_bits(length: float, bits: int = BITS) -> float:
     """Expected wrong bits per sequence when guessing: half of the L * bits output bits."""
     return bits * length / 2.0
+
+
+@dataclass(frozen=True)
+class TypedPattern:
+    """A typed pattern as the model's input, and what was cut from it (for the page)."""
+
+    bits: np.ndarray  # (L, bits)
+    notice: str | None  # set when the pattern was longer than max_len vectors
+
+
+def read_pattern(text: str, bits: int = BITS, max_len: int = MAX_PATTERN_LEN) -> TypedPattern:
+    """``parse_pattern`` for a page: a pattern longer than ``max_len`` vectors is cut to its first
+    ``max_len`` (with a notice saying so) instead of refused; other mistakes raise ValueError."""
+    words = [w for w in text.replace(",", " ").replace(";", " ").split() if w]
+    if len(words) <= max_len:
+        return TypedPattern(parse_pattern(text, bits, max_len), None)
+    notice = f"Your pattern has {len(words)} vectors; the first {max_len} are copied."
+    return TypedPattern(parse_pattern(" ".join(words[:max_len]), bits, max_len), notice)
 
 
 def parse_pattern(text: str, bits: int = BITS, max_len: int = MAX_PATTERN_LEN) -> np.ndarray:

@@ -106,13 +106,15 @@ def evaluate(
     seed: int = 12345,
     ablation=None,
 ) -> dict[int, float]:
-    """Mean bits wrong per sequence at each length on a fixed seeded sample."""
+    """Mean bits wrong per sequence at each length on a fixed seeded sample. Each length has its
+    own generator (seeded by ``seed`` and the length), so a length's sequences, and its score, are
+    the same whatever other lengths are asked for."""
     model.eval()
     device = next(model.parameters()).device
-    gen = torch.Generator().manual_seed(seed)
     kwargs = {} if ablation is None else {"ablation": ablation}
     res = {}
     for length in lengths:
+        gen = torch.Generator().manual_seed(seed * 100_003 + int(length))
         x, y = random_batch(n_per_length, int(length), gen, device=device)
         logits, _ = model(x, **kwargs)
         res[int(length)] = float(bits_wrong(output_part(logits, int(length)), y).mean())

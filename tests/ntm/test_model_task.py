@@ -151,3 +151,12 @@ def test_trace_copy_and_output_part():
     assert tr.bits_wrong == float(bits_wrong(output_part(logits, 4), y)[0])
     lstm_tr = an.trace_copy(LSTMBaseline(LSTMSpec(hidden=8)), seq)
     assert lstm_tr.write_w is None and lstm_tr.output.shape == (9, 8)
+
+
+def test_a_lengths_score_does_not_depend_on_the_other_lengths_asked_for():
+    torch.manual_seed(0)
+    model = NTM(NTMSpec(n_slots=8, width=4, hidden=8))
+    alone = evaluate(model, (7,), n_per_length=4, seed=3)[7]
+    with_others = evaluate(model, (2, 5, 7, 11), n_per_length=4, seed=3)
+    assert with_others[7] == alone
+    assert evaluate(model, (11, 7), n_per_length=4, seed=3)[7] == alone  # order does not matter

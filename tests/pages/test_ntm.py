@@ -5,6 +5,7 @@ set controls (garbage -> notice), and Step trains the live NTM."""
 import json
 from pathlib import Path
 
+import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -29,6 +30,15 @@ def by_key(at, kind, name):
 
 def charts(at):
     return [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+
+
+def values(y):
+    """A plotly trace's numbers (plotly 6 ships arrays as base64 typed arrays)."""
+    if isinstance(y, dict):
+        import base64
+
+        return np.frombuffer(base64.b64decode(y["bdata"]), dtype=y["dtype"]).tolist()
+    return list(y)
 
 
 def stage_values(at):
@@ -211,3 +221,45 @@ def test_a_diverged_model_shows_the_message_and_reset_recovers():
     assert fresh is not trainer and fresh.steps == 0
     at.button(key="ntm.btn.step").click().run()
     assert not at.error and math.isfinite(fresh.history.last()["loss"])
+
+
+def test_the_memory_seed_redraws_the_memory_at_once():
+    from dlcore.ntm.analysis import default_memory
+
+    at = app()
+    by_key(at, "number_input", "mem_seed").set_value(3).run()
+    (editor,) = at.dataframe
+    assert editor.key == "ntm.mem3"
+    shown = editor.value.to_numpy(dtype=float)
+    assert np.allclose(shown, default_memory(8, 4, 3), atol=1e-6)  # not the seed-0 memory
+    assert not np.allclose(shown, default_memory(8, 4, 0), atol=1e-6)
+
+
+def test_the_scrubber_runs_in_training_order_and_ends_at_the_final_model():
+    at = app({"model": "NTM"}, view="copy")
+    slider = at.select_slider(key=wkey("ntm", "ckpt"))
+    labels = list(slider.options)  # as shown: the format_func's labels
+    assert labels[-1].startswith("final (")
+    seen = [int(label.split()[-2].strip("(").replace(",", "")) for label in labels]
+    assert seen == sorted(seen) and len(set(seen)) == len(seen)  # increasing, none repeated
+
+
+def test_the_length_table_does_not_depend_on_your_length():
+    def bars(my_len):
+        at = app({"my_len": str(my_len)}, view="length")
+        fig = charts(at)[0]
+        bars = [b for b in fig["data"] if b["type"] == "bar"]
+        return {b["name"]: dict(zip(b["x"], values(b["y"]))) for b in bars}
+
+    a, b = bars(30), bars(50)
+    for model in ("NTM", "LSTM"):
+        for length in ("10", "20", "40", "80"):
+            assert a[model][length] == b[model][length], (model, length)
+
+
+def test_an_over_long_typed_pattern_is_cut_with_a_message():
+    rng = np.random.default_rng(0)
+    words = ["".join(map(str, rng.integers(0, 2, 8))) for _ in range(150)]
+    at = app({"source": "typed", "pattern": " ".join(words)}, view="copy")
+    assert any("150 vectors; the first 120 are copied" in i.value for i in at.info)
+    assert any("L = 120 vectors" in c.value for c in at.caption)

@@ -17,7 +17,7 @@ from dlcore.ntm.addressing import Ablation
 from dlcore.ntm.checkpoints import load_model, load_scrub, model_from_checkpoint
 from dlcore.ntm.config import NTMConfig
 from dlcore.ntm.live import CROWDED_PREVIEW_SECONDS, PREVIEW_SECONDS, NTMLiveTrainer
-from dlcore.ntm.task import chance_bits, parse_pattern
+from dlcore.ntm.task import chance_bits, read_pattern
 from dlcore.ui.output import LiveOut
 from dlcore.ui.page import Page, View
 from dlcore.ui.process import process
@@ -25,8 +25,9 @@ from dlcore.viz import ntm as figures
 
 NTMPage = Page[NTMConfig]
 PATTERN_HELP = (
-    "8 bits per vector (0/1), separated by spaces. Try 00000000 as the 2nd vector: the "
-    "feed-forward controller cannot tell an all-zero input from the blank answer phase."
+    "8 bits per vector (0/1), separated by spaces or new lines, up to 120 vectors. Try more "
+    "than 20 vectors, longer than anything either model trained on: the NTM still copies them, "
+    "the LSTM does not."
 )
 SHIFT_NOTE = (
     "Shift sign convention: w~(i) = sum_j w_g(j) s(i - j), so s(+1) = 1 moves the focus "
@@ -151,20 +152,31 @@ def _copy_sequence(page: NTMPage) -> np.ndarray:
     if cfg.source != "typed":
         return analysis.random_sequence(cfg.length, cfg.seq_seed)
     try:
-        return parse_pattern(cfg.pattern)
+        typed = read_pattern(cfg.pattern)
     except ValueError as err:
         st.error(f"Cannot copy this pattern: {err} Showing a random sequence instead.")
         return analysis.random_sequence(cfg.length, cfg.seq_seed)
+    if typed.notice:
+        page.notice(typed.notice, icon=":material/content_cut:")
+    return typed.bits
+
+
+def scrub_labels(scrub: dict, final_seen: int) -> dict[int, str]:
+    """The scrubber's stops, left to right in training order: every snapshot taken before the
+    final model, then the final model (index -1) at the right end."""
+    labels = {i: f"{seen:,} sequences" for i, seen in enumerate(scrub["seen"]) if seen < final_seen}
+    labels[-1] = f"final ({final_seen:,} sequences)"
+    return labels
 
 
 def _checkpoint(page: NTMPage, models: dict, scrub: dict) -> int:
     """The checkpoint scrubber (NTM only): -1 for the final model, else a snapshot's index."""
     if page.cfg.model != "NTM":
         return -1
-    labels = {-1: f"final ({models['NTM'][1]['seen']:,} sequences)"}
-    labels.update({i: f"{seen:,} sequences" for i, seen in enumerate(scrub["seen"])})
+    labels = scrub_labels(scrub, models["NTM"][1]["seen"])
     key = page.widget_key("ckpt")
-    st.session_state[key] = min(st.session_state.get(key, -1), len(scrub["seen"]) - 1)
+    if st.session_state.get(key, -1) not in labels:  # a link's index past the snapshots
+        st.session_state[key] = -1
     return st.select_slider(
         "Checkpoint scrubber (training progress)",
         options=list(labels),
