@@ -55,7 +55,7 @@ PAGES: tuple[PageInfo, ...] = (
     ),
     PageInfo(
         "optimization",
-        "Optimization and regularization lab",
+        "Optimization & regularization",
         ":material/speed:",
         "pages/optimization.py",
         "Race SGD, momentum, AdaGrad, RMSProp and Adam; see L1, L2 and dropout at work.",

@@ -416,13 +416,36 @@ def head_table(trace, t: int) -> dict[str, list]:
     }
 
 
-def _fmt(v: np.ndarray) -> str:
-    return "(" + ", ".join(f"{x:.2f}" for x in np.asarray(v).ravel()) + ")"
+def _vec(v: np.ndarray, digits: int = 2) -> str:
+    """A vector as LaTeX: (0.12,\\ 0.80,\\ ...)."""
+    return r"(" + r",\ ".join(f"{x:.{digits}f}" for x in np.asarray(v).ravel()) + r")"
 
 
-def addressing_caption(result, s: np.ndarray) -> str:
-    """The live numbers behind the stage charts, in one line."""
-    return (
-        f"cos(k, M(i)) = {_fmt(result.cosine)} · s over shifts (−1, 0, +1) = {_fmt(s)} · "
-        f"read r = Σ_i w(i) M(i) = {_fmt(result.read)}"
-    )
+def addressing_latex(result, beta: float, g: float, s: np.ndarray, gamma: float) -> list[str]:
+    """The four stages of NTM addressing (Graves et al. 2014, eqs. 5-9; the lecture's "NTM:
+    addressing" slides) as LaTeX lines, each with this run's numbers; the focus i* is where the
+    final weighting is largest."""
+    i = int(np.argmax(result.w))
+    return [
+        r"w^c_t(i) = \frac{\exp(\beta_t\, K[\mathbf{k}_t, \mathbf{M}_t(i)])}"
+        r"{\sum_j \exp(\beta_t\, K[\mathbf{k}_t, \mathbf{M}_t(j)])}"
+        rf"\quad \beta_t = {beta:g},\ K[\mathbf{{k}}, \mathbf{{M}}(i)] = {_vec(result.cosine)}",
+        r"\mathbf{w}^g_t = g_t\, \mathbf{w}^c_t + (1 - g_t)\, \mathbf{w}_{t-1}"
+        rf"\quad g_t = {g:g},\ \mathbf{{w}}^g_t = {_vec(result.w_g)}",
+        r"\tilde w_t(i) = \sum_{j=0}^{N-1} w^g_t(j)\, s_t(i - j)"
+        rf"\quad \mathbf{{s}}_t = (s(-1), s(0), s(+1)) = {_vec(s)}",
+        r"w_t(i) = \frac{\tilde w_t(i)^{\gamma_t}}{\sum_j \tilde w_t(j)^{\gamma_t}}"
+        rf"\quad \gamma_t = {gamma:g},\ w_t(i^*) = w_t({i}) = {result.w[i]:.3f}",
+        r"\mathbf{r}_t = \sum_i w_t(i)\, \mathbf{M}_t(i) = " + _vec(result.read),
+    ]
+
+
+def write_latex(erase: np.ndarray, add: np.ndarray, focus: int, w_focus: float) -> list[str]:
+    """The erase and add steps of an NTM write (Graves et al. 2014, eqs. 3-4) with this run's
+    erase vector, add vector and the weight of the focused location."""
+    return [
+        r"\tilde{\mathbf{M}}_t(i) = \mathbf{M}_{t-1}(i)\,[\mathbf{1} - w_t(i)\,\mathbf{e}_t]"
+        rf"\quad \mathbf{{e}}_t = {_vec(erase)}",
+        r"\mathbf{M}_t(i) = \tilde{\mathbf{M}}_t(i) + w_t(i)\,\mathbf{a}_t"
+        rf"\quad \mathbf{{a}}_t = {_vec(add)},\ w_t({focus}) = {w_focus:.2f}",
+    ]

@@ -53,3 +53,22 @@ def test_the_paused_curve_before_any_step_says_how_to_start_on_sensible_axes():
     assert fig.layout.xaxis.range == (0, 1000) and fig.layout.yaxis.range[0] == 0
     trained = A.Curve(seen=np.array([16.0, 32.0]), bits=np.array([40.0, 30.0]), chance=42.0)
     assert hint not in [a.text for a in V.curves_figure({"NTM": trained}, 42.0).layout.annotations]
+
+
+def test_the_addressing_equations_carry_this_runs_numbers():
+    import numpy as np
+
+    from dlcore.ntm import analysis
+    from dlcore.viz.ntm import addressing_latex, write_latex
+
+    memory = analysis.default_memory(8, 4, 0)
+    s = analysis.shift_distribution(0.0, 0.2, 0.8)
+    w_prev = analysis.focus_weighting(8, 2, 0)
+    res = analysis.run_addressing(memory, np.array([0.8, -0.2, 0.5, 0.9]), 5.0, 0.5, s, 2.0, w_prev)
+    lines = addressing_latex(res, 5.0, 0.5, s, 2.0)
+    assert len(lines) == 5 and r"\beta_t = 5" in lines[0] and r"\gamma_t = 2" in lines[3]
+    i = int(np.argmax(res.w))
+    assert f"w_t({i}) = {res.w[i]:.3f}" in lines[3]
+    assert f"{res.read[0]:.2f}" in lines[4]
+    erase, add = (1.0, 1.0, 0.0, 0.0), (0.5, 0.0, 0.5, 0.0)
+    assert r"\mathbf{e}_t = (1.00,\ 1.00,\ 0.00,\ 0.00)" in write_latex(erase, add, 3, 1.0)[0]

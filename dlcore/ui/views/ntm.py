@@ -30,9 +30,9 @@ PATTERN_HELP = (
     "the LSTM does not."
 )
 SHIFT_NOTE = (
-    "Shift sign convention: w~(i) = sum_j w_g(j) s(i - j), so s(+1) = 1 moves the focus "
-    "from location i to i + 1 (location 7 wraps to 0). pytorch-ntm lists its three shift "
-    "weights in the opposite order; the formula is the same."
+    r"Shift sign convention: $\tilde w(i) = \sum_j w^g(j)\, s(i - j)$, so $s(+1) = 1$ moves "
+    "the focus from location $i$ to $i + 1$ (location 7 wraps to 0). pytorch-ntm lists its "
+    "three shift weights in the opposite order; the formula is the same."
 )
 ADDRESSING_ROWS = (
     ("beta", "gamma", "g", "prev_loc"),
@@ -67,8 +67,9 @@ def ablation_of(cfg: NTMConfig) -> Ablation:
 # -- views ------------------------------------------------------------------------------
 def addressing(page: NTMPage) -> None:
     st.markdown(
-        "A memory of N = 8 locations x M = 4 numbers. The head turns a key k and four scalars "
-        "into a weighting w over locations, in four stages. Edit the memory, move the sliders."
+        r"A memory of $N = 8$ locations $\times$ $M = 4$ numbers. The head turns a key "
+        r"$\mathbf{k}$ and four scalars ($\beta, g, \mathbf{s}, \gamma$) into a weighting "
+        r"$\mathbf{w}$ over locations, in four stages. Edit the memory, move the sliders."
     )
     cfg = page.cfg
     left, right = st.columns([2, 3])
@@ -85,7 +86,9 @@ def addressing(page: NTMPage) -> None:
     key = np.array([cfg.k0, cfg.k1, cfg.k2, cfg.k3], dtype=np.float32)
     res = analysis.run_addressing(memory, key, cfg.beta, cfg.g, s, cfg.gamma, w_prev)
     page.chart(figures.addressing_figure(res, w_prev), "stages")
-    st.caption(figures.addressing_caption(res, s))
+    with st.expander("The four stages as equations, with these numbers", expanded=True):
+        for line in figures.addressing_latex(res, cfg.beta, cfg.g, s, cfg.gamma):
+            st.latex(line)
     page.notice(SHIFT_NOTE, icon=":material/swap_horiz:")
     c = st.columns([2, 1])
     rows = {"w max": int(res.w.argmax())}
@@ -94,13 +97,15 @@ def addressing(page: NTMPage) -> None:
 
 
 def write(page: NTMPage) -> None:
-    st.markdown("One write = erase then add: M(i) <- M(i) (1 - w(i) e) + w(i) a.")
-    page.row("focus", "spread", "erase", "add")
+    st.markdown("One write = erase, then add, at every location $i$ by its weight $w_t(i)$:")
     cfg = page.cfg
+    w_write = analysis.focus_weighting(8, cfg.focus, cfg.spread)
+    for line in figures.write_latex(cfg.erase, cfg.add, cfg.focus, float(w_write[cfg.focus])):
+        st.latex(line)
+    page.row("focus", "spread", "erase", "add")
     memory = page.get("sandbox")
     if memory is None:
         memory = analysis.default_memory(8, 4, cfg.mem_seed)
-    w_write = analysis.focus_weighting(8, cfg.focus, cfg.spread)
     preview = analysis.run_write(memory, w_write, cfg.erase, cfg.add)
 
     def apply_write() -> None:
