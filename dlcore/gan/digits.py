@@ -27,11 +27,11 @@ from torch import nn
 
 from dlcore.config import choice, num
 from dlcore.data.digits import load_digits
+from dlcore.data.mnist import DataUnavailable, load_mnist, mnist_cache_dir
 from dlcore.device import get_device, to_numpy
 from dlcore.gan.losses import GAN_LOSSES
 from dlcore.gan.nets import OPTIMIZERS, build_pair
 from dlcore.trainer import BaseTrainer, History
-from dlcore.data.mnist import DataUnavailable, load_mnist, mnist_cache_dir
 
 BATCH = 64
 N_GRID = 16  # samples per grid (4 x 4)

@@ -63,6 +63,7 @@ def _to_px(xy: np.ndarray, size: int) -> np.ndarray:
 def _dots(img: np.ndarray, xy: np.ndarray, color: np.ndarray) -> None:
     """Filled dots of radius 2 at every point, all at once: (N, 21) pixels by broadcasting."""
     size = img.shape[0]
+    xy = xy[np.isfinite(xy).all(1)]  # a diverged G's NaN samples are not drawn
     px = (np.rint(_to_px(xy, size)).astype(np.int32)[:, None, :] + _DISC).reshape(-1, 2)
     ok = ((px >= 0) & (px < size)).all(1)
     img[px[ok, 1], px[ok, 0]] = color
@@ -74,7 +75,8 @@ def _polylines(img: np.ndarray, lines: np.ndarray, color: np.ndarray, alpha: flo
     px = _to_px(lines, size)  # (L, P, 2)
     t = np.linspace(0, 1, 12, dtype=np.float32)[:, None]
     seg = px[:, :-1, None, :] * (1 - t) + px[:, 1:, None, :] * t  # (L, P-1, 12, 2)
-    pts = np.rint(seg.reshape(-1, 2)).astype(np.int32)
+    pts = seg.reshape(-1, 2)
+    pts = np.rint(pts[np.isfinite(pts).all(1)]).astype(np.int32)
     pts = pts[((pts >= 0) & (pts < size)).all(1)]
     old = img[pts[:, 1], pts[:, 0]].astype(np.float32)
     img[pts[:, 1], pts[:, 0]] = np.rint((1 - alpha) * old + alpha * color).astype(np.uint8)
@@ -484,7 +486,8 @@ def digit_grid(images: np.ndarray, ncols: int = 8, scale: int | None = None) -> 
     """(N, S, S) ink in [0, 1] -> a grayscale RGB grid (ink dark on paper), each pixel a
     ``scale`` x ``scale`` block (default: ~64 screen pixels a digit: 8 for 8x8, 3 for 28x28)."""
     scale = scale or -(-64 // images.shape[-1])
-    grid = image_grid(1 - np.clip(images, 0, 1), ncols=ncols, pad=1, pad_value=1.0)
+    ink = np.clip(np.nan_to_num(images, nan=0.0), 0, 1)  # a diverged G's NaN: blank paper
+    grid = image_grid(1 - ink, ncols=ncols, pad=1, pad_value=1.0)
     rgb = np.rint(255 * np.repeat(grid[..., None], 3, -1)).astype(np.uint8)
     return upscale(rgb, scale)
 

@@ -146,3 +146,15 @@ def test_coverage_bars_are_scaled_to_the_fair_share_of_all_samples():
     bars = img[:, int(0.76 * img.shape[1]) :]
     rows = np.flatnonzero((np.abs(bars.astype(int) - rgb(P.REAL)).sum(-1) < 30).any(1))
     assert 0 < len(rows) < 0.15 * img.shape[0]  # short bars under a fair-share line far above
+
+
+def test_a_diverged_generator_draws_nothing_where_its_samples_are_nan(recwarn):
+    nan = (np.nan, np.nan)
+    diverged = snap(fake=(nan, nan))
+    diverged.manifold = np.full((3, 5, 2), np.nan)  # G's image of noise-space lines
+    img = P.plane_image(diverged, {"real", "fake", "grads", "manifold"})
+    assert (img == P.RGB["real"]).all(-1).sum() == 21  # the real dot, and nothing else drawn
+    assert (img == 255).all(-1).sum() == img.shape[0] * img.shape[1] - 21  # no lines, no arrows
+    grid = P.digit_grid(np.full((4, 8, 8), np.nan), ncols=2)
+    assert grid.min() == 255  # blank paper, not ink of undefined value
+    assert not [w for w in recwarn if issubclass(w.category, RuntimeWarning)]
