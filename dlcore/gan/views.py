@@ -1,15 +1,15 @@
-"""Page glue for the GAN page that needs no Streamlit: which layers to draw, drawn points, preset
-values for the widgets, and the one-line readouts. Page: pages/gan.py.
+"""What the GAN page shows as text and layer sets, with no Streamlit: which layers of the plane to
+draw, points added to a drawn distribution, and the one-line readout of losses and quality
+(C(G) = -log 4 + 2 JS, the lecture's criterion at the optimal D). Page: pages/gan.py
+(views in dlcore/ui/views/gan.py).
 """
 
 from __future__ import annotations
 
 import math
-from typing import Any
 
 import numpy as np
 
-from dlcore.config import field_specs, format_value
 from dlcore.gan.config import GanConfig
 from dlcore.gan.metrics import LOG4
 from dlcore.gan.targets import MAX_DRAWN_POINTS, points_from_flat
@@ -25,15 +25,6 @@ LAYER_FLAGS = {
 
 def layers(cfg: GanConfig) -> set[str]:
     return {layer for layer, flag in LAYER_FLAGS.items() if getattr(cfg, flag)}
-
-
-def widget_values(cfg: GanConfig) -> dict[str, Any]:
-    """Field -> widget value (lists as their text form) for every field of ``cfg``."""
-    out = {}
-    for name, spec in field_specs(GanConfig).items():
-        value = getattr(cfg, name)
-        out[name] = format_value(value, spec) if spec.kind in ("ints", "floats") else value
-    return out
 
 
 def add_points(flat: str, new: list[tuple[float, float]]) -> str:

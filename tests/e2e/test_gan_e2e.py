@@ -1,5 +1,6 @@
 """Browser test of the GAN page: Play trains (the iteration counter moves and live frames arrive),
-Pause stops it; on "Draw your own", a lasso on the canvas adds points and the GAN can train."""
+Pause stops it, on both panels; on "Draw your own", a lasso on the canvas adds points and the GAN
+can train."""
 
 from bench.harness import parse_counter, status_text, wait_idle
 from tests.e2e.conftest import EXCEPTION, open_app
@@ -45,4 +46,22 @@ def test_lasso_on_canvas_draws_a_distribution(server, page):
     wait_idle(page)
     page.get_by_role("button", name="Play").wait_for(timeout=30000)
     assert page.get_by_text("it needs at least 5").count() == 0
+    assert page.locator(EXCEPTION).count() == 0
+
+
+def test_digits_play_pause_trains_then_stops(server, page):
+    open_app(page, server.url("gan?panel=digits"))
+    assert parse_counter(status_text(page))[1] == 0
+    page.get_by_role("button", name="Play").click()
+    page.wait_for_function(
+        "() => /step\\s+[1-9]/.test(document.querySelector('[data-testid=stMain]').innerText)",
+        timeout=60000,
+    )
+    page.get_by_role("button", name="Pause").click()
+    wait_idle(page)
+    page.get_by_role("button", name="Play").wait_for(timeout=10000)
+    paused = status_text(page)
+    assert parse_counter(paused)[1] >= 1
+    page.wait_for_timeout(1500)
+    assert status_text(page) == paused
     assert page.locator(EXCEPTION).count() == 0

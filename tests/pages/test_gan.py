@@ -1,7 +1,9 @@
 """AppTest of pages/gan.py: every control draws, Step and slow motion advance the GAN, URL
 parameters set the controls, garbage falls back with a notice, a drawn distribution with too few
-points gets a message, presets load, the digits panel trains and interpolates."""
+points gets a message, presets load, the digits panel trains and interpolates; the panel radio is
+the view registry, and a diverged GAN (either panel) shows the message and Reset recovers."""
 
+import math
 from pathlib import Path
 
 import pytest
@@ -9,6 +11,7 @@ from streamlit.testing.v1 import AppTest
 
 from dlcore.config import field_specs
 from dlcore.gan.config import GanConfig
+from dlcore.ui.views.gan import DSTAR_CAPTION, VIEWS
 from tests.gan.test_digits_mnist import write_fake_mnist
 
 PAGE = str(Path(__file__).resolve().parents[2] / "pages" / "gan.py")
@@ -110,17 +113,31 @@ def test_play_runs_ticks_then_counter_moved():
     assert any(c.value.startswith("JS ") for c in at.caption)  # the readout under it
 
 
+def test_play_with_dstar_draws_the_plane_and_dstar_side_by_side():
+    at = app({"g_neurons": "8", "d_neurons": "8", "batch": "32", "show_dstar": "1"})
+    n_paused = len(at.get("plotly_chart"))  # the plane, D vs D*, the curves, the coverage
+    at.button(key="gan.btn.play").click().run()
+    assert not at.exception
+    assert "**Iteration 0**" not in texts(at) and "optimal D\\* = p_data" in texts(at)
+    frames = [e.proto.imgs[0] for e in at.get("image")]
+    plane, dstar = frames[0], frames[1]  # the plane left, learned D beside D* right
+    assert plane.url.startswith("data:image/jpeg;base64,") and not plane.caption
+    assert dstar.url.startswith("data:image/jpeg;base64,") and dstar.caption == DSTAR_CAPTION
+    assert any(m.value.startswith("JS ") for m in at.markdown)  # the readout beside the plane
+    assert len(at.get("plotly_chart")) <= n_paused - 2  # the plane and D* figures: images
+
+
 def test_digits_panel_trains_and_interpolates():
     at = app({"panel": "digits"})
-    assert {"gan_digits.btn.step", "gan_digits.za", "gan_digits.zb"} <= keys(at)
+    assert {"gan.digits.btn.step", "gan.digits.za", "gan.digits.zb"} <= keys(at)
     assert len(at.get("image")) >= 3  # fresh samples, fixed noise, interpolation
     assert "Checkpoint trained 6,000 steps" in " ".join(c.value for c in at.caption)
-    at.button(key="gan_digits.btn.step").click().run()
+    at.button(key="gan.digits.btn.step").click().run()
     assert not at.exception
     assert "step 1" in texts(at)
-    at.number_input(key="gan_digits.za").set_value(5).run()
+    at.number_input(key="gan.digits.za").set_value(5).run()
     assert not at.exception
-    at.button(key="gan_digits.btn.play").click().run()  # live frames: rasters, no plotly
+    at.button(key="gan.digits.btn.play").click().run()  # live frames: rasters, no plotly
     assert not at.exception and "step 1**" not in texts(at)
     urls = [e.proto.imgs[0].url for e in at.get("image")]
     assert len(urls) >= 4 and all(u.startswith("data:image/png;base64,") for u in urls)
@@ -130,9 +147,9 @@ def test_digits_panel_trains_on_mnist_when_its_files_are_cached(tmp_path, monkey
     monkeypatch.setenv("DLX_DATA_DIR", str(write_fake_mnist(tmp_path)))
     at = app({"panel": "digits", "digits_data": "mnist"})
     assert at.radio(key="gan.w.digits_data").value == "mnist" and not at.warning
-    assert at.session_state["gan_digits.trainer"].side == 28
+    assert at.session_state["gan.digits.trainer"].side == 28
     assert "No shipped checkpoint for MNIST" in " ".join(c.value for c in at.caption)
-    at.button(key="gan_digits.btn.step").click().run()
+    at.button(key="gan.digits.btn.step").click().run()
     assert not at.exception and "step 1" in texts(at)
     assert len(at.get("image")) >= 3
 
@@ -142,16 +159,16 @@ def test_digits_panel_without_mnist_says_so_and_uses_8x8(tmp_path, monkeypatch):
     at = app({"panel": "digits", "digits_data": "mnist"})
     notice = " ".join(w.value for w in at.warning)
     assert "MNIST is not cached" in notice and "8x8 digits instead" in notice
-    assert at.session_state["gan_digits.trainer"].side == 8
-    assert "gan_digits.download" in keys(at) and len(at.get("image")) >= 3
+    assert at.session_state["gan.digits.trainer"].side == 8
+    assert "gan.digits.download" in keys(at) and len(at.get("image")) >= 3
 
 
 @pytest.mark.parametrize("crowded", [False, True])
 def test_curves_redraw_every_half_second_alone_and_every_five_seconds_in_a_full_class(
-    monkeypatch, crowded
+    monkeypatch, settings, crowded
 ):
     import dlcore.viz.gan as viz
-    from dlcore.ui import live, state
+    from dlcore.ui.process import process
 
     clock = [1000.0]
 
@@ -162,12 +179,51 @@ def test_curves_redraw_every_half_second_alone_and_every_five_seconds_in_a_full_
     drawn = []
     curves_image = viz.curves_image
     monkeypatch.setattr(viz, "curves_image", lambda snap: drawn.append(1) or curves_image(snap))
-    monkeypatch.setattr(state, "CLOCK", tick)
-    monkeypatch.setattr(live, "TEST_TICKS", 24)
+    monkeypatch.setattr(process(), "clock", tick)
+    settings(test_ticks=24)
     if crowded:  # more sessions play than there are slots: one slot for this one
-        monkeypatch.setattr(live, "MAX_CONCURRENT_TRAINING", 0)
+        settings(max_training=0)
     at = app({"g_neurons": "8", "d_neurons": "8", "batch": "32"})
     at.button(key="gan.btn.play").click().run()
     assert not at.exception
     # 24 frames over 12 s after the paused frame: every frame alone, at +5 and +10 s crowded
     assert len(drawn) == (2 if crowded else 24)
+
+
+def test_the_panel_radio_is_the_view_registry(shared):
+    assert list(VIEWS) == list(field_specs(GanConfig)["panel"].options)
+    radio = shared.radio(key="gan.w.panel")
+    assert radio.options == [view.label for view in VIEWS.values()]
+    assert radio.value == "plane"
+    at = app({"panel": "digits"})
+    assert at.radio(key="gan.w.panel").value == "digits" and "gan.digits.btn.play" in keys(at)
+    assert "gan.btn.play" not in keys(at) and "gan.preset" not in keys(at)
+
+
+@pytest.mark.parametrize(
+    ("params", "ns"),
+    [
+        ({"g_neurons": "8", "d_neurons": "8", "batch": "32"}, "gan"),
+        ({"panel": "digits"}, "gan.digits"),
+    ],
+)
+def test_a_diverged_gan_shows_the_message_and_reset_recovers(params, ns):
+    at = app(params)
+    trainer = at.session_state[f"{ns}.trainer"]
+    for p in [*trainer.G.parameters(), *trainer.D.parameters()]:  # the weights blew up
+        p.data.fill_(math.nan)
+    at.button(key=f"{ns}.btn.step").click().run()
+    assert not at.exception
+    (error,) = at.error
+    assert "Training diverged" in error.value and "d_loss, g_loss" in error.value
+    at.button(key=f"{ns}.btn.play").click().run()  # Play on a diverged GAN stops at once
+    assert not at.exception and at.button(key=f"{ns}.btn.play").label == "Play"
+    assert any("Training diverged" in e.value for e in at.error)
+    at.button(key=f"{ns}.btn.reset").click().run()
+    assert not at.exception and not at.error
+    fresh = at.session_state[f"{ns}.trainer"]
+    assert fresh is not trainer and fresh.steps == 0
+    at.button(key=f"{ns}.btn.step").click().run()
+    assert not at.exception and not at.error and fresh.steps > 0
+    last = fresh.history.last()
+    assert {"d_loss", "g_loss"} <= set(last) and all(map(math.isfinite, last.values()))
