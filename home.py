@@ -14,14 +14,15 @@ st.markdown(
     "can set up an experiment and share it."
 )
 
-cols = st.columns(4)
-for i, page in enumerate(PAGES):
-    with cols[i % 4].container(border=True):
-        if page.thumb.exists():
-            st.image(str(page.thumb), width="stretch")
-        st.page_link(page.file, label=f"**{page.title}**", icon=page.icon)
-        st.caption(page.blurb)
-        st.caption(f":material/menu_book: {page.topic}")
+# three cards a row, each as tall as the tallest of its row: the full title fits on one line
+for start in range(0, len(PAGES), 3):
+    for col, page in zip(st.columns(3), PAGES[start : start + 3]):
+        with col.container(border=True, height="stretch"):
+            if page.thumb.exists():
+                st.image(str(page.thumb), width="stretch")
+            st.page_link(page.file, label=f"**{page.title}**", icon=page.icon)
+            st.caption(page.blurb)
+            st.caption(f":material/menu_book: {page.topic}")
 
 st.divider()
 st.caption(

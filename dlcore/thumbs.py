@@ -84,7 +84,33 @@ DRAW = {
 }
 
 
+FAVICON = Path(__file__).resolve().parents[1] / "assets" / "favicon.png"
+
+
+def favicon(size: int = 64) -> Image.Image:
+    """The tab icon: a small network, three inputs to two outputs, in the app's palette. Shipped
+    as a file (a Material icon as page_icon makes the browser fetch it from a font CDN, which
+    fails offline)."""
+    from PIL import ImageDraw
+
+    img = Image.new("RGBA", (size, size), (0, 0, 0, 0))
+    draw = ImageDraw.Draw(img)
+    left = [(size * 0.2, size * f) for f in (0.2, 0.5, 0.8)]
+    right = [(size * 0.8, size * f) for f in (0.33, 0.67)]
+    for a in left:
+        for b in right:
+            draw.line([a, b], fill=(120, 120, 120, 255), width=max(1, size // 24))
+    r = size * 0.11
+    for (x, y), color in [
+        *((p, (245, 147, 34, 255)) for p in left),
+        *((p, (8, 119, 189, 255)) for p in right),
+    ]:
+        draw.ellipse([x - r, y - r, x + r, y + r], fill=color)
+    return img
+
+
 def main() -> None:
+    favicon().save(FAVICON)
     for page in PAGES:
         arr = DRAW[page.id]()
         Path(page.thumb).parent.mkdir(parents=True, exist_ok=True)

@@ -22,11 +22,13 @@ import pandas  # noqa: F401  (imported for its side effect: fully loaded before 
 import streamlit as st
 from streamlit.errors import StreamlitAPIException
 
-from dlcore.catalog import BY_ID, HOME, PAGES, PageInfo
+from dlcore.catalog import BY_ID, HOME, PAGES, ROOT, PageInfo
 from dlcore.device import device_label, set_threads
 from dlcore.ui.process import process
 from dlcore.ui.runtime import resumed_elsewhere
 from dlcore.ui.state import Namespace
+
+FAVICON = ROOT / "assets" / "favicon.png"  # drawn by python -m dlcore.thumbs
 
 
 def _warm_imports() -> None:
@@ -85,7 +87,7 @@ def page_frame(page_id: str, *, title: bool = True) -> PageInfo:
     info = BY_ID[page_id]
     st.set_page_config(
         page_title=f"{info.title} · Deep Learning Explorer",
-        page_icon=info.icon,
+        page_icon=str(FAVICON),  # a file: a Material icon here is fetched from a font CDN
         layout="wide",
         initial_sidebar_state="expanded",
     )

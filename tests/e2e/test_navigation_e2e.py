@@ -42,3 +42,24 @@ def test_sidebar_link_navigates(server, page):
     page.wait_for_url(f"**/{PAGES[-1].url_path}")
     page.wait_for_selector("h1")
     assert PAGES[-1].title in page.locator("h1").first.inner_text()
+
+
+def test_no_page_asks_anything_of_another_host(server, page):
+    """The app works offline: no font, icon or script comes from a CDN (a Material icon as the
+    tab icon was fetched from fonts.gstatic.com)."""
+    outside = []
+    local = ("http://127.0.0.1", "http://localhost", "ws://127.0.0.1", "ws://localhost", "data:")
+    page.on("request", lambda r: None if r.url.startswith(local) else outside.append(r.url))
+    for info in ALL:
+        open_app(page, server.url(info.url_path))
+        page.wait_for_timeout(500)
+    assert outside == []
+
+
+def test_home_card_titles_are_shown_whole(server, page):
+    open_app(page, server.url(""))
+    links = page.locator("[data-testid=stMain] [data-testid=stPageLink] p")
+    links.nth(len(PAGES) - 1).wait_for(timeout=30000)
+    for i in range(links.count()):
+        cut = links.nth(i).evaluate("el => el.scrollWidth > el.clientWidth + 1")
+        assert not cut, links.nth(i).inner_text()
