@@ -57,9 +57,9 @@ def bench_task(key: str, seed: int | None, seconds: float) -> None:
     c0, w0 = _cpu(), time.perf_counter()
     while _cpu() - c0 < seconds:
         tr.step(10)  # one probe (held-out loss on 256 sequences) every 10 steps
-        for lab, hist in tr.eval_loss.items():
+        for lab, latest in zip(tr.models, tr.probes[-1].eval_loss):
             for name, level in levels.items():
-                if (lab, name) not in hits and hist[-1] < level:
+                if (lab, name) not in hits and latest < level:
                     hits[lab, name] = (_cpu() - c0, tr.steps)
     cpu, wall, snap = _cpu() - c0, time.perf_counter() - w0, tr.snapshot()
     print(f"{tag}_budget: {seconds:.0f} s CPU (wall {wall:.0f} s, load {_load()})")
@@ -79,7 +79,7 @@ def bench_exploding(seed: int | None, seconds: float) -> None:
     cfg = cfg if seed is None else replace(cfg, seed=seed)
     tag = f"exploding_seed{cfg.seed}"
     tr = TaskTrainer(cfg, torch.device("cpu"), arms=CLIP_PAIR)
-    flow = tr.flow["no clipping"][0]  # ||dL/dh_t|| at init, t = 0 .. T-1
+    flow = tr.probes[0].flow[0]  # no clipping: ||dL/dh_t|| at init, t = 0 .. T-1
     sp = tr.probe_spectrum
     print(f"{tag}_lambda1_gamma: {sp.product:.3f} ({cfg.activation}, {cfg.rnn_init} W)")
     print(f"{tag}_flow_growth_t0_over_tlast: {flow[0] / flow[-1]:.3g} x over {len(flow) - 1} steps")
@@ -94,7 +94,7 @@ def bench_exploding(seed: int | None, seconds: float) -> None:
         bad = np.flatnonzero(~np.isfinite(loss))
         print(f"{key}_max_pre_clip_grad_norm: {np.nanmax(g):.3g}")
         print(f"{key}_median_pre_clip_grad_norm: {np.nanmedian(g):.3g}")
-        print(f"{key}_diverged_at_step: {int(bad[0]) + 1 if bad.size else 'never'}")
+        print(f"{key}_diverged_at_step: {int(snap.train_steps[bad[0]]) if bad.size else 'never'}")
         print(f"{key}_clipped_share: {snap.clipped_share[i]:.0%} (v = {cfg.clip_v:g})")
         print(f"{key}_final_eval: {snap.eval_loss[i, -1]:.4f} {snap.metric}")
 

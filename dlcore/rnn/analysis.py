@@ -2,16 +2,17 @@
 
 Lecture: "Exploding and vanishing gradients", "LSTM vs. Vanilla RNN: Backpropagation",
 "Recurrent Language Model". Page: pages/rnn.py (reproducible in a REPL:
-`TaskTrainer(TrainSpec()).step(100)` then `flow_now(trainer)`).
+`trainer = TaskTrainer(TrainSpec()); trainer.step(100)` then `flow_now(trainer)`).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 
-from dlcore.rnn.charlm import MAX_CHARS, SentenceView, analyze, encode, shipped_models
+from dlcore.rnn.charlm import MAX_CHARS, CharLM, SentenceView, analyze, encode, shipped_models
 from dlcore.rnn.gradflow import Highway, Spectrum, bound_curve, highway
 from dlcore.rnn.trainer import TaskTrainer
 
@@ -27,7 +28,7 @@ class FlowNow:
 def flow_now(trainer: TaskTrainer) -> FlowNow:
     """The latest probe (at most 9 steps old; nothing is recomputed, so live frames stay cheap)
     with the bound for the weights of that probe."""
-    snap_flows = np.stack([trainer.flow[k][-1] for k in trainer.models])
+    snap_flows = trainer.probes[-1].flow  # (A, T)
     rnn_row = next(i for i, a in enumerate(trainer.arms) if a.kind == "rnn")
     sp = trainer.probe_spectrum
     t_len = snap_flows.shape[1]
@@ -49,8 +50,13 @@ class SentenceReport:
     meta: dict[str, dict]  # kind -> checkpoint metadata (validation loss, steps)
 
 
-def sentence_report(text: str, position: int) -> SentenceReport:
-    """Encode the typed text and analyse it with the three shipped models (never raises on text)."""
+def sentence_report(
+    text: str,
+    position: int,
+    load: Callable[[], dict[str, tuple[CharLM, dict]]] = shipped_models,
+) -> SentenceReport:
+    """Encode the typed text and analyse it with the three shipped models (never raises on text).
+    ``load`` gives the models (the page passes its copy, loaded once per server process)."""
     enc = encode(text or "")
     notes = []
     if enc.dropped:
@@ -59,7 +65,7 @@ def sentence_report(text: str, position: int) -> SentenceReport:
     if enc.truncated:
         notes.append(f"Only the last {MAX_CHARS} characters are used.")
     try:
-        models = shipped_models()
+        models = load()
     except (FileNotFoundError, ValueError, RuntimeError) as err:
         msg = f"The shipped language models could not be loaded ({type(err).__name__}). "
         msg += "Create them with: python -m dlcore.pretrain rnn"

@@ -10,7 +10,6 @@ assets/rnn/. Used by pages/rnn.py ("Type a sentence").
 
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,7 +17,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from dlcore.rnn._dev import get_device, to_numpy
+from dlcore.device import get_device, to_numpy
 from dlcore.rnn.cells import CellSpec, Unroll, build_cell
 
 VOCAB = "\n !\"'(),-.:;?abcdefghijklmnopqrstuvwxyz"
@@ -104,9 +103,9 @@ def load_charlm(path: Path, device: torch.device | None = None) -> tuple[CharLM,
     return model, meta
 
 
-@functools.lru_cache(maxsize=1)
 def shipped_models() -> dict[str, tuple[CharLM, dict]]:
-    """The three shipped models, loaded once per process (read-only: never train these)."""
+    """The three shipped models (read-only: never train these; the page loads them once per
+    server process, dlcore/ui/views/rnn.py)."""
     return {k: load_charlm(checkpoint_path(k)) for k in LM_KINDS}
 
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
-from dlcore.rnn._dev import to_numpy
+from dlcore.device import to_numpy
 
 
 @dataclass(frozen=True)

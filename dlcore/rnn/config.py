@@ -1,36 +1,30 @@
-"""The RNN page's configuration: one frozen dataclass that round-trips through the URL.
+"""The RNN page's configuration: frozen dataclasses that round-trip through the URL.
 
-Structural fields (task, sizes, cells, init, seed) rebuild the trainers; live fields (learning
-rate, clipping, the view and the analysis sliders) apply without losing training progress.
-Presets are fixed-seed settings known to show the effect. Page: pages/rnn.py.
+``TrainSpec`` holds what defines a run of the trainers (task, sizes, cells, init, optimizer, seed:
+structural, they rebuild the trainers; learning rate and clipping: live, training goes on);
+``RnnConfig`` adds the page's view and the analysis sliders (all live). Presets are fixed-seed
+settings known to show the effect. Page: pages/rnn.py (views: dlcore/ui/views/rnn.py).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 
-from dlcore.config import choice, flag, num, text
+from dlcore.config import choice, field_specs, flag, num, text
 from dlcore.rnn.cells import ACTIVATIONS, INITS
 from dlcore.rnn.tasks import TASKS
 from dlcore.rnn.trainer import OPTIMIZERS
 
 VIEWS = ("flow", "train", "linear", "highway", "clip", "sentence")
-VIEW_LABELS = {
-    "flow": "Gradient flow",
-    "train": "Long-range tasks",
-    "linear": "Linear case",
-    "highway": "LSTM highway",
-    "clip": "Clipping",
-    "sentence": "Type a sentence",
-}
 LRS = (1e-4, 3e-4, 1e-3, 3e-3, 0.01, 0.02, 0.03, 0.1, 0.3, 1.0)
 CLIP_VS = (0.1, 0.25, 0.5, 1.0, 2.0, 5.0, 10.0, 100.0)
 DEFAULT_SENTENCE = '"remember the first letter," said the teacher by the river.'
 
 
 @dataclass(frozen=True)
-class RnnConfig:
-    view: str = choice("flow", VIEWS, live=True, label="View")
+class TrainSpec:
+    """Everything that defines a run of ``dlcore.rnn.trainer.TaskTrainer``."""
+
     task: str = choice("adding", tuple(TASKS), label="Task")
     seq_len: int = num(50, lo=2, hi=200, label="Sequence length T")
     hidden: int = num(64, options=(4, 8, 16, 32, 64, 128), label="Hidden units")
@@ -47,6 +41,13 @@ class RnnConfig:
         1.0, options=(0.0, 1.0, 2.0, 3.0, 5.0), label="Keep-gate bias (LSTM f, GRU z)"
     )
     seed: int = num(0, lo=0, hi=9999, label="Seed")
+
+
+@dataclass(frozen=True)
+class RnnConfig(TrainSpec):
+    """The page: a run of the trainers plus the view and the analysis sliders."""
+
+    view: str = choice("flow", VIEWS, live=True, label="View")
     lin_l1: float = num(1.05, lo=0.0, hi=1.5, live=True, label="Eigenvalue lambda_1")
     lin_l2: float = num(0.7, lo=-1.5, hi=1.5, live=True, label="Eigenvalue lambda_2")
     lin_angle: float = num(30.0, lo=0.0, hi=180.0, live=True, label="Eigenvector angle (deg)")
@@ -109,26 +110,11 @@ PRESETS: dict[str, dict] = {
 }
 
 
-TRAIN_FIELDS = (
-    "task",
-    "seq_len",
-    "hidden",
-    "batch",
-    "optimizer",
-    "lr",
-    "clip",
-    "clip_v",
-    "activation",
-    "rnn_init",
-    "lambda_1",
-    "forget_gate",
-    "forget_bias",
-    "seed",
-)
+TRAIN_FIELDS = tuple(field_specs(TrainSpec))  # what a preset sets
 
 
 def preset_values(name: str) -> dict:
     """Training-field values of a preset (training fields it does not name take their defaults;
     the view and the analysis sliders are left alone)."""
-    base = {f.name: f.default for f in fields(RnnConfig) if f.name in TRAIN_FIELDS}
+    base = {field: spec.default for field, spec in field_specs(TrainSpec).items()}
     return {**base, **PRESETS[name]}

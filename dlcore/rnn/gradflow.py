@@ -11,12 +11,13 @@ Used by pages/rnn.py (gradient-flow, linear-case and highway views).
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
 import torch
 
-from dlcore.rnn._dev import to_numpy
+from dlcore.device import to_numpy
 from dlcore.rnn.cells import ACTIVATIONS, LSTM, SeqModel, VanillaRNN, _Cell
 from dlcore.rnn.tasks import Batch, Task
 
@@ -66,16 +67,23 @@ class Spectrum:
 
     @property
     def regime(self) -> str:
+        if not np.isfinite(self.product):
+            return "undefined: W is no longer finite (training diverged)"
         if self.product < 1.0:
             return "vanishing guaranteed (lambda_1 < 1/gamma)"
         return "exploding possible (lambda_1 >= 1/gamma); vanishing still possible"
 
 
 def spectrum(cell: VanillaRNN) -> Spectrum:
+    """lambda_1, the spectral radius and gamma of a vanilla cell; NaN once W is not finite (a
+    diverged model: LAPACK's eigensolver can crash the whole process on NaN input)."""
     w = cell.weight_hh.detach()
+    gamma = ACTIVATIONS[cell.activation].gamma
+    if not bool(torch.isfinite(w).all()):
+        return Spectrum(math.nan, math.nan, gamma, np.full(w.shape[0], math.nan))
     sv = torch.linalg.svdvals(w)
     rho = torch.linalg.eigvals(w).abs().max()
-    return Spectrum(float(sv[0]), float(rho), ACTIVATIONS[cell.activation].gamma, to_numpy(sv))
+    return Spectrum(float(sv[0]), float(rho), gamma, to_numpy(sv))
 
 
 def bound_curve(last_norm: float, lambda_1: float, gamma: float, t_len: int) -> np.ndarray:
@@ -86,6 +94,16 @@ def bound_curve(last_norm: float, lambda_1: float, gamma: float, t_len: int) -> 
 
 
 # --- state-to-state Jacobians -----------------------------------------------------------------
+
+
+def spectral_norms(m: torch.Tensor) -> torch.Tensor:
+    """||m||_2 of each matrix in the last two dimensions; NaN for a matrix with a non-finite
+    entry (the SVD refuses one: a diverged model's Jacobians)."""
+    ok = torch.isfinite(m).flatten(-2).all(-1)  # (...)
+    out = torch.full(ok.shape, math.nan, dtype=m.dtype, device=m.device)
+    if bool(ok.any()):
+        out[ok] = torch.linalg.matrix_norm(m[ok], ord=2)
+    return out
 
 
 def jacobian_norms(cell: _Cell, x: torch.Tensor) -> np.ndarray:
@@ -99,7 +117,7 @@ def jacobian_norms(cell: _Cell, x: torch.Tensor) -> np.ndarray:
     grads = torch.autograd.grad((un.hs[-1] * pick).sum(), un.hs, allow_unused=True)
     zero = torch.zeros(n_h, n_h, device=x.device)
     jac = torch.stack([zero if g is None else g for g in grads])  # (T, H_out, H_in)
-    return to_numpy(torch.linalg.matrix_norm(jac, ord=2))
+    return to_numpy(spectral_norms(jac))
 
 
 def vanilla_jacobian_products(cell: VanillaRNN, x: torch.Tensor) -> np.ndarray:
@@ -114,7 +132,7 @@ def vanilla_jacobian_products(cell: VanillaRNN, x: torch.Tensor) -> np.ndarray:
         a = un.pre[i][0].detach().requires_grad_(True)
         (gprime,) = torch.autograd.grad(cell.act.fn(a).sum(), a)  # g'(a_i), (H,)
         prod = prod @ (torch.diag(gprime) @ w)
-        out.append(float(torch.linalg.matrix_norm(prod, ord=2)))
+        out.append(float(spectral_norms(prod)))
     return np.array(out[::-1])
 
 

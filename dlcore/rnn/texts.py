@@ -1,6 +1,6 @@
 """The explanations shown beside the RNN page's figures (how to read each plot, which lecture
-slide it comes from). Plain strings, kept out of the page so the page stays a thin view.
-Page: pages/rnn.py.
+slide it comes from) and its messages. Plain strings, kept out of the views so they stay thin.
+Page: pages/rnn.py (views: dlcore/ui/views/rnn.py).
 """
 
 HONEST = (
@@ -99,3 +99,18 @@ PRESET_NOTES = {
 def preset_note(name: str) -> str:
     """The note for a preset of dlcore.rnn.config.PRESETS (keyed by its first word)."""
     return PRESET_NOTES.get(name.split()[0], "")
+
+
+def live_caption(labels: tuple[str, ...], diverged: tuple[bool, ...], text: str) -> str:
+    """The caption under a live frame: which runs diverged, the view's reading guide (plain: a
+    frame's caption is not markdown), and where the interactive charts are."""
+    dead = [f"{lab}: training diverged (NaN/inf)." for lab, d in zip(labels, diverged) if d]
+    return " ".join([*dead, text.replace("**", ""), "Pause for the interactive charts."])
+
+
+def arm_diverged(label: str) -> str:
+    """The paused page's message for one run that diverged while the others train on."""
+    return (
+        f"{label}: training diverged (NaN/inf). Lower the learning rate or turn on clipping, "
+        "then Reset."
+    )

@@ -4,23 +4,29 @@ Same task, same data batches, same seed for the three cells; optional gradient c
 norm, value) applied to each; every few steps the gradient flow ||dL/dh_t|| is probed on a fixed
 batch so the page can draw it as a heat map of time step against training step.
 Lecture: "The Challenge of Long-Term Dependencies", "Gradient clipping [Pascanu' 13]", LSTM / GRU
-slides. Used by pages/rnn.py (live training, clipping) and bench/bench_rnn.py.
+slides. Used by pages/rnn.py (views in dlcore/ui/views/rnn.py: live training, clipping) and
+bench/bench_rnn.py.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import torch
 
-from dlcore.rnn._dev import get_device
-from dlcore.rnn.cells import CellSpec, SeqModel, build_cell, set_recurrent_scale
+from dlcore.device import get_device
+from dlcore.rnn.cells import CellSpec, SeqModel, VanillaRNN, build_cell, set_recurrent_scale
 from dlcore.rnn.clipping import CLIPPERS
 from dlcore.rnn.gradflow import GradFlow, Spectrum, grad_flow, spectrum
 from dlcore.rnn.tasks import TASKS, Batch
+from dlcore.trainer import BaseTrainer, History
+
+if TYPE_CHECKING:  # the config imports this module (OPTIMIZERS)
+    from dlcore.rnn.config import TrainSpec
 
 KINDS = ("rnn", "lstm", "gru")
 
@@ -46,30 +52,11 @@ OPTIMIZERS: dict[str, Callable[..., torch.optim.Optimizer]] = {
 
 
 @dataclass(frozen=True)
-class TrainSpec:
-    """Everything that defines a run. lr, clip and clip_v are live (no rebuild needed)."""
-
-    task: str = "adding"
-    seq_len: int = 50
-    hidden: int = 32
-    batch: int = 32
-    optimizer: str = "adam"
-    lr: float = 0.01
-    clip: str = "norm"
-    clip_v: float = 1.0
-    activation: str = "tanh"
-    rnn_init: str = "default"
-    lambda_1: float = 0.0  # 0 = keep the init's own scale
-    forget_gate: bool = True
-    forget_bias: float = 1.0
-    seed: int = 0
-
-
-@dataclass(frozen=True)
 class TrainSnapshot:
     steps: int
     labels: tuple[str, ...]  # one per arm (A arms)
-    loss: np.ndarray  # (A, S) training loss per step
+    train_steps: np.ndarray  # (S,) the training step of each column below (thinned past a cap)
+    loss: np.ndarray  # (A, S) training loss per step (NaN: an arm that has not trained it yet)
     grad_norm: np.ndarray  # (A, S) pre-clip global gradient norm per step
     clipped_share: np.ndarray  # (A,) share of steps that were clipped
     eval_steps: np.ndarray  # (P,)
@@ -80,6 +67,61 @@ class TrainSnapshot:
     metric: str
     spectrum: Spectrum  # of the vanilla RNN's current W_hh
     diverged: tuple[bool, ...]
+
+
+class ArrayHistory(History):
+    """``dlcore.trainer.History`` over fixed metric names, kept in one numpy array (one row per
+    name, one column per step): a curve is a slice, where History rebuilds it from its rows
+    (~5 ms a frame for the trio's six curves at 5,000 steps). Bounded the same way: past
+    ``max_points`` steps every other one is dropped."""
+
+    def __init__(self, names: Sequence[str], max_points: int = 5000) -> None:
+        super().__init__(max_points)
+        self.names = ("step", *names)
+        self._row = {name: i for i, name in enumerate(self.names)}
+        self._data = np.full((len(self.names), 256), np.nan)  # (K + 1, capacity)
+        self._n = 0
+
+    def append(self, step: int, metrics: dict[str, float]) -> None:
+        if self._n == self._data.shape[1]:  # full: double the capacity
+            self._data = np.concatenate([self._data, np.full_like(self._data, np.nan)], axis=1)
+        column = self._data[:, self._n]
+        column[:] = np.nan
+        column[0] = step
+        for name, value in metrics.items():
+            column[self._row[name]] = value
+        self._n += 1
+        if self._n > self.max_points:  # keep every other point: bounded memory
+            kept = self._data[:, : self._n : 2].copy()
+            self._n = kept.shape[1]
+            self._data[:, : self._n] = kept
+
+    def __len__(self) -> int:
+        return self._n
+
+    def keys(self) -> list[str]:
+        return list(self.names)
+
+    def array(self, key: str) -> np.ndarray:
+        return self._data[self._row[key], : self._n].copy()
+
+    def rows(self, keys: Sequence[str]) -> np.ndarray:
+        """Several curves as one (len(keys), steps) array."""
+        return self._data[[self._row[k] for k in keys], : self._n]
+
+    def last(self) -> dict[str, float]:
+        if not self._n:
+            return {}
+        return {name: float(v) for name, v in zip(self.names, self._data[:, self._n - 1])}
+
+
+@dataclass(frozen=True)
+class Probe:
+    """What the trainer measured on its fixed batches at one training step."""
+
+    step: int
+    eval_loss: np.ndarray  # (A,) loss of each arm on the held-out batch
+    flow: np.ndarray  # (A, T) ||dL/dh_t|| of each arm on the probe batch
 
 
 def build_model(spec: TrainSpec, kind: str, device: torch.device) -> SeqModel:
@@ -97,16 +139,23 @@ def build_model(spec: TrainSpec, kind: str, device: torch.device) -> SeqModel:
     return model.to(device).refresh_fused()
 
 
-class TaskTrainer:
-    """Trains several cells (arms) in lock-step on the same batches; implements the foundation's
-    Trainer protocol (step, snapshot, update, cfg, steps, epoch)."""
+class TaskTrainer(BaseTrainer):
+    """Trains several cells (arms) in lock-step on the same batches (a ``BaseTrainer``).
+
+    Per step, each arm's training loss and pre-clip gradient norm go to ``history`` (bounded);
+    every ``probe_every`` steps a ``Probe`` is taken (at most ``max_probes`` kept, thinned like
+    the history). An arm whose loss or gradient becomes NaN or infinite stops training (its
+    curves go on as NaN) while the others go on: that is what the page shows, per arm.
+    ``diverged`` names a problem only once every arm has diverged."""
 
     probe_every = 10
+    max_probes = 500  # heat-map rows (every other one dropped past this)
 
     def __init__(
         self, spec: TrainSpec, device: torch.device | None = None, arms: tuple[Arm, ...] = TRIO
     ) -> None:
-        self.cfg, self.device, self.arms = spec, device or get_device(), arms
+        super().__init__(spec)
+        self.device, self.arms = device or get_device(), arms
         self.task = TASKS[spec.task]
         labels = [a.label for a in arms]
         self.models = {a.label: build_model(spec, a.kind, self.device) for a in arms}
@@ -117,15 +166,13 @@ class TaskTrainer:
         fixed = torch.Generator().manual_seed(spec.seed + 999)
         self.probe = self.task.sample(16, spec.seq_len, fixed, self.device)
         self.held_out = self.task.sample(256, spec.seq_len, fixed, self.device)
-        self.steps = 0
+        self.history = ArrayHistory([f"{m} {k}" for k in labels for m in ("loss", "norm")])
         self._next_arm, self._batch = 0, None  # the arm a substep trains next, on this batch
-        self.loss: dict[str, list[float]] = {k: [] for k in labels}
-        self.norms: dict[str, list[float]] = {k: [] for k in labels}
+        self._pending: dict[str, float] = {}  # the arms' metrics of the step under way
         self.clipped: dict[str, int] = dict.fromkeys(labels, 0)
-        self.diverged: dict[str, bool] = dict.fromkeys(labels, False)
-        self.eval_steps: list[int] = []
-        self.eval_loss: dict[str, list[float]] = {k: [] for k in labels}
-        self.flow: dict[str, list[np.ndarray]] = {k: [] for k in labels}
+        self.dead: dict[str, bool] = dict.fromkeys(labels, False)  # diverged arms
+        self.probes: list[Probe] = []
+        self._spec_key, self._spec = None, None
         self._probe()
 
     # --- protocol ---------------------------------------------------------------------------
@@ -134,9 +181,17 @@ class TaskTrainer:
         """Tasks are streams of fresh sequences: the page shows sequences seen instead."""
         return float(self.steps * self.cfg.batch)
 
-    def update(self, spec: TrainSpec) -> None:
-        """Apply live fields (learning rate, clipping, views) without touching weights."""
-        self.cfg = spec
+    @property
+    def diverged(self) -> str | None:
+        """A message once every arm has diverged (one arm blowing up while the others train is
+        the lesson: the page shows it per arm), else None."""
+        if not all(self.dead.values()):
+            return None
+        return f"the loss of every run became NaN or infinite ({', '.join(self.dead)})"
+
+    def _on_update(self, changed: set[str]) -> None:
+        """Live fields (learning rate, clipping) apply without touching the weights; clipping
+        is read from ``cfg`` at every step."""
         for opt in self.opts.values():
             for g in opt.param_groups:
                 g["lr"] = self.cfg.lr
@@ -144,7 +199,7 @@ class TaskTrainer:
     def step(self, n: int = 1) -> dict[str, float]:
         while self._next_arm:  # a step that substeps began: finish it first
             self.substep()
-        for _ in range(n):
+        for _ in range(max(1, int(n))):
             for _ in self.arms:
                 self.substep()
         return self._metrics()
@@ -160,33 +215,44 @@ class TaskTrainer:
         self._next_arm = (self._next_arm + 1) % len(self.arms)
         if self._next_arm == 0:
             self.steps += 1
+            self.history.append(self.steps, self._pending)
+            self._pending = {}
             if self.steps % self.probe_every == 0:
                 self._probe()
         return self._metrics()
 
     def _metrics(self) -> dict[str, float]:
+        """The latest loss of each arm that still trains."""
+        latest = {**self.history.last(), **self._pending}
         return {
-            f"loss {k}": self.loss[k][-1]
+            f"loss {k}": latest[f"loss {k}"]
             for k in self.models
-            if self.loss[k] and not self.diverged[k]
+            if f"loss {k}" in latest and not self.dead[k]
         }
 
     def snapshot(self) -> TrainSnapshot:
-        s, labels, a = max(self.steps, 1), list(self.models), len(self.models)
+        labels, a = tuple(self.models), len(self.models)
+        keys = [f"{m} {k}" for m in ("loss", "norm") for k in labels]
+        steps, curves = self.history.array("step"), self.history.rows(keys)  # (2A, S)
+        if self._pending:  # a step under way: its column holds the arms trained so far
+            steps = np.append(steps, self.steps + 1)
+            now = [self._pending.get(k, math.nan) for k in keys]
+            curves = np.concatenate([curves, np.array(now)[:, None]], axis=1)
         return TrainSnapshot(
             steps=self.steps,
-            labels=tuple(labels),
-            loss=_aligned([self.loss[k] for k in labels]).reshape(a, -1),
-            grad_norm=_aligned([self.norms[k] for k in labels]).reshape(a, -1),
-            clipped_share=np.array([self.clipped[k] / s for k in labels]),
-            eval_steps=np.array(self.eval_steps),
-            eval_loss=_aligned([self.eval_loss[k] for k in labels]),
-            flow=np.stack([np.stack(self.flow[k]) for k in labels]),
+            labels=labels,
+            train_steps=steps,
+            loss=curves[:a].copy(),
+            grad_norm=curves[a:].copy(),
+            clipped_share=np.array([self.clipped[k] / max(self.steps, 1) for k in labels]),
+            eval_steps=np.array([p.step for p in self.probes]),
+            eval_loss=np.stack([p.eval_loss for p in self.probes], axis=1),
+            flow=np.stack([p.flow for p in self.probes], axis=1),
             baseline=self.task.baseline(self.cfg.seq_len),
             solved_below=self.task.solved_below,
             metric=self.task.metric,
             spectrum=self._spectrum(),
-            diverged=tuple(self.diverged[k] for k in labels),
+            diverged=tuple(self.dead[k] for k in labels),
         )
 
     def _spectrum(self) -> Spectrum:
@@ -194,53 +260,43 @@ class TaskTrainer:
         each frame; with one arm trained per frame, W changes every third frame)."""
         w = self.rnn_cell().weight_hh
         key = (id(w), w._version)  # the optimizer's in-place updates bump _version
-        if getattr(self, "_spec_key", None) != key:
+        if self._spec_key != key:
             self._spec_key, self._spec = key, spectrum(self.rnn_cell())
         return self._spec
 
-    def rnn_cell(self):
+    def rnn_cell(self) -> VanillaRNN:
         """The first vanilla RNN cell among the arms (for the spectral analysis)."""
         return next(self.models[a.label].cell for a in self.arms if a.kind == "rnn")
 
     # --- internals --------------------------------------------------------------------------
     def _train_one(self, arm: Arm, batch: Batch) -> None:
-        kind = arm.label
-        if self.diverged[kind]:
-            self.loss[kind].append(math.nan)
-            self.norms[kind].append(math.nan)
+        label = arm.label
+        if self.dead[label]:
+            self._pending.update({f"loss {label}": math.nan, f"norm {label}": math.nan})
             return
-        model, opt = self.models[kind], self.opts[kind]
+        model, opt = self.models[label], self.opts[label]
         opt.zero_grad(set_to_none=True)
         loss = self.task.loss(model.fast_forward(batch.x), batch.y)
         loss.backward()
         res = CLIPPERS[arm.clip or self.cfg.clip](model.parameters(), self.cfg.clip_v)
         if not (math.isfinite(float(loss.detach())) and math.isfinite(res.pre_norm)):
-            self.diverged[kind] = True  # the page shows "diverged (NaN/inf)" instead of grey plots
+            self.dead[label] = True  # the page shows "diverged (NaN/inf)" instead of grey plots
         else:
             opt.step()
-        self.clipped[kind] += int(res.clipped)
-        self.loss[kind].append(float(loss.detach()))
-        self.norms[kind].append(res.pre_norm)
+        self.clipped[label] += int(res.clipped)
+        self._pending.update({f"loss {label}": float(loss.detach()), f"norm {label}": res.pre_norm})
 
     def _probe(self) -> None:
         self.probe_spectrum = spectrum(self.rnn_cell())  # the weights the flows below belong to
-        self.eval_steps.append(self.steps)
+        evals, flows = [], []
         for k, m in self.models.items():
             with torch.no_grad():  # the fused twin: same function, cheaper
                 out = m.fast_forward(self.held_out.x)
-                self.eval_loss[k].append(float(self.task.loss(out, self.held_out.y)))
-            self.flow[k].append(self.flow_now(k).h_norms)
+                evals.append(float(self.task.loss(out, self.held_out.y)))
+            flows.append(self.flow_now(k).h_norms)
+        self.probes.append(Probe(self.steps, np.array(evals), np.stack(flows)))
+        if len(self.probes) > self.max_probes:  # keep every other probe: bounded memory
+            self.probes = self.probes[::2]
 
-    def flow_now(self, kind: str) -> GradFlow:
-        return grad_flow(self.models[kind], self.probe, self.task)
-
-
-def _aligned(rows: list[list[float]]) -> np.ndarray:
-    """Histories of the arms as one (A, n) array, aligned at the latest step (NaN-padded in front:
-    an arm that joined later, or missed a record, has a shorter history)."""
-    n = max((len(r) for r in rows), default=0)
-    out = np.full((len(rows), n), np.nan)
-    for i, r in enumerate(rows):
-        if len(r):
-            out[i, n - len(r) :] = np.asarray(r, dtype=np.float64)
-    return out
+    def flow_now(self, label: str) -> GradFlow:
+        return grad_flow(self.models[label], self.probe, self.task)

@@ -79,7 +79,7 @@ def test_copy_preset_cells_first_learn_the_blanks():
 def test_exploding_preset_explodes_and_clipping_tames_it():
     cfg = preset("exploding")
     tr = TaskTrainer(cfg, CPU, arms=CLIP_PAIR)
-    flow = tr.flow["no clipping"][0]  # ||dL/dh_t|| at init, t = 0 .. T-1
+    flow = tr.probes[0].flow[0]  # no clipping: ||dL/dh_t|| at init, t = 0 .. T-1
     assert tr.probe_spectrum.product > 1  # lambda_1 gamma > 1: exploding is possible ...
     assert flow[0] > 100 * flow[-1]  # ... and happens: the norm grows going back in time
     assert np.all(np.diff(np.log(flow)) < 0)

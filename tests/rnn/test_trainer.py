@@ -7,11 +7,17 @@ import pytest
 import torch
 
 from dlcore.config import parse_config, to_query
-from dlcore.rnn.config import PRESETS, TRAIN_FIELDS, RnnConfig, preset_values
-from dlcore.rnn.trainer import CLIP_PAIR, TaskTrainer, TrainSpec
+from dlcore.rnn.config import PRESETS, TRAIN_FIELDS, RnnConfig, TrainSpec, preset_values
+from dlcore.rnn.trainer import CLIP_PAIR, TaskTrainer
 
 CPU = torch.device("cpu")
 SMALL = dict(seq_len=8, hidden=8, batch=8)
+
+
+def trained(tr: TaskTrainer) -> list[int]:
+    """Steps each arm has trained (a substep trains one arm: its loss is recorded, the others'
+    not yet)."""
+    return np.isfinite(tr.snapshot().loss).sum(axis=1).tolist()
 
 
 def test_same_seed_same_run_and_snapshot_shapes():
@@ -32,13 +38,13 @@ def test_substeps_train_one_arm_each_and_add_up_to_the_same_run():
     a.step(3)
     b.substep()
     b.substep()  # RNN and LSTM have trained on the first batch, the GRU not yet
-    assert b.steps == 0 and [len(v) for v in b.loss.values()] == [1, 1, 0]
+    assert b.steps == 0 and trained(b) == [1, 1, 0]
     assert set(b.substep()) == {"loss RNN", "loss LSTM", "loss GRU"} and b.steps == 1
     b.substep()  # the second step begun: step(1) finishes it, then trains a third
     b.step(1)
-    assert b.steps == 3 and [len(v) for v in b.loss.values()] == [3, 3, 3]
-    for k in a.loss:  # the same batches in the same order: the same run
-        np.testing.assert_allclose(a.loss[k], b.loss[k], rtol=1e-6)
+    assert b.steps == 3 and trained(b) == [3, 3, 3]
+    # the same batches in the same order: the same run
+    np.testing.assert_allclose(a.snapshot().loss, b.snapshot().loss, rtol=1e-6)
 
 
 def test_training_lowers_the_loss_on_a_short_adding_problem():
@@ -129,3 +135,61 @@ def test_the_spectrum_is_reused_until_the_rnn_weights_change():
     expect = gradflow.spectrum(t.rnn_cell())
     assert fresh.lambda_1 == pytest.approx(expect.lambda_1)
     assert np.allclose(fresh.singular_values, expect.singular_values)
+
+
+def test_array_history_keeps_what_history_keeps():
+    """The trainer's curves follow dlcore.trainer.History point for point, thinning included."""
+    from dlcore.rnn.trainer import ArrayHistory
+    from dlcore.trainer import History
+
+    fast, ref = ArrayHistory(["loss a", "norm a"], max_points=50), History(max_points=50)
+    for step in range(1, 400):
+        metrics = {"loss a": 1.0 / step} if step % 7 else {"loss a": 1.0 / step, "norm a": step}
+        fast.append(step, metrics)
+        ref.append(step, metrics)
+        assert len(fast) == len(ref) <= 50
+    for key in ("step", "loss a", "norm a"):
+        np.testing.assert_array_equal(fast.array(key), ref.array(key))
+    np.testing.assert_array_equal(fast.rows(["norm a", "loss a"])[1], ref.array("loss a"))
+    assert fast.last()["step"] == 399 and fast.last()["loss a"] == 1 / 399
+
+
+def test_histories_and_probes_are_bounded():
+    tr = TaskTrainer(TrainSpec(**SMALL), CPU)
+    tr.history.max_points, tr.max_probes, tr.probe_every = 16, 6, 2
+    tr.step(40)
+    s = tr.snapshot()
+    assert len(tr.history) <= 16 and len(tr.probes) <= 6
+    assert s.loss.shape == s.grad_norm.shape == (3, len(s.train_steps))
+    assert s.train_steps[0] == 1 and np.all(np.diff(s.train_steps) > 0)  # thinned, in order
+    assert s.eval_steps[0] == 0 and np.all(np.diff(s.eval_steps) > 0)
+    assert s.flow.shape == (3, len(s.eval_steps), 8) and s.eval_loss.shape == (3, len(s.eval_steps))
+
+
+def test_the_trio_is_a_base_trainer_that_diverges_only_when_every_arm_did():
+    from dlcore.trainer import BaseTrainer
+
+    tr = TaskTrainer(TrainSpec(**SMALL), CPU)
+    assert isinstance(tr, BaseTrainer) and tr.diverged is None and not tr.halted
+    for p in tr.models["RNN"].parameters():
+        p.data.fill_(math.nan)
+    metrics = tr.step(2)
+    assert tr.snapshot().diverged == (True, False, False)
+    assert tr.diverged is None and set(metrics) == {"loss LSTM", "loss GRU"}  # the others train
+    for label in ("LSTM", "GRU"):
+        for p in tr.models[label].parameters():
+            p.data.fill_(math.inf)
+    tr.step(1)
+    assert tr.diverged == "the loss of every run became NaN or infinite (RNN, LSTM, GRU)"
+    s = tr.snapshot()  # the spectrum of a NaN W is NaN (an eigensolver on it can crash)
+    assert math.isnan(s.spectrum.lambda_1) and "no longer finite" in s.spectrum.regime
+
+
+def test_spectral_norms_of_non_finite_matrices_are_nan():
+    from dlcore.rnn.gradflow import spectral_norms
+
+    m = torch.randn(3, 4, 4)
+    m[1, 2, 0] = math.inf
+    norms = spectral_norms(m)
+    assert math.isnan(norms[1])
+    torch.testing.assert_close(norms[[0, 2]], torch.linalg.matrix_norm(m[[0, 2]], ord=2))
