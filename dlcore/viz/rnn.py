@@ -3,36 +3,33 @@
 Gradient flow curves (log scale) with the lecture's (lambda_1 gamma)^(T-t) bound, heat maps of
 time step against training step, the vanishing / exploding regions of lambda_1, the linear case's
 eigen view, the LSTM highway, training and clipping curves, Pascanu's cliff, and the per-character
-maps of the language models. Page: pages/rnn.py.
+maps of the language models. Page: pages/rnn.py (views: dlcore/ui/views/rnn.py).
 
-While training, the train, flow and clip views are one RGB raster each (train_image, flow_image,
-clip_image; PIL on dlcore/viz/raster.py): the browser decodes an image in milliseconds, where
-redrawing these plotly figures every frame cost it ~190 ms.
+While training, the train, flow and clip views are one RGB raster each instead
+(dlcore/viz/rnn_live.py): the browser decodes an image in milliseconds, where redrawing these
+plotly figures every frame cost it ~190 ms.
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 
 import numpy as np
-import plotly.colors as pcolors
 import plotly.graph_objects as go
-from PIL import Image, ImageDraw
 from plotly.subplots import make_subplots
 
-from dlcore.viz import raster as R
 from dlcore.viz.common import CATEGORICAL, PALETTE, SERIES, style
-from dlcore.viz.raster import GRID, INK, MUTED, canvas, dotted, font, hex_rgb, line_panel
 
 ARM_COLORS = {"no clipping": PALETTE["accent"], "with clipping": PALETTE["pos"]}
 
 
-def _color(label: str, i: int) -> str:
+def arm_color(label: str, i: int) -> str:
+    """The colour of a cell or run (RNN, LSTM, GRU; no clipping, with clipping), else the i-th
+    categorical colour."""
     return SERIES.get(label, ARM_COLORS.get(label, CATEGORICAL[i % len(CATEGORICAL)]))
 
 
-def _positive(a: np.ndarray) -> np.ndarray:
+def positive(a: np.ndarray) -> np.ndarray:
     """Values for a log axis: zeros and non-finite values become gaps (NaN)."""
     a = np.asarray(a, dtype=float).copy()
     a[~np.isfinite(a) | (a <= 0)] = np.nan
@@ -49,21 +46,21 @@ def flow_curves(
         fig.add_trace(
             go.Scatter(
                 x=t,
-                y=_positive(f),
+                y=positive(f),
                 name=label,
                 mode="lines+markers",
                 marker=dict(size=4),
-                line=dict(color=_color(label, i), width=2),
+                line=dict(color=arm_color(label, i), width=2),
             )
         )
     if bound is not None:
         fig.add_trace(
             go.Scatter(
                 x=t,
-                y=_positive(bound),
+                y=positive(bound),
                 name="bound (lambda_1 gamma)^(T-1-t)",
                 mode="lines",
-                line=dict(color=_color("RNN", 0), dash="dash"),
+                line=dict(color=arm_color("RNN", 0), dash="dash"),
             )
         )
     fig.update_xaxes(title="time step t (the loss is at the last step)")
@@ -75,7 +72,7 @@ def flow_heatmaps(
     flows: np.ndarray, steps: np.ndarray, labels: Sequence[str], height: int = 300
 ) -> go.Figure:
     """One heat map per cell: log10 ||dL/dh_t|| for time step (x) against training step (y)."""
-    z = np.log10(_positive(flows))  # (A, P, T)
+    z = np.log10(positive(flows))  # (A, P, T)
     finite = z[np.isfinite(z)]
     lo, hi = (float(finite.min()), float(finite.max())) if finite.size else (-1.0, 1.0)
     fig = make_subplots(rows=1, cols=len(labels), subplot_titles=list(labels), shared_yaxes=True)
@@ -198,7 +195,7 @@ def linear_figure(
         fig.add_trace(
             go.Scatter(
                 x=np.arange(len(comps)),
-                y=_positive(np.abs(comps[:, i])),
+                y=positive(np.abs(comps[:, i])),
                 name=f"|component {i + 1}| ~ |{eigvals[i]:.2f}|^t",
                 line=dict(color=CATEGORICAL[i + 2], width=2),
             ),
@@ -228,7 +225,7 @@ def highway_figure(f_running: np.ndarray, lstm_jac: np.ndarray, rnn_jac: np.ndar
         fig.add_trace(
             go.Scatter(
                 x=t,
-                y=_positive(y),
+                y=positive(y),
                 name=name,
                 mode="lines",
                 line=dict(color=color, dash=dash, width=2),
@@ -303,11 +300,11 @@ def loss_figure(
         fig.add_trace(
             go.Scatter(
                 x=steps,
-                y=_positive(losses[i]),
+                y=positive(losses[i]),
                 name=lab,
                 mode="lines+markers",
                 marker=dict(size=4),
-                line=dict(color=_color(lab, i), width=2),
+                line=dict(color=arm_color(lab, i), width=2),
             )
         )
     x1 = max(float(steps[-1]) if len(steps) else 1.0, 1.0)
@@ -319,6 +316,7 @@ def loss_figure(
 
 
 def curves_figure(
+    steps: np.ndarray,
     values: np.ndarray,
     labels: Sequence[str],
     y_title: str,
@@ -326,18 +324,19 @@ def curves_figure(
     hline: tuple[str, float] | None = None,
     height: int = 280,
 ) -> go.Figure:
-    """Per-step curves (training loss or pre-clip gradient norm) for each arm."""
-    steps = np.arange(1, values.shape[1] + 1)
+    """Per-step curves (training loss or pre-clip gradient norm) for each arm; ``steps`` (S,)
+    are the training steps of the columns of ``values`` (A, S)."""
     fig = go.Figure()
     for i, lab in enumerate(labels):
-        y = _positive(values[i]) if log_y else values[i]
+        y = positive(values[i]) if log_y else values[i]
         fig.add_trace(
             go.Scatter(
-                x=steps, y=y, name=lab, mode="lines", line=dict(color=_color(lab, i), width=1.5)
+                x=steps, y=y, name=lab, mode="lines", line=dict(color=arm_color(lab, i), width=1.5)
             )
         )
     if hline is not None:
-        _level(fig, 1, max(len(steps), 2), hline[1], hline[0], PALETTE["muted"])
+        x1 = max(float(steps[-1]) if len(steps) else 1.0, 2.0)
+        _level(fig, 1, x1, hline[1], hline[0], PALETTE["muted"])
     fig.update_xaxes(title="training step")
     fig.update_yaxes(title=y_title, type="log" if log_y else "linear", exponentformat="power")
     return style(fig, height=height).update_layout(legend=LEGEND_ABOVE)
@@ -450,319 +449,9 @@ def topk_figure(
         go.Bar(
             x=[_show(c) for c in chars],
             y=probs,
-            marker_color=_color(label, 0),
+            marker_color=arm_color(label, 0),
             hovertemplate="'%{x}': %{y:.3f}<extra></extra>",
         )
     )
     fig.update_yaxes(range=[0, 1], title="p(next char)")
     return style(fig, height=height, title=label, legend=False)
-
-
-# ----------------------------------------------------------------------- live frames (rasters)
-# While training, each frame is ONE inline image (see dlcore/viz/raster.py): an updated plotly
-# chart costs the browser far more per frame. The numbers are those of the paused figures above.
-LIVE_WIDTH = 1000
-_NAN_CELL = np.array([236, 236, 236], dtype=np.uint8)  # no value (zero or NaN norm)
-
-
-def _tint(color: str, alpha: float) -> str:
-    """``color`` at opacity ``alpha`` over white, as hex."""
-    mixed = np.rint(255 - alpha * (255 - hex_rgb(color))).astype(int)
-    return "#" + "".join(f"{v:02x}" for v in mixed)
-
-
-def _viridis_lut() -> np.ndarray:
-    """(256, 3) uint8: plotly's Viridis stops interpolated (the paused heat maps' colours)."""
-    stops = np.array([hex_rgb(c) for c in pcolors.sequential.Viridis])
-    t = np.linspace(0, len(stops) - 1, 256)
-    return np.rint(
-        np.stack([np.interp(t, np.arange(len(stops)), stops[:, k]) for k in range(3)], 1)
-    ).astype(np.uint8)
-
-
-VIRIDIS = _viridis_lut()
-
-
-def viridis_rgb(z: np.ndarray, lo: float, hi: float) -> np.ndarray:
-    """A 2-D array as Viridis RGB on [lo, hi]; NaN cells light grey."""
-    z = np.asarray(z, dtype=np.float64)
-    t = np.clip((np.nan_to_num(z, nan=lo) - lo) / (hi - lo if hi > lo else 1.0), 0, 1)
-    out = VIRIDIS[np.rint(t * 255).astype(int)]
-    out[~np.isfinite(z)] = _NAN_CELL
-    return out
-
-
-def _log_limits(values: Sequence[np.ndarray]) -> tuple[float, float] | None:
-    """(lo, hi) of log10 over the positive finite values, padded like raster.line_panel."""
-    logs = [np.log10(v[np.isfinite(v)]) for v in (_positive(a).ravel() for a in values)]
-    logs = np.concatenate(logs) if logs else np.zeros(0)
-    if not logs.size:
-        return None
-    lo, hi = float(logs.min()), float(logs.max())
-    pad = 0.06 * (hi - lo) or 0.5
-    return lo - pad, hi + pad
-
-
-def _dashed(draw: ImageDraw.ImageDraw, pts: np.ndarray, color: str, on: int = 7, off: int = 5):
-    """A dashed polyline through pixel points (n, 2); NaN points break it."""
-    ok = np.isfinite(pts).all(axis=1)
-    for run in np.split(np.arange(len(pts)), np.flatnonzero(np.diff(ok.astype(int))) + 1):
-        if len(run) < 2 or not ok[run[0]]:
-            continue
-        p = pts[run]
-        s = np.concatenate([[0.0], np.cumsum(np.hypot(*np.diff(p, axis=0).T))])
-        u = np.arange(0.0, s[-1] + 1.0, 1.0)
-        xy = np.stack([np.interp(u, s, p[:, 0]), np.interp(u, s, p[:, 1])], 1)
-        for a in range(0, len(u) - 1, on + off):
-            seg = xy[a : a + on + 1]
-            if len(seg) > 1:
-                draw.line([tuple(q) for q in seg.tolist()], fill=color, width=2)
-
-
-def _axis_note(draw: ImageDraw.ImageDraw, area: tuple[int, int, int, int], text: str) -> None:
-    """An x-axis title centred under a line panel's plot area (between its first and last x)."""
-    R.text(draw, ((area[0] + area[2]) / 2, area[3] + 3), text, MUTED, anchor="ma")
-
-
-def _key(draw: ImageDraw.ImageDraw, right: int, y: int, items: Sequence[tuple[str, str, str]]):
-    """A legend of reference lines, right-aligned at (right, y): a short dotted or dashed
-    sample in the line's colour, then its text; items are (text, colour, "dotted" | "dashed")."""
-    f = font()
-    for text, color, kind in reversed(items):
-        tw = int(draw.textlength(text, font=f))
-        R.text(draw, (right, y), text, color if kind == "dashed" else MUTED, anchor="ra")
-        x1, mid = right - tw - 4, y + 7
-        if kind == "dashed":
-            _dashed(draw, np.array([[x1 - 22.0, mid], [x1, mid]]), color, on=6, off=4)
-        else:
-            dotted(draw, x1 - 20, x1, mid, color)
-        right = x1 - 36
-
-
-def _log_panel(draw, box, series, refs=(), *, title="", x_note="", extra=()):
-    """raster.line_panel on a log axis: whole decades as limits when the data spans 2.5 decades
-    or more (readable labels), the reference levels' key in the title row (labels on the lines
-    would hide the data) and an x-axis title. ``extra``: more values the limits must include.
-    Returns the plot area and the log10 limits (None when nothing is positive)."""
-    lim = _log_limits([y for _, y, _, _ in series] + [np.array([r[0] for r in refs])] + [*extra])
-    if lim is not None and lim[1] - lim[0] >= 2.5:
-        lo, hi = math.floor(lim[0]), math.ceil(lim[1])
-        lim = (lo, hi + (hi - lo) % 2)  # an even span: the middle label is a decade too
-    area = line_panel(
-        draw,
-        (box[0] + 10, box[1], box[2], box[3]),  # room for labels such as 1e-24
-        series,
-        [(v, c, "") for v, c, _ in refs],
-        ylim=(10.0 ** lim[0], 10.0 ** lim[1]) if lim else None,
-        log_y=True,
-        title=title,
-    )
-    _key(draw, box[2] - 6, box[1] + 2, [(t, c, "dotted") for _, c, t in refs])
-    _axis_note(draw, area, x_note)
-    return area, lim
-
-
-def _status(draw: ImageDraw.ImageDraw, y: int, width: int, items: Sequence[tuple[str, str]]):
-    """One line of per-run status texts in their colours, in equal columns."""
-    col = width / max(1, len(items))
-    for i, (text, color) in enumerate(items):
-        R.text(draw, (8 + i * col, y), text, color, size=14)
-
-
-def _norms_and_losses(
-    left: tuple[Sequence, Sequence, str, str],
-    grad_norm: np.ndarray,
-    labels: Sequence[str],
-    clip_v: float,
-    status: Sequence[tuple[str, str]],
-    size: tuple[int, int],
-) -> np.ndarray:
-    """Two log panels side by side (a loss on the left, the pre-clip ||g|| with the threshold v
-    on the right) and a status line under them."""
-    w, h = size
-    img, draw = canvas(w, h)
-    series, refs, title, x_note = left
-    body = h - 30
-    _log_panel(draw, (0, 0, w // 2 - 10, body), series, refs, title=title, x_note=x_note)
-    steps = np.arange(1, grad_norm.shape[1] + 1)
-    norms = [(steps, g, _color(lab, i), lab) for i, (lab, g) in enumerate(zip(labels, grad_norm))]
-    _log_panel(
-        draw,
-        (w // 2 + 10, 0, w, body),
-        norms,
-        [(clip_v, INK, f"clip threshold v = {clip_v:g}")],
-        title="pre-clip ||g|| per step (log axis)",
-        x_note="training step",
-    )
-    draw.line([(0, body + 4), (w, body + 4)], fill=GRID)
-    _status(draw, body + 10, w, status)
-    return np.asarray(img)
-
-
-def _last(row: np.ndarray) -> float:
-    return float(row[-1]) if len(row) else float("nan")
-
-
-def train_status(snap) -> list[tuple[str, str]]:
-    """Per cell (text, colour): solved or not by the last held-out loss, the share clipped."""
-    out = []
-    for i, (lab, row, share, dead) in enumerate(
-        zip(snap.labels, snap.eval_loss, snap.clipped_share, snap.diverged)
-    ):
-        ev = _last(row)
-        verdict = "solved" if ev < snap.solved_below else "not solved"
-        text = f"{lab}: diverged (NaN/inf)" if dead else f"{lab}: {ev:.4f} {verdict}"
-        out.append((f"{text}, {share:.0%} of steps clipped", _color(lab, i)))
-    return out
-
-
-def clip_status(snap) -> list[tuple[str, str]]:
-    """Per run (text, colour): the last training loss, the share of steps clipped."""
-    out = []
-    for i, (lab, row, share, dead) in enumerate(
-        zip(snap.labels, snap.loss, snap.clipped_share, snap.diverged)
-    ):
-        text = f"{lab}: diverged (NaN/inf)" if dead else f"{lab}: loss {_last(row):.4g}"
-        out.append((f"{text}, {share:.0%} of steps clipped", _color(lab, i)))
-    return out
-
-
-def train_image(snap, clip_v: float, size: tuple[int, int] = (LIVE_WIDTH, 330)) -> np.ndarray:
-    """The train view while training (paused: loss_figure and curves_figure): held-out loss of
-    each cell with the no-memory baseline and the 'solved' level, the pre-clip ||g|| with the
-    clip threshold v, and train_status under them."""
-    cells = [
-        (snap.eval_steps, loss, _color(lab, i), lab)
-        for i, (lab, loss) in enumerate(zip(snap.labels, snap.eval_loss))
-    ]
-    refs = [
-        (snap.baseline, MUTED, f"no-memory baseline {snap.baseline:.3f}"),
-        (snap.solved_below, PALETTE["ok"], f"solved < {snap.solved_below:g}"),
-    ]
-    left = (cells, refs, f"held-out {snap.metric} (log axis)", "training step")
-    return _norms_and_losses(left, snap.grad_norm, snap.labels, clip_v, train_status(snap), size)
-
-
-def clip_image(snap, clip_v: float, size: tuple[int, int] = (LIVE_WIDTH, 300)) -> np.ndarray:
-    """The clipping pair while training (paused: two curves_figure): training loss of each run,
-    pre-clip ||g|| with the threshold v, and clip_status under them."""
-    steps = np.arange(1, snap.loss.shape[1] + 1)
-    runs = [
-        (steps, loss, _color(lab, i), lab)
-        for i, (lab, loss) in enumerate(zip(snap.labels, snap.loss))
-    ]
-    left = (runs, [], f"training {snap.metric} per step (log axis)", "training step")
-    return _norms_and_losses(left, snap.grad_norm, snap.labels, clip_v, clip_status(snap), size)
-
-
-def _regime_bar(
-    draw: ImageDraw.ImageDraw, box: tuple[int, int, int, int], lam: float, gamma: float
-):
-    """regime_figure's row for this gamma: lambda_1 < 1/gamma vanishing guaranteed, beyond it
-    exploding possible; a diamond at lambda_1 of W."""
-    x0, y0, x1, y1 = box[0] + 4, box[1] + 18, box[2] - 8, box[3] - 16
-    R.text(draw, (box[0] + 4, box[1]), f"lambda_1 of W (gamma = {gamma:g})", INK)
-    x_max = max(5.0, lam * 1.2) if np.isfinite(lam) else 5.0
-    edge = min(1.0 / gamma, x_max) if gamma > 0 else x_max
-
-    def px(v: float) -> float:
-        return x0 + min(max(v, 0.0), x_max) / x_max * (x1 - x0)
-
-    draw.rectangle([x0, y0, px(edge), y1], fill=_tint(PALETTE["pos"], 0.25))
-    R.text(draw, ((x0 + px(edge)) / 2, (y0 + y1) / 2), "vanishing", INK, anchor="mm")
-    if edge < x_max:
-        draw.rectangle([px(edge), y0, x1, y1], fill=_tint(PALETTE["accent"], 0.2))
-        R.text(draw, ((px(edge) + x1) / 2, (y0 + y1) / 2), "exploding possible", INK, anchor="mm")
-    for v in (0.0, edge, x_max):
-        R.text(draw, (px(v), y1 + 2), f"{v:g}", MUTED, anchor="ma")
-    if np.isfinite(lam):
-        u, m, r = px(lam), (y0 + y1) / 2, 7
-        draw.polygon([(u, m - r), (u + r, m), (u, m + r), (u - r, m)], fill=INK)
-
-
-def _colorbar(img, draw, box: tuple[int, int, int, int], lo: float, hi: float) -> None:
-    """A vertical Viridis bar for log10 values lo..hi, labelled in data units."""
-    x0, y0, x1, y1 = box[0], box[1] + 18, box[0] + 14, box[3]
-    R.text(draw, (box[0], box[1]), "||dL/dh_t||", INK)
-    ramp = VIRIDIS[np.linspace(255, 0, max(1, y1 - y0)).round().astype(int)]  # high on top
-    img.paste(Image.fromarray(np.repeat(ramp[:, None], x1 - x0, axis=1)), (x0, y0))
-    R.text(draw, (x1 + 4, y0), f"{10.0**hi:.2g}", MUTED, anchor="la")
-    R.text(draw, (x1 + 4, y1), f"{10.0**lo:.2g}", MUTED, anchor="ld")
-
-
-def flow_image(now, snap, size: tuple[int, int] = (LIVE_WIDTH, 560)) -> np.ndarray:
-    """The flow view while training (paused: flow_curves, regime_figure, flow_heatmaps).
-
-    Top left: ||dL/dh_t|| against t for each cell (log axis) with the dashed bound
-    (lambda_1 gamma)^(T-1-t) of the vanilla RNN. Top right: lambda_1, gamma, their product and
-    the regime, and the lambda_1 axis. Below: log10 ||dL/dh_t|| per cell, time step t (x)
-    against training step (y, the latest probe on top), on one colour scale."""
-    w, h = size
-    img, draw = canvas(w, h)
-    t = np.arange(now.flows.shape[1], dtype=np.float64)
-    top = int(h * 0.52)
-    split = int(w * 0.62)
-    cells = [(t, f, _color(lab, i), lab) for i, (lab, f) in enumerate(zip(now.labels, now.flows))]
-    area, lim = _log_panel(
-        draw,
-        (0, 0, split, top),
-        cells,
-        title="||dL/dh_t|| now (log axis)",
-        x_note="time step t (the loss is at the last step)",
-        extra=[now.bound],
-    )
-    rnn = _color("RNN", 0)
-    _key(draw, split - 6, 2, [("bound (lambda_1 gamma)^(T-1-t)", rnn, "dashed")])
-    if lim is not None and len(t):
-        x0, y0, x1, y1 = area
-        b = np.log10(_positive(now.bound))
-        u = x0 + t / max(t[-1], 1.0) * (x1 - x0)
-        v = y1 - (np.clip(b, *lim) - lim[0]) / (lim[1] - lim[0]) * (y1 - y0)
-        _dashed(draw, np.stack([u, v], 1), rnn)
-    sp = now.spectrum
-    lines = [
-        ("Vanilla RNN now", INK),
-        (f"lambda_1 = {sp.lambda_1:.3f}", INK),
-        (f"gamma = {sp.gamma:g}", INK),
-        (f"lambda_1 gamma = {sp.product:.3f}", INK),
-    ]
-    regime = sp.regime.split("; ")
-    lines += [(r, PALETTE["pos"] if sp.product < 1.0 else PALETTE["accent"]) for r in regime]
-    for k, (text, color) in enumerate(lines):
-        R.text(draw, (split + 24, 8 + 22 * k), text, color, size=14)
-    _regime_bar(draw, (split + 20, top - 72, w, top - 4), sp.lambda_1, sp.gamma)
-    _flow_heat_row(img, draw, (0, top + 8, w, h), snap.flow, snap.eval_steps, snap.labels)
-    return np.asarray(img)
-
-
-def _flow_heat_row(img, draw, box, flows: np.ndarray, steps: np.ndarray, labels: Sequence[str]):
-    """flow_heatmaps as one raster row: one map per cell on a shared log colour scale."""
-    z = np.log10(_positive(flows))  # (A, P, T)
-    finite = z[np.isfinite(z)]
-    lo, hi = (float(finite.min()), float(finite.max())) if finite.size else (-1.0, 1.0)
-    hi = hi if hi > lo else lo + 1.0
-    x0, y0, x1, y1 = box[0] + 56, box[1] + 18, box[2] - 80, box[3] - 34
-    draw.line([(0, box[1] - 4), (box[2], box[1] - 4)], fill=GRID)
-    gap, n = 14, max(1, len(labels))
-    cw = (x1 - x0 - gap * (n - 1)) // n
-    for i, lab in enumerate(labels):
-        cx = x0 + i * (cw + gap)
-        R.text(draw, (cx, box[1]), lab, _color(lab, i), size=14)
-        if z.ndim == 3 and z.shape[1] and z.shape[2]:
-            tile = Image.fromarray(viridis_rgb(z[i][::-1], lo, hi))  # latest probe on top
-            img.paste(tile.resize((cw, y1 - y0), Image.NEAREST), (cx, y0))
-        draw.rectangle([cx - 1, y0 - 1, cx + cw, y1], outline=GRID)
-        R.text(draw, (cx, y1 + 2), "t = 0", MUTED)
-        R.text(draw, (cx + cw, y1 + 2), f"t = {max(z.shape[-1] - 1, 0)}", MUTED, anchor="ra")
-    if len(steps):
-        R.text(draw, (x0 - 4, y0), f"{int(steps[-1]):,}", MUTED, anchor="ra")
-        R.text(draw, (x0 - 4, y1), f"{int(steps[0]):,}", MUTED, anchor="rd")
-    R.text(
-        draw,
-        ((x0 + x1) / 2, y1 + 18),
-        "x: time step t    y: training step (the latest probe on top)    colour: ||dL/dh_t|| on a "
-        "log scale",
-        MUTED,
-        anchor="ma",
-    )
-    _colorbar(img, draw, (x1 + 16, box[1], box[2], y1), lo, hi)

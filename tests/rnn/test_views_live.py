@@ -1,4 +1,4 @@
-"""dlcore.viz.rnn live rasters: the train, flow and clip frames show what their numbers say,
+"""dlcore.viz.rnn_live rasters: the train, flow and clip frames show what their numbers say,
 and empty, NaN or infinite histories draw without error."""
 
 import numpy as np
@@ -7,9 +7,10 @@ import torch
 
 from dlcore.rnn import analysis as A
 from dlcore.rnn.analysis import FlowNow
+from dlcore.rnn.config import TrainSpec
 from dlcore.rnn.gradflow import Spectrum, bound_curve
-from dlcore.rnn.trainer import CLIP_PAIR, TaskTrainer, TrainSnapshot, TrainSpec
-from dlcore.viz import rnn as V
+from dlcore.rnn.trainer import CLIP_PAIR, TaskTrainer, TrainSnapshot
+from dlcore.viz import rnn_live as V
 from dlcore.viz.common import SERIES
 
 CPU = torch.device("cpu")
@@ -29,6 +30,7 @@ def snapshot(grad_norm, eval_loss=None, flow=None, steps=None, diverged=(False,)
     return TrainSnapshot(
         steps=s,
         labels=LABELS[:a],
+        train_steps=np.arange(1, s + 1),
         loss=np.full((a, s), 0.2),
         grad_norm=grad_norm,
         clipped_share=np.array([0.5, 0.0, 0.25])[:a],
@@ -135,4 +137,4 @@ def test_viridis_map_ends_and_missing_cells():
     z = np.array([[0.0, 1.0, np.nan]])
     rgb = V.viridis_rgb(z, 0.0, 1.0)
     assert tuple(rgb[0, 0]) == (0x44, 0x01, 0x54) and tuple(rgb[0, 1]) == (0xFD, 0xE7, 0x25)
-    assert tuple(rgb[0, 2]) == tuple(V._NAN_CELL)
+    assert tuple(rgb[0, 2]) == tuple(V.NAN_CELL)
