@@ -3,12 +3,17 @@ URL parameters set controls (garbage -> notice), presets set the controls, and t
 (empty, very long, non-ASCII) give maps or a clear message."""
 
 import json
+import math
 from pathlib import Path
 
+import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from dlcore.config import field_specs
+from dlcore.rnn.config import RnnConfig
 from dlcore.rnn.tasks import copy_baseline
+from dlcore.ui.process import process
 from dlcore.ui.urlstate import wkey
 
 PAGE = str(Path(__file__).resolve().parents[2] / "pages" / "rnn.py")
@@ -121,25 +126,22 @@ def test_clip_view_step_trains_the_pair():
 
 
 def test_a_full_class_trains_the_trio_one_arm_a_frame(monkeypatch):
-    from dlcore.ui import live
-
-    monkeypatch.setattr(live, "fair_budget", lambda budget, slots, playing: budget / 10)
+    monkeypatch.setattr(process(), "fair_budget", lambda budget: budget / 10)
     at = app(view="train")
     at.button(key="rnn.btn.play").click().run()  # AppTest: 3 ticks
     assert not at.exception
     tr = at.session_state["rnn.trainer"]
     # tick 1 trains a whole step (and measures it: far over a tenth of the budget), then one
-    # arm a tick: RNN, then LSTM
-    assert tr.steps == 1 and [len(v) for v in tr.loss.values()] == [2, 2, 1]
+    # arm a tick: RNN, then LSTM (the losses each arm has recorded)
+    assert tr.steps == 1 and np.isfinite(tr.snapshot().loss).sum(axis=1).tolist() == [2, 2, 1]
 
 
 def test_an_unchanged_flow_frame_is_not_drawn_again(monkeypatch):
-    from dlcore.ui import live
-    from dlcore.viz import rnn as V
+    from dlcore.viz import rnn_live
 
-    drawn, real = [], V.flow_image
-    monkeypatch.setattr(V, "flow_image", lambda *a, **k: drawn.append(1) or real(*a, **k))
-    monkeypatch.setattr(live, "fair_budget", lambda budget, slots, playing: budget / 10)
+    drawn, real = [], rnn_live.flow_image
+    monkeypatch.setattr(rnn_live, "flow_image", lambda *a, **k: drawn.append(1) or real(*a, **k))
+    monkeypatch.setattr(process(), "fair_budget", lambda budget: budget / 10)
     at = app(view="flow")
     at.button(key="rnn.btn.play").click().run()  # 3 ticks: a step, then two arms; no new probe
     assert not at.exception and at.session_state["rnn.trainer"].steps == 1
@@ -241,3 +243,36 @@ def test_play_runs_live_frames_as_one_image(view, n_charts, needle):
     assert "step 0" not in texts(at)  # the ticks trained
     trainer = at.session_state["rnn.clip.trainer" if view == "clip" else "rnn.trainer"]
     assert trainer.steps >= 3
+
+
+def test_the_view_radio_is_the_registry_in_the_configs_order():
+    from dlcore.ui.views.rnn import VIEWS
+
+    choices = field_specs(RnnConfig)["view"].options
+    assert tuple(VIEWS) == choices
+    at = app()
+    radio = widget(at, "view")
+    assert radio.options == [VIEWS[c].label for c in choices]
+
+
+@pytest.mark.parametrize("view, ns", [("flow", "rnn"), ("train", "rnn"), ("clip", "rnn.clip")])
+def test_a_diverged_model_shows_the_message_and_reset_recovers(view, ns):
+    at = app(view=view)
+    trainer = at.session_state[f"{ns}.trainer"]
+    for model in trainer.models.values():  # the weights of every run blew up
+        for p in model.parameters():
+            p.data.fill_(math.nan)
+    at.button(key=f"{ns}.btn.step").click().run()
+    assert not at.exception
+    (error,) = at.error  # the panel's message, once (no per-run banners on top)
+    assert "Training diverged" in error.value and "loss" in error.value
+    at.button(key=f"{ns}.btn.play").click().run()  # Play on a diverged model stops at once
+    assert not at.exception and at.button(key=f"{ns}.btn.play").label == "Play"
+    assert any("Training diverged" in e.value for e in at.error)
+    at.button(key=f"{ns}.btn.reset").click().run()
+    assert not at.exception and not at.error
+    fresh = at.session_state[f"{ns}.trainer"]
+    assert fresh is not trainer and fresh.steps == 0
+    at.button(key=f"{ns}.btn.step").click().run()
+    assert not at.error and fresh.steps == 10
+    assert np.all(np.isfinite(fresh.snapshot().loss)) and fresh.diverged is None
