@@ -2,14 +2,15 @@
 
 Mini-batch SGD (or momentum / AdaGrad / RMSProp / Adam) on a small MLP over engineered features,
 L1/L2 regularization, dropout, the linear learning-rate decay, early stopping on the test split
-(best parameters kept) and a divergence guard (NaN/Inf stops training, the page explains why).
-One epoch = one pass over the training points, an update every ``batch`` points (0 = full batch).
-Reproduce in a REPL::
+(best parameters kept: ``halted``) and a divergence guard (NaN/Inf weights or losses stop
+training; ``diverged`` says what blew up and the live panel shows it). One epoch = one pass over
+the training points, an update every ``batch`` points (0 = full batch); the metrics are recorded
+once an epoch, in the trainer's bounded ``History``. Reproduce in a REPL::
 
     t = PlaygroundTrainer(PlaygroundConfig())
     t.run_epochs(300); t.snapshot().test_loss
 
-Page: pages/playground.py.
+Page: pages/playground.py (views in dlcore/ui/views/playground.py).
 """
 
 from __future__ import annotations
@@ -19,13 +20,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from dlcore.config import changed_fields, needs_rebuild
 from dlcore.playground.config import PlaygroundConfig, feature_names
 from dlcore.playground.data import Points, Split, class_ids, make_dataset, split
 from dlcore.playground.features import featurize
 from dlcore.playground.mlp import MLP
 from dlcore.playground.optim import OPTIMIZERS, linear_decay
-from dlcore.trainer import RebuildRequired
+from dlcore.trainer import BaseTrainer, History
 
 
 def head_for(n_classes: int, output: str) -> str:
@@ -50,29 +50,21 @@ def accuracy(o: np.ndarray, points: Points, head: str) -> float:
     return float(np.mean(pred == class_ids(points)))
 
 
-CURVE_KEYS = ("epoch", "train_loss", "test_loss", "train_acc", "test_acc")
+METRIC_NAMES = {"train_loss": "the training loss", "test_loss": "the test loss"}
+# epochs kept in the curves (past that every other one is dropped): the figures show at most
+# 400 points, and the live frame reads every curve each frame (History.array is O(rows))
+CURVE_POINTS = 1000
 
 
-class Curves:
-    """Per-epoch metric curves in one growing numpy array (cheap to read every frame); past
-    ``max_points`` every other row is dropped, so memory stays bounded on long runs."""
-
-    def __init__(self, max_points: int = 4000) -> None:
-        self.data = np.zeros((256, len(CURVE_KEYS)))
-        self.n, self.max_points = 0, max_points
-
-    def append(self, epoch: float, m: dict[str, float]) -> None:
-        if self.n == len(self.data):
-            self.data = np.concatenate([self.data, np.zeros_like(self.data)])
-        self.data[self.n] = [epoch, *(m.get(k, math.nan) for k in CURVE_KEYS[1:])]
-        self.n += 1
-        if self.n > self.max_points:
-            kept = self.data[: self.n : 2].copy()
-            self.n = len(kept)
-            self.data[: self.n] = kept
-
-    def array(self, key: str) -> np.ndarray:
-        return self.data[: self.n, CURVE_KEYS.index(key)].copy()
+def divergence(theta: np.ndarray, metrics: dict[str, float]) -> str | None:
+    """What became NaN or infinite ("the weights and the training loss became NaN or
+    infinite"), or None while every weight and loss is a finite number."""
+    bad = [] if np.all(np.isfinite(theta)) else ["the weights"]
+    bad += [METRIC_NAMES.get(k, k) for k, v in metrics.items() if not math.isfinite(v)]
+    if not bad:
+        return None
+    what = f"{', '.join(bad[:-1])} and {bad[-1]}" if len(bad) > 1 else bad[0]
+    return f"{what} became NaN or infinite"
 
 
 @dataclass(frozen=True)
@@ -86,8 +78,8 @@ class PlaygroundSnapshot:
     train_acc: float
     test_acc: float
     lr: float
-    diverged: bool
-    stopped: bool
+    diverged: str | None  # what became NaN or infinite (the trainer's ``diverged``)
+    stopped: bool  # early stopping ended training
     best_epoch: float  # NaN unless early stopping found a best model
     curve_epoch: np.ndarray  # (E,)
     curve_train: np.ndarray  # (E,)
@@ -98,11 +90,12 @@ class PlaygroundSnapshot:
     biases: tuple[np.ndarray, ...]  # b_l (n_{l+1},)
 
 
-class PlaygroundTrainer:
-    """Implements the ``dlcore.trainer.Trainer`` protocol; ``step(n)`` = n mini-batch updates."""
+class PlaygroundTrainer(BaseTrainer):
+    """A ``dlcore.trainer.BaseTrainer``: ``step(n)`` = n mini-batch updates; the metrics go to
+    ``history`` once an epoch (keys epoch, train_loss, test_loss, train_acc, test_acc)."""
 
     def __init__(self, cfg: PlaygroundConfig, points: Points | None = None) -> None:
-        self.cfg = cfg
+        super().__init__(cfg)
         self.features = feature_names(cfg)
         if points is None:
             points = make_dataset(cfg.dataset, cfg.noise, cfg.seed)
@@ -120,10 +113,11 @@ class PlaygroundTrainer:
         sizes = (len(self.features), *cfg.hidden, n_out)
         self.net = MLP(sizes, cfg.activation, self.head, 1.0 - cfg.dropout, self.rng)
         self.opt = OPTIMIZERS[cfg.optimizer](len(self.net.theta))
-        self.steps, self.epochs_done, self._pos = 0, 0, 0
+        self.epochs_done, self._pos = 0, 0
         self._order_x = self._order_y = None
-        self.history = Curves()
-        self.diverged = self.stopped = False
+        self.history = History(CURVE_POINTS)
+        self._diverged: str | None = None  # set once an evaluation finds NaN/Inf
+        self.stopped = False
         self.best_loss, self.best_epoch, self.best_theta = math.inf, math.nan, None
         self.last: dict[str, float] = {}
         self._evaluate()
@@ -149,15 +143,22 @@ class PlaygroundTrainer:
         return self.cfg.lr
 
     @property
+    def diverged(self) -> str | None:
+        """What became NaN or infinite at the latest evaluation (training stops), or None."""
+        return self._diverged
+
+    @property
     def halted(self) -> bool:
-        return self.diverged or (self.stopped and self.cfg.early_stop)
+        """Early stopping ended training (the best model is kept)."""
+        return self.stopped and self.cfg.early_stop
 
     # -- training -----------------------------------------------------------------------
     def step(self, n: int = 1) -> dict[str, float]:
-        """n mini-batch updates (fewer if training diverges or early stopping ends it)."""
+        """n mini-batch updates (fewer if training diverges or early stopping ends it); the
+        history gets a row per finished epoch (``_evaluate``), not per call."""
         with np.errstate(all="ignore"):
             for _ in range(max(1, int(n))):
-                if self.halted:
+                if self._diverged or self.halted:
                     break
                 self._one_step()
         return self.last
@@ -165,7 +166,7 @@ class PlaygroundTrainer:
     def run_epochs(self, k: int) -> dict[str, float]:
         """Train k whole epochs (TF Playground's Step button does k = 1)."""
         target = self.epochs_done + k
-        while self.epochs_done < target and not self.halted:
+        while self.epochs_done < target and not (self._diverged or self.halted):
             self.step(self.steps_per_epoch - self._pos)
         return self.last
 
@@ -211,14 +212,13 @@ class PlaygroundTrainer:
         }
         if self.n_classes == 0:  # regression: no accuracy (and no NaN the live loop would flag)
             del m["train_acc"], m["test_acc"]
-        if not (np.all(np.isfinite(net.theta)) and math.isfinite(m["train_loss"])):
-            self.diverged = True
+        self._diverged = self._diverged or divergence(net.theta, m)
         self.last = m
-        self.history.append(self.epochs_done, m)
+        self.history.append(self.steps, {"epoch": self.epochs_done, **m})
         self._early_stopping(m["test_loss"])
 
     def _early_stopping(self, test_loss: float) -> None:
-        if not self.cfg.early_stop or self.diverged:
+        if not self.cfg.early_stop or self._diverged:
             return
         if test_loss < self.best_loss:
             self.best_loss, self.best_epoch = test_loss, float(self.epochs_done)
@@ -229,15 +229,12 @@ class PlaygroundTrainer:
             self.last = {**self.last, "test_loss": self.best_loss}
 
     # -- protocol -----------------------------------------------------------------------
-    def update(self, cfg: PlaygroundConfig) -> None:
-        """Apply live fields (learning rate, schedule, regularization, batch size, views)."""
-        if needs_rebuild(self.cfg, cfg):
-            raise RebuildRequired("structural change: build a new trainer")
-        changed = changed_fields(self.cfg, cfg)
-        if "batch" in changed and self._pos:  # a new batch size starts a fresh epoch
+    def _on_update(self, changed: set[str]) -> None:
+        """Live fields (learning rate, schedule, regularization, batch size, views) are read from
+        ``self.cfg``; a new batch size starts a fresh epoch, new early-stopping settings resume."""
+        if "batch" in changed and self._pos:
             self._pos = 0
             self.epochs_done += 1
-        self.cfg = cfg
         if "early_stop" in changed or "patience" in changed:
             self.stopped = False
 
@@ -246,7 +243,7 @@ class PlaygroundTrainer:
         for li, (w, b) in enumerate(zip(weights, biases)):
             self.net.W[li][...] = np.asarray(w, dtype=float)
             self.net.b[li][...] = np.asarray(b, dtype=float)
-        self.diverged = False
+        self._diverged = None
         self._evaluate()
 
     def snapshot(self) -> PlaygroundSnapshot:
@@ -259,8 +256,8 @@ class PlaygroundTrainer:
             train_acc=m.get("train_acc", math.nan),
             test_acc=m.get("test_acc", math.nan),
             lr=self.current_lr(),
-            diverged=self.diverged,
-            stopped=self.halted and not self.diverged,
+            diverged=self._diverged,
+            stopped=self.halted,
             best_epoch=self.best_epoch if self.cfg.early_stop else math.nan,
             curve_epoch=h.array("epoch"),
             curve_train=h.array("train_loss"),

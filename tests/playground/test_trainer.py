@@ -9,8 +9,8 @@ import pytest
 
 from dlcore.playground.analysis import SLIDE_W, SLIDE_b, SLIDE_c, SLIDE_w
 from dlcore.playground.config import PlaygroundConfig
-from dlcore.playground.trainer import PlaygroundTrainer
-from dlcore.trainer import RebuildRequired, Trainer
+from dlcore.playground.trainer import PlaygroundTrainer, divergence
+from dlcore.trainer import BaseTrainer, History, RebuildRequired, Trainer
 
 CFG = PlaygroundConfig()
 
@@ -173,3 +173,26 @@ def test_regression_metrics_have_no_nan_and_issue3_config_diverges():
     bad = PlaygroundTrainer(cfg(dataset="reg_plane", lr=1.0, batch=1, noise=50, hidden=(8,)))
     bad.run_epochs(1)
     assert bad.diverged and math.isnan(bad.last["train_loss"])
+
+
+def test_diverged_names_what_blew_up_and_halted_means_early_stopping():
+    t = PlaygroundTrainer(CFG)
+    assert isinstance(t, BaseTrainer) and isinstance(t.history, History)
+    assert t.diverged is None and not t.halted
+    t.net.theta[0] = math.inf  # one weight blew up (tanh saturates: the losses stay finite)
+    t.run_epochs(1)
+    assert t.diverged == "the weights became NaN or infinite"
+    assert not t.halted  # diverged is not "ended by itself"
+    assert t.snapshot().diverged == t.diverged and not t.snapshot().stopped
+    assert divergence(np.zeros(3), {"train_loss": 0.1, "test_loss": math.nan}) == (
+        "the test loss became NaN or infinite"
+    )
+    assert divergence(np.array([math.nan]), {"train_loss": math.inf, "test_loss": math.nan}) == (
+        "the weights, the training loss and the test loss became NaN or infinite"
+    )
+    assert divergence(np.zeros(3), {"train_loss": 0.1, "test_acc": 0.5}) is None
+    # the history: one row per epoch, the epoch and the step it ended at
+    fresh = PlaygroundTrainer(CFG)
+    fresh.run_epochs(2)
+    assert len(fresh.history) == 3 and fresh.history.last()["epoch"] == 2
+    assert fresh.history.array("step").tolist() == [0, 25, 50]
