@@ -16,13 +16,9 @@ from dlcore.playground.optim import OPTIMIZERS
 LEARNING_RATES = (0.00001, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
 REG_RATES = (0.0, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
 FUNCTIONS = ("sine", "step", "abs", "custom")
-# the part shown under the playground (one at a time: the page computes only what is shown)
-SECTIONS = {
-    "hidden": "Hidden space",
-    "uat": "Universal approximation",
-    "xor": "Lecture: XOR",
-    "share": "Share & export",
-}
+# the part shown under the playground (one at a time: the page computes only what is shown);
+# their labels and views are the registry in dlcore/ui/views/playground.py
+SECTIONS = ("hidden", "uat", "xor", "share")
 
 # controls a teacher may hide in a shared link (TF Playground's classroom section)
 HIDEABLE = (
@@ -79,7 +75,7 @@ class PlaygroundConfig:
     fn: str = choice("sine", FUNCTIONS, live=True, label="Function")
     expr: str = text("sin(2*x) + 0.3*x", max_len=120, live=True, label="f(x) =")
     uat_neurons: int = num(6, lo=1, hi=50, live=True, label="Hidden neurons")
-    section: str = choice("hidden", tuple(SECTIONS), live=True, label="Look closer")
+    section: str = choice("hidden", SECTIONS, live=True, label="Look closer")
     hide: str = text("", max_len=300, live=True, label="Hidden controls")
 
 

@@ -1,7 +1,8 @@
-"""Glue between the playground trainer and its page, kept out of the page (no streamlit here):
-the per-frame picture data, the Step size (one epoch), custom-point editing, the lecture presets.
+"""What the playground page shows, without Streamlit: the per-frame picture data, the status
+line, the Step size (one epoch), custom-point editing, the hidden-layer +/- buttons, which
+controls a teacher's link and the switches show, and the lecture's XOR presets.
 
-Page: pages/playground.py.
+Page: pages/playground.py; its views (the Streamlit side) are in dlcore/ui/views/playground.py.
 """
 
 from __future__ import annotations
@@ -16,8 +17,6 @@ from dlcore.playground.config import PlaygroundConfig
 from dlcore.playground.data import DATASETS, Points, add_point, erase_near
 from dlcore.playground.features import feature_labels
 from dlcore.playground.trainer import PlaygroundSnapshot, PlaygroundTrainer
-
-PLANE_PX = 300
 
 
 @dataclass(frozen=True)
@@ -51,19 +50,15 @@ def frame(trainer: PlaygroundTrainer, g: int = 100, g_small: int = 16) -> Frame:
     )
 
 
-def banner(snap: PlaygroundSnapshot, patience: int) -> tuple[str, str] | None:
-    """(kind, text) of the message under the plots: divergence or early stopping."""
-    if snap.diverged:
-        return "error", (
-            "The weights became NaN or infinite: training diverged. Lower the "
-            "learning rate (or the regularization rate), then press Reset."
-        )
-    if snap.stopped:
-        return "success", (
-            f"Early stopping: no better test loss for {patience} epochs; the "
-            f"best model (epoch {snap.best_epoch:.0f}, dashed line) is kept."
-        )
-    return None
+def early_stop_text(snap: PlaygroundSnapshot, patience: int) -> str | None:
+    """The message under the plots once early stopping ended training (a diverged model's
+    message is the live panel's)."""
+    if not snap.stopped:
+        return None
+    return (
+        f"Early stopping: no better test loss for {patience} epochs; the "
+        f"best model (epoch {snap.best_epoch:.0f}, dashed line) is kept."
+    )
 
 
 def status_parts(snap: PlaygroundSnapshot) -> list[tuple[str, str]]:
@@ -115,10 +110,10 @@ def edit_points(points: Points | None, x1: float, x2: float, brush: str) -> Poin
 
 BRUSHES = {"blue": 1, "orange": 0, "green": 2, "eraser": -1}
 
-# presets the XOR lesson loads (widget values, URL form)
+# presets the XOR lesson loads (config values)
 SLIDE_XOR = {
     "dataset": "xor4",
-    "hidden": "2",
+    "hidden": (2,),
     "activation": "relu",
     "batch": 0,
     "x1": True,
@@ -133,7 +128,7 @@ SLIDE_XOR = {
     "optimizer": "sgd",
     "reg": "none",
 }
-LINEAR_XOR = {**SLIDE_XOR, "hidden": "", "activation": "linear", "lr": 0.3}
+LINEAR_XOR = {**SLIDE_XOR, "hidden": (), "activation": "linear", "lr": 0.3}
 
 
 def load_slide_solution(trainer: PlaygroundTrainer) -> bool:
@@ -144,63 +139,14 @@ def load_slide_solution(trainer: PlaygroundTrainer) -> bool:
     return True
 
 
-def widget_value(cls: type, name: str, raw: object, fallback: object) -> object:
-    """A control's raw widget value validated like the config does (fallback when invalid)."""
-    from dlcore.config import coerce, field_specs
-
-    if raw is None:
-        return fallback
-    try:
-        return coerce(raw, field_specs(cls)[name])
-    except ValueError:
-        return fallback
-
-
-# ----------------------------------------------------------------------------- page state
-# The page's callbacks work on the session-state mapping through these functions (no streamlit
-# import here; tests pass a dict). Keys: "<ns>.w.<field>" are the widgets of the config fields.
-NS = "playground"
-
-
-def wkey(name: str) -> str:
-    return f"{NS}.w.{name}"
-
-
-def set_widgets(state: dict, values: dict, rebuild: bool = True) -> None:
-    """Change controls before the next run draws them; drop the trainer to rebuild it."""
-    for k, v in values.items():
-        state[wkey(k)] = v
-    if rebuild:
-        state[f"{NS}.trainer"] = None
-
-
-def click(state: dict, x1: float, x2: float) -> None:
-    """A click on the plane: edit the custom points (starting from the current data)."""
-    trainer = state.get(f"{NS}.trainer")
-    custom = state.get(f"{NS}.custom")
-    if state.get(wkey("dataset")) != "custom" and trainer is not None:
-        custom = all_points(trainer)
-    state[f"{NS}.custom"] = edit_points(custom, x1, x2, state.get(f"{NS}.brush", "blue"))
-    set_widgets(state, {"dataset": "custom"})
-
-
-def upload(state: dict, name: str, raw: bytes) -> None:
-    """A CSV upload: use it as custom data, or keep a message for the page."""
-    from dlcore.playground.data import DataError, parse_csv
-
-    try:
-        state[f"{NS}.custom"] = parse_csv(raw)
-        state[f"{NS}.csv_error"] = None
-        set_widgets(state, {"dataset": "custom"})
-    except DataError as err:
-        state[f"{NS}.csv_error"] = f"{name[:60]}: {err}"
-
-
-def resize_layers(state: dict, n_layers: int, delta: int) -> None:
-    """+/- a hidden layer (new layers start with 2 neurons), or re-read the per-layer sizes."""
-    sizes = [int(state.get(f"{NS}.layer{i}", 2)) for i in range(n_layers)]
-    sizes = [*sizes, 2] if delta > 0 else (sizes[:-1] if delta < 0 else sizes)
-    set_widgets(state, {"hidden": ",".join(str(s) for s in sizes[:6])})
+def resized_layers(sizes: list[int], delta: int) -> tuple[int, ...]:
+    """The hidden layers after the +/- buttons: a new last layer of 2 neurons (+1), the last
+    layer dropped (-1), or the sizes as typed (0); at most 6 layers."""
+    if delta > 0:
+        sizes = [*sizes, 2]
+    elif delta < 0:
+        sizes = sizes[:-1]
+    return tuple(int(n) for n in sizes[:6])
 
 
 def neuron_map(trainer: PlaygroundTrainer, layer: int, k: int, g: int = 60) -> np.ndarray | None:
@@ -212,12 +158,7 @@ def neuron_map(trainer: PlaygroundTrainer, layer: int, k: int, g: int = 60) -> n
     return None
 
 
-# the controls, row by row (columns of field names); the page draws them in this layout
-CONTROL_ROWS = (  # (container, columns of field names): "main" rows, then the "more" expander
-    ("main", (("lr",), ("activation",), ("reg",), ("reg_rate",), ("output",))),
-    ("more", (("optimizer",), ("schedule",), ("lr_end",), ("decay_epochs",), ("dropout",))),
-    ("more", (("early_stop",), ("patience",), (), (), ())),
-)
+# the hideable group each control belongs to (config.HIDEABLE); a control not listed is its own
 CONTROL_GROUP = {
     "x1": "features",
     "x2": "features",
@@ -246,14 +187,18 @@ def linear_xor_text(lin) -> str:
     )
 
 
-def shown(name: str, schedule: str, early_stop: bool) -> bool:
-    """Conditional controls: the decay settings with the linear schedule, patience with early
-    stopping."""
+def control_shown(name: str, cfg: PlaygroundConfig, hidden: set[str]) -> bool:
+    """Whether the page draws the control of config field ``name``: not when a teacher's link
+    hid its group, and the decay settings only with the linear schedule, patience only with
+    early stopping."""
+    if CONTROL_GROUP.get(name, name) in hidden:
+        return False
     if name in ("lr_end", "decay_epochs"):
-        return schedule == "linear"
-    return name != "patience" or bool(early_stop)
+        return cfg.schedule == "linear"
+    return name != "patience" or cfg.early_stop
 
 
+# the text under the live frame
 LIVE_CAPTION = (
     "Training live: the network (each square is a neuron's output over the plane; links blue for "
     "positive, orange for negative weights, wider = larger), the loss (train grey, test black) "

@@ -3,6 +3,7 @@ epoch, URL parameters set every control, garbage falls back with a notice, bad C
 
 import dataclasses
 import json
+import math
 from pathlib import Path
 
 import numpy as np
@@ -13,6 +14,8 @@ from dlcore.config import field_specs, format_value
 from dlcore.playground import views as V
 from dlcore.playground.config import PlaygroundConfig
 from dlcore.playground.trainer import PlaygroundTrainer
+from dlcore.ui.urlstate import wkey
+from dlcore.ui.views.playground import VIEWS
 
 PAGE = str(Path(__file__).resolve().parents[2] / "pages" / "playground.py")
 CFG = PlaygroundConfig()
@@ -29,6 +32,11 @@ WIDGET_TYPES = (
     "button",
     "file_uploader",
 )
+
+
+def key(name):
+    """The widget key of config field ``name`` on this page."""
+    return wkey("playground", name)
 
 
 def app(params=None):
@@ -75,15 +83,15 @@ def test_loads_and_draws_every_control(shared):
     conditional |= {"uat_neurons"}
     for name in field_specs(PlaygroundConfig):
         if name not in conditional:
-            assert V.wkey(name) in keys, name
+            assert key(name) in keys, name
     assert {"playground.layers1", "playground.layers-1", "playground.layer0"} <= keys
     at = app({"schedule": "linear", "early_stop": "1", "fn": "custom", "section": "uat"})
     keys = set(widgets(at))
     for name in ("lr_end", "decay_epochs", "patience", "expr", "fn", "uat_neurons"):
-        assert V.wkey(name) in keys, name
+        assert key(name) in keys, name
     assert "playground.csv" in keys and "playground.hide_ms" not in keys
-    at.radio(key=V.wkey("section")).set_value("share").run()
-    assert "playground.hide_ms" in set(widgets(at)) and V.wkey("fn") not in set(widgets(at))
+    at.radio(key=key("section")).set_value("share").run()
+    assert "playground.hide_ms" in set(widgets(at)) and key("fn") not in set(widgets(at))
     assert status(shared) == V.status_line(PlaygroundTrainer(CFG).snapshot())
 
 
@@ -144,7 +152,7 @@ def test_every_training_control_changes_what_is_drawn(shared):
         for k, v in {**extra, "x": "1"}.items():  # "x": force a new link even when extra is {}
             at.query_params[k] = format_value(v, specs[k]) if k in specs else v
         at.run()
-        widgets(at)[V.wkey(name)].set_value(widget_value)
+        widgets(at)[key(name)].set_value(widget_value)
         at.button(key="playground.btn.reset").click().run()
         at.button(key="playground.btn.step").click().run()
         assert not at.exception, (name, at.exception)
@@ -172,10 +180,10 @@ def test_view_toggles_change_the_plane():
         return next(c.proto.spec for c in at.get("plotly_chart") if "x1 %{x" in c.proto.spec)
 
     before = plane()
-    at.toggle(key=V.wkey("show_test")).set_value(True).run()
+    at.toggle(key=key("show_test")).set_value(True).run()
     with_test = plane()
     assert with_test != before and '"name":"test"' in with_test.replace(" ", "")
-    at.toggle(key=V.wkey("discretize")).set_value(True).run()
+    at.toggle(key=key("discretize")).set_value(True).run()
     assert plane() != with_test
 
 
@@ -189,16 +197,16 @@ def test_uat_controls_change_the_fit():
         )
 
     first = fit()
-    at.slider(key=V.wkey("uat_neurons")).set_value(20).run()
+    at.slider(key=key("uat_neurons")).set_value(20).run()
     second = fit()
     assert second[0] != first[0] and second[1] != first[1]
     assert second[1].count("unit ") > first[1].count("unit ")  # 20 contributions drawn, not 6
-    at.selectbox(key=V.wkey("fn")).set_value("abs").run()
+    at.selectbox(key=key("fn")).set_value("abs").run()
     assert fit()[1] != second[1]
-    at.selectbox(key=V.wkey("fn")).set_value("custom").run()
-    at.text_input(key=V.wkey("expr")).set_value("__import__('os')").run()
+    at.selectbox(key=key("fn")).set_value("custom").run()
+    at.text_input(key=key("expr")).set_value("__import__('os')").run()
     assert any("Unknown" in e.value or "allowed" in e.value for e in at.error)
-    at.text_input(key=V.wkey("expr")).set_value("x^2 / 3").run()
+    at.text_input(key=key("expr")).set_value("x^2 / 3").run()
     assert not at.exception and "Adam steps" in fit()[0]
 
 
@@ -245,7 +253,7 @@ def test_url_sets_every_control():
     for name in specs:
         if name in ("hide", "hidden"):
             continue
-        assert w[V.wkey(name)].value == getattr(cfg, name), name
+        assert w[key(name)].value == getattr(cfg, name), name
     assert [w[f"playground.layer{i}"].value for i in range(3)] == [8, 6, 3]
 
 
@@ -268,8 +276,8 @@ def test_garbage_url_falls_back_with_notice():
 def test_teacher_link_hides_controls():
     at = app({"hide": "lr,activation,features", "section": "share"})
     keys = set(widgets(at))
-    assert V.wkey("lr") not in keys and V.wkey("activation") not in keys
-    assert V.wkey("x1") not in keys and V.wkey("dataset") in keys
+    assert key("lr") not in keys and key("activation") not in keys
+    assert key("x1") not in keys and key("dataset") in keys
     assert at.multiselect(key="playground.hide_ms").value == ["activation", "features", "lr"]
 
 
@@ -336,3 +344,55 @@ def test_teacher_link_hides_play_step_reset():
     assert "playground.btn.step" in keys
     assert "playground.btn.play" not in keys and "playground.btn.reset" not in keys
     assert at.multiselect(key="playground.hide_ms").value == ["play", "reset"]
+
+
+def test_the_section_radio_is_the_view_registry():
+    """The radio under the playground lists the registry's views, in the config's order, with
+    the registry's labels; each one draws without an exception."""
+    choices = field_specs(PlaygroundConfig)["section"].options
+    assert list(VIEWS) == list(choices)
+    at = app()
+    radio = at.radio(key=key("section"))
+    assert radio.options == [view.label for view in VIEWS.values()]
+    assert radio.label == "Look closer"
+    for name in choices:
+        at.radio(key=key("section")).set_value(name).run()
+        assert not at.exception, name
+        assert at.session_state["playground.cfg"].section == name
+
+
+def test_a_diverged_model_shows_the_message_and_reset_recovers():
+    at = app()
+    trainer = at.session_state["playground.trainer"]
+    trainer.net.theta[:] = math.nan  # the weights blew up
+    at.button(key="playground.btn.step").click().run()
+    assert not at.exception
+    (error,) = at.error  # the panel's message, once (no second banner of the page's own)
+    assert "Training diverged" in error.value and "the weights" in error.value
+    assert trainer.diverged and trainer.steps == trainer.steps_per_epoch
+    at.button(key="playground.btn.play").click().run()  # Play on a diverged model stops at once
+    assert not at.exception and at.button(key="playground.btn.play").label == "Play"
+    assert trainer.steps == trainer.steps_per_epoch  # nothing trained
+    assert any("Training diverged" in e.value for e in at.error)
+    at.button(key="playground.btn.reset").click().run()
+    assert not at.exception and not at.error
+    fresh = at.session_state["playground.trainer"]
+    assert fresh is not trainer and fresh.steps == 0
+    at.button(key="playground.btn.step").click().run()
+    assert not at.error and fresh.diverged is None and fresh.steps == fresh.steps_per_epoch
+    assert all(math.isfinite(v) for v in fresh.history.last().values())
+    assert status(at) == expected_status(CFG)
+
+
+def test_early_stopping_pauses_play_and_says_so(settings):
+    """Early stopping ends training by itself: Play stops, and the page says what it kept."""
+    settings(test_ticks=60)  # frames enough for the 33 epochs it takes (full batch: 1 step each)
+    params = {"dataset": "gauss", "noise": "50", "ratio": "10", "hidden": "8,8", "batch": "0"}
+    at = app({**params, "activation": "relu", "lr": "0.3", "early_stop": "1", "patience": "10"})
+    at.button(key="playground.btn.play").click().run()
+    assert not at.exception
+    trainer = at.session_state["playground.trainer"]
+    assert trainer.halted and not trainer.diverged
+    assert at.button(key="playground.btn.play").label == "Play"
+    assert any("Early stopping" in s.value for s in at.success)
+    assert not at.error

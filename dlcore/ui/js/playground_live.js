@@ -32,7 +32,6 @@ function view(parent) {
     v.root.setAttribute("data-testid", "dlx-live-frame");
     v.status = el("div", "font-size:1rem;"); // test loss, training loss, accuracy
     const row = el("div", "display:flex;gap:16px;align-items:flex-start;flex-wrap:wrap;");
-    v.caption = el("div", "font-size:0.85rem;color:rgba(49,51,63,0.6);");
     const left = el("div", "display:flex;flex-direction:column;gap:6px;");
     v.net = el("canvas");
     v.net.setAttribute("aria-label", "network: one map per neuron, links coloured by weight");
@@ -47,7 +46,7 @@ function view(parent) {
     v.label = el("div", "font-size:0.85rem;color:#555;");
     right.append(v.plane, v.label);
     row.append(left, right);
-    v.root.append(v.status, row, v.caption);
+    v.root.append(v.status, row); // the caption under it is the live panel's (out.caption)
     v.field = el("canvas"); // offscreen: the g x g output before scaling
     v.thumb = el("canvas"); // offscreen: one neuron map before scaling
     v.points = el("canvas"); // offscreen: the rasterised points, cached by their key
@@ -261,5 +260,4 @@ export default function (component) {
       return [document.createTextNode(`${j ? " · " : ""}${k} `), b];
     }),
   );
-  if (v.caption.textContent !== (data.caption || "")) v.caption.textContent = data.caption || "";
 }

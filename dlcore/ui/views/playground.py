@@ -1,0 +1,397 @@
+"""The decision-boundary playground's views (pages/playground.py): TF Playground's controls and
+its MLP trained live, then one section at a time under it, chosen from ``VIEWS`` (the data as
+the last hidden layer sees it, universal approximation, the lecture's XOR, share and export).
+
+The math is in dlcore/playground (the trainer follows TF Playground's ``oneStep``; the XOR
+section the lecture's slides), what the views show as arrays and text in
+dlcore/playground/views.py, the figures in dlcore/viz/playground.py, and the live frame's
+numbers (drawn by the browser, dlcore/ui/js/playground_live.js) in dlcore/viz/playground_live.py.
+
+No st.tabs on this page: a tab panel re-scans its content for focusable elements at every redraw
+(react-aria), which cost the browser about a third of each live frame (measured); one section
+at a time is shown under the playground, and only it is computed.
+"""
+
+from __future__ import annotations
+
+import random
+from functools import partial
+
+import numpy as np
+import streamlit as st
+
+from dlcore.playground import analysis
+from dlcore.playground.config import HIDEABLE, PlaygroundConfig, hidden_controls
+from dlcore.playground.data import DATASETS, DataError, parse_csv, to_csv
+from dlcore.playground.export import torch_snippet, weights_bytes
+from dlcore.playground.expr import ExprError
+from dlcore.playground.features import FEATURES
+from dlcore.playground.trainer import PlaygroundTrainer
+from dlcore.playground.uat import TARGETS, UatFit, fit_function
+from dlcore.playground.views import (
+    BRUSHES,
+    LINEAR_XOR,
+    LIVE_CAPTION,
+    SLIDE_XOR,
+    all_points,
+    control_shown,
+    early_stop_text,
+    edit_points,
+    epoch_steps,
+    frame,
+    linear_xor_text,
+    load_slide_solution,
+    n_points,
+    neuron_map,
+    resized_layers,
+    status_line,
+    status_parts,
+)
+from dlcore.ui.output import LiveOut
+from dlcore.ui.page import Page, View
+from dlcore.ui.urlstate import share_box
+from dlcore.viz import playground as figures
+from dlcore.viz.playground_live import live_payload
+
+PlaygroundPage = Page[PlaygroundConfig]
+DATASET_LABELS = {name: gen[2] for name, gen in DATASETS.items()} | {"custom": "Your own points"}
+FUNCTION_LABELS = {name: entry[0] for name, entry in TARGETS.items()} | {"custom": "type your own"}
+SLIDER_STEPS = {"noise": 5, "ratio": 10, "batch": 1}
+# the training controls, row by row: (where, columns of field names); "more" rows go in the
+# expander (optimizer, schedule, dropout, early stopping), the main row under it
+CONTROL_ROWS = (
+    ("main", (("lr",), ("activation",), ("reg",), ("reg_rate",), ("output",))),
+    ("more", (("optimizer",), ("schedule",), ("lr_end",), ("decay_epochs",), ("dropout",))),
+    ("more", (("early_stop",), ("patience",), (), (), ())),
+)
+MAX_LAYERS = 6
+OWN_DATA_HINT = (
+    "Your own data: click the plane (brush below picks the class) or upload a CSV to add at "
+    "least two points."
+)
+
+
+# -- shared, cached results (one copy per server process) ----------------------------------
+@st.cache_data(max_entries=32, show_spinner="Fitting the one-hidden-layer network ...")
+def uat_fit(fn: str, expr: str, neurons: int, activation: str) -> UatFit:
+    """The universal-approximation fit (``dlcore.playground.uat``), cached per setting."""
+    return fit_function(fn, expr, neurons, activation)
+
+
+# -- callbacks (run before the next script run) --------------------------------------------
+def use_settings(page: PlaygroundPage, values: dict) -> None:
+    """Set controls (a preset, new data) and drop the trainer, so the next run builds a fresh
+    one even when the config did not change (new points, the slide's weights)."""
+    page.set_widgets(values)
+    page.set("trainer", None)
+
+
+def regenerate(page: PlaygroundPage) -> None:
+    use_settings(page, {"seed": random.randrange(2**31 - 1)})
+
+
+def plane_clicked(page: PlaygroundPage) -> None:
+    """A click on the plane adds a point of the brush's class (or erases): the data becomes
+    "Your own points", starting from the current data set."""
+    points = page.get("chart.plane").selection.points
+    if not points:
+        return
+    custom, trainer = page.get("custom"), page.get("trainer")
+    if page.widget_state("dataset") != "custom" and trainer is not None:
+        custom = all_points(trainer)
+    brush = page.get("brush", "blue")
+    page.set("custom", edit_points(custom, points[0]["x"], points[0]["y"], brush))
+    use_settings(page, {"dataset": "custom"})
+
+
+def csv_uploaded(page: PlaygroundPage) -> None:
+    """An uploaded CSV becomes the data, or leaves a message for the page."""
+    upload = page.get("csv")
+    if upload is None:
+        return
+    try:
+        points = parse_csv(upload.getvalue())
+    except DataError as err:
+        page.set("csv_error", f"{upload.name[:60]}: {err}")
+        return
+    page.set("custom", points)
+    page.set("csv_error", None)
+    use_settings(page, {"dataset": "custom"})
+
+
+def clear_points(page: PlaygroundPage) -> None:
+    page.set("custom", None)
+    use_settings(page, {"dataset": "custom"})
+
+
+def layers_changed(page: PlaygroundPage, n_layers: int, delta: int) -> None:
+    """The +/- buttons (delta 1, -1) or a layer's size typed in (delta 0)."""
+    sizes = [int(page.get(f"layer{i}", 2)) for i in range(n_layers)]
+    use_settings(page, {"hidden": resized_layers(sizes, delta)})
+
+
+def load_slide(page: PlaygroundPage) -> None:
+    """The lecture's XOR network; the next trainer gets the slide's weights."""
+    page.set("load_slide", True)
+    use_settings(page, SLIDE_XOR)
+
+
+def teacher_hid(page: PlaygroundPage) -> None:
+    page.set_widgets({"hide": ",".join(page.get("hide_ms", ()))})
+
+
+# -- the live trainer and its frame ----------------------------------------------------------
+def build_trainer(page: PlaygroundPage, cfg: PlaygroundConfig) -> PlaygroundTrainer:
+    """A trainer on the config's data set, or on the student's own points."""
+    trainer = PlaygroundTrainer(cfg, page.get("custom") if cfg.dataset == "custom" else None)
+    if page.get("load_slide") and load_slide_solution(trainer):
+        page.set("load_slide", False)
+    return trainer
+
+
+def render(page: PlaygroundPage, trainer: PlaygroundTrainer, out: LiveOut) -> None:
+    """Playing: the numbers of one frame, drawn by the browser. Paused: the network (click a
+    neuron to enlarge its map), the loss curves and the plane (click it to add a point)."""
+    cfg, shown = page.cfg, frame(trainer)
+    if out.live:
+        n = page.get("frame_no", 0) + 1  # makes each frame's data unique
+        page.set("frame_no", n)
+        data = live_payload(shown, cfg.show_test, cfg.discretize, n)
+        data["status"] = status_parts(shown.snap)
+        out.json("playground_live", data)
+        out.caption(LIVE_CAPTION)
+        return
+    snap = shown.snap
+    left, right = st.columns([5, 4])
+    with right:
+        st.markdown(status_line(snap))
+        plane = figures.plane_figure(shown, cfg.show_test, cfg.discretize)
+        page.chart(plane, "plane", on_select=partial(plane_clicked, page), selection_mode="points")
+    with left:
+        net = figures.network_figure(shown.maps, snap.weights, snap.biases, shown.labels)
+        page.chart(net, "net", on_select="rerun", selection_mode="points")
+        curves = (snap.curve_epoch, snap.curve_train, snap.curve_test)
+        accuracy = snap.curve_test_acc
+        loss = figures.loss_figure(*curves, best_epoch=snap.best_epoch, accuracy=accuracy)
+        page.chart(loss, "loss")
+    stopped = early_stop_text(snap, cfg.patience)
+    if stopped:
+        page.notice(stopped, "success")
+
+
+def trainer_of(page: PlaygroundPage) -> PlaygroundTrainer | None:
+    """The trainer the page shows this run (None while the student's own data is too small)."""
+    return page.panel.trainer if page.panel is not None else None
+
+
+# -- the playground: controls, the live panel, the student's own data ----------------------
+def _control(page: PlaygroundPage, hidden: set[str], name: str, **kw) -> None:
+    """The widget of config field ``name``, unless a teacher's link hid it or its switch is off."""
+    if control_shown(name, page.cfg, hidden):
+        page.widget(name, **kw)
+
+
+def _data_row(page: PlaygroundPage, hidden: set[str]) -> None:
+    cols = st.columns([3, 1, 1, 1, 1])
+    with cols[0]:
+        _control(page, hidden, "dataset", format_func=DATASET_LABELS.get)
+    for col, name in zip(cols[1:4], ("noise", "ratio", "batch")):
+        with col:
+            _control(page, hidden, name, step=SLIDER_STEPS[name])
+    if "data" in hidden:
+        return
+    with cols[4]:
+        st.button("Regenerate", on_click=regenerate, args=(page,), help="New seed")
+        _control(page, hidden, "seed", widget="number", label_visibility="collapsed")
+
+
+def _training_controls(page: PlaygroundPage, hidden: set[str]) -> None:
+    more = st.expander("More: optimizer, learning-rate schedule, dropout, early stopping")
+    for where, row in CONTROL_ROWS:
+        for col, names in zip((more if where == "more" else st).columns(len(row)), row):
+            with col:
+                for name in names:
+                    rates = name in ("lr", "reg_rate")  # 1e-05 rather than 0.00001
+                    _control(page, hidden, name, **({"format_func": str} if rates else {}))
+
+
+def _features(page: PlaygroundPage, hidden: set[str]) -> None:
+    if "features" in hidden:
+        return
+    cols = st.columns(1 + len(FEATURES))
+    cols[0].markdown("**Features**")
+    for col, name in zip(cols[1:], FEATURES):
+        with col:
+            page.widget(name, widget="checkbox")
+
+
+def _network(page: PlaygroundPage, hidden: set[str]) -> None:
+    """The hidden layers: +/- buttons and one size box per layer (TF Playground's network)."""
+    if "network" in hidden:
+        return
+    sizes = page.cfg.hidden
+    cols = st.columns([2, 1, 1, *([1] * MAX_LAYERS)])
+    cols[0].markdown(f"**{len(sizes)} hidden layer(s)**")
+    for col, delta, icon in ((cols[1], 1, "add"), (cols[2], -1, "remove")):
+        col.button(
+            "",
+            icon=f":material/{icon}:",
+            key=page.key(f"layers{delta}"),
+            disabled=not 0 <= len(sizes) + delta <= MAX_LAYERS,
+            on_click=layers_changed,
+            args=(page, len(sizes), delta),
+        )
+    for i, n in enumerate(sizes):
+        page.set(f"layer{i}", n)  # the boxes follow the config (a link, the +/- buttons)
+        cols[3 + i].number_input(
+            f"layer {i + 1}",
+            1,
+            8,
+            key=page.key(f"layer{i}"),
+            on_change=layers_changed,
+            args=(page, len(sizes), 0),
+        )
+
+
+def _live(page: PlaygroundPage, hidden: set[str]) -> None:
+    """The live panel (Play / Pause / Step / Reset, one epoch a Step), or an empty plane to click
+    while the student's own data has fewer than two points."""
+    cfg, custom = page.cfg, page.get("custom")
+    if cfg.dataset == "custom" and (custom is None or len(custom.y) < 2):
+        st.info(OWN_DATA_HINT)
+        empty = figures.boundary_figure(
+            np.zeros((50, 50)), None, 6.0, (np.zeros((0, 2)), None), None, 2
+        )
+        page.chart(empty, "plane", on_select=partial(plane_clicked, page), selection_mode="points")
+        return
+    panel = page.live(
+        partial(build_trainer, page),
+        partial(render, page),
+        step_size=epoch_steps(cfg, n_points(cfg, custom)),
+        budget_s=0.004,
+        max_fps=40,
+        hide=hidden,
+        one_element=True,
+    )
+    _neuron(page, panel.trainer)
+
+
+def _neuron(page: PlaygroundPage, trainer: PlaygroundTrainer) -> None:
+    """The map of the neuron clicked in the network figure, enlarged."""
+    chart = page.get("chart.net")
+    points = chart.selection.points if chart else []
+    node = points[0].get("customdata") if points else None
+    big = neuron_map(trainer, *node) if node else None
+    if big is not None:
+        caption = f"Layer {node[0]}, unit {node[1] + 1}"
+        st.image(figures.upscale(figures.lut_rgb(big), 4), caption=caption)
+
+
+def _own_data(page: PlaygroundPage) -> None:
+    with st.expander("Your own data: click the plane to add points, or upload a CSV"):
+        st.radio("Click adds", list(BRUSHES), key=page.key("brush"), horizontal=True)
+        st.file_uploader(
+            "CSV: x1, x2, label", key=page.key("csv"), on_change=csv_uploaded, args=(page,)
+        )
+        error = page.get("csv_error")
+        if error:
+            st.error(f"Could not use this file. {error}")
+        st.button("Clear all points", on_click=clear_points, args=(page,))
+        st.caption("Your own points are not part of the shared link; download them as CSV.")
+
+
+def playground(page: PlaygroundPage) -> None:
+    """TF Playground: data, training controls, features, the network, the live panel."""
+    hidden = hidden_controls(page.cfg.hide)
+    _data_row(page, hidden)
+    _training_controls(page, hidden)
+    _features(page, hidden)
+    _network(page, hidden)
+    cols = st.columns(4)
+    for col, name in zip(cols, ("show_test", "discretize")):
+        with col:
+            _control(page, hidden, name)
+    _live(page, hidden)
+    _own_data(page)
+    st.divider()
+
+
+# -- the sections under the playground (the registry VIEWS) ---------------------------------
+def hidden_space(page: PlaygroundPage) -> None:
+    trainer = trainer_of(page)
+    if trainer is None:
+        return
+    st.markdown(
+        "The data as the **last hidden layer** sees it: classes that were not "
+        "linearly separable in the input often become separable here."
+    )
+    page.chart(figures.hidden_figure(analysis.hidden_space(trainer), trainer.n_classes), "hidden")
+    cfg = page.cfg
+    if cfg.activation in ("relu", "leaky_relu") and cfg.hidden:
+        domain = trainer.data.train.domain
+        regions = analysis.linear_regions(trainer.net, trainer.features, domain)
+        st.markdown(f"**{regions.count} linear regions** over the plane (ReLU on/off patterns).")
+        st.image(figures.regions_rgb(regions.region_id))
+    else:
+        st.caption("Choose ReLU to count the network's linear regions (deep vs shallow).")
+
+
+def universal_approximation(page: PlaygroundPage) -> None:
+    st.markdown("One hidden layer of N units fits f(x) as the sum of the units' contributions.")
+    cols = st.columns(3)
+    with cols[0]:
+        page.widget("fn", format_func=FUNCTION_LABELS.get)
+    with cols[1]:
+        page.widget("uat_neurons")
+    cfg = page.cfg
+    if cfg.fn == "custom":
+        with cols[2]:
+            page.widget("expr")
+    try:
+        fit = uat_fit(cfg.fn, cfg.expr, cfg.uat_neurons, cfg.activation)
+    except ExprError as err:
+        st.error(str(err))
+        return
+    st.caption(f"{cfg.activation} units, {fit.steps} Adam steps, loss {fit.loss:.2e}")
+    fig = figures.uat_figure(fit.x, fit.target, fit.fit, fit.contributions, fit.bias)
+    page.chart(fig, "uat")
+
+
+def lecture_xor(page: PlaygroundPage) -> None:
+    st.markdown("The lecture's FNN f(x) = wᵀ max{0, Wᵀx + c} + b on the design matrix:")
+    st.latex(figures.xor_latex(analysis.xor_slide_steps()))
+    st.markdown(linear_xor_text(analysis.xor_linear_least_squares()))
+    cols = st.columns(2)
+    cols[0].button("Load the slide's solution", on_click=load_slide, args=(page,))
+    cols[1].button("Train a linear model on XOR", on_click=use_settings, args=(page, LINEAR_XOR))
+    trainer = trainer_of(page)
+    if trainer is not None and page.cfg.dataset == "xor4":
+        out = np.round(trainer.net.predict(trainer.x_train)[:, 0], 3)
+        st.markdown(f"Current model on X: `{out}` · weights `{np.round(trainer.net.theta, 3)}`")
+
+
+def share(page: PlaygroundPage) -> None:
+    """The page's share box, the teacher's hidden controls, and the model and data to take away."""
+    share_box(page.cfg, page.info.url_path)
+    page.set("hide_ms", sorted(hidden_controls(page.cfg.hide)))
+    st.multiselect(
+        "Teacher: hide these controls in the shared link",
+        HIDEABLE,
+        key=page.key("hide_ms"),
+        on_change=teacher_hid,
+        args=(page,),
+    )
+    trainer = trainer_of(page)
+    if trainer is None:
+        return
+    st.download_button("Download weights (state_dict)", weights_bytes(trainer.net), "pg.pt")
+    st.code(torch_snippet(trainer.net, trainer.features, "pg.pt"), language="python")
+    st.download_button("Download the data (CSV)", to_csv(all_points(trainer)), "pg.csv")
+
+
+VIEWS: dict[str, View[PlaygroundConfig]] = {
+    "hidden": View("Hidden space", hidden_space),
+    "uat": View("Universal approximation", universal_approximation),
+    "xor": View("Lecture: XOR", lecture_xor),
+    "share": View("Share & export", share),
+}
