@@ -17,7 +17,7 @@ import numpy as np
 import torch
 
 from dlcore.device import to_numpy
-from dlcore.vae.model import VAE, kl_normal_std, log_normal_diag
+from dlcore.vae.model import VAE, kl_normal_std
 
 
 def _dev(model: VAE) -> torch.device:
@@ -324,8 +324,3 @@ def knn_cv_accuracy(
         train = np.setdiff1d(np.arange(len(z)), test)
         accs.append(knn_accuracy(z[train], y[train], z[test], y[test], k))
     return float(np.mean(accs))
-
-
-def log_q(z: torch.Tensor, mu: torch.Tensor, logvar: torch.Tensor) -> torch.Tensor:
-    """log q_phi(z|x) (re-exported for the page's formulas and tests)."""
-    return log_normal_diag(z, mu, logvar)

@@ -1,7 +1,8 @@
-"""The VAE page's shareable configuration (round-trips through the URL; DESIGN.md section 3).
+"""The VAE page's shareable configuration (round-trips through the URL, dlcore.config).
 
 Structural fields (data, architecture, latent size, likelihood, seed) rebuild the live trainer;
-live fields (beta, learning rate, batch, L, and every view setting) do not. Used by pages/vae.py.
+live fields (beta, learning rate, batch, L, and every view setting) do not. Used by pages/vae.py;
+the view choices are the keys of the views' registry (dlcore/ui/views/vae.py).
 """
 
 from __future__ import annotations

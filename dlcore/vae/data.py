@@ -9,10 +9,8 @@ from collections.abc import Callable
 import numpy as np
 
 from dlcore.data.digits import load_digits
-from dlcore.data.mnist import DataUnavailable, load_mnist
+from dlcore.data.mnist import load_mnist
 from dlcore.data.splits import DataSplit, split_arrays
-
-__all__ = ["LOADERS", "DataSplit", "DataUnavailable", "load_digits_split"]
 
 
 def load_digits_split(seed: int = 0, n_test: int = 297) -> DataSplit:

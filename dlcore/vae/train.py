@@ -2,7 +2,8 @@
 
 repeat: X^M <- random minibatch; eps <- p(eps); g <- grad of the (beta-weighted) SGVB estimate;
 Adam update. Metrics are nats per example (per image): -ELBO = reconstruction NLL + KL, so the
-three curves always add up. Used by pages/vae.py via dlcore.ui.live, by pretrain.py and bench/.
+three curves always add up. Used by the VAE page's live panel (dlcore/ui/views/vae.py), by
+pretrain.py and bench/.
 """
 
 from __future__ import annotations
@@ -14,10 +15,13 @@ from typing import Any
 import numpy as np
 import torch
 
+from dlcore.data.splits import DataSplit
 from dlcore.device import get_device, to_numpy
-from dlcore.trainer import BaseTrainer
-from dlcore.vae.data import LOADERS, DataSplit
+from dlcore.trainer import BaseTrainer, nonfinite_message
+from dlcore.vae.data import LOADERS
 from dlcore.vae.model import VAE, VAESpec, build_vae
+
+METRIC_NAMES = {"neg_elbo": "-ELBO", "recon": "reconstruction", "kl": "KL"}
 
 
 @functools.lru_cache(maxsize=4)
@@ -112,6 +116,19 @@ class VAETrainer(BaseTrainer):
             self.model.eval()
             metrics.update({f"test_{k}": v for k, v in evaluate(self.model, self.x_test).items()})
         return metrics
+
+    @property
+    def diverged(self) -> str | None:
+        """What became NaN or infinite in the latest minibatch (or, failing that, test) metrics,
+        named as the page names them: "-ELBO, reconstruction, KL became NaN or infinite"."""
+        last = self.history.last()
+        for split in ("train", "test"):
+            named = {name: last[f"{split}_{key}"] for key, name in METRIC_NAMES.items()
+                     if f"{split}_{key}" in last}  # fmt: skip
+            message = nonfinite_message(named)
+            if message:
+                return message if split == "train" else f"on the test set, {message}"
+        return None
 
     def _on_update(self, changed: set[str]) -> None:
         if "lr" in changed:

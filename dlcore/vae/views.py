@@ -1,11 +1,11 @@
-"""Pure helpers behind pages/vae.py (no streamlit): which model a view uses, the paintable
-canvas, index clamping, the shipped-beta comparison and the page's metric texts.
-Tested in tests/vae/test_views.py."""
+"""Pure helpers behind the VAE page's views (dlcore/ui/views/vae.py; no streamlit): which
+shipped model a view uses, the paintable canvas, index clamping, the shipped-beta comparison and
+the page's metric texts. Tested in tests/vae/test_views.py."""
 
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -80,20 +80,18 @@ def beta_sweep(dataset: str, spec: VAESpec) -> tuple[tuple[float, ...], tuple[El
     return betas, rows
 
 
-def with_beta(cfg: VAEConfig, beta: float) -> VAEConfig:
-    return replace(cfg, beta=beta)
-
-
 # ----------------------------------------------------------------------------- page texts
 def fmt(values: np.ndarray, digits: int = 3) -> str:
     """'0.123, -1.500': numbers without float32 noise."""
     return ", ".join(f"{float(v):.{digits}f}" for v in np.ravel(values))
 
 
-def train_line(last: dict[str, float], beta: float) -> str:
-    """The live panel's metric line: the three numbers always add up."""
+def train_line(last: dict[str, float], beta: float, *, bold: bool = True) -> str:
+    """The live panel's metric line: the three numbers always add up. ``bold``: the -ELBO in
+    markdown bold (paused); plain text under a live frame."""
+    star = "**" if bold else ""
     return (
-        f"Minibatch average: **-ELBO {last['train_neg_elbo']:.2f}** = reconstruction "
+        f"Minibatch average: {star}-ELBO {last['train_neg_elbo']:.2f}{star} = reconstruction "
         f"{last['train_recon']:.2f} + KL {last['train_kl']:.2f} nats per image "
         f"(beta = {beta:g} weights the KL in the training loss only)."
     )

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 import numpy as np
 import plotly.graph_objects as go
 
-from dlcore.viz import raster as R
+from dlcore.viz import raster
 from dlcore.viz.common import CATEGORICAL, GRAYS, PALETTE, colormap_rgb, image_grid, style
 
 SEP = 215  # grey of the separators between tiles
@@ -152,8 +152,8 @@ def live_curves_image(
          name)
         for name, ys in series.items()
     ]  # fmt: skip
-    img, draw = R.canvas(*size)
-    R.line_panel(
+    img, draw = raster.canvas(*size)
+    raster.line_panel(
         draw, (0, 0, *size), lines, title="nats per image against optimisation step (live)"
     )
     return np.asarray(img)

@@ -69,3 +69,15 @@ def test_pretrain_script_writes_a_loadable_checkpoint(tmp_path):
     model, meta = load_checkpoint_file(path)
     assert model.spec.latent_dim == 8 and meta["epochs"] == 5.0
     assert 0.0 <= meta["knn5"] <= 1.0 and np.isfinite(meta["test_neg_elbo"])
+
+
+def test_diverged_names_the_elbo_terms_that_blew_up():
+    tr = VAETrainer(dataclasses.replace(VAEConfig(), hidden=64), device=CPU)
+    assert tr.diverged is None  # no step yet
+    tr.step(2)
+    assert tr.diverged is None and not tr.halted
+    for p in tr.model.parameters():
+        p.data.fill_(float("nan"))
+    tr.step(1)
+    assert tr.diverged == "-ELBO, reconstruction, KL became NaN or infinite"
+    assert len(tr.history) == 2  # bounded History, one row a step() call

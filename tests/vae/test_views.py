@@ -119,3 +119,10 @@ def test_live_curves_image_draws_each_series_and_survives_gaps():
         assert (np.abs(img.astype(int) - rgb).sum(axis=2) < 12).sum() > 50, color
     empty = P.live_curves_image(np.zeros(0), {k: np.zeros(0) for k in series})
     assert empty.shape == img.shape
+
+
+def test_train_line_is_plain_text_under_a_live_frame():
+    last = {"train_neg_elbo": 25.0, "train_recon": 22.5, "train_kl": 2.5}
+    plain = V.train_line(last, 1.0, bold=False)
+    assert plain.startswith("Minibatch average: -ELBO 25.00 = reconstruction 22.50")
+    assert "**" not in plain and V.train_line(last, 1.0).count("**") == 2
