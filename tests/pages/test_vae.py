@@ -3,6 +3,7 @@
 files give a message; a map click decodes; MNIST is never downloaded at page load."""
 
 import io
+import math
 from pathlib import Path
 
 import numpy as np
@@ -10,9 +11,9 @@ import pytest
 from PIL import Image
 from streamlit.testing.v1 import AppTest
 
-from dlcore.ui.urlstate import wkey
-from dlcore.vae.config import VIEWS
 from dlcore.data.mnist import MNIST_FILES, write_idx
+from dlcore.ui.urlstate import wkey
+from dlcore.vae.config import VIEWS, VAEConfig
 from dlcore.vae.train import cached_split
 
 PAGE = str(Path(__file__).resolve().parents[2] / "pages" / "vae.py")
@@ -107,10 +108,10 @@ def test_missing_checkpoint_explains_and_live_step_trains():
     tr = at.session_state["vae.trainer"]
     assert tr.steps == 10
     assert "step 10" in texts(at) and "Minibatch average: **-ELBO" in texts(at)
-    assert "vae.curves" in {c.key for c in at.get("plotly_chart")}  # paused: interactive
+    assert "vae.chart.curves" in {c.key for c in at.get("plotly_chart")}  # paused: interactive
     next(b for b in at.button if b.key == "vae.btn.play").click().run()  # AppTest: 3 ticks
     assert not at.exception and at.session_state["vae.trainer"].steps > 10
-    assert "vae.curves" not in {c.key for c in at.get("plotly_chart")}
+    assert "vae.chart.curves" not in {c.key for c in at.get("plotly_chart")}
     frames = [im.proto.imgs[0] for im in at.get("image")]
     assert any(f.url.startswith("data:image/png;base64,") for f in frames)  # one inline image
     assert any(c.value.startswith("Minibatch average: -ELBO") for c in at.caption)  # under it
@@ -204,3 +205,41 @@ def test_camera_snapshot_goes_through():
     assert not at.exception and not at.error
     assert any("as the model sees it" in c for c in captions(at))
     assert any("linear, 10 steps" in c for c in captions(at))
+
+
+def test_the_view_registry_matches_the_config_choices():
+    from dlcore.config import field_specs
+    from dlcore.ui.views.vae import VIEWS as REGISTRY
+
+    assert tuple(REGISTRY) == VIEWS == field_specs(VAEConfig)["view"].options
+    assert len({v.draw for v in REGISTRY.values()}) == len(VIEWS)  # one function per view
+    at = app()
+    radio = widget(at, "radio", "view")
+    assert radio.options == [REGISTRY[v].label for v in VIEWS]  # the radio is fed by it
+    for view in VIEWS[1:]:
+        widget(at, "radio", "view").set_value(view).run()
+        assert not at.exception and widget(at, "radio", "view").value == view
+
+
+@pytest.mark.parametrize("view", VIEWS)
+def test_a_diverged_live_model_shows_the_message_and_reset_recovers(view):
+    at = app(source="live", hidden=64, view=view)
+    trainer = at.session_state["vae.trainer"]
+    for p in trainer.model.parameters():  # the weights blew up
+        p.data.fill_(math.nan)
+    at.button(key="vae.btn.step").click().run()
+    assert not at.exception
+    (error,) = at.error
+    assert "Training diverged" in error.value and "-ELBO" in error.value
+    assert not at.get("image")  # the views analyse no NaN model
+    at.button(key="vae.btn.play").click().run()  # Play on a diverged model stops at once
+    assert not at.exception and at.button(key="vae.btn.play").label == "Play"
+    assert any("Training diverged" in e.value for e in at.error)
+    at.button(key="vae.btn.reset").click().run()
+    assert not at.exception and not at.error
+    fresh = at.session_state["vae.trainer"]
+    assert fresh is not trainer and fresh.steps == 0
+    at.button(key="vae.btn.step").click().run()
+    assert not at.exception and not at.error
+    assert fresh.steps == 10 and math.isfinite(fresh.history.last()["train_neg_elbo"])
+    assert at.get("image")  # the view is back, on the fresh model

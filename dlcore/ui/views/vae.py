@@ -1,0 +1,310 @@
+"""The VAE latent interpolation page's views (pages/vae.py): the latent map, interpolation between
+two inputs (test images, drawings, uploads or camera shots), the reparameterization trick, prior
+samples and beta, and latent arithmetic; above them, the model they analyse: a shipped checkpoint
+or the one this session trains live (Play / Pause / Step / Reset).
+
+The math is in dlcore/vae (Kingma & Welling 2014, the lecture's VAE slides), the figures in
+dlcore/viz/vae.py. The data and the shipped checkpoints load once per server process (the caches
+of dlcore.vae.train.cached_split and dlcore.vae.checkpoints.load_shipped).
+"""
+
+from __future__ import annotations
+
+import time
+from functools import partial
+
+import numpy as np
+import streamlit as st
+
+from dlcore.data.mnist import DataUnavailable
+from dlcore.data.splits import DataSplit
+from dlcore.ui.inputs import image_input, mnist_download
+from dlcore.ui.output import LiveOut
+from dlcore.ui.page import Page, View
+from dlcore.vae import analysis
+from dlcore.vae import views as texts
+from dlcore.vae.config import VAEConfig
+from dlcore.vae.model import VAE
+from dlcore.vae.preprocess import EmptyImage, normalize_image
+from dlcore.vae.train import VAETrainer, cached_split, spec_from_cfg
+from dlcore.viz import vae as figures
+
+VAEPage = Page[VAEConfig]
+INTRO = (
+    "The encoder gives q(z|x) = N(mu, sigma^2 I); training maximises the ELBO "
+    "**E_q[log p(x|z)] - KL(q(z|x) || p(z))** (reconstruction minus KL, in nats per image)."
+)
+UNTRAINED = "A fresh, untrained VAE: press Play or Step to train it."
+PAINT_HELP = "Lasso or box-select cells (or click one) to paint; toggle Erase to remove."
+
+
+# -- the view, the model settings and the model the views analyse -------------------------
+def choose_view(page: VAEPage) -> View[VAEConfig]:
+    """The ELBO, the view and model-source radios side by side, the model and training
+    settings; returns the chosen view."""
+    st.markdown(INTRO)
+    left, right = st.columns([3, 1])
+    with left:
+        view = page.choose(VIEWS)
+    with right:
+        page.widget("source", widget="radio")
+    with st.expander("Model and training", expanded=page.cfg.source == "live"):
+        page.row("dataset", "arch", "latent_dim", "hidden", "likelihood", "seed")
+        page.row("beta", "lr", "batch", "samples", lr={"step": 1e-5, "format": "%.5f"})
+    return view
+
+
+def open_model(page: VAEPage) -> bool:
+    """The data (MNIST on request) and the model the views analyse: the live panel when the
+    source is live, else the shipped checkpoint's line. False, with the reason on the page,
+    when there is nothing the views can analyse."""
+    try:
+        data = cached_split(page.cfg.dataset)
+    except DataUnavailable as err:
+        mnist_download(str(err), page.key("download"))
+        return False
+    if page.cfg.source == "live":
+        render = partial(_render_live, page)
+        panel = page.live(VAETrainer, render, step_size=10, one_element=True)
+        if panel.trainer.diverged:  # the panel shows why; a NaN model has nothing to show
+            st.caption("The views come back once the model trains finite numbers (Reset).")
+            return False
+        if panel.trainer.steps == 0 and not panel.playing:
+            page.notice(UNTRAINED, icon=":material/school:")
+        return True
+    choice = texts.shipped_choice(page.cfg, data.side)
+    if choice.model is None:
+        page.notice(choice.notice)
+        return False
+    st.caption(choice.label)
+    return True
+
+
+def _data(page: VAEPage) -> DataSplit:
+    return cached_split(page.cfg.dataset)
+
+
+def _model(page: VAEPage) -> VAE:
+    """The live panel's model, or the shipped checkpoint (``open_model`` made sure of one)."""
+    if page.panel is not None:
+        return page.panel.trainer.model
+    return texts.shipped_choice(page.cfg, _data(page).side).model
+
+
+def _render_live(page: VAEPage, trainer: VAETrainer, out: LiveOut) -> None:
+    """The training curves: one raster a frame while playing, the interactive chart paused."""
+    snap = trainer.snapshot()
+    series = texts.curve_series(snap)
+    last = trainer.history.last()
+    if out.live:
+        out.png(figures.live_curves_image(snap.step, series), width=figures.LIVE_SIZE[0])
+        out.caption(texts.train_line(last, trainer.cfg.beta, bold=False) if last else None)
+        return
+    if last:
+        st.markdown(texts.train_line(last, trainer.cfg.beta))
+    page.chart(figures.curves_figure(snap.step, series), "curves")
+
+
+def _latent(page: VAEPage) -> analysis.LatentMap:
+    data, cfg = _data(page), page.cfg
+    return analysis.latent_map(_model(page), data.x_test, data.y_test, cfg.grid_n, cfg.grid_range)
+
+
+# -- the drawing grid and the map's clicks (callbacks run before the next script run) -------
+def _selected(page: VAEPage, chart: str) -> list:
+    """The points selected on the page's chart ``chart`` (``Page.chart`` keys it)."""
+    state = page.get(f"chart.{chart}")
+    return list(state.selection.points) if state is not None else []
+
+
+def canvas_of(page: VAEPage, which: str) -> np.ndarray:
+    """The drawing of input ``which`` ("a" or "b"): (CANVAS, CANVAS), ink = 1."""
+    return page.get(f"canvas_{which}", np.zeros((texts.CANVAS, texts.CANVAS)))
+
+
+def on_paint(page: VAEPage, which: str) -> None:
+    value = 0.0 if page.get(f"erase_{which}") else 1.0
+    points = _selected(page, f"canvas_{which}")
+    page.set(f"canvas_{which}", texts.paint(canvas_of(page, which), points, value))
+
+
+def clear_canvas(page: VAEPage, which: str) -> None:
+    page.set(f"canvas_{which}", np.zeros((texts.CANVAS, texts.CANVAS)))
+
+
+def on_map_click(page: VAEPage) -> None:
+    points = _selected(page, "map")
+    if points:
+        page.set("click", (float(points[0]["x"]), float(points[0]["y"])))
+
+
+def drawn(page: VAEPage, which: str) -> np.ndarray:
+    """The paintable grid of input ``which`` with its Erase toggle and Clear button."""
+    page.chart(
+        figures.canvas_figure(canvas_of(page, which)),
+        f"canvas_{which}",
+        on_select=partial(on_paint, page, which),
+        selection_mode=("points", "box", "lasso"),
+    )
+    left, right = st.columns(2)
+    left.toggle("Erase", key=page.key(f"erase_{which}"))
+    right.button("Clear", key=page.key(f"clear_{which}"), on_click=clear_canvas, args=(page, which))
+    st.caption(PAINT_HELP)
+    return canvas_of(page, which)
+
+
+def endpoint(page: VAEPage, which: str) -> np.ndarray | None:
+    """Input A or B as the model's x: a test image, a drawing, or an upload / camera shot."""
+    page.widget(f"{which}_kind", widget="radio")
+    kind, data = getattr(page.cfg, f"{which}_kind"), _data(page)
+    if kind == "dataset":
+        page.widget(f"{which}_index", widget="number")
+        i, note = texts.clamp_index(getattr(page.cfg, f"{which}_index"), len(data.x_test))
+        if note:
+            st.warning(note)
+        st.image(
+            figures.digits_rgb(data.x_test[i], scale=8), caption=f"test #{i}: a {data.y_test[i]}"
+        )
+        return data.x_test[i]
+    try:
+        if kind == "draw":
+            x = normalize_image(drawn(page, which), data.side)
+        else:
+            img = image_input(f"Picture for {which.upper()}", page.key(f"img_{which}"))
+            if img is None:
+                st.info("Upload a picture of one digit, or take one with the camera.")
+                return None
+            x = normalize_image(img.pixels, data.side)
+    except EmptyImage as err:
+        st.info(f"Input {which.upper()}: {err}.", icon=":material/draw:")
+        return None
+    st.image(figures.digits_rgb(x, scale=8), caption="as the model sees it")
+    return x
+
+
+# -- views ----------------------------------------------------------------------------------
+def latent_map(page: VAEPage) -> None:
+    page.row("grid_n", "grid_range")
+    click, lm = page.get("click"), _latent(page)
+    left, right = st.columns([3, 2])
+    fig = figures.latent_map_view(lm, page.cfg.grid_range, marker=click)
+    on_click = partial(on_map_click, page)
+    page.chart(fig, "map", where=left, on_select=on_click, selection_mode="points")
+    left.caption("Test digits at their encoded mean mu; dotted: the prior's 1 and 2 sigma circles.")
+    right.image(figures.manifold_rgb(lm.grid_images), caption="Decoded grid over the same area")
+    if click is None:
+        right.info("Click anywhere on the map to decode that point.", icon=":material/ads_click:")
+        return
+    img = analysis.decode_at(_model(page), lm.plane, click)
+    caption = f"decoded at ({click[0]:.2f}, {click[1]:.2f})"
+    right.image(figures.digits_rgb(img, scale=14), caption=caption)
+
+
+def interpolation(page: VAEPage) -> None:
+    left, right = st.columns(2)
+    with left:
+        x_a = endpoint(page, "a")
+    with right:
+        x_b = endpoint(page, "b")
+    page.row("interp", "n_steps", "decode_sample", interp={"widget": "radio"})
+    if x_a is None or x_b is None:
+        st.info("Choose both inputs to see the interpolation.")
+        return
+    cfg = page.cfg
+    t0 = time.perf_counter()
+    path = analysis.interpolate(
+        _model(page), x_a, x_b, cfg.n_steps, cfg.interp, cfg.decode_sample, cfg.seed
+    )
+    strip = figures.digits_rgb(path.images, scale=8)
+    ms = 1000 * (time.perf_counter() - t0)
+    caption = f"A -> B, {cfg.interp}, {cfg.n_steps} steps (computed in {ms:.0f} ms)"
+    st.image(strip, caption=caption)
+    lm = _latent(page)
+    fig = figures.latent_map_view(
+        lm,
+        cfg.grid_range,
+        path=lm.plane.to_plane(path.z),
+        ellipses=texts.plane_ellipses(path, lm.plane),
+    )
+    page.chart(fig, "path")
+    st.caption(f"Mean |pixel change| per step: {texts.fmt(path.step_change)}")
+
+
+def reparameterization(page: VAEPage) -> None:
+    left, right = st.columns([2, 1])
+    with right:
+        x = endpoint(page, "a")
+        page.row("n_z")
+    if x is None:
+        return
+    cfg, model = page.cfg, _model(page)
+    rv = analysis.reparam_view(model, x, cfg.n_z, cfg.seed)
+    page.chart(figures.reparam_figure(rv.mu, rv.sigma, rv.z), "reparam", where=left)
+    left.markdown(f"mu = ({texts.fmt(rv.mu)}), sigma = ({texts.fmt(rv.sigma)})")
+    samples = figures.digits_rgb(rv.images, ncols=16, scale=4)
+    st.image(samples, caption="decodings of the samples z")
+    gv = analysis.grad_variance(model, x, 2000, cfg.seed)
+    st.markdown("**d/d(mu, log sigma^2) of E_q[log p(x|z)]: one-sample gradient estimators**")
+    left, right = st.columns(2)
+    page.chart(figures.grad_variance_figure(gv.names, gv.total_var), "grad_variance", where=left)
+    right.table(
+        {"estimator": gv.names, "total variance": gv.total_var, "mean d/dmu_1": gv.mean[:, 0]}
+    )
+    right.caption(texts.grad_caption(gv))
+
+
+def samples_and_beta(page: VAEPage) -> None:
+    cfg, data, model = page.cfg, _data(page), _model(page)
+    rc = analysis.reconstruct(model, data.x_test[:10])
+    both = np.concatenate([rc.originals, rc.recon])
+    caption = "top: test images, bottom: decoded mu"
+    st.image(figures.digits_rgb(both, ncols=10, scale=6), caption=caption)
+    samples = analysis.prior_samples(model, 20, cfg.seed)
+    caption = "samples: z ~ N(0, I), decoded"
+    st.image(figures.digits_rgb(samples, ncols=10, scale=6), caption=caption)
+    eb = analysis.elbo_breakdown(model, data.x_test)
+    st.markdown(texts.elbo_line(eb))
+    left, right = st.columns([1, 2])
+    page.chart(figures.kl_dims_figure(eb.kl_per_dim), "kl_dims", where=left)
+    betas, rows = texts.beta_sweep(cfg.dataset, spec_from_cfg(cfg, data.side))
+    if len(betas) < 2:
+        return
+    recon, kl = [r.recon for r in rows], [r.kl for r in rows]
+    active = [r.active_dims for r in rows]
+    fig = figures.beta_figure(betas, recon, kl, active, cfg.beta)
+    page.chart(fig, "beta", where=right)
+    right.caption(
+        "Shipped checkpoints, one per beta (slider under Model and training). "
+        "High beta: KL -> 0, posterior collapse, blurry average digits."
+    )
+
+
+def arithmetic(page: VAEPage) -> None:
+    left, right = st.columns([1, 2])
+    with left:
+        x = endpoint(page, "a")
+        page.row("class_from", "class_to", "alpha")
+    if x is None:
+        return
+    cfg, data = page.cfg, _data(page)
+    a, b = cfg.class_from, cfg.class_to
+    try:
+        ar = analysis.class_arithmetic(_model(page), data.x_train, data.y_train, a, b, x, cfg.alpha)
+    except ValueError as err:  # a class missing from the (training) data
+        st.warning(str(err))
+        return
+    caption = f"z = mu(x) + alpha (mean mu of {b}s - mean mu of {a}s), alpha 0 -> {cfg.alpha:g}"
+    right.image(figures.digits_rgb(ar.images, scale=10), caption=caption)
+    right.markdown(f"|direction| = {np.linalg.norm(ar.direction):.2f} (latent units)")
+    lm = _latent(page)
+    fig = figures.latent_map_view(lm, cfg.grid_range, path=lm.plane.to_plane(ar.z))
+    page.chart(fig, "arithmetic", where=right)
+
+
+VIEWS: dict[str, View[VAEConfig]] = {
+    "latent map": View("latent map", latent_map),
+    "interpolation": View("interpolation", interpolation),
+    "reparameterization": View("reparameterization", reparameterization),
+    "samples & beta": View("samples & beta", samples_and_beta),
+    "arithmetic": View("arithmetic", arithmetic),
+}
