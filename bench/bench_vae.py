@@ -25,7 +25,7 @@ import numpy as np  # noqa: E402
 import torch  # noqa: E402
 from PIL import Image  # noqa: E402
 
-from dlcore.vae import analysis as A  # noqa: E402
+from dlcore.vae import analysis  # noqa: E402
 from dlcore.vae.checkpoints import load_shipped  # noqa: E402
 from dlcore.vae.config import VAEConfig  # noqa: E402
 from dlcore.vae.model import VAESpec  # noqa: E402
@@ -64,12 +64,16 @@ def bench_shipped() -> None:
         evaluate(model, torch.as_tensor(d.x_test), 10)["neg_elbo"],
         "nats/image",
     )
-    mu_tr, _ = A.encode(model, d.x_train)
-    mu_te, _ = A.encode(model, d.x_test)
-    out("shipped_knn5_train_to_test", A.knn_accuracy(mu_tr, d.y_train, mu_te, d.y_test, 5), "")
+    mu_tr, _ = analysis.encode(model, d.x_train)
+    mu_te, _ = analysis.encode(model, d.x_test)
+    out(
+        "shipped_knn5_train_to_test",
+        analysis.knn_accuracy(mu_tr, d.y_train, mu_te, d.y_test, 5),
+        "",
+    )
     mu = np.concatenate([mu_tr, mu_te])
     y = np.concatenate([d.y_train, d.y_test])
-    out("shipped_knn5_5fold_all", A.knn_cv_accuracy(mu, y, 5, 5), "")
+    out("shipped_knn5_5fold_all", analysis.knn_cv_accuracy(mu, y, 5, 5), "")
     out("shipped_training_time", meta["seconds"], "s (recorded by pretrain, shared CPU)")
 
 
@@ -79,7 +83,9 @@ def bench_strip(n: int = 30) -> None:
     times = []
     for i in range(n):
         t0 = time.perf_counter()
-        it = A.interpolate(model, d.x_test[i], d.x_test[i + 1], n_steps=10, method="spherical")
+        it = analysis.interpolate(
+            model, d.x_test[i], d.x_test[i + 1], n_steps=10, method="spherical"
+        )
         buf = io.BytesIO()
         Image.fromarray(digits_rgb(it.images, scale=8)).save(buf, format="PNG")
         times.append(time.perf_counter() - t0)
