@@ -22,12 +22,12 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from dlcore.attention import dates as D
+from dlcore.attention import dates
 from dlcore.attention.seq2seq import ASSETS, Seq2Seq, test_pairs
 from dlcore.device import to_numpy
 
 PATH = ASSETS / "length_eval.json"
-EDGES = [0, 10, 13, 18, 24, 30, D.MAX_SRC + 1]  # input-length bins of the dates as generated
+EDGES = [0, 10, 13, 18, 24, 30, dates.MAX_SRC + 1]  # input-length bins of the dates as generated
 PADDED = (0, 5, 10, 20, 30)  # blanks appended after the date
 SPACED = (1, 2, 3, 4)  # blanks between words
 FAMILIES = ("padded", "spaced")
@@ -42,9 +42,9 @@ def score_sources(
     device = next(model.parameters()).device
     preds: list[str] = []
     for i in range(0, len(sources), batch):
-        ids, lengths = D.encode_sources(sources[i : i + batch])
+        ids, lengths = dates.encode_sources(sources[i : i + batch])
         tr = model(torch.as_tensor(ids, device=device), torch.as_tensor(lengths, device=device))
-        preds += D.decode_targets(to_numpy(tr.logits[..., : D.SOS].argmax(-1)))
+        preds += dates.decode_targets(to_numpy(tr.logits[..., : dates.SOS].argmax(-1)))
     exact = np.array([p == t for p, t in zip(preds, targets)], dtype=np.float64)
     char = np.array([np.mean([a == b for a, b in zip(p, t)]) for p, t in zip(preds, targets)])
     return exact, char
@@ -62,14 +62,14 @@ def binned(values: np.ndarray, lengths: np.ndarray, edges: list[int]) -> list[fl
 def variants(clean: list[str], family: str, level: int) -> list[str]:
     """The held-out sources of one family at one level (blanks appended or between words)."""
     if family == "padded":
-        return [D.stretch(s, trailing=level) for s in clean]
-    return [D.stretch(s, spacing=level) for s in clean]
+        return [dates.stretch(s, trailing=level) for s in clean]
+    return [dates.stretch(s, spacing=level) for s in clean]
 
 
 def evaluate(models: dict[str, Seq2Seq], n: int = 2000, seed: int = 12345) -> dict:
     """The whole report (JSON-ready) for ``models`` (name -> model) on ``n`` held-out dates."""
     pairs = test_pairs(n, seed)
-    clean = [D.normalize_source(s)[0] for s, _ in pairs]
+    clean = [dates.normalize_source(s)[0] for s, _ in pairs]
     targets = [t for _, t in pairs]
     lengths = np.array([len(s) for s in clean])
     rep: dict = {"n": n, "seed": seed, "longest_as_generated": int(lengths.max())}

@@ -18,7 +18,7 @@ import time
 import numpy as np
 import torch
 
-from dlcore.attention import dates as D
+from dlcore.attention import dates
 from dlcore.attention.seq2seq import (
     ASSETS,
     MODELS,
@@ -34,7 +34,7 @@ from dlcore.device import set_threads
 from dlcore.pretrain import report
 
 SNAPSHOT_STEPS = (0, 100, 300, 1000)
-LENGTH_EDGES = [0, 10, 13, 18, 24, 30, D.MAX_SRC + 1]
+LENGTH_EDGES = [0, 10, 13, 18, 24, 30, dates.MAX_SRC + 1]
 
 
 def train_dates(
@@ -42,7 +42,7 @@ def train_dates(
 ) -> dict:
     cfg = DateTrainCfg(score=score, lr=lr, batch=batch, seed=seed)
     tr = DateTrainer(cfg)
-    val = D.sample_dates(1000, np.random.default_rng(seed + 999), split="train")
+    val = dates.sample_dates(1000, np.random.default_rng(seed + 999), split="train")
     snaps, test_acc, saved_at = {}, float("nan"), -1
     t0 = time.time()
     while tr.steps < max_steps:

@@ -23,7 +23,7 @@ import torch
 from torch import nn
 from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 
-from dlcore.attention import dates as D
+from dlcore.attention import dates
 from dlcore.attention.scores import SCORES, attention_weights
 from dlcore.device import get_device, to_numpy
 
@@ -80,10 +80,10 @@ class Seq2Seq(nn.Module):
         super().__init__()
         self.spec = spec
         H, K = spec.hidden, 2 * spec.hidden
-        self.src_embed = nn.Embedding(len(D.SRC_VOCAB), spec.emb, padding_idx=D.PAD)
+        self.src_embed = nn.Embedding(len(dates.SRC_VOCAB), spec.emb, padding_idx=dates.PAD)
         self.encoder = nn.GRU(spec.emb, H, batch_first=True, bidirectional=True)
         self.init = nn.Linear(K, K)
-        self.tgt_embed = nn.Embedding(len(D.TGT_VOCAB), spec.emb)
+        self.tgt_embed = nn.Embedding(len(dates.TGT_VOCAB), spec.emb)
         if spec.flow == "bahdanau":
             self.cell = nn.GRUCell(spec.emb + K, K)
         else:
@@ -92,7 +92,7 @@ class Seq2Seq(nn.Module):
             self.score = SCORES[spec.score](K, K, spec.attn)
         if spec.flow == "luong":
             self.W_c = nn.Linear(2 * K, K)
-        self.out = nn.Linear(K if spec.flow == "luong" else 2 * K, len(D.TGT_VOCAB))
+        self.out = nn.Linear(K if spec.flow == "luong" else 2 * K, len(dates.TGT_VOCAB))
 
     def encode(self, src: torch.Tensor, lengths: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         e = self.src_embed(src)  # (B, S, E)
@@ -113,16 +113,16 @@ class Seq2Seq(nn.Module):
         s = torch.tanh(self.init(h_final))  # (B, K)
         if self.spec.flow != "bahdanau":
             return self._parallel(keys, mask, h_final, s, tgt)
-        y = torch.full((B,), D.SOS, dtype=torch.long, device=src.device)
+        y = torch.full((B,), dates.SOS, dtype=torch.long, device=src.device)
         rec: dict[str, list[torch.Tensor]] = {
             k: [] for k in ("logits", "scores", "weights", "q", "c")
         }
-        for t in range(D.OUT_LEN):
+        for t in range(dates.OUT_LEN):
             ey = self.tgt_embed(y)  # (B, E)
             logits, s, sc, a, q, c = self._step(ey, s, keys, mask)
             for name, v in zip(rec, (logits, sc, a, q, c)):
                 rec[name].append(v)
-            y = tgt[:, t] if tgt is not None else logits[:, : D.SOS].argmax(-1)
+            y = tgt[:, t] if tgt is not None else logits[:, : dates.SOS].argmax(-1)
         st = {k: torch.stack(v, 1) for k, v in rec.items()}
         return Trace(st["logits"], st["scores"], st["weights"], st["q"], st["c"], keys)
 
@@ -139,16 +139,16 @@ class Seq2Seq(nn.Module):
         """Luong and baseline flows: the recurrence does not see the context, so teacher forcing
         runs every step in one GRU call; greedy decoding feeds one step at a time."""
         B = keys.shape[0]
-        sos = torch.full((B, 1), D.SOS, dtype=torch.long, device=keys.device)
+        sos = torch.full((B, 1), dates.SOS, dtype=torch.long, device=keys.device)
         if tgt is not None:
             y_prev = torch.cat([sos, tgt[:, :-1]], 1)  # (B, T)
             states, _ = self.rnn(self._rnn_input(self.tgt_embed(y_prev), h_final), s0[None])
             return self._readout(states, keys, mask, h_final)
         h, y, parts = s0[None], sos, []
-        for _ in range(D.OUT_LEN):
+        for _ in range(dates.OUT_LEN):
             state, h = self.rnn(self._rnn_input(self.tgt_embed(y), h_final), h)  # (B, 1, K)
             parts.append(self._readout(state, keys, mask, h_final))
-            y = parts[-1].logits[:, :, : D.SOS].argmax(-1)  # (B, 1)
+            y = parts[-1].logits[:, :, : dates.SOS].argmax(-1)  # (B, 1)
         return Trace(
             *(torch.cat([getattr(p, f) for p in parts], 1) for f in Trace.FIELDS[:5]), keys
         )
@@ -174,9 +174,9 @@ class Seq2Seq(nn.Module):
 
 def batch_tensors(pairs: list[tuple[str, str]], device: torch.device):
     """(src ids, lengths, tgt ids) on ``device`` for (source, target) pairs."""
-    srcs = [D.normalize_source(s)[0] for s, _ in pairs]
-    ids, lengths = D.encode_sources(srcs)
-    tgt = D.encode_targets([t for _, t in pairs])
+    srcs = [dates.normalize_source(s)[0] for s, _ in pairs]
+    ids, lengths = dates.encode_sources(srcs)
+    tgt = dates.encode_targets([t for _, t in pairs])
     return (
         torch.as_tensor(ids, device=device),
         torch.as_tensor(lengths, device=device),
@@ -197,10 +197,10 @@ def translate(model: Seq2Seq, texts: list[str], batch: int = 500) -> list[str]:
     device = next(model.parameters()).device
     out = []
     for i in range(0, len(texts), batch):
-        chunk = [D.normalize_source(t)[0] or " " for t in texts[i : i + batch]]
-        ids, lengths = D.encode_sources(chunk)
+        chunk = [dates.normalize_source(t)[0] or " " for t in texts[i : i + batch]]
+        ids, lengths = dates.encode_sources(chunk)
         trace = model(torch.as_tensor(ids, device=device), torch.as_tensor(lengths, device=device))
-        out += D.decode_targets(to_numpy(trace.logits[..., : D.SOS].argmax(-1)))
+        out += dates.decode_targets(to_numpy(trace.logits[..., : dates.SOS].argmax(-1)))
     return out
 
 
@@ -212,7 +212,7 @@ def exact_match(model: Seq2Seq, pairs: list[tuple[str, str]]) -> np.ndarray:
 
 def test_pairs(n: int = 2000, seed: int = 12345) -> list[tuple[str, str]]:
     """The held-out evaluation set: dates from the test split (never in training)."""
-    return D.sample_dates(n, np.random.default_rng(seed), split="test")
+    return dates.sample_dates(n, np.random.default_rng(seed), split="test")
 
 
 def accuracy_by_length(
@@ -220,7 +220,7 @@ def accuracy_by_length(
 ) -> np.ndarray:
     """Exact match per source-length bin [edges[i], edges[i+1]); NaN for empty bins."""
     hits = exact_match(model, pairs)
-    lens = np.array([len(D.normalize_source(s)[0]) for s, _ in pairs])
+    lens = np.array([len(dates.normalize_source(s)[0]) for s, _ in pairs])
     acc = []
     for lo, hi in itertools.pairwise(edges):
         sel = (lens >= lo) & (lens < hi)
@@ -231,11 +231,11 @@ def accuracy_by_length(
 @torch.no_grad()
 def attend(model: Seq2Seq, text: str) -> AttentionMaps:
     """Translate one date and return its alignment (rows: output chars, columns: input chars)."""
-    clean = D.normalize_source(text)[0] or " "
+    clean = dates.normalize_source(text)[0] or " "
     device = next(model.parameters()).device
-    ids, lengths = D.encode_sources([clean])
+    ids, lengths = dates.encode_sources([clean])
     tr = model(torch.as_tensor(ids, device=device), torch.as_tensor(lengths, device=device))
-    out = D.decode_targets(to_numpy(tr.logits[..., : D.SOS].argmax(-1)))[0]
+    out = dates.decode_targets(to_numpy(tr.logits[..., : dates.SOS].argmax(-1)))[0]
     return AttentionMaps(
         source=tuple(clean),
         output=tuple(out),

@@ -9,9 +9,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from dlcore.attention import lengths as L
-from dlcore.attention import minilm as M
-from dlcore.attention import seq2seq as S2S
+from dlcore.attention import lengths, minilm, seq2seq
 from dlcore.attention.config import MODEL_LABELS
 from dlcore.attention.pointer import PointerResult
 
@@ -19,9 +17,9 @@ from dlcore.attention.pointer import PointerResult
 @lru_cache(maxsize=8)
 def date_meta(score: str) -> dict | None:
     """Loss curve, step count and held-out accuracy of a shipped date model (None if missing)."""
-    if not S2S.checkpoint_path(score).exists():
+    if not seq2seq.checkpoint_path(score).exists():
         return None
-    ck = S2S.load_checkpoint(score)
+    ck = seq2seq.load_checkpoint(score)
     keep = ("loss_steps", "loss", "length_edges", "accuracy_by_length")
     return {k: np.asarray(ck[k]) for k in keep} | {k: ck[k] for k in ("steps", "test_exact_match")}
 
@@ -29,13 +27,13 @@ def date_meta(score: str) -> dict | None:
 @lru_cache(maxsize=1)
 def length_report() -> dict | None:
     """The shipped accuracy-by-length report (dlcore.attention.lengths), None if not made yet."""
-    return L.load()
+    return lengths.load()
 
 
 def length_caption(rep: dict) -> str:
     """The honest reading of the accuracy-by-length chart (numbers from the shipped report)."""
     return (
-        L.summary(rep, MODEL_LABELS)
+        lengths.summary(rep, MODEL_LABELS)
         + " None of the models saw blanks like these in training. The fixed context is the"
         " encoder's final state, so it has to carry the date through every later character;"
         " attention reads the digits wherever they are. Made by"
@@ -57,9 +55,11 @@ def vec(v: np.ndarray, n: int = 6) -> str:
     return f"[{body}{', …' if np.size(v) > n else ''}] ({np.size(v)} values)"
 
 
-def cell_markdown(model: S2S.Seq2Seq, maps: S2S.AttentionMaps, t: int, s: int, tau: float) -> str:
+def cell_markdown(
+    model: seq2seq.Seq2Seq, maps: seq2seq.AttentionMaps, t: int, s: int, tau: float
+) -> str:
     """Markdown that computes the weight of cell (t, s) from the query and key, step by step."""
-    c = S2S.explain_cell(model, maps, t, s, tau)
+    c = seq2seq.explain_cell(model, maps, t, s, tau)
     out_ch, in_ch = maps.output[t], maps.source[s].replace(" ", "␣")
     lines = [
         f"**Cell t = {t} (output `{out_ch}`), s = {s} (input `{in_ch}`)**, "
@@ -88,8 +88,8 @@ def pointer_labels(res: PointerResult) -> tuple[list[str], list[str]]:
     return [f"{res.values[p]:g}" for p in res.picks], [f"{v:g}" for v in res.values]
 
 
-def minilm_caption(maps: M.MiniLMMaps) -> str:
-    share = M.cls_share(maps.attentions, maps.special, maps.tokens)
+def minilm_caption(maps: minilm.MiniLMMaps) -> str:
+    share = minilm.cls_share(maps.attentions, maps.special, maps.tokens)
     return (
         f"[CLS] receives {share:.0%} of all attention here. Attention weights are not an "
         "explanation: they show where a head reads from, not why the model decides "
@@ -112,19 +112,19 @@ def pointer_summary(res: PointerResult) -> str:
 
 
 def minilm_matrix(
-    maps: M.MiniLMMaps, layer: int, head: int, agg: str, hide: bool
+    maps: minilm.MiniLMMaps, layer: int, head: int, agg: str, hide: bool
 ) -> tuple[np.ndarray, np.ndarray, list[str], str]:
     """(all layers (L, H, T, T), shown matrix (T, T), tokens, title) for the chosen view."""
     att, tokens = maps.attentions, list(maps.tokens)
     if hide and (~maps.special).any():
-        att = M.hide_special(att, maps.special)
+        att = minilm.hide_special(att, maps.special)
         tokens = [t for t, sp in zip(tokens, maps.special) if not sp]
     if agg == "head":
         return att, att[layer, head], tokens, f"layer {layer}, head {head}"
     if agg == "rollout":
-        return att, M.rollout(att), tokens, "rollout over layers 0-5"
+        return att, minilm.rollout(att), tokens, "rollout over layers 0-5"
     title = f"layer {layer}, {agg} over heads" + (", rows re-normalized" if agg == "max" else "")
-    return att, M.aggregate_heads(att[layer], agg), tokens, title
+    return att, minilm.aggregate_heads(att[layer], agg), tokens, title
 
 
 def _point_ints(points, n: int) -> list[int] | None:
@@ -169,7 +169,7 @@ class HeadLines:
 
 
 def head_lines(
-    maps: M.MiniLMMaps,
+    maps: minilm.MiniLMMaps,
     layer: int,
     heads: tuple[int, ...],
     hide: bool,
@@ -182,7 +182,7 @@ def head_lines(
     segment, keep = np.asarray(maps.segment), np.ones(len(tokens), bool)
     if hide and (~maps.special).any():
         keep = ~maps.special
-        att, tokens = M.hide_special(att, maps.special), [t for t, k in zip(tokens, keep) if k]
+        att, tokens = minilm.hide_special(att, maps.special), [t for t, k in zip(tokens, keep) if k]
     segment, notice = segment[keep], None
     heads = tuple(h for h in dict.fromkeys(heads) if 0 <= h < att.shape[0])
     w = att[list(heads)].copy()  # (n, T, T)
