@@ -7,13 +7,13 @@ plus the loss curve; the learning rate is live. Page: pages/attention.py.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from typing import Any
 
 import numpy as np
 import torch
 
-from dlcore.attention import dates as D
+from dlcore.attention import dates
 from dlcore.attention.seq2seq import (
     MODELS,
     AttentionMaps,
@@ -37,6 +37,12 @@ class DateTrainCfg:
     batch: int = num(64, lo=8, hi=256)
     seed: int = num(0, lo=0, hi=10_000)
     date: str = text("Fri 27 Nov 2026", max_len=5000, live=True)
+
+    @classmethod
+    def of(cls, cfg: Any) -> DateTrainCfg:
+        """The trainer's fields of a larger config (the page's): what the page shows elsewhere
+        (a temperature, a MiniLM toggle) neither rebuilds nor updates the trainer."""
+        return cls(**{f.name: getattr(cfg, f.name) for f in fields(cls)})
 
 
 @dataclass(frozen=True)
@@ -62,7 +68,7 @@ class DateTrainer(BaseTrainer):
         self.model.train()
         total = 0.0
         for _ in range(n):
-            pairs = D.sample_dates(int(self.cfg.batch), self.rng)
+            pairs = dates.sample_dates(int(self.cfg.batch), self.rng)
             loss = loss_of(self.model, *batch_tensors(pairs, self.device))
             self.opt.zero_grad()
             loss.backward()
@@ -83,7 +89,7 @@ class DateTrainer(BaseTrainer):
                 g["lr"] = float(self.cfg.lr)
 
     def snapshot(self) -> DateSnapshot:
-        watch = D.normalize_source(str(self.cfg.date))[0] or DateTrainCfg.date
+        watch = dates.normalize_source(str(self.cfg.date))[0] or DateTrainCfg.date
         maps = attend(self.model, watch)
         return DateSnapshot(
             maps if self.model.spec.flow != "none" else None,

@@ -79,6 +79,21 @@ def test_live_trainer_lowers_the_loss():
     assert tr.opt.param_groups[0]["lr"] == pytest.approx(1e-3)
 
 
+def test_live_trainer_reads_only_its_fields_and_reports_divergence():
+    from dlcore.attention.config import AttentionConfig
+
+    page_cfg = AttentionConfig(score="dot", lr=1e-3, batch=32, temperature=0.5, view="pointer")
+    assert DateTrainCfg.of(page_cfg) == DateTrainCfg(score="dot", lr=1e-3, batch=32)
+    tr = DateTrainer(DateTrainCfg(score="dot", batch=8), ModelSpec(score="dot", **SMALL))
+    tr.step(1)
+    assert tr.diverged is None
+    for p in tr.model.parameters():
+        p.data.fill_(float("nan"))
+    tr.step(1)
+    assert "loss" in tr.diverged
+    assert tr.snapshot().output  # a diverged model still draws (its map is NaN)
+
+
 def _shipped(score):
     if not checkpoint_path(score).exists():
         pytest.skip("checkpoint not trained yet: python -m dlcore.pretrain attention")
