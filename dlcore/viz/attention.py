@@ -1,7 +1,8 @@
-"""Figures for the attention page (pages/attention.py): alignment heatmaps with hover values,
-side-by-side difference, training loss with the scrubber position, accuracy versus input length,
-pointer-network picks, MiniLM model view (layer x head grid), head view (token lines), and the
-CSV / PNG export of any shown matrix. Arrays in, plotly figures / bytes out.
+"""Figures for the attention page (pages/attention.py, views in dlcore/ui/views/attention.py):
+alignment heatmaps with hover values, side-by-side difference, training loss with the scrubber
+position, accuracy versus input length, pointer-network picks, MiniLM model view (layer x head
+grid), head view (token lines), the live training frame (loss and alignment as one raster), and
+the CSV / PNG export of any shown matrix. Arrays in, plotly figures / RGB arrays / bytes out.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import plotly.graph_objects as go
 from PIL import Image, ImageDraw, ImageFont
 from plotly.subplots import make_subplots
 
+from dlcore.viz import raster
 from dlcore.viz.common import CATEGORICAL, PALETTE, colormap_rgb, style
 
 WEIGHTS = [[0.0, "#ffffff"], [1.0, PALETTE["pos"]]]  # attention weight 0 (white) .. max (blue)
@@ -150,6 +152,77 @@ def loss_with_marker(
     fig.update_xaxes(title="step")
     fig.update_yaxes(title="cross-entropy", type="log")
     return style(fig, height=260, title=title, legend=baseline is not None)
+
+
+LIVE_SIZE = (900, 320)  # width, height of a live training frame (shown 1:1)
+
+
+def live_training_image(
+    steps: np.ndarray,
+    loss: np.ndarray,
+    weights: np.ndarray | None,
+    cols: Sequence[str],
+    rows: Sequence[str],
+    *,
+    title: str = "Live alignment",
+    size: tuple[int, int] = LIVE_SIZE,
+) -> np.ndarray:
+    """One live frame while the date model trains (paused: ``loss_with_marker`` and
+    ``alignment_heatmap``): the training loss (log scale) against steps beside the alignment
+    a_t(s) of the watched date, output characters as rows, input characters as columns. Without
+    weights (the no-attention baseline) the loss fills the frame."""
+    w, h = size
+    img, draw = raster.canvas(w, h)
+    split = w if weights is None else int(w * 0.45)
+    raster.line_panel(
+        draw,
+        (0, 0, split - 10, h),
+        [(steps, loss, PALETTE["pos"], "training loss")],
+        log_y=True,
+        title="Live training loss (cross-entropy) vs step",
+    )
+    if weights is not None:
+        _alignment_panel(img, draw, (split + 10, 0, w - 4, h), weights, cols, rows, title)
+    return np.asarray(img)
+
+
+def _alignment_panel(
+    img: Image.Image,
+    draw: ImageDraw.ImageDraw,
+    box: tuple[int, int, int, int],
+    weights: np.ndarray,
+    cols: Sequence[str],
+    rows: Sequence[str],
+    title: str,
+) -> None:
+    """The alignment map in ``box``, white (0) to blue (the row maxima), one label per row and
+    column as the interactive heatmap has (blanks shown as "_": the raster font is ASCII)."""
+    w = np.asarray(weights, dtype=np.float32)  # (T, S)
+    finite = w[np.isfinite(w)]
+    top = float(finite.max()) if finite.size and finite.max() > 0 else 1.0
+    heat_box = (box[0] + 14, box[1], box[2], box[3] - 16)
+    x0, y0, x1, y1 = raster.heat_panel(
+        img, draw, heat_box, w, _ascii(title, 80), color=PALETTE["pos"], vmin=0.0, vmax=top
+    )
+    n_rows, n_cols = w.shape
+    for t in range(1, n_rows):  # white gaps between cells, as the interactive map has
+        y = y0 + t * (y1 - y0) / n_rows
+        draw.line([(x0, y), (x1 - 1, y)], fill="white")
+    for s in range(1, n_cols):
+        x = x0 + s * (x1 - x0) / n_cols
+        draw.line([(x, y0), (x, y1 - 1)], fill="white")
+    label_size = int(np.clip((x1 - x0) / max(n_cols, 1) - 1, 8, 12))
+    for t, ch in enumerate(rows[:n_rows]):
+        y = y0 + (t + 0.5) * (y1 - y0) / n_rows
+        raster.text(draw, (x0 - 4, y), _raster_char(ch), PALETTE["ink"], anchor="rm")
+    for s, ch in enumerate(cols[:n_cols]):
+        x = x0 + (s + 0.5) * (x1 - x0) / n_cols
+        label = _raster_char(ch)
+        raster.text(draw, (x, y1 + 2), label, PALETTE["ink"], anchor="ma", size=label_size)
+
+
+def _raster_char(ch: str) -> str:
+    return "_" if ch == " " else _ascii(ch)
 
 
 def _model_color(i: int, name: str) -> str:
@@ -376,9 +449,9 @@ def matrix_csv(matrix: np.ndarray, rows: Sequence[str], cols: Sequence[str]) -> 
     return buf.getvalue()
 
 
-def _ascii(s: str) -> str:
-    """The default bitmap font draws ASCII only."""
-    return "".join(c if 32 <= ord(c) < 127 else "?" for c in s)[:12]
+def _ascii(s: str, max_len: int = 12) -> str:
+    """The default fonts draw ASCII only."""
+    return "".join(c if 32 <= ord(c) < 127 else "?" for c in s)[:max_len]
 
 
 def matrix_png(

@@ -109,3 +109,21 @@ def test_loss_with_baseline_overlay():
     fig = V.loss_with_marker(steps, loss, 3, "t", baseline=(steps, loss * 2))
     assert [t.name for t in fig.data] == ["training loss", "no attention"]
     assert len(V.loss_with_marker(steps, loss, None, "t").data) == 1
+
+
+def test_live_training_image_draws_the_loss_and_the_alignment():
+    pos = np.array([8, 119, 189])  # PALETTE["pos"]: the loss line and a weight of 1
+    w = np.array([[0.0, 0.0, 1.0], [1.0, 0.0, 0.0]])  # output 0 reads input 2, output 1 input 0
+    steps, loss = np.arange(1.0, 51.0), np.linspace(2.5, 0.05, 50)
+    img = V.live_training_image(steps, loss, w, ["a", " ", "b"], ["1", "2"], size=(900, 320))
+    assert img.shape == (320, 900, 3) and img.dtype == np.uint8
+    blue = (np.abs(img.astype(int) - pos).sum(-1) <= 6).nonzero()  # (rows, cols) of full weight
+    left, right = blue[1] < 405, blue[1] >= 405
+    assert left.sum() > 50  # the loss curve
+    ys, xs = blue[0][right], blue[1][right]
+    top, bottom = ys < np.median(ys), ys >= np.median(ys)
+    assert xs[top].mean() > xs[bottom].mean() + 50  # rows = outputs top-down, columns = inputs
+    nan = V.live_training_image(steps, loss * np.nan, w * np.nan, ["a", " ", "b"], ["1", "2"])
+    assert (nan[40:280, 500:880] == 255).mean() > 0.9  # a diverged model: blank cells, no crash
+    alone = V.live_training_image(steps, loss, None, [], [], size=(900, 320))
+    assert (np.abs(alone[:, 600:].astype(int) - pos).sum(-1) <= 6).sum() > 20  # loss fills it
