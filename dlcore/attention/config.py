@@ -1,7 +1,7 @@
 """The attention page's shareable configuration (one frozen dataclass that round-trips the URL).
 
 Field names the date trainer reads (score, lr, batch, seed, date) match DateTrainCfg; everything
-else is a live view setting. Page: pages/attention.py.
+else is a live view setting. Page: pages/attention.py (views: dlcore/ui/views/attention.py).
 """
 
 from __future__ import annotations
@@ -12,11 +12,7 @@ from dlcore.attention.pointer import EXAMPLE
 from dlcore.attention.scores import SCORE_LABELS, SCORES
 from dlcore.config import choice, flag, ints, num, text
 
-VIEWS = {
-    "dates": "Dates: encoder-decoder",
-    "pointer": "Pointer network",
-    "transformer": "Transformer (MiniLM)",
-}
+VIEW_CHOICES = ("dates", "pointer", "transformer")  # labels: dlcore/ui/views/attention.py
 MODEL_LABELS = {**SCORE_LABELS, "none": "No attention (fixed context)"}
 CHECKPOINTS = ("0", "100", "300", "final")
 AGGREGATES = {
@@ -31,7 +27,7 @@ FOCUS_SIDES = {"from": "what it attends to", "to": "what attends to it"}
 
 @dataclass(frozen=True)
 class AttentionConfig:
-    view: str = choice("dates", list(VIEWS), live=True)
+    view: str = choice("dates", VIEW_CHOICES, live=True)
     date: str = text("Fri 27 Nov 2026", max_len=5000, live=True, label="Date as a person writes it")
     score: str = choice("additive", list(SCORES), label="Scoring function")
     compare: str = choice("dot", list(MODEL_LABELS), live=True, label="Compare with")

@@ -1,8 +1,9 @@
 """Browser test of the attention page against a real server: the deep link shows the full app with
 the alignment maps, a typed date is translated, a click on a cell of the map computes that cell by
-hand, and the transformer view draws MiniLM's maps."""
+hand, "Train a fresh model live" plays (live frames arrive) and pauses without an error, and the
+transformer view draws MiniLM's maps."""
 
-from bench.harness import wait_idle
+from bench.harness import parse_counter, status_text, wait_idle
 from tests.e2e.conftest import EXCEPTION, open_app
 
 CHART = "[data-testid=stPlotlyChart]"
@@ -60,4 +61,25 @@ def test_transformer_view(server, page):
     box.press("Enter")
     wait_idle(page)
     page.get_by_text("Type a sentence").first.wait_for(timeout=30000)
+    assert page.locator(EXCEPTION).count() == 0
+
+
+def test_train_live_plays_and_pauses(server, page):
+    page.set_default_timeout(120000)
+    open_app(page, server.url("attention"), timeout_ms=240000)
+    page.get_by_text("Train a fresh model live").click()
+    page.get_by_role("button", name="Play").wait_for()
+    assert parse_counter(status_text(page))[1] == 0
+    page.get_by_role("button", name="Play").click()
+    page.wait_for_selector("[data-testid=dlx-live-frame][data-seq]", timeout=120000)  # a frame
+    page.wait_for_timeout(3000)  # a few seconds of live frames (the old page crashed here)
+    assert page.locator(EXCEPTION).count() == 0
+    page.get_by_role("button", name="Pause").click()
+    wait_idle(page, 120000)
+    page.get_by_role("button", name="Play").wait_for(timeout=30000)
+    paused = status_text(page)
+    assert parse_counter(paused)[1] >= 10
+    page.get_by_text("Live training loss").first.wait_for(timeout=60000)  # the paused charts
+    page.wait_for_timeout(1500)
+    assert status_text(page) == paused  # Pause stopped training
     assert page.locator(EXCEPTION).count() == 0

@@ -1,8 +1,9 @@
 """AppTest of pages/attention.py: the three views draw, typing a date translates it, switching the
 score changes the map, the temperature sharpens it, a click on a cell computes it by hand, Step
-trains, URL parameters set controls (garbage -> notice), empty / 5,000-character / emoji-only
-inputs give a clear message, the head view colours and filters heads, and the accuracy-by-length
-chart compares attention with the baseline."""
+trains, Play draws live frames, a diverged model shows the message and Reset recovers, URL
+parameters set controls (garbage -> notice), empty / 5,000-character / emoji-only inputs give a
+clear message, the head view colours and filters heads, the accuracy-by-length chart compares
+attention with the baseline, and the view radio is fed by the view registry."""
 
 import base64
 import json
@@ -12,8 +13,11 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from dlcore.attention.config import AGGREGATES, FOCUS_SIDES, LINES, MODEL_LABELS, AttentionConfig
 from dlcore.attention.seq2seq import checkpoint_path
+from dlcore.config import field_specs
 from dlcore.ui.urlstate import wkey
+from dlcore.ui.views.attention import LABELS, VIEWS
 
 PAGE = str(Path(__file__).resolve().parents[2] / "pages" / "attention.py")
 KINDS = ("selectbox", "slider", "number_input", "toggle", "radio", "select_slider", "text_input")
@@ -108,7 +112,7 @@ def test_clicking_a_cell_computes_it_by_hand():
     spec = chart(at, "Bahdanau additive, τ = 1")
     cells = next(t for t in spec["data"] if t.get("name") == "cells")  # the click catcher
     assert spec["data"][0]["type"] == "heatmap" and cells["mode"] == "markers"
-    click_chart(at, "attention.map_a", [{"x": 5, "y": 3, "customdata": [3, 5]}])
+    click_chart(at, "attention.chart.map_a", [{"x": 5, "y": 3, "customdata": [3, 5]}])
     assert widget(at, "row").value == 3 and widget(at, "col").value == 5  # fallback stays in sync
     t = texts(at)
     assert "Cell t = 3 (output `6`), s = 5 (input `7`)" in t  # "2026-11-27"[3], "fri 27 nov"[5]
@@ -227,10 +231,87 @@ def test_head_view_heads_colours_focus_and_pair_filter():
         assert (ys[:, 0] < seg_b).all() and (ys[:, 1] >= seg_b).all()  # A -> B only
     assert sum(len(arr(t["x"])) for t in head_traces(at)[1]) < n_all
     retype(at, "lines", "all")
-    click_chart(at, "attention.lines", [{"x": 0, "y": 2, "customdata": [0, 2]}])  # token "cat"
+    token_cat = [{"x": 0, "y": 2, "customdata": [0, 2]}]
+    click_chart(at, "attention.chart.lines", token_cat)
     assert widget(at, "focus").value == 2
     for t in head_traces(at)[1]:
         assert (arr(t["y"]).reshape(-1, 3)[:, 0] == 2).all()
     retype(at, "focus", -1)
     at.pills(key=wkey("attention", "heads")).set_value([]).run()
     assert "Pick at least one head" in texts(at)
+
+
+def test_view_registry_matches_the_config_and_feeds_the_radio():
+    choices = field_specs(AttentionConfig)["view"].options
+    assert list(VIEWS) == list(choices)
+    at = app()
+    radio = widget(at, "view")
+    assert list(radio.options) == [VIEWS[c].label for c in choices]
+    assert radio.value == "dates"
+    for choice in choices:
+        retype(at, "view", choice)
+        assert widget(at, "view").value == choice
+
+
+def test_choice_labels_do_not_collide():
+    parts = (MODEL_LABELS, AGGREGATES, LINES, FOCUS_SIDES)
+    assert len(LABELS) == sum(len(p) for p in parts)  # one label per choice value
+    at = app()
+    assert widget(at, "score").options[0] == MODEL_LABELS["additive"]
+
+
+def test_learning_rate_slider_shows_its_value():
+    at = app(lr="0.003")
+    lr = widget(at, "lr")
+    assert lr.value == pytest.approx(0.003) and lr.proto.format == "%.4f"
+
+
+def test_page_settings_leave_the_live_trainer_alone():
+    at = app()
+    at.button(key="attention.btn.step").click().run()
+    trainer = at.session_state["attention.trainer"]
+    retype(at, "temperature", 0.5)
+    retype(at, "lr", 0.001)
+    assert at.session_state["attention.trainer"] is trainer and trainer.steps == 10
+    assert trainer.opt.param_groups[0]["lr"] == pytest.approx(0.001)  # a live field: updated
+    retype(at, "batch", 32)
+    assert at.session_state["attention.trainer"] is not trainer  # structural: a fresh trainer
+
+
+def test_play_trains_and_draws_one_live_image_a_frame():
+    at = app()
+    assert widget(at, "lr") is not None
+    paused_charts = len(at.get("plotly_chart"))
+    at.button(key="attention.btn.play").click().run()  # under AppTest the loop runs 3 frames
+    assert not at.exception
+    trainer = at.session_state["attention.trainer"]
+    assert trainer.steps > 0
+    frames = [i for i in at.get("image") if i.proto.imgs[0].url.startswith("data:image/png")]
+    assert len(frames) == 1  # the last live frame replaced the paused charts in place
+    assert len(at.get("plotly_chart")) == paused_charts - 2  # live loss and live map
+    assert any("Latest loss" in c.value for c in at.caption)
+    at.button(key="attention.btn.play").click().run()  # Pause: the interactive charts again
+    assert not at.exception and at.button(key="attention.btn.play").label == "Play"
+    assert chart(at, "Live training loss") and chart(at, "Live alignment")
+
+
+def test_a_diverged_model_shows_the_message_and_reset_recovers():
+    import math
+
+    at = app()
+    trainer = at.session_state["attention.trainer"]
+    for p in trainer.model.parameters():  # the weights blew up
+        p.data.fill_(math.nan)
+    at.button(key="attention.btn.step").click().run()
+    assert not at.exception
+    (error,) = at.error
+    assert "Training diverged" in error.value and "loss" in error.value
+    at.button(key="attention.btn.play").click().run()  # Play on a diverged model stops at once
+    assert not at.exception and at.button(key="attention.btn.play").label == "Play"
+    assert any("Training diverged" in e.value for e in at.error)
+    at.button(key="attention.btn.reset").click().run()
+    assert not at.exception and not at.error
+    fresh = at.session_state["attention.trainer"]
+    assert fresh is not trainer and fresh.steps == 0
+    at.button(key="attention.btn.step").click().run()
+    assert not at.error and math.isfinite(fresh.history.last()["loss"])

@@ -1,0 +1,399 @@
+"""The attention heatmap viewer's views (pages/attention.py): where a real model looks.
+
+- Dates: a character encoder-decoder normalises dates with one of four scoring functions
+  (Bahdanau additive, Luong dot / general / concat) beside a fixed-context baseline; the alignment
+  a_t(s) of every output character over the input, one cell computed by hand, the training
+  checkpoints, accuracy against input length, and a fresh model trained live.
+- Pointer network (Vinyals et al. 2015): the output vocabulary is the input; it sorts numbers.
+- Transformer: MiniLM's 6 layers x 12 heads (model view, one head or an aggregate, head view).
+
+The models are in dlcore/attention, what the views show as text and arrays in
+dlcore/attention/views.py, the figures in dlcore/viz/attention.py. The shipped date models, the
+pointer network and MiniLM load once per server process (``st.cache_resource`` below).
+"""
+
+from __future__ import annotations
+
+from functools import partial
+
+import numpy as np
+import streamlit as st
+
+from dlcore.attention import dates, minilm, pointer, seq2seq
+from dlcore.attention import views as glue
+from dlcore.attention.config import (
+    AGGREGATES,
+    CHECKPOINTS,
+    FOCUS_SIDES,
+    LINES,
+    MODEL_LABELS,
+    AttentionConfig,
+)
+from dlcore.attention.scores import renormalize
+from dlcore.attention.trainer import DateSnapshot, DateTrainCfg, DateTrainer
+from dlcore.ui.output import LiveOut
+from dlcore.ui.page import Page, View
+from dlcore.viz import attention as figures
+
+AttentionPage = Page[AttentionConfig]
+# what a student reads for each choice of the page's selectboxes and radios (the keys of these
+# dicts are distinct, tests/pages/test_attention.py checks it)
+LABELS = {**MODEL_LABELS, **AGGREGATES, **LINES, **FOCUS_SIDES}
+CHECKPOINT_LABEL = "Training checkpoint (step): alignment from uniform to sharp"
+MAP_CHART, LINES_CHART = "map_a", "lines"  # the two clickable charts
+PRETRAIN = "`python -m dlcore.pretrain attention`"
+QUERY_KEY = {"row_title": "query token", "col_title": "key token"}
+
+
+# -- shared, read-only models (one copy per server process) -----------------------------
+@st.cache_resource(show_spinner=False)
+def date_model(score: str, snapshot: int | None) -> seq2seq.Seq2Seq:
+    """A shipped date model: its final weights (``snapshot`` None) or a training snapshot."""
+    return seq2seq.load_model(score, snapshot)
+
+
+@st.cache_resource(show_spinner=False)
+def pointer_network() -> pointer.PointerNet:
+    return pointer.load_pointer()
+
+
+@st.cache_resource(show_spinner="Loading MiniLM (once per server)…")
+def minilm_model() -> tuple[object, object]:
+    """(tokenizer, model) of all-MiniLM-L6-v2."""
+    return minilm.load_minilm()
+
+
+# -- callbacks (they run before the next script run) ------------------------------------
+def _selection(page: AttentionPage, chart: str) -> list:
+    """The points selected on a clickable chart of ``page.chart`` (keyed "chart.<name>")."""
+    state = page.get(f"chart.{chart}")
+    return state.selection.points if state is not None else []
+
+
+def _pick_cell(page: AttentionPage) -> None:
+    """A click on the left alignment map picks the cell that the by-hand panel computes."""
+    cell = glue.cell_from_points(_selection(page, MAP_CHART), (dates.OUT_LEN, dates.MAX_SRC))
+    if cell is not None:
+        page.set_widgets({"row": cell[0], "col": cell[1]})
+
+
+def _pick_token(page: AttentionPage) -> None:
+    """A click on a token of the head view shows only that token's lines."""
+    pick = glue.token_from_points(_selection(page, LINES_CHART), minilm.MAX_TOKENS)
+    if pick is not None:
+        page.set_widgets({"focus_side": pick[0], "focus": pick[1]})
+
+
+def _use_example(page: AttentionPage) -> None:
+    page.set_widgets({"date": page.get("example") or ""})
+
+
+# -- helpers of the views ---------------------------------------------------------------
+def _heatmap(
+    page: AttentionPage,
+    name: str,
+    weights: np.ndarray,
+    cols: list[str],
+    rows: list[str],
+    *,
+    where: object = None,
+    on_select: object = None,
+    **kw: object,
+) -> None:
+    """An alignment heatmap as a keyed chart; with ``on_select`` a click on a cell selects it."""
+    fig = figures.alignment_heatmap(weights, cols, rows, clickable=on_select is not None, **kw)
+    select = {"on_select": on_select, "selection_mode": "points"} if on_select else {}
+    page.chart(fig, name, where=where, **select)
+
+
+def _export(page: AttentionPage, matrix: np.ndarray, rows: list, cols: list, name: str) -> None:
+    """CSV and PNG downloads of a shown matrix, with its labels."""
+    csv = figures.matrix_csv(matrix, rows, cols)
+    png = figures.matrix_png(matrix, rows, cols)
+    page.downloads(name, {"csv": (csv, "text/csv"), "png": (png, "image/png")})
+
+
+def _shipped(page: AttentionPage, score: str, checkpoint: str) -> seq2seq.Seq2Seq | None:
+    """The shipped model of ``score`` at ``checkpoint``, or a notice and None if not shipped."""
+    if glue.date_meta(score) is None:
+        page.notice(f"{MODEL_LABELS[score]}: no shipped checkpoint; {PRETRAIN} makes it.")
+        return None
+    return date_model(score, None if checkpoint == "final" else int(checkpoint))
+
+
+def _notices(page: AttentionPage, notices: list[str]) -> None:
+    for text in notices:
+        page.notice(text)
+
+
+# -- dates: the encoder-decoder ---------------------------------------------------------
+def _date_controls(page: AttentionPage) -> None:
+    date_col, score_col, compare_col, tau_col = st.columns([3, 2, 2, 2])
+    with date_col:
+        page.widget("date")
+        st.selectbox(
+            "…or an example",
+            dates.EXAMPLES,
+            None,
+            key=page.key("example"),
+            on_change=_use_example,
+            args=(page,),
+        )
+    with score_col:
+        page.widget("score")
+    with compare_col:
+        page.widget("compare")
+    with tau_col:
+        page.widget("temperature", step=0.05)
+    st.select_slider(CHECKPOINT_LABEL, options=list(CHECKPOINTS), key=page.widget_key("checkpoint"))
+
+
+def _cell(cfg: AttentionConfig, maps: seq2seq.AttentionMaps) -> tuple[int, int]:
+    """The (t, s) of the by-hand cell, inside this date's map."""
+    return min(cfg.row, len(maps.output) - 1), min(cfg.col, len(maps.source) - 1)
+
+
+def _comparison(
+    page: AttentionPage, clean: str, maps: seq2seq.AttentionMaps, w_a: np.ndarray
+) -> None:
+    """The right column: the compared model's map and the difference, or the baseline's answer."""
+    cfg = page.cfg
+    other = _shipped(page, cfg.compare, "final")
+    if other is None:
+        return
+    if cfg.compare == "none":
+        st.markdown(f"**{MODEL_LABELS['none']}** → `{seq2seq.translate(other, [clean])[0]}`")
+        page.notice("The baseline squeezes the whole date into one context vector: no alignment.")
+        return
+    maps_b = seq2seq.attend(other, clean)
+    w_b = renormalize(maps_b.scores, cfg.temperature)
+    label = MODEL_LABELS[cfg.compare]
+    st.markdown(f"**{label}** → `{maps_b.text}`")
+    _heatmap(page, "map_b", w_b, maps.source, maps_b.output, title=label)
+    diff = "Difference (left − right)"
+    _heatmap(
+        page, "map_diff", w_a - w_b, maps.source, maps.output, signed=True, title=diff, height=280
+    )
+
+
+def _by_hand(page: AttentionPage, model: seq2seq.Seq2Seq, maps: seq2seq.AttentionMaps) -> None:
+    """One cell of the left map computed from the query and the key, step by step."""
+    cfg = page.cfg
+    t, s = _cell(cfg, maps)
+    with st.expander("Compute one cell by hand", expanded=True, icon=":material/calculate:"):
+        st.caption("Click a cell of the left map, or type its position:")
+        page.row("row", "col", row={"widget": "number"}, col={"widget": "number"})
+        st.markdown(glue.cell_markdown(model, maps, t, s, cfg.temperature))
+
+
+def _training_curves(page: AttentionPage) -> None:
+    """The shipped model's loss at the scrubbed checkpoint, and accuracy against input length."""
+    cfg = page.cfg
+    meta = glue.date_meta(cfg.score)
+    at = meta["steps"] if cfg.checkpoint == "final" else int(cfg.checkpoint)
+    title = f"Training loss of {MODEL_LABELS[cfg.score]} vs no attention"
+    loss = figures.loss_with_marker(
+        meta["loss_steps"], meta["loss"], at, title, glue.baseline_loss()
+    )
+    page.chart(loss, "loss")
+    report = glue.length_report()
+    if report is None:
+        page.notice(
+            "No accuracy-by-length report: run `python -m dlcore.pretrain attention lengths`."
+        )
+        return
+    page.chart(figures.accuracy_by_length(report, MODEL_LABELS), "accuracy")
+    st.caption(glue.length_caption(report))
+
+
+def _alignment(page: AttentionPage) -> None:
+    _date_controls(page)
+    cfg = page.cfg
+    clean, notices = dates.normalize_source(cfg.date)
+    _notices(page, notices)
+    if not clean:
+        page.notice("Type a date (for example Fri 27 Nov 2026) to see the alignment.", "warning")
+        return
+    model = _shipped(page, cfg.score, cfg.checkpoint)
+    if model is None:
+        return
+    maps = seq2seq.attend(model, clean)
+    w_a = renormalize(maps.scores, cfg.temperature)
+    left, right = st.columns(2)
+    with left:
+        label = MODEL_LABELS[cfg.score]
+        st.markdown(f"**{label}** → `{maps.text}`")
+        title = f"{label}, τ = {cfg.temperature:g}"
+        pick = partial(_pick_cell, page)
+        cell = _cell(cfg, maps)
+        _heatmap(
+            page,
+            MAP_CHART,
+            w_a,
+            maps.source,
+            maps.output,
+            selected=cell,
+            title=title,
+            on_select=pick,
+        )
+        _export(page, w_a, maps.output, maps.source, f"alignment_{cfg.score}")
+    with right:
+        _comparison(page, clean, maps, w_a)
+    _by_hand(page, model, maps)
+    _training_curves(page)
+
+
+# -- dates: a fresh model trained live --------------------------------------------------
+def _training_caption(snap: DateSnapshot) -> str:
+    if not len(snap.loss):
+        return "No training yet: press Play or Step. The model watches the date typed above."
+    return (
+        f"Latest loss {snap.loss[-1]:.3f}. For the date typed above the model now writes "
+        f"{snap.output}."
+    )
+
+
+def _render_training(page: AttentionPage, trainer: DateTrainer, out: LiveOut) -> None:
+    """Playing: one raster of the loss and the live alignment a frame; paused: the charts."""
+    snap = trainer.snapshot()
+    maps = snap.maps
+    if out.live:
+        out.caption(_training_caption(snap))
+        rgb = figures.live_training_image(
+            snap.loss_steps,
+            snap.loss,
+            None if maps is None else maps.weights,
+            [] if maps is None else maps.source,
+            [] if maps is None else maps.output,
+            title=f"Live alignment -> {snap.output}",
+        )
+        out.png(rgb, width=figures.LIVE_SIZE[0])
+        return
+    left, right = st.columns(2)
+    loss = figures.loss_with_marker(snap.loss_steps, snap.loss, None, "Live training loss")
+    page.chart(loss, "live_loss", where=left)
+    if maps is not None:
+        title = f"Live alignment → {snap.output}"
+        _heatmap(
+            page,
+            "live_map",
+            maps.weights,
+            maps.source,
+            maps.output,
+            where=right,
+            title=title,
+            height=300,
+        )
+    st.caption(_training_caption(snap))  # in the body: a live frame replaces it with its own
+
+
+def _train_live(page: AttentionPage) -> None:
+    with st.expander(
+        "Train a fresh model live (shared controls)", icon=":material/model_training:"
+    ):
+        page.widget("lr", format="%.4f", step=1e-4)
+        page.widget("batch")
+        page.widget("seed")
+        page.live(
+            DateTrainer,
+            partial(_render_training, page),
+            cfg=DateTrainCfg.of(page.cfg),  # the page's other settings leave the trainer alone
+            step_size=10,
+            budget_s=0.1,
+            epoch_label="Dates seen (thousands)",
+            one_element=True,
+        )
+
+
+def dates_view(page: AttentionPage) -> None:
+    _alignment(page)
+    _train_live(page)
+
+
+# -- the pointer network ----------------------------------------------------------------
+def pointer_view(page: AttentionPage) -> None:
+    page.widget("numbers")
+    values, notices = pointer.parse_numbers(page.cfg.numbers)
+    _notices(page, notices)
+    if values is None:
+        return
+    res = pointer.sort_numbers(pointer_network(), values)
+    st.markdown(glue.pointer_summary(res))
+    page.chart(figures.pointer_figure(res.weights, values, res.picks, res.correct), "pointer")
+    st.caption(glue.POINTER_CAPTION)
+    _export(page, res.weights, *glue.pointer_labels(res), "pointer")
+
+
+# -- the transformer (MiniLM) -----------------------------------------------------------
+def _head_controls(page: AttentionPage, tokens: list[str], pair: bool) -> None:
+    heads_key, focus_key = page.widget_key("heads"), page.widget_key("focus")
+    if not isinstance(page.widget_state("heads"), list):  # a link seeds the text form "0,3,7"
+        st.session_state[heads_key] = list(page.cfg.heads)
+    if not -1 <= page.widget_state("focus", -1) < len(tokens):
+        st.session_state[focus_key] = -1
+    st.pills(
+        "Heads shown (click to toggle)", list(range(12)), selection_mode="multi", key=heads_key
+    )
+    st.image(
+        figures.head_swatches(page.widget_state("heads")), caption="Head colours (pale: not shown)"
+    )
+    if pair:
+        page.widget("lines", widget="radio")
+    names = {-1: "none", **{i: f"{i}: {token}" for i, token in enumerate(tokens)}}
+    st.selectbox("Focus token", range(-1, len(tokens)), key=focus_key, format_func=names.get)
+    page.widget("focus_side", widget="radio")
+
+
+def _head_view(page: AttentionPage, maps: minilm.MiniLMMaps) -> None:
+    """BertViz's head view: one colour per head, lines from each token to what it attends to."""
+    cfg = page.cfg
+    tokens = glue.head_lines(maps, cfg.layer, (), cfg.hide_special).tokens
+    pair = bool(cfg.sentence_b.strip())
+    view, controls = st.columns(2)  # room for all 12 head pills on one line
+    with controls:
+        _head_controls(page, tokens, pair)
+    cfg = page.refresh()  # the controls may have reset the heads or the focus
+    focus = (cfg.focus_side, cfg.focus) if cfg.focus >= 0 else None
+    lines = cfg.lines if pair else "all"
+    shown = glue.head_lines(maps, cfg.layer, cfg.heads, cfg.hide_special, lines, focus)
+    with view:
+        if shown.notice:
+            page.notice(shown.notice)
+        if not shown.heads:
+            page.notice("Pick at least one head to see its lines.")
+        fig = figures.head_view(shown.tokens, shown.weights, shown.heads, focus=focus)
+        page.chart(fig, LINES_CHART, on_select=partial(_pick_token, page), selection_mode="points")
+        st.caption(glue.head_view_caption(cfg.layer))
+
+
+def transformer_view(page: AttentionPage) -> None:
+    left, right = st.columns(2)
+    with left:
+        page.widget("sentence")
+    with right:
+        page.widget("sentence_b")
+    page.row("layer", "head", "agg", "hide_special")
+    cfg = page.cfg
+    tokenizer, model = minilm_model()
+    maps, notices = minilm.attention_maps(tokenizer, model, cfg.sentence, cfg.sentence_b)
+    _notices(page, notices)
+    if maps is None:
+        return
+    att, matrix, tokens, what = glue.minilm_matrix(
+        maps, cfg.layer, cfg.head, cfg.agg, cfg.hide_special
+    )
+    left, right = st.columns([2, 3])
+    left.image(figures.grid_image(att), caption=glue.MODEL_VIEW_CAPTION, width="stretch")
+    _heatmap(
+        page, "minilm", matrix, tokens, tokens, where=right, title=what, height=420, **QUERY_KEY
+    )
+    _head_view(page, maps)
+    st.caption(glue.minilm_caption(maps))
+    _export(page, matrix, tokens, tokens, f"minilm_{cfg.agg}")
+
+
+VIEWS: dict[str, View[AttentionConfig]] = {
+    "dates": View("Dates: encoder-decoder", dates_view),
+    "pointer": View("Pointer network", pointer_view),
+    "transformer": View("Transformer (MiniLM)", transformer_view),
+}
