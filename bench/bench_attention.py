@@ -7,7 +7,9 @@
 2. After the first load, the server-side time from a typed sentence to MiniLM's maps: the model
    forward pass alone, and everything the page computes for it (maps, matrix, model-view image,
    heatmap and head-view figures); median over sentences. Bar: <= 150 ms.
-3. In a real browser (bench/harness.py): page ready time of the dates view, and the time from
+3. One live frame of "Train a fresh model live": the trainer's snapshot, the raster of the loss
+   and the live alignment (dlcore/viz/attention.py) and its PNG on a session palette; median.
+4. In a real browser (bench/harness.py): page ready time of the dates view, and the time from
    typing a sentence in the transformer view until the page is idle again.
 Prints one line per figure: `name: value unit`.
 """
@@ -25,12 +27,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import torch  # noqa: E402
 
-from dlcore.attention import minilm as M  # noqa: E402
-from dlcore.attention import seq2seq as S2S  # noqa: E402
-from dlcore.attention import views as W  # noqa: E402
+from dlcore.attention import minilm, seq2seq  # noqa: E402
+from dlcore.attention import views as glue  # noqa: E402
 from dlcore.attention.lengths import load as load_lengths  # noqa: E402
 from dlcore.attention.pointer import evaluate, load_pointer, pointer_path  # noqa: E402
-from dlcore.viz import attention as V  # noqa: E402
+from dlcore.attention.trainer import DateTrainCfg, DateTrainer  # noqa: E402
+from dlcore.viz import attention as figures  # noqa: E402
+from dlcore.viz.raster import FramePalette, png_bytes  # noqa: E402
 
 SENTENCES = [
     "The cat sat on the mat",
@@ -42,12 +45,12 @@ SENTENCES = [
 
 
 def bench_dates(n: int) -> None:
-    pairs = S2S.test_pairs(n)
-    for score in S2S.MODELS:
-        if not S2S.checkpoint_path(score).exists():
+    pairs = seq2seq.test_pairs(n)
+    for score in seq2seq.MODELS:
+        if not seq2seq.checkpoint_path(score).exists():
             print(f"dates_{score}_exact_match: missing checkpoint")
             continue
-        acc = S2S.exact_match(S2S.load_model(score), pairs).mean()
+        acc = seq2seq.exact_match(seq2seq.load_model(score), pairs).mean()
         print(f"dates_{score}_exact_match: {100 * acc:.2f} % ({n} held-out dates)")
     rep = load_lengths()
     if rep is not None:  # made by python -m dlcore.pretrain attention lengths
@@ -66,20 +69,20 @@ def bench_dates(n: int) -> None:
 
 def bench_minilm(repeats: int) -> None:
     t0 = time.perf_counter()
-    tok, model = M.load_minilm()
+    tok, model = minilm.load_minilm()
     print(f"minilm_first_load: {time.perf_counter() - t0:.2f} s")
-    M.attention_maps(tok, model, "warm up")
+    minilm.attention_maps(tok, model, "warm up")
     fwd, full, cpu = [], [], []
     for _ in range(repeats):
         for s in SENTENCES:
             t0, c0 = time.perf_counter(), time.process_time()
-            maps, _ = M.attention_maps(tok, model, s)
+            maps, _ = minilm.attention_maps(tok, model, s)
             t1 = time.perf_counter()
-            att, mat, tokens, _ = W.minilm_matrix(maps, 2, 3, "head", False)
-            V.grid_image(att)
-            V.alignment_heatmap(mat, tokens, tokens)
-            hl = W.head_lines(maps, 2, tuple(range(12)), False)
-            V.head_view(hl.tokens, hl.weights, hl.heads)
+            att, mat, tokens, _ = glue.minilm_matrix(maps, 2, 3, "head", False)
+            figures.grid_image(att)
+            figures.alignment_heatmap(mat, tokens, tokens)
+            hl = glue.head_lines(maps, 2, tuple(range(12)), False)
+            figures.head_view(hl.tokens, hl.weights, hl.heads)
             t2 = time.perf_counter()
             fwd.append(t1 - t0)
             full.append(t2 - t0)
@@ -90,6 +93,20 @@ def bench_minilm(repeats: int) -> None:
     # CPU seconds actually used: on a shared, overloaded machine wall time mostly measures waiting
     print(f"minilm_maps_page_compute_cpu_median: {1000 * statistics.median(cpu):.1f} ms CPU")
     print(f"machine_load_1min: {os.getloadavg()[0]:.1f} (on {os.cpu_count()} cores)")
+
+
+def bench_live_frame(frames: int = 30) -> None:
+    trainer, palette, times = DateTrainer(DateTrainCfg()), FramePalette(), []
+    trainer.step(20)
+    for _ in range(frames):
+        t0 = time.perf_counter()
+        snap = trainer.snapshot()
+        rgb = figures.live_training_image(
+            snap.loss_steps, snap.loss, snap.maps.weights, snap.maps.source, snap.maps.output
+        )
+        png_bytes(rgb, palette=palette)
+        times.append(time.perf_counter() - t0)
+    print(f"live_frame_snapshot_draw_png_median: {1000 * statistics.median(times):.1f} ms")
 
 
 def bench_browser() -> None:
@@ -121,6 +138,7 @@ def main() -> None:
     torch.set_num_threads(1)
     bench_dates(args.n)
     bench_minilm(args.repeats)
+    bench_live_frame()
     if not args.no_browser:
         bench_browser()
 
