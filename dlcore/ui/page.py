@@ -134,6 +134,13 @@ class Page(Generic[C]):
         kw.setdefault("config", {"toImageButtonOptions": export, "displaylogo": False})
         return (where or st).plotly_chart(fig, key=self.key(f"chart.{name}"), **kw)
 
+    def selection(self, name: str) -> list[dict]:
+        """The points selected (or clicked) on chart ``name``, drawn with ``on_select``: read it
+        in the chart's callback or later in the run; empty before any selection."""
+        event = st.session_state.get(self.key(f"chart.{name}"))
+        selection = getattr(event, "selection", None)
+        return list(getattr(selection, "points", None) or [])
+
     def downloads(self, name: str, files: Mapping[str, tuple[bytes | str, str]]) -> None:
         """A row of download buttons, one per format: ``{"csv": (data, "text/csv"), ...}``."""
         for col, (ext, (data, mime)) in zip(st.columns(len(files)), files.items()):

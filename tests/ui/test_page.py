@@ -118,3 +118,18 @@ def test_finish_draws_the_share_box_with_the_link():
     (expander,) = at.expander
     assert expander.label == "Share this experiment"
     assert any("lr=0.25" in c.value for c in at.code)
+
+
+def test_selection_reads_the_charts_event(monkeypatch):
+    from types import SimpleNamespace
+
+    from dlcore.ui.page import Page
+    from dlcore.ui.state import Namespace
+
+    state = {}
+    monkeypatch.setattr("streamlit.session_state", state)
+    page = Page.__new__(Page)  # reading a selection needs only the page's keys
+    page.state = Namespace("demo")
+    assert page.selection("curve") == []  # before any click
+    state["demo.chart.curve"] = SimpleNamespace(selection=SimpleNamespace(points=[{"x": 1}]))
+    assert page.selection("curve") == [{"x": 1}]
