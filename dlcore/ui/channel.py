@@ -125,19 +125,22 @@ class Channel:
 
     def send(
         self, frame: Any, status: str, caption: str | None, body: Any, status_slot: Any
-    ) -> None:
+    ) -> bool:
         """Publish ``frame`` (a ``dlcore.ui.output.LiveFrame``) with the counter line and
-        caption. ``body`` and ``status_slot`` are the panel's placeholders for the elements."""
+        caption. ``body`` and ``status_slot`` are the panel's placeholders for the elements.
+        True when this frame drew the receiving elements (the first of a stream in this run)."""
         hub = process().hub
         token = self.state.get("channel")
         if token is None or not hub.exists(token):
             token = hub.open()
             self.state.set("channel", token)
-        if self._drawn != token:
+        drew = self._drawn != token
+        if drew:
             self._draw(token, frame, status, body, status_slot)
         meta = json.dumps({"status": status, "caption": caption or ""})
         if not hub.publish(token, frame.body, frame.mime, meta):  # dropped: the next reopens
             self._drawn = None
+        return drew
 
     def _draw(self, token: str, frame: Any, status: str, body: Any, status_slot: Any) -> None:
         # keyed by the stream too: a stream reopened within a run (dropped while the session

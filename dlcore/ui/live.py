@@ -377,7 +377,12 @@ class LivePanel:
         """Send what the render made: a channel frame carries the counter line and caption;
         else they are deltas, at the process's cadence. Returns when the text was last sent."""
         if out.frame is not None:
-            self.channel.send(out.frame, self.status_now(), out.text, self._body, self._status)
+            drew = self.channel.send(
+                out.frame, self.status_now(), out.text, self._body, self._status
+            )
+            if drew and self._caption_text:  # the channel shows the caption under its frames
+                self._caption.empty()
+                self._caption_text = ""
             return last_status
         now = time.monotonic()
         if now - last_status < process().status_every():

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from functools import partial
 from typing import Any, Generic, TypeVar
 
 import streamlit as st
@@ -70,7 +71,9 @@ class Page(Generic[C]):
         self.id = ns or page_id  # the namespace of its keys and URL state (default: the page id)
         self.state = Namespace(self.id)
         self.config_cls = config
-        self.labels = dict(labels or {})  # option value -> what a student reads in a widget
+        # what a student reads in a choice widget: option value -> label, or, for one field,
+        # field name -> {option value -> label} (two fields may share an option value)
+        self.labels = dict(labels or {})
         url_config(config, self.id)  # a link re-seeds the widgets (notices for bad values)
         self.cfg: C = config_from_state(config, self.id)
         self.panel: LivePanel | None = None
@@ -90,14 +93,19 @@ class Page(Generic[C]):
         return self.state.cached(name, make)
 
     # -- widgets bound to config fields ---------------------------------------------------
-    def label(self, value: Any) -> str:
-        return self.labels.get(value, str(value))
+    def label(self, value: Any, field: str | None = None) -> str:
+        """What a student reads for option ``value`` (of config field ``field``)."""
+        own = self.labels.get(field) if field is not None else None
+        if isinstance(own, Mapping):
+            return own.get(value, str(value))
+        shown = self.labels.get(value, value)
+        return shown if isinstance(shown, str) else str(value)
 
     def widget(self, name: str, **kw: Any) -> Any:
         """The widget of config field ``name`` (``dlcore.ui.urlstate.field_widget``); choices
         are shown with the page's labels unless ``format_func`` is given."""
         if self.labels and field_specs(self.config_cls)[name].kind == "choice":
-            kw.setdefault("format_func", self.label)
+            kw.setdefault("format_func", partial(self.label, field=name))
         return field_widget(self.id, self.config_cls, name, **kw)
 
     def row(self, *names: str, widths: list[float] | None = None, **options: dict) -> None:

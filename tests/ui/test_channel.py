@@ -228,8 +228,8 @@ def test_elements_are_drawn_once_per_stream_and_anew_for_a_reopened_one(
     monkeypatch.setattr(process(), "hub", hub)
     sender = channel.Channel(Namespace("gan"))
     frame = LiveFrame(b"one", "image/png", width=320)
-    sender.send(frame, "**Iteration 3** · step 3", None, *_slots())
-    sender.send(frame, "**Iteration 4** · step 4", None, *_slots())  # the same stream
+    assert sender.send(frame, "**Iteration 3** · step 3", None, *_slots())  # drew the elements
+    assert not sender.send(frame, "**Iteration 4** · step 4", None, *_slots())  # same stream
     (_, element), (_, status) = drawn
     assert element == {"url": f"{channel.PATH}/{session['gan.channel']}", "width": 320}
     assert status == {"url": element["url"], "role": "status", "text": "**Iteration 3** · step 3"}

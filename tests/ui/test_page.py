@@ -38,7 +38,8 @@ def _script():
         st.markdown(f"second view: n={page.cfg.n}")
 
     views = {"first": View("First view", first), "second": View("Second view", second)}
-    page = Page("ntm", DemoConfig, labels={"sgd": "SGD", "adam": "Adam"}, ns="demo")
+    labels = {"sgd": "SGD", "adam": "Adam", "view": {"first": "unused: the registry's labels"}}
+    page = Page("ntm", DemoConfig, labels=labels, ns="demo")
     page.show(views)
     page.finish()
 
@@ -87,6 +88,16 @@ def test_the_registry_feeds_the_radio_with_its_labels_and_picks_the_view():
 def test_labels_show_in_choice_widgets():
     at = _app()
     assert at.selectbox(key="demo.w.opt").options == ["SGD", "Adam"]
+
+
+def test_labels_can_belong_to_one_field():
+    from dlcore.ui.page import Page
+
+    page = Page.__new__(Page)
+    page.labels = {"mean": "Mean of the heads", "agg": {"mean": "Average"}}
+    assert page.label("mean", "agg") == "Average"  # the field's own label wins
+    assert page.label("mean", "other") == "Mean of the heads"
+    assert page.label("max", "agg") == "max" and page.label("agg") == "agg"
 
 
 def test_session_state_lives_under_the_page_namespace():
