@@ -64,16 +64,18 @@ def style(
     Colours are set directly rather than through template="plotly_white": resolving a named
     template costs ~20 ms per figure (measured), too much for a live frame.
     """
+    top = (40 if title else 10) + (26 if legend else 0)
     fig.update_layout(
         height=height,
-        margin=dict(l=10, r=10, t=40 if title else 10, b=10),
+        margin=dict(l=10, r=10, t=top, b=10),
         title=title,
         template=None,
         paper_bgcolor="white",
         plot_bgcolor="white",
         showlegend=legend,
         font=dict(size=13, color=PALETTE["ink"]),
-        legend=dict(orientation="h", y=-0.15),
+        # above the plot: below it, a horizontal legend covered the x axis's title
+        legend=dict(orientation="h", yanchor="bottom", y=1.01, xanchor="left", x=0),
     )
     axis = dict(gridcolor=PALETTE["grid"], zerolinecolor=PALETTE["grid"], linecolor=PALETTE["grid"])
     fig.update_xaxes(**axis)
