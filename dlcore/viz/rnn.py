@@ -103,42 +103,26 @@ def regime_figure(lambda_1: float, gamma: float, height: int = 200) -> go.Figure
     rows = [("gamma = 1 (tanh, ReLU, linear)", 1.0), ("gamma = 1/4 (sigmoid)", 0.25)]
     x_max = max(5.0, lambda_1 * 1.2)
     for y, (_name, g) in enumerate(rows):
-        edge = 1.0 / g
-        fig.add_shape(
-            type="rect",
-            x0=0,
-            x1=min(edge, x_max),
-            y0=y - 0.4,
-            y1=y + 0.4,
-            fillcolor=PALETTE["pos"],
-            opacity=0.25,
-            line_width=0,
+        edge = min(1.0 / g, x_max)
+        bands = (
+            (0.0, edge, PALETTE["pos"], 0.25, "vanishing guaranteed"),
+            (edge, x_max, PALETTE["accent"], 0.2, "exploding possible"),
         )
-        fig.add_shape(
-            type="rect",
-            x0=min(edge, x_max),
-            x1=x_max,
-            y0=y - 0.4,
-            y1=y + 0.4,
-            fillcolor=PALETTE["accent"],
-            opacity=0.2,
-            line_width=0,
-        )
-        fig.add_annotation(
-            x=min(edge, x_max) / 2,
-            y=y,
-            text="vanishing guaranteed",
-            showarrow=False,
-            font=dict(size=11),
-        )
-        if edge < x_max:
-            fig.add_annotation(
-                x=(edge + x_max) / 2,
-                y=y,
-                text="exploding possible",
-                showarrow=False,
-                font=dict(size=11),
+        for x0, x1, color, opacity, text in bands:
+            fig.add_shape(
+                type="rect",
+                x0=x0,
+                x1=x1,
+                y0=y - 0.4,
+                y1=y + 0.4,
+                fillcolor=color,
+                opacity=opacity,
+                line_width=0,
             )
+            if x1 > x0:
+                fig.add_annotation(
+                    x=(x0 + x1) / 2, y=y, text=text, showarrow=False, font=dict(size=11)
+                )
     active = 0 if gamma == 1.0 else 1
     fig.add_trace(
         go.Scatter(

@@ -10,6 +10,7 @@ process.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import partial
 
 import streamlit as st
@@ -28,6 +29,7 @@ from dlcore.viz import rnn as figures
 from dlcore.viz import rnn_live
 
 RnnPage = Page[RnnConfig]
+Render = Callable[[RnnPage, TaskTrainer, LiveOut], None]
 TASK_LABELS = {name: task.label for name, task in TASKS.items()}
 ACTIVATION_LABELS = {name: act.label for name, act in ACTIVATIONS.items()}
 TRAINING = ("seq_len", "hidden", "batch", "optimizer", "lr", "clip", "clip_v", "seed")
@@ -169,7 +171,7 @@ def render_train(page: RnnPage, trainer: TaskTrainer, out: LiveOut) -> None:
         col.caption(f"{share:.0%} of steps clipped")
 
 
-def _trio(page: RnnPage, render) -> None:
+def _trio(page: RnnPage, render: Render) -> None:
     _intro(page)
     st.subheader("Three cells, same task, same seed: " + TASKS[page.cfg.task].label)
     page.live(TaskTrainer, partial(render, page), **LIVE)
