@@ -396,3 +396,13 @@ def test_early_stopping_pauses_play_and_says_so(settings):
     assert at.button(key="playground.btn.play").label == "Play"
     assert any("Early stopping" in s.value for s in at.success)
     assert not at.error
+
+
+def test_student_text_in_messages_is_shown_as_typed():
+    """A typed formula or a file name goes into an error message as text, not as markdown
+    (``__import__`` is not a bold "import")."""
+    at = app({"section": "uat", "fn": "custom", "expr": "__import__"})
+    (error,) = at.error
+    assert r"'\_\_import\_\_'" in error.value
+    at.file_uploader(key="playground.csv").set_value(("__my__.csv", b"1,2\n", "text/csv")).run()
+    assert any(r"\_\_my\_\_.csv" in e.value and "3 columns" in e.value for e in at.error)

@@ -15,6 +15,7 @@ at a time is shown under the playground, and only it is computed.
 from __future__ import annotations
 
 import random
+import re
 from functools import partial
 
 import numpy as np
@@ -69,6 +70,15 @@ OWN_DATA_HINT = (
     "Your own data: click the plane (brush below picks the class) or upload a CSV to add at "
     "least two points."
 )
+
+
+MARKDOWN_SPECIALS = re.compile(r"([\\`*_\[\]<>$~|#])")
+
+
+def plain(text: str) -> str:
+    """A student's text (a typed formula, a file name) shown as typed in a message, which
+    Streamlit reads as markdown: ``__import__`` would show as a bold "import"."""
+    return MARKDOWN_SPECIALS.sub(r"\\\1", text)
 
 
 # -- shared, cached results (one copy per server process) ----------------------------------
@@ -295,7 +305,7 @@ def _own_data(page: PlaygroundPage) -> None:
         )
         error = page.get("csv_error")
         if error:
-            st.error(f"Could not use this file. {error}")
+            st.error(f"Could not use this file. {plain(error)}")
         st.button("Clear all points", on_click=clear_points, args=(page,))
         st.caption("Your own points are not part of the shared link; download them as CSV.")
 
@@ -350,7 +360,7 @@ def universal_approximation(page: PlaygroundPage) -> None:
     try:
         fit = uat_fit(cfg.fn, cfg.expr, cfg.uat_neurons, cfg.activation)
     except ExprError as err:
-        st.error(str(err))
+        st.error(plain(str(err)))
         return
     st.caption(f"{cfg.activation} units, {fit.steps} Adam steps, loss {fit.loss:.2e}")
     fig = figures.uat_figure(fit.x, fit.target, fit.fit, fit.contributions, fit.bias)
