@@ -1,7 +1,8 @@
 """What the convolution page shows, computed from its config: pure functions, no Streamlit.
 
-Turns a ``ConvConfig`` and an input image into the filter output, the inner-product breakdown,
-pooling results, the associativity check and the cost numbers. Used by ``pages/convolution.py``.
+Turns a ``ConvConfig`` and an input image into the filter output (``lab``: what every view starts
+from), the inner-product breakdown, pooling results, the associativity check and the cost numbers.
+Used by the convolution page's views (``dlcore/ui/views/conv.py``).
 """
 
 from __future__ import annotations
@@ -87,6 +88,59 @@ def filter_view(
         return FilterView(img, kernel, p, None, None, p.error)
     out = ops.apply_kernel(img, kernel, st).output
     return FilterView(img, kernel, p, out, DISPLAYS[display](out), None)
+
+
+# the config fields the shared controls set: what a ``Lab`` depends on (with the upload)
+LAB_FIELDS = (
+    "source",
+    "digit",
+    "color",
+    "kernel",
+    "size",
+    "custom",
+    "mode",
+    "stride_y",
+    "stride_x",
+    "padding",
+    "pad_mode",
+    "dilation",
+    "channels",
+    "display",
+)
+
+
+@dataclass(frozen=True)
+class Lab:
+    """The image, kernel and operation every view of the page works on, computed once."""
+
+    raw: np.ndarray  # (C, H, W) in [0, 1]: the source image as given
+    uploaded: bool  # True when ``raw`` is the student's own image
+    image: np.ndarray  # (C, H, W) gray or colour, within images.MAX_SIDE: what is filtered
+    kernel: np.ndarray  # (k, k)
+    settings: ops.ConvSettings
+    filtered: FilterView
+    notes: tuple[str, ...]  # for the student: the image was downscaled, the grid fell back
+
+
+def lab_key(cfg: ConvConfig) -> tuple:
+    """The values of ``LAB_FIELDS``: two configs with the same key give the same ``Lab``."""
+    return tuple(getattr(cfg, name) for name in LAB_FIELDS)
+
+
+def lab(cfg: ConvConfig, upload: np.ndarray | None = None) -> Lab:
+    """The page's shared computation: the source image (``upload`` when the source is
+    'upload' and there is one, the scene while there is none), prepared, and filtered."""
+    if cfg.source == "upload":
+        raw = upload if upload is not None else images.scene()
+    else:
+        raw = builtin_image(cfg)
+    image, note = prepare(raw, cfg.color)
+    kernel, k_note = kernel_of(cfg)
+    conv = settings(cfg)
+    filtered = filter_view(image, kernel, conv, cfg.display)
+    notes = tuple(n for n in (note, k_note) if n)
+    uploaded = cfg.source == "upload" and upload is not None
+    return Lab(raw, uploaded, image, kernel, conv, filtered, notes)
 
 
 def detector(kernel: np.ndarray, st: ops.ConvSettings) -> Callable[[np.ndarray], np.ndarray]:

@@ -2,18 +2,21 @@
 
 Large images travel as RGB arrays (``st.image``: a PNG, fast for 512x512); small grids of numbers
 (kernels, patches, products) as plotly heatmaps with the values written in the cells. Signed data
-uses the shared diverging palette (orange < 0 < blue). Used by ``pages/convolution.py``.
+uses the shared diverging palette (orange < 0 < blue). While the digits CNN trains, one raster
+frame (``live_image``, drawn with ``dlcore.viz.raster``) shows its kernels and loss. Used by the
+convolution page's views (``dlcore/ui/views/conv.py``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from functools import lru_cache
+from functools import cache, lru_cache
 
 import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from dlcore.viz import raster
 from dlcore.viz.common import (
     DIVERGING,
     PALETTE,
@@ -26,6 +29,7 @@ from dlcore.viz.common import (
 )
 
 MIN_SIDE = 256
+LIVE_SIZE = (960, 610)  # (width, height) of a live training frame
 MAX_WIDTH = 1200  # wider channel strips are subsampled: st.image would decode + resize them
 
 
@@ -57,19 +61,20 @@ def image_rgb(img: np.ndarray, min_side: int = MIN_SIDE) -> np.ndarray:
     return upscale(out, _factor(*out.shape[:2], min_side))
 
 
-_LUT = None
+@cache
+def _signed_lut() -> np.ndarray:
+    """(256, 3) uint8: the shared diverging palette sampled from -1 to 1 (built on first use)."""
+    ramp = np.linspace(-1.0, 1.0, 256, dtype=np.float32)[None]  # (1, 256)
+    lut = colormap_rgb(ramp, vmin=-1.0, vmax=1.0)[0]  # (256, 3)
+    lut.flags.writeable = False  # shared by every caller
+    return lut
 
 
 def signed_rgb(z: np.ndarray, m: float) -> np.ndarray:
     """Diverging colours for (H, W) values in [-m, m] via a 256-entry lookup table: the shared
     palette (orange < 0 < blue through white), about 20x faster than computing per pixel."""
-    global _LUT
-    if _LUT is None:
-        _LUT = colormap_rgb(
-            np.linspace(-1.0, 1.0, 256, dtype=np.float32)[None], vmin=-1.0, vmax=1.0
-        )[0]  # (256, 3)
     idx = np.clip((np.asarray(z, dtype=np.float32) / (m or 1.0) + 1.0) * 127.5, 0, 255)
-    return _LUT[idx.astype(np.uint8)]
+    return _signed_lut()[idx.astype(np.uint8)]
 
 
 def response_rgb(out: np.ndarray, display: str, min_side: int = MIN_SIDE) -> np.ndarray:
@@ -352,3 +357,38 @@ def bank_rgb(maps: np.ndarray, ncols: int = 8) -> np.ndarray:
     """(N, H, W) signed responses side by side, each on its own symmetric diverging scale."""
     tiles = np.stack([signed_rgb(m, float(np.abs(m).max()) or 1.0) for m in maps])
     return image_grid(tiles, ncols=min(ncols, len(tiles)), pad=3, pad_value=255)
+
+
+def _abs_max(w: np.ndarray) -> float:
+    """max |w| for a colour scale: 1 when the kernel is all zero or not finite (a NaN run)."""
+    m = float(np.abs(w).max()) if w.size else 0.0
+    return m if np.isfinite(m) and m > 0 else 1.0
+
+
+def live_image(
+    bank: Mapping[str, np.ndarray],
+    steps: np.ndarray,
+    loss: np.ndarray,
+    ncols: int = 8,
+    size: tuple[int, int] = LIVE_SIZE,
+) -> np.ndarray:
+    """One live frame while the digits CNN trains (paused: ``kernel_bank_figure`` and
+    ``loss_figure``): the kernels of ``bank`` in rows of ``ncols``, each on its own symmetric
+    scale (orange < 0 < blue) under its name, above the training loss per step (log scale).
+    Returns uint8 (H, W, 3)."""
+    w, h = size
+    img, draw = raster.canvas(w, h)
+    pitch = w // ncols
+    side = min(pitch - 30, 84)  # the kernel's square: 28 px a weight for 3x3
+    row_h = side + 30
+    for i, (name, kernel) in enumerate(bank.items()):
+        r, c = divmod(i, ncols)
+        x0, y0 = c * pitch + (pitch - side) // 2, r * row_h
+        raster.text(draw, (c * pitch + pitch / 2, y0 + 2), name, raster.INK, anchor="ma", size=11)
+        m = _abs_max(np.asarray(kernel, dtype=np.float32))
+        box = (x0 - 2, y0 + 16, x0 + side + 2, y0 + 16 + side)
+        raster.heat_panel(img, draw, box, kernel, signed=True, vmin=-m, vmax=m)
+    top = -(-len(bank) // ncols) * row_h + 6
+    series = [(np.asarray(steps), np.asarray(loss), PALETTE["pos"], "training cross-entropy")]
+    raster.line_panel(draw, (0, top, w, h), series, log_y=True, title="loss per step (log scale)")
+    return np.asarray(img)

@@ -165,3 +165,46 @@ def test_numbers_html_writes_every_value_in_a_signed_colour():
     assert rgb[-2.0][0] > rgb[-2.0][2]  # negative: orange
     assert len(set(rgb[0.0])) == 1 and min(rgb[0.0]) >= 240  # zero: (near) white, neutral
     assert "<script" not in html and ">kernel K<" in html
+
+
+def test_lab_filters_the_chosen_image_and_keys_on_its_fields():
+    cfg = ConvConfig(source="step edge", kernel="sobel_v", stride_x=2)
+    lab = views.lab(cfg)
+    np.testing.assert_array_equal(lab.raw, images.step_edge())
+    assert not lab.uploaded and lab.notes == ()
+    direct = ops.apply_kernel(lab.image, kernels.make("sobel_v"), views.settings(cfg)).output
+    np.testing.assert_allclose(lab.filtered.output, direct)
+    assert lab.filtered.output.shape == (1, 62, 31)  # 64 - 2 rows; (64 - 3) // 2 + 1 columns
+    # the key changes with what the lab depends on, not with a view's own fields
+    assert views.lab_key(cfg) == views.lab_key(ConvConfig(**{**cfg.__dict__, "view": "pooling"}))
+    assert views.lab_key(cfg) != views.lab_key(ConvConfig(**{**cfg.__dict__, "dilation": 2}))
+
+
+def test_lab_of_an_upload_and_of_a_missing_one():
+    photo = np.random.default_rng(4).random((3, 700, 300)).astype(np.float32)
+    lab = views.lab(ConvConfig(source="upload", color="color"), photo)
+    assert lab.uploaded and lab.raw is photo
+    assert lab.image.shape == (3, 512, 219) and "downscaled" in lab.notes[0]
+    waiting = views.lab(ConvConfig(source="upload"))  # nothing uploaded yet: the scene
+    assert not waiting.uploaded and waiting.raw.shape == images.scene().shape
+    custom = views.lab(ConvConfig(kernel="custom", custom=(1.0, 2.0)))
+    assert any("square grid" in n for n in custom.notes)
+
+
+def test_live_image_draws_every_kernel_in_its_signs_and_survives_nan():
+    live = np.zeros((8, 3, 3))
+    live[0] = [[-1, 0, 1]] * 3  # kernel 0 of the run: negative left, positive right
+    bank = views.kernel_rows(live, np.ones((8, 3, 3)))
+    steps, loss = np.arange(1.0, 51.0), np.linspace(2.3, 0.2, 50)
+    frame = V.live_image(bank, steps, loss)
+    assert frame.shape == (V.LIVE_SIZE[1], V.LIVE_SIZE[0], 3) and frame.dtype == np.uint8
+    row = frame[16 + 84 // 2, : V.LIVE_SIZE[0] // 8].astype(int)  # across kernel 0, mid-height
+    orange = (row[:, 0] > 200) & (row[:, 2] < 120)
+    blue = (row[:, 2] > 150) & (row[:, 0] < 100)
+    assert orange.any() and blue.any()
+    assert orange.argmax() < blue.argmax()  # orange (< 0) on the left, blue (> 0) on the right
+    blank = V.live_image(views.kernel_rows(live * 0, live * 0), steps, loss)
+    assert not np.array_equal(blank, frame)
+    bad = {name: np.full((3, 3), np.nan) for name in bank}
+    nan_frame = V.live_image(bad, steps, np.full(50, np.nan))  # a diverged run: no exception
+    assert nan_frame.shape == frame.shape
