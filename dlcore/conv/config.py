@@ -1,8 +1,8 @@
 """The convolution page's shareable configuration (one frozen dataclass, round-trips the URL).
 
-Used by ``pages/convolution.py``: a teacher sets a kernel, stride, padding, pooling and view,
-copies the link, and the class sees the same experiment. Training fields map to
-``dlcore.conv.train.TrainConfig`` so a kernel change never resets a training run.
+Used by the convolution page (``dlcore/ui/views/conv.py``): a teacher sets a kernel, stride,
+padding, pooling and view, copies the link, and the class sees the same experiment. Training
+fields map to ``dlcore.conv.train.TrainConfig`` so a kernel change never resets a training run.
 """
 
 from __future__ import annotations
@@ -19,11 +19,6 @@ SOURCES = ("scene", "step edge", "checkerboard", "digit", "upload")
 DISPLAYS = ("signed", "clip", "abs", "normalize")
 VIEWS = ("filter", "inner product", "pooling", "algebra", "learned filters")
 KERNEL_CHOICES = (*KERNELS, "custom")
-CHANNEL_LABELS = {"per_channel": "Per channel (R, G, B)", "sum": "Sum over channels (3-D kernel)"}
-KERNEL_LABELS = {k: s.label for k, s in KERNELS.items()} | {"custom": "Custom (edit the grid)"}
-RADIOS = ("color", "padding", "pad_mode", "display", "pool", "init", "mode", "channels")
-NUMBERS = ("digit", "stride_y", "stride_x", "dilation", "row", "col", "pool_stride", "seed", "lr")
-WIDGET_KIND = dict.fromkeys(RADIOS, "radio") | dict.fromkeys(NUMBERS, "number")
 MAX_STRIDE = 8
 MAX_DILATION = 4
 

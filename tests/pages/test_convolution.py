@@ -1,6 +1,7 @@
 """AppTest of pages/convolution.py: every kernel, padding, stride and view draws; URL parameters set
 the controls (garbage -> notice); uploads and camera snapshots go through, bad files give a message;
-the inner product equals the output pixel; Step trains the digits CNN."""
+the inner product equals the output pixel; Step trains the digits CNN, Play draws one picture a
+frame, and a diverged CNN shows the panel's message until Reset."""
 
 import base64
 import io
@@ -13,8 +14,11 @@ import pytest
 from PIL import Image
 from streamlit.testing.v1 import AppTest
 
+from dlcore.config import field_specs
 from dlcore.conv import kernels, ops
+from dlcore.conv.config import ConvConfig
 from dlcore.ui.urlstate import wkey
+from dlcore.ui.views.conv import VIEWS
 
 PAGE = str(Path(__file__).resolve().parents[2] / "pages" / "convolution.py")
 
@@ -179,9 +183,9 @@ def test_inner_product_matches_output_and_next_window_moves():
         r"Output pixel \(7, 9\) = \*\*(-?[\d.]+)\*\*; the output map holds (-?\d+\.\d+)", text(at)
     )
     assert m and m.group(1) == m.group(2)
-    patch = z_of(at, "conv.patch")
-    win = z_of(at, "conv.win")
-    np.testing.assert_allclose(z_of(at, "conv.prod"), patch * win)
+    patch = z_of(at, "conv.chart.patch")
+    win = z_of(at, "conv.chart.win")
+    np.testing.assert_allclose(z_of(at, "conv.chart.prod"), patch * win)
     next(b for b in at.button if "Next window" in b.label).click()
     at.run()
     assert widget(at, "number_input", "col").value == 10
@@ -191,10 +195,10 @@ def test_inner_product_matches_output_and_next_window_moves():
 def test_pooling_view_invariance_and_lp():
     at = app(view="pooling", pool="lp", p=4, pool_size=3, pool_stride=1)
     assert not at.error
-    inv = chart(at, "conv.inv")
+    inv = chart(at, "conv.chart.inv")
     names = {t["name"] for t in inv["data"]}
     assert names == {"detector (unpooled)", "after pooling"}
-    to_avg, to_max = (arr(t["y"]) for t in chart(at, "conv.lp")["data"])
+    to_avg, to_max = (arr(t["y"]) for t in chart(at, "conv.chart.lp")["data"])
     assert to_avg[0] == pytest.approx(0.0, abs=1e-6)  # p = 1 is the average
     assert to_max[-1] < 0.2 * to_max[0]  # large p approaches the max
     assert any("lp pool 3x3" in (im.proto.imgs[0].caption or "") for im in at.get("image"))
@@ -222,10 +226,81 @@ def test_custom_kernel_grid_and_bad_custom():
 def test_learned_filters_step_trains_and_shows_maps():
     at = app(view="learned filters", digit=3)
     assert "step 0" in text(at)
-    probs = arr(chart(at, "conv.probs")["data"][0]["y"])
+    probs = arr(chart(at, "conv.chart.probs")["data"][0]["y"])
     assert int(np.argmax(probs)) == 3
     assert len(at.table) == 1 and "conv1 3x3 + ReLU" in at.table[0].value.to_string()
     next(b for b in at.button if b.label == "Step 20").click()
     at.run()
     assert not at.exception
     assert "step 20" in text(at)
+
+
+def test_view_registry_matches_the_config_and_feeds_the_radio(start):
+    choices = field_specs(ConvConfig)["view"].options
+    assert tuple(VIEWS) == choices
+    radio = widget(start, "radio", "view")
+    assert radio.label == "Look at"
+    assert list(radio.options) == [view.label for view in VIEWS.values()]
+    for choice in choices:  # every registered view draws from a link
+        at = app(view=choice)
+        assert widget(at, "radio", "view").value == choice
+
+
+def test_play_draws_one_picture_a_frame_with_its_caption():
+    at = app(view="learned filters")
+    assert chart(at, "conv.chart.bank")  # paused: the interactive kernel bank
+    images_paused = len(at.get("image"))
+    at.button(key="conv.btn.play").click().run()  # under AppTest the loop runs a few ticks
+    assert not at.exception
+    trainer = at.session_state["conv.trainer"]
+    assert trainer.steps > 0
+    frames = [im for im in at.get("image") if im.proto.imgs[0].url.startswith("data:image/png")]
+    assert len(frames) == 1  # the live frame replaced the kernel bank and loss charts in place
+    assert len(at.get("image")) == images_paused + 1
+    assert not any(c.proto.id.endswith("conv.chart.bank") for c in at.get("plotly_chart"))
+    assert any(re.match(r"Test accuracy \d+\.\d% · training loss \d", c.value) for c in at.caption)
+
+
+def test_a_diverged_cnn_shows_the_message_and_reset_recovers():
+    import math
+
+    at = app(view="learned filters")
+    trainer = at.session_state["conv.trainer"]
+    for p in trainer.model.parameters():  # the weights blew up
+        p.data.fill_(math.nan)
+    next(b for b in at.button if b.label == "Step 20").click().run()
+    assert not at.exception
+    (error,) = at.error
+    assert "Training diverged" in error.value and "loss" in error.value
+    at.button(key="conv.btn.play").click().run()  # Play on a diverged model stops at once
+    assert not at.exception and at.button(key="conv.btn.play").label == "Play"
+    assert any("Training diverged" in e.value for e in at.error)
+    at.button(key="conv.btn.reset").click().run()
+    assert not at.exception and not at.error
+    fresh = at.session_state["conv.trainer"]
+    assert fresh is not trainer and fresh.steps == 0
+    next(b for b in at.button if b.label == "Step 20").click().run()
+    assert not at.error and fresh.steps == 20
+    assert math.isfinite(fresh.history.last()["loss"])
+
+
+def test_the_lab_is_kept_until_what_it_depends_on_changes():
+    at = app(view="inner product", source="upload", color="color")
+    at.file_uploader[0].set_value(("a.png", png_bytes((40, 30)), "image/png")).run()
+    lab = at.session_state["conv.lab"][1]
+    assert lab.uploaded and lab.image.shape == (3, 30, 40)
+    next(b for b in at.button if "Next window" in b.label).click().run()
+    assert at.session_state["conv.lab"][1] is lab  # the window moved; nothing to recompute
+    widget(at, "number_input", "dilation").set_value(2).run()
+    changed = at.session_state["conv.lab"][1]
+    assert changed is not lab and changed.filtered.output.shape[1:] == (26, 36)
+    rng = np.random.default_rng(7)  # a new picture of the same size is a new lab
+    buf = io.BytesIO()
+    Image.fromarray((rng.random((30, 40, 3)) * 255).astype(np.uint8)).save(buf, format="PNG")
+    at.file_uploader[0].set_value(("c.png", buf.getvalue(), "image/png")).run()
+    newer = at.session_state["conv.lab"][1]
+    assert newer.uploaded and not np.array_equal(newer.raw, changed.raw)
+    broken = png_bytes((40, 30))[::-1]  # not a PNG: refused, the scene stands in
+    at.file_uploader[0].set_value(("b.png", broken, "image/png")).run()
+    assert not at.session_state["conv.lab"][1].uploaded
+    assert "Output pixel (0, 1)" in text(at)

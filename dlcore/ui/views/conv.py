@@ -1,0 +1,355 @@
+"""The convolution filter lab's views (pages/convolution.py): a kernel on an image, the inner
+product behind one output pixel, pooling, the algebra of convolution, and learned filters (live).
+
+Every view works on the same image, kernel and operation, set by the controls above the views
+(``controls``): they are computed once into a ``dlcore.conv.views.Lab`` and kept for the session
+until one of the values they depend on changes (a click on "Next window" recomputes nothing).
+The math is in dlcore/conv (the lecture's convolution and pooling slides), the figures in
+dlcore/viz/conv.py.
+"""
+
+from __future__ import annotations
+
+from functools import partial
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from dlcore.conv import images, kernels, model, ops, views
+from dlcore.conv.config import ConvConfig, train_config
+from dlcore.conv.train import DigitsTrainer
+from dlcore.ui.inputs import image_input
+from dlcore.ui.output import LiveOut
+from dlcore.ui.page import Page, View
+from dlcore.viz import conv as figures
+from dlcore.viz.common import jpeg_data_url
+
+ConvPage = Page[ConvConfig]
+KERNEL_LABELS = {k: s.label for k, s in kernels.KERNELS.items()} | {
+    "custom": "Custom (edit the grid)"
+}
+CHANNEL_LABELS = {"per_channel": "Per channel (R, G, B)", "sum": "Sum over channels (3-D kernel)"}
+RADIO, NUMBER = {"widget": "radio"}, {"widget": "number"}
+# how each config field's widget looks (the rest: the default widget of its kind)
+WIDGETS: dict[str, dict[str, Any]] = {
+    "digit": NUMBER,
+    "color": RADIO,
+    "kernel": {"format_func": KERNEL_LABELS.get},
+    "kernel2": {"format_func": KERNEL_LABELS.get},
+    "mode": {**RADIO, "format_func": str.capitalize},
+    "stride_y": NUMBER,
+    "stride_x": NUMBER,
+    "dilation": NUMBER,
+    "padding": RADIO,
+    "pad_mode": RADIO,
+    "channels": {**RADIO, "format_func": CHANNEL_LABELS.get},
+    "display": RADIO,
+    "row": NUMBER,
+    "col": NUMBER,
+    "pool": RADIO,
+    "pool_stride": NUMBER,
+    "init": RADIO,
+    "lr": {**NUMBER, "format": "%.4f"},
+    "seed": NUMBER,
+}
+HIST_LABEL = "Histogram of the raw responses (what a plain 0..1 display cuts off)"
+ALGEBRA_NOTE = (
+    "D = the kernel above, G = the second kernel, I = the image (grayscale, at most 160 px, full "
+    "padding). Correlation happens to be associative when D is symmetric: pick Sobel, Prewitt or "
+    "emboss to see it fail."
+)
+LIVE_MODEL = "Analyse with my live-trained model (off: the shipped checkpoint)"
+
+
+# -- callbacks (run before the next script run) ------------------------------------------------
+def _load_preset(page: ConvPage) -> None:
+    """Copy the "Start from" preset into the custom grid (a new grid editor shows it)."""
+    grid = kernels.make(page.get("start"), page.widget_state("size"))
+    st.session_state[page.widget_key("custom")] = views.grid_text(grid)
+    page.set("grid_v", page.get("grid_v", 0) + 1)
+
+
+def _next_window(page: ConvPage, n_rows: int, n_cols: int) -> None:
+    """Slide the window to the next output pixel (reading order)."""
+    row, col = views.next_pixel(page.widget_state("row"), page.widget_state("col"), n_rows, n_cols)
+    page.set_widgets({"row": row, "col": col})
+
+
+# -- the controls above every view -----------------------------------------------------------
+def _image_controls(page: ConvPage) -> np.ndarray | None:
+    """Image source and colour; returns the student's image when the source is an upload."""
+    st.subheader("Image")
+    upload = None
+    source = page.widget("source")
+    if source == "digit":
+        page.widget("digit", **WIDGETS["digit"])
+    elif source == "upload":
+        loaded = image_input("Your image (or a camera snapshot)", page.key("img"), max_side=2048)
+        upload = images.from_uint8(loaded.pixels) if loaded is not None else None
+    page.widget("color", **WIDGETS["color"])
+    return upload
+
+
+def _custom_editor(page: ConvPage) -> None:
+    """A grid of numbers to edit, seeded from a preset on request."""
+    st.selectbox(
+        "Start from", list(kernels.KERNELS), key=page.key("start"), format_func=KERNEL_LABELS.get
+    )
+    st.button(
+        "Copy preset into the grid", on_click=_load_preset, args=(page,), icon=":material/grid_on:"
+    )
+    grid, msg = views.kernel_of(page.cfg)
+    if msg:
+        page.notice(msg)
+    table = pd.DataFrame(grid, columns=[str(i) for i in range(len(grid))])
+    key = page.key(f"grid{page.get('grid_v', 0)}")
+    edited = st.data_editor(table, key=key, hide_index=True, num_rows="fixed")
+    st.session_state[page.widget_key("custom")] = views.grid_text(edited.to_numpy(dtype=float))
+    page.refresh()  # the kernel of this run is the grid as edited
+
+
+def _kernel_controls(page: ConvPage) -> None:
+    st.subheader("Kernel")
+    name = page.widget("kernel", **WIDGETS["kernel"])
+    only3 = name != "custom" and kernels.sizes_for(name) == (3,)
+    page.widget("size", disabled=only3, help="This kernel exists only as 3x3." if only3 else None)
+    if name == "custom":
+        _custom_editor(page)
+    else:
+        st.caption(kernels.KERNELS[name].note)
+
+
+def _operation_controls(page: ConvPage) -> None:
+    st.subheader("Operation")
+    page.widget("mode", **WIDGETS["mode"])
+    page.row("stride_y", "stride_x", "dilation", **WIDGETS)
+    page.row("padding", "pad_mode", **WIDGETS)
+    if page.cfg.color == "color":
+        page.widget("channels", **WIDGETS["channels"])
+    page.widget("display", **WIDGETS["display"])
+
+
+def _same_image(lab: views.Lab, upload: np.ndarray | None) -> bool:
+    """True when ``lab`` was computed from this upload (or from no upload). Comparing the pixels
+    costs ~1 ms for a 512x512 colour image; hashing them cost ~20 ms a run."""
+    if upload is None:
+        return not lab.uploaded
+    return lab.uploaded and np.array_equal(lab.raw, upload)
+
+
+def _lab(page: ConvPage, upload: np.ndarray | None) -> views.Lab:
+    """This run's ``Lab``: the session's last one while nothing it depends on has changed."""
+    key = views.lab_key(page.cfg)
+    held = page.get("lab")
+    if held is not None and held[0] == key and _same_image(held[1], upload):
+        return held[1]
+    lab = views.lab(page.cfg, upload)
+    page.set("lab", (key, lab))
+    return lab
+
+
+def controls(page: ConvPage) -> views.Lab:
+    """The image, kernel and operation controls every view shares, and what they compute (the
+    output size, any notice): the page's ``Lab``, kept until a value it depends on changes."""
+    c_img, c_ker, c_op = st.columns(3, gap="large")
+    with c_img:
+        upload = _image_controls(page)
+    with c_ker:
+        _kernel_controls(page)
+    with c_op:
+        _operation_controls(page)
+    lab = _lab(page, upload)
+    if page.cfg.source == "upload" and upload is None:
+        page.notice("Upload an image or take a camera snapshot above; showing the scene meanwhile.")
+    for note in lab.notes:
+        page.notice(note)
+    st.markdown(views.output_size_text(lab.filtered.plan))
+    if lab.filtered.error:
+        page.notice(
+            f"This setting is impossible: {lab.filtered.error}", "error", ":material/block:"
+        )
+    return lab
+
+
+def lab_of(page: ConvPage) -> views.Lab:
+    """The ``Lab`` that ``controls`` computed (or kept) in this run."""
+    return page.get("lab")[1]
+
+
+# -- views ------------------------------------------------------------------------------------
+def filter_view(page: ConvPage) -> None:
+    lab, cfg = lab_of(page), page.cfg
+    fv = lab.filtered
+    if fv.error:
+        return
+    img, kernel = lab.image, lab.kernel
+    c1, c2, c3 = st.columns([4, 3, 4])
+    # the output first (it is what changes), inline JPEG: no image re-parse, no extra request
+    caption = f"output {fv.plan.cols.out}x{fv.plan.rows.out}: {views.DISPLAY_NOTES[cfg.display]}"
+    c3.image(jpeg_data_url(figures.response_rgb(fv.shown, cfg.display), 92), caption=caption)
+    caption = f"input {img.shape[2]}x{img.shape[1]}, {img.shape[0]} ch"
+    c1.image(jpeg_data_url(figures.image_rgb(img), 92), caption=caption)
+    with c2:
+        st.html(figures.numbers_html(kernel, "kernel K"))
+        if cfg.mode == "convolution":
+            st.html(figures.numbers_html(kernel[::-1, ::-1], "flipped K: what slides"))
+        st.caption(views.FLIP_NOTE)
+    if st.toggle(HIST_LABEL, key=page.key("hist_on")):
+        page.chart(figures.histogram_figure(fv.output), "hist")
+
+
+def inner_product(page: ConvPage) -> None:
+    lab, cfg = lab_of(page), page.cfg
+    if lab.filtered.error:
+        return
+    img, conv, plan = lab.image, lab.settings, lab.filtered.plan
+    a, b, c = st.columns(3)
+    with a:
+        page.widget("row", **WIDGETS["row"])
+    with b:
+        page.widget("col", **WIDGETS["col"])
+    per_ch = conv.channels == "per_channel" and img.shape[0] > 1
+    ch = c.selectbox("Channel", range(img.shape[0]), key=page.key("ch"), disabled=not per_ch)
+    c.button(
+        "Next window",
+        icon=":material/skip_next:",
+        on_click=_next_window,
+        args=(page, plan.rows.out, plan.cols.out),
+    )
+    ip = ops.inner_product(img, lab.kernel, conv, cfg.row, cfg.col, ch)
+    ch = ch if per_ch else 0
+    left, right = st.columns([2, 3])
+    left.image(figures.window_overlay(img, ip.rows, ip.cols), caption=views.window_caption(ip))
+    left.image(
+        figures.window_zoom(img, ip.rows, ip.cols),
+        caption="zoom: red = the taps of the kernel, pink = padding outside the image",
+    )
+    with right:
+        f1, f2, f3 = st.columns(3)
+        patch = figures.numbers_figure(ip.patch[ch], f"input patch (ch {ch})", signed=False)
+        page.chart(patch, "patch", where=f1)
+        page.chart(figures.numbers_figure(ip.window, "kernel as slid"), "win", where=f2)
+        page.chart(figures.numbers_figure(ip.products[ch], "elementwise product"), "prod", where=f3)
+        st.markdown(views.equation_text(ip, ch))
+        summed = conv.channels == "sum" and img.shape[0] > 1
+        st.markdown(views.result_text(ip, lab.filtered.output[ch, ip.row, ip.col], summed))
+
+
+def pooling(page: ConvPage) -> None:
+    lab, cfg = lab_of(page), page.cfg
+    if lab.filtered.error:
+        return
+    page.row("pool", "pool_size", "pool_stride", "p", **WIDGETS, p={"disabled": cfg.pool != "lp"})
+    pv = views.pooling_view(
+        lab.image, lab.kernel, lab.settings, cfg.pool, cfg.pool_size, cfg.pool_stride, cfg.p
+    )
+    top = float(pv.fmap.max()) or 1.0
+    c1, c2 = st.columns(2)
+    c1.image(
+        figures.image_rgb(pv.fmap[None] / top),
+        caption="detector stage ReLU(I ⋆ K), channels "
+        f"averaged: {pv.fmap.shape[1]}x{pv.fmap.shape[0]} (bright = strong)",
+    )
+    if pv.error:
+        st.error(pv.error)
+        return
+    caption = views.pool_caption(pv, cfg.pool, cfg.pool_size, cfg.pool_stride)
+    c2.image(figures.image_rgb(pv.pooled[None] / top), caption=caption)
+    if pv.curve is not None:
+        st.markdown("**Translation invariance**: shift the input right by 0-4 pixels.")
+        page.chart(figures.invariance_figure(pv.curve), "inv")
+    st.markdown("**Lp pooling** from p = 1 (the average) towards p = ∞ (the max):")
+    page.chart(figures.lp_figure(pv.sweep), "lp")
+
+
+def algebra(page: ConvPage) -> None:
+    lab, cfg = lab_of(page), page.cfg
+    if lab.filtered.error:
+        return
+    page.widget("kernel2", **WIDGETS["kernel2"])
+    pair = views.associativity_pair(lab.kernel, kernels.make(cfg.kernel2, 3), lab.image)
+    for res in pair:
+        head, op = views.assoc_text(res)
+        st.markdown(head)
+        c1, c2, c3 = st.columns([3, 3, 2])
+        c1.image(figures.response_rgb(res.stepwise[None], "signed", 200), caption=f"D{op}(G{op}I)")
+        c2.image(figures.response_rgb(res.combined[None], "signed", 200), caption=f"(D{op}G){op}I")
+        dg = figures.numbers_figure(res.combined_kernel, f"D{op}G", height=220)
+        page.chart(dg, f"dg{res.op}", where=c3)
+    st.caption(ALGEBRA_NOTE)
+    st.markdown("**Sparse connectivity and parameter sharing**, for this image and kernel:")
+    cost = views.cost_table(views.layer_cost(lab.filtered, lab.settings))
+    st.table(pd.DataFrame(cost).set_index(""))
+
+
+# -- learned filters (live) -----------------------------------------------------------------
+def _render_training(page: ConvPage, trainer: DigitsTrainer, out: LiveOut) -> None:
+    """The digits CNN's first-layer kernels (the run, the shipped checkpoint, hand-made ones)
+    and its training loss: one raster frame while playing, the interactive figures paused."""
+    snap = trainer.snapshot()
+    bank = views.kernel_rows(snap.kernels, model.first_layer_kernels(model.pretrained()))
+    loss = f"{snap.train_loss:.4f}" if snap.steps else "-"
+    if out.live:
+        frame = figures.live_image(bank, snap.step_axis, snap.loss_curve)
+        out.png(frame, width=figures.LIVE_SIZE[0])
+        out.caption(f"Test accuracy {snap.test_acc:.1%} · training loss {loss}")
+        return
+    st.markdown(
+        f"Test accuracy **{snap.test_acc:.1%}** · training loss {loss} · first-layer "
+        "3x3 kernels: your run (top), the shipped checkpoint, hand-made (bottom)"
+    )
+    page.chart(figures.kernel_bank_figure(bank, height=380), "bank")
+    if len(snap.loss_curve) > 1:
+        page.chart(figures.loss_figure(snap.step_axis, snap.loss_curve), "loss")
+
+
+def _network_analysis(page: ConvPage, lab: views.Lab, net: model.DigitsCNN) -> None:
+    """The 8x8 digit through ``net``: class probabilities, first-layer responses on the
+    student's image, the feature maps of every layer, and the layer table."""
+    cfg = page.cfg
+    digit = model.to_digit(lab.raw) if lab.uploaded else images.digit(cfg.digit)[0]
+    cnn = model.analyze(net, digit)
+    c1, c2 = st.columns([1, 2])
+    c1.image(figures.image_rgb(digit[None], 160), caption="the 8x8 digit the network sees")
+    label = None if lab.uploaded else images.digit_label(cfg.digit)
+    page.chart(figures.probs_figure(cnn.probs, label), "probs", where=c2)
+    st.image(
+        figures.bank_rgb(views.apply_bank(lab.image, model.first_layer_kernels(net))),
+        caption="your image through the 8 first-layer kernels (orange < 0 < blue)",
+    )
+    for layer in cnn.layers[1:]:
+        st.image(
+            figures.feature_maps_rgb(layer.maps, 64),
+            caption=f"{layer.name}: {layer.maps.shape} (white = 0, dark = strong)",
+        )
+    st.table(pd.DataFrame([row.__dict__ for row in model.layer_table(net)]))
+
+
+def learned_filters(page: ConvPage) -> None:
+    cfg = page.cfg
+    extra = () if cfg.source == "digit" else ("digit",)
+    page.row("init", "lr", "batch", "seed", *extra, **WIDGETS)
+    render = partial(_render_training, page)
+    panel = page.live(
+        DigitsTrainer,
+        render,
+        cfg=train_config(cfg),
+        step_size=20,
+        step_label="Step 20",
+        one_element=True,
+    )
+    trained = panel.trainer.steps > 0
+    use_live = st.toggle(LIVE_MODEL, key=page.key("use_live"), disabled=not trained)
+    net = panel.trainer.model if use_live and trained else model.pretrained()
+    _network_analysis(page, lab_of(page), net)
+
+
+VIEWS: dict[str, View[ConvConfig]] = {
+    "filter": View("Filter", filter_view),
+    "inner product": View("Inner product", inner_product),
+    "pooling": View("Pooling", pooling),
+    "algebra": View("Algebra", algebra),
+    "learned filters": View("Learned filters", learned_filters),
+}
