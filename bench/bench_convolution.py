@@ -31,7 +31,7 @@ import torch  # noqa: E402
 from PIL import Image  # noqa: E402
 
 from dlcore.conv import images, kernels, ops, views  # noqa: E402
-from dlcore.viz import conv as V  # noqa: E402
+from dlcore.viz import conv as figures  # noqa: E402
 
 SIDE = 512
 
@@ -62,7 +62,7 @@ def server_figures() -> dict[str, float]:
 
         def frame(k=k, st=st):
             fv = views.filter_view(img, k, st, "signed")
-            rgb = V.response_rgb(fv.shown, "signed")  # st.image sends RGB arrays as JPEG
+            rgb = figures.response_rgb(fv.shown, "signed")  # st.image sends RGB arrays as JPEG
             Image.fromarray(rgb).save(io.BytesIO(), format="JPEG")
 
         full.append(_ms(frame))
@@ -150,13 +150,13 @@ def browser_figures(rounds: int = 3, server_args: list[str] | None = None) -> di
 
             out["kernel"].append(_timed(page, pick, server))
         assert page.locator("[data-testid=stException]").count() == 0
-    figures = {}
+    result = {}
     for what, values in out.items():
         wall, cpu = [v[0] for v in values], [v[1] for v in values]
-        figures[f"browser_{what}_change_to_new_image_median"] = statistics.median(wall)
-        figures[f"browser_{what}_change_to_new_image_max"] = max(wall)
-        figures[f"server_cpu_per_{what}_change_median"] = statistics.median(cpu)
-    return figures
+        result[f"browser_{what}_change_to_new_image_median"] = statistics.median(wall)
+        result[f"browser_{what}_change_to_new_image_max"] = max(wall)
+        result[f"server_cpu_per_{what}_change_median"] = statistics.median(cpu)
+    return result
 
 
 def main(argv: list[str] | None = None) -> int:
