@@ -5,8 +5,9 @@
    Quality is evaluated every 100 iterations, as the page does. Both wall seconds and this
    process's CPU seconds are printed: on a shared, loaded machine the CPU time is the work done,
    wall time adds waiting for a core (the load average is printed too).
-2. The live view in a real browser: `streamlit run` + headless Chromium, Play on /gan, frames per
-   second that reach the page (DOM updates counted per animation frame) and steps/s.
+2. The live view in a real browser: `streamlit run` + headless Chromium, Play on /gan, plane
+   frames per second that reach the page (over the live-frame channel; DOM updates counted per
+   animation frame beside them) and steps/s.
 
     python bench/bench_gan.py             # both
     python bench/bench_gan.py --train     # bar 1 only
@@ -20,7 +21,9 @@ server's default 2 threads: 6.4 DOM frames/s, 3.2 plane images/s, 3 iterations/s
 the OpenMP threads of these tiny nets spin while Chromium holds the other core (server 193 ms CPU
 per frame). With DLX_THREADS=1: 30.1 DOM frames/s, 20.7 plane images/s, 55 iterations/s at load
 5.3 (server 39 ms, browser 51 ms CPU per frame); with OMP_WAIT_POLICY=PASSIVE and 2 threads:
-18.9 DOM frames/s, 14.1 images/s at load 4.9.
+18.9 DOM frames/s, 14.1 images/s at load 4.9. Since the plane's frames travel over the live-frame
+channel (DLX_THREADS=1, load 11.8 from other work): 12.2 plane frames/s, the curves raster 2.1 a
+second, 31 iterations/s; server 23 ms, browser 21 ms CPU a frame.
     GAN_PROFILE=/tmp/gan.txt python bench/bench_gan.py --browser   # + py-spy raw profile
 """
 
@@ -101,27 +104,30 @@ def _cpu_ms(fn, reps: int) -> float:
 
 
 def _frame_costs(threads: int, n: int) -> str:
-    from dlcore.gan import views as V
-    from dlcore.viz import gan as P
+    from dlcore.gan.views import layers
+    from dlcore.viz import gan as figures
 
     torch.set_num_threads(threads)
     t = PlaneGan(PRESETS["ring8"].config(), torch.device("cpu"))
     t.step(300)
-    layers = V.layers(t.cfg)
+    shown = layers(t.cfg)
     snap = t.snapshot(with_dstar=False)
     c = (snap.hist, snap.d_at_half, snap.g_at_half, snap.js_floor, snap.n_modes)
 
     def plotly() -> None:
-        P.curves_figure(*c).to_json()
-        P.coverage_figure(snap.coverage.counts, 10_000).to_json()
+        figures.curves_figure(*c).to_json()
+        figures.coverage_figure(snap.coverage.counts, 10_000).to_json()
 
-    frame = _cpu_ms(lambda: P.live_frame(t.snapshot(with_dstar=False), layers), n)
-    raster = _cpu_ms(lambda: png_data_url(P.curves_image(snap)), 5)
+    def live_frame() -> bytes:
+        return figures.live_jpeg(t.snapshot(with_dstar=False), shown)
+
+    frame = _cpu_ms(live_frame, n)
+    raster = _cpu_ms(lambda: png_data_url(figures.curves_image(snap)), 5)
     paused = _cpu_ms(plotly, 3)
     it_ms = _cpu_ms(lambda: t.step(20), 5) / 20
     return (
         f"torch_threads_{threads}: live frame {frame:.1f} ms CPU (snapshot + raster + JPEG, "
-        f"{len(P.live_frame(snap, layers)) / 1024:.1f} KB), curves raster {raster:.1f} ms, "
+        f"{len(figures.live_jpeg(snap, shown)) / 1024:.1f} KB), curves raster {raster:.1f} ms, "
         f"paused plotly curves {paused:.1f} ms, iteration {it_ms:.2f} ms"
     )
 
@@ -140,7 +146,13 @@ def frame_cost(n: int = 30) -> None:
     print(f"load_average_1min_after: {os.getloadavg()[0]:.1f}")
 
 
-# Counts changes of the live image (its src) per animation frame, and the bytes of each new src.
+# The plane's frames arrive over the live-frame channel (dlcore/ui/channel.py): its element counts
+# them in data-seq. Inline images (the curves raster) are counted by their src changes.
+_SEQ_JS = (
+    "() => Number(document.querySelector('[data-testid=dlx-live-frame]')"
+    "?.getAttribute('data-seq') || 0)"
+)
+# Counts changes of the inline images (their src) per animation frame, and the bytes of each src.
 _IMAGE_COUNTER_JS = """
 () => {
   window.__gan = {images: 0, bytes: 0, last: null, el: null, mounts: 0, blank: 0};
@@ -209,22 +221,23 @@ def browser_bar(seconds: float = 8.0, url: str = "gan", profile: str | None = No
         it0 = parse_counter(status_text(page))[1]
         cpu_s0, cpu_b0 = _cpu_seconds([srv]), _cpu_seconds(chrome)
         page.evaluate(_IMAGE_COUNTER_JS)
-        t0 = time.perf_counter()
+        seq0, t0 = page.evaluate(_SEQ_JS), time.perf_counter()
         fps = count_frames(page, seconds)
         dt = time.perf_counter() - t0
+        channel_frames = page.evaluate(_SEQ_JS) - seq0
         cpu_s, cpu_b = _cpu_seconds([srv]) - cpu_s0, _cpu_seconds(chrome) - cpu_b0
         gan = page.evaluate("() => window.__gan")
         it1 = parse_counter(status_text(page))[1]
-        n_img = max(1, gan["images"])
+        n_img = max(1, channel_frames)
         print(f"load_average_1min: {os.getloadavg()[0]:.1f} (cores: {os.cpu_count()})")
         env = {k: os.environ.get(k, "unset") for k in ("DLX_THREADS", "OMP_WAIT_POLICY")}
         print(f"server_env: {env} (torch threads: dlcore.device.set_threads)")
         print(f"live_view_frames_per_s: {fps:.1f} frames/s (browser DOM updates, {seconds:.0f} s)")
-        print(f"live_image_frames_per_s: {gan['images'] / dt:.1f} new plane images/s")
-        print(f"live_image_bytes: {gan['bytes'] / n_img / 1024:.1f} KB per image (data URL)")
+        print(f"live_plane_frames_per_s: {channel_frames / dt:.1f} plane frames/s (channel)")
         print(
-            f"live_image_elements: {gan['mounts']} new <img> elements for {gan['images']} images, "
-            f"{gan['blank']} animation frames without a decoded image"
+            f"inline_images_per_s: {gan['images'] / dt:.1f} (curves raster), "
+            f"{gan['bytes'] / max(1, gan['images']) / 1024:.1f} KB per image (data URL), "
+            f"{gan['mounts']} new <img> elements"
         )
         print(f"live_training_rate: {(it1 - it0) / dt:.0f} iterations/s (page counter)")
         print(

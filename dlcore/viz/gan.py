@@ -22,7 +22,6 @@ from dlcore.viz.common import (
     colormap_rgb,
     image_grid,
     jpeg_bytes,
-    jpeg_data_url,
     style,
     upscale,
 )
@@ -110,13 +109,8 @@ def plane_image(snap, layers: set[str], size: int = LIVE_SIZE) -> np.ndarray:
     return img
 
 
-def live_frame(snap, layers: set[str], size: int = LIVE_SIZE, quality: int = LIVE_QUALITY) -> str:
-    """The live plane as an inline JPEG ``data:`` URL for st.image (no media store, no fetch)."""
-    return jpeg_data_url(plane_image(snap, layers, size), quality)
-
-
 def live_jpeg(snap, layers: set[str], size: int = LIVE_SIZE, quality: int = LIVE_QUALITY) -> bytes:
-    """The live plane as JPEG bytes (dlcore.ui.channel.live_image)."""
+    """The live plane as JPEG bytes (a live frame: ``LiveOut.image``, dlcore.ui.output)."""
     return jpeg_bytes(plane_image(snap, layers, size), quality)
 
 
@@ -527,4 +521,4 @@ def digits_curves_figure(hist: dict, height: int = 280) -> go.Figure:
     fig.update_yaxes(range=[0, 1.05], row=1, col=2)
     fig.update_xaxes(title="step (this session)")
     fig = style(fig, height=height)  # the legend below the axis titles, not over them
-    return fig.update_layout(legend=dict(y=-0.38), margin=dict(b=60))
+    return fig.update_layout(legend=dict(y=-0.38), margin=dict(t=36, b=60))  # titles inside

@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 import torch
 
-from dlcore.gan.digits import DigitsConfig, DigitsGan, judge, noise, real_digits, resolve_data
 from dlcore.data.mnist import MNIST_FILES
+from dlcore.gan.digits import DigitsConfig, DigitsGan, judge, noise, real_digits, resolve_data
 from dlcore.viz.gan import digit_grid
 
 CPU = torch.device("cpu")

@@ -11,7 +11,7 @@ from PIL import Image
 from dlcore.gan.metrics import Coverage
 from dlcore.gan.targets import PLANE_EXTENT
 from dlcore.viz import gan as P
-from dlcore.viz.common import PALETTE, SERIES
+from dlcore.viz.common import PALETTE, SERIES, data_url
 
 MID = sum(PLANE_EXTENT) / 2
 
@@ -63,7 +63,7 @@ def test_heatmap_colours_follow_d():
 
 
 def test_live_frame_is_a_small_inline_jpeg_of_the_plane():
-    url = P.live_frame(snap(heat=1.0), {"heatmap", "real"})
+    url = data_url(P.live_jpeg(snap(heat=1.0), {"heatmap", "real"}), "image/jpeg")
     img = decode(url, "data:image/jpeg;base64,")
     assert img.shape == (P.LIVE_SIZE, P.LIVE_SIZE, 3)
     assert len(url) < 40_000
@@ -158,3 +158,12 @@ def test_a_diverged_generator_draws_nothing_where_its_samples_are_nan(recwarn):
     grid = P.digit_grid(np.full((4, 8, 8), np.nan), ncols=2)
     assert grid.min() == 255  # blank paper, not ink of undefined value
     assert not [w for w in recwarn if issubclass(w.category, RuntimeWarning)]
+
+
+def test_digits_curves_figure_leaves_room_for_its_subplot_titles():
+    hist = {k: np.arange(3.0) for k in ("step", "d_loss", "g_loss", "j_step")}
+    hist.update(confidence=np.full(3, 0.5), class_entropy=np.full(3, 0.9))
+    fig = P.digits_curves_figure(hist)
+    titles = [a.text for a in fig.layout.annotations]
+    assert titles == ["losses", "judge (real-digit classifier)"]
+    assert fig.layout.margin.t >= 30  # the titles sit above the plot area (were cut off at 10)
