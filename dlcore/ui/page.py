@@ -122,16 +122,18 @@ class Page(Generic[C]):
         return st.session_state.get(self.widget_key(name), default)
 
     def set_widgets(self, values: Mapping[str, Any]) -> None:
-        """Set config widgets (from a callback: a preset, a click); the next run reads them."""
+        """Set config widgets (from a callback: a preset, a click); the next run reads them.
+        A list field takes a tuple (``(1.0, 0.5)``) or its text form (``"1, 0.5"``)."""
         specs = field_specs(self.config_cls)
         for name, value in values.items():
             spec = specs[name]
-            shown = format_value(value, spec) if spec.kind in ("ints", "floats") else value
-            st.session_state[self.widget_key(name)] = shown
+            listed = spec.kind in ("ints", "floats") and not isinstance(value, str)
+            st.session_state[self.widget_key(name)] = format_value(value, spec) if listed else value
 
     def refresh(self) -> C:
-        """Read the config again, after a view set a widget's value itself during this run."""
-        self.cfg = config_from_state(self.config_cls, self.id)
+        """Read the config again, after a view set a widget's value itself during this run (a
+        value that does not validate was already reported when the page began)."""
+        self.cfg = config_from_state(self.config_cls, self.id, warn=False)
         return self.cfg
 
     # -- drawing ----------------------------------------------------------------------------

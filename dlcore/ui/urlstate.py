@@ -96,8 +96,9 @@ def url_config(cls: type, ns: str) -> Any:
     return cfg
 
 
-def config_from_state(cls: type, ns: str) -> Any:
-    """Validated config from the widgets (missing widgets keep the last config's value)."""
+def config_from_state(cls: type, ns: str, *, warn: bool = True) -> Any:
+    """Validated config from the widgets (missing widgets keep the last config's value); a value
+    that does not validate keeps the previous one, with a warning unless ``warn`` is False."""
     keys = Namespace(ns)
     previous = keys.get("cfg")
     base = previous if type(previous) is cls else cls()
@@ -112,7 +113,7 @@ def config_from_state(cls: type, ns: str) -> Any:
         except ValueError as err:
             problems.append(f"{spec.label or name}: {err}")
             values[name] = getattr(base, name)
-    for p in problems:
+    for p in problems if warn else ():
         st.warning(f"{p}. Keeping the previous value.", icon=":material/warning:")
     cfg = cls(**values)
     keys.set("cfg", cfg)
