@@ -19,6 +19,7 @@ ACTIVATIONS = ("sigmoid", "tanh", "relu")
 INITS = ("ladder", "random")
 NET_SPEEDS = ("slow", "medium", "fast")
 FD_KINDS = ("central", "forward")
+ETAS = (0.01, 0.05, 0.1, 0.2, 0.5, 1.0, 2.0, 5.0, 10.0)
 LABELS = {
     "graph": "Expression graph",
     "network": "The lecture's network",
@@ -77,7 +78,7 @@ class BackpropConfig:
     )
     hidden: int = num(2, lo=1, hi=4, label="Hidden units")
     init: str = choice("ladder", INITS, label="Initial weights")
-    eta: float = num(0.5, lo=0.001, hi=20.0, live=True, label="Learning rate η")
+    eta: float = num(0.5, options=ETAS, live=True, label="Learning rate η")
     net_speed: str = choice("slow", NET_SPEEDS, live=True, label="Play speed")
     # why depth hurts
     act: str = choice("sigmoid", ACTIVATIONS, live=True, label="Activation")
@@ -117,7 +118,7 @@ class NetConfig:
     hidden: int = num(2, lo=1, hi=4)
     init: str = choice("ladder", INITS)
     seed: int = num(0, lo=0, hi=9999)
-    eta: float = num(0.5, lo=0.001, hi=20.0, live=True)
+    eta: float = num(0.5, options=ETAS, live=True)
 
 
 def walk_config(cfg: BackpropConfig) -> WalkConfig:

@@ -81,6 +81,7 @@ class BackwardWalk(BaseTrainer):
         # the local derivatives are fixed by the forward values: dv_j/dv_i for each edge
         self.local = {(t.consumer, v.node): t.local for v in self.problem.visits for t in v.terms}
         self.consumers = self.problem.graph.consumers()
+        self.layout = graph_layout(self.problem.graph)  # the drawing: the same for every step
         self.steps_per_epoch = len(self.order)
         self._restart()
 

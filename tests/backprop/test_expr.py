@@ -30,8 +30,15 @@ def value(text, **inputs):
 def test_the_lecture_example_graph():
     g = parse("(a*b + c) * tanh(d)")
     assert ops("(a*b + c) * tanh(d)") == [
-        "input", "input", "mul", "input", "add", "input", "tanh", "mul",
-    ]  # fmt: skip
+        "input",
+        "input",
+        "mul",
+        "input",
+        "add",
+        "input",
+        "tanh",
+        "mul",
+    ]
     assert g.names == ("a", "b", "c", "d")
     assert g.nodes[-1].args == (4, 6)  # f = (a*b + c) * tanh(d)
     assert g.text() == "(a·b + c)·tanh(d)"

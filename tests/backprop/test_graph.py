@@ -68,11 +68,20 @@ def torch_eval(t, leaf: dict) -> torch.Tensor:
     if kind == "const":
         return torch.tensor(t[1], dtype=torch.float64)
     fns = {
-        "exp": torch.exp, "log": torch.log, "tanh": torch.tanh, "sigmoid": torch.sigmoid,
-        "relu": torch.relu, "sin": torch.sin, "neg": torch.neg, "add": torch.add,
-        "sub": torch.sub, "mul": torch.mul, "div": torch.div, "pow": torch.pow,
+        "exp": torch.exp,
+        "log": torch.log,
+        "tanh": torch.tanh,
+        "sigmoid": torch.sigmoid,
+        "relu": torch.relu,
+        "sin": torch.sin,
+        "neg": torch.neg,
+        "add": torch.add,
+        "sub": torch.sub,
+        "mul": torch.mul,
+        "div": torch.div,
+        "pow": torch.pow,
         "max": torch.maximum,
-    }  # fmt: skip
+    }
     return fns[kind](*(torch_eval(k, leaf) for k in t[1:]))
 
 
@@ -108,8 +117,12 @@ def test_random_expressions_match_autograd_to_1e10(tree, xs):
         assert close(grads[index[name]], expected), (render(tree), name)
 
 
-@settings(max_examples=60, deadline=None, derandomize=True,
-          suppress_health_check=[HealthCheck.filter_too_much, HealthCheck.too_slow])  # fmt: skip
+@settings(
+    max_examples=60,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.filter_too_much, HealthCheck.too_slow],
+)
 @given(trees)
 def test_every_intermediate_gradient_matches_autograd(tree):
     inputs = {"a": 0.3, "b": -0.7, "c": 1.1, "d": 0.45}
@@ -119,8 +132,9 @@ def test_every_intermediate_gradient_matches_autograd(tree):
     except ExprError:
         assume(False)
         return
-    leaves_ = {n: torch.tensor(inputs[n], dtype=torch.float64, requires_grad=True)
-               for n in graph.names}  # fmt: skip
+    leaves_ = {
+        n: torch.tensor(inputs[n], dtype=torch.float64, requires_grad=True) for n in graph.names
+    }
     nodes = torch_forward(graph, leaves_, keep=True)
     nodes[-1].backward()
     for node, t in zip(graph.nodes, nodes):
