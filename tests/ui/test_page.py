@@ -13,7 +13,7 @@ def _script():
     import plotly.graph_objects as go
     import streamlit as st
 
-    from dlcore.config import choice, num
+    from dlcore.config import choice, ints, num
     from dlcore.ui.page import Page, View
 
     @dataclass(frozen=True)
@@ -22,6 +22,7 @@ def _script():
         opt: str = choice("sgd", ("sgd", "adam"), live=True, label="Optimizer")
         lr: float = num(0.1, lo=0.001, hi=1.0, live=True, label="Learning rate")
         n: int = num(3, lo=1, hi=9, label="Units")
+        sizes: tuple = ints((4, 2), lo=1, hi=8, max_len=4, label="Layers")
 
     def first(page):
         page.row("opt", "lr")
@@ -31,11 +32,12 @@ def _script():
 
     def second(page):
         def preset():
-            page.set_widgets({"lr": 0.5, "n": 7})
+            page.set_widgets({"lr": 0.5, "n": 7, "sizes": "8, 8, 1"})
 
         st.button("Preset", key=page.key("preset"), on_click=preset)
         page.widget("n")
-        st.markdown(f"second view: n={page.cfg.n}")
+        page.widget("sizes")
+        st.markdown(f"second view: n={page.cfg.n} sizes={page.cfg.sizes}")
 
     views = {"first": View("First view", first), "second": View("Second view", second)}
     labels = {"sgd": "SGD", "adam": "Adam", "view": {"first": "unused: the registry's labels"}}
@@ -82,7 +84,7 @@ def test_the_registry_feeds_the_radio_with_its_labels_and_picks_the_view():
     radio = at.radio(key="demo.w.view")
     assert radio.options == ["First view", "Second view"]
     radio.set_value("second").run()
-    assert "second view: n=3" in _said(at) and "first view" not in _said(at)
+    assert "second view: n=3 sizes=(4, 2)" in _said(at) and "first view" not in _said(at)
 
 
 def test_labels_show_in_choice_widgets():
@@ -111,7 +113,7 @@ def test_set_widgets_from_a_callback_reaches_the_next_run():
     at = _app(view="second")
     at.button(key="demo.preset").click().run()
     assert not at.exception
-    assert "second view: n=7" in _said(at)
+    assert "second view: n=7 sizes=(8, 8, 1)" in _said(at)  # a list field from its text form
     assert at.query_params["lr"] in ("0.5", ["0.5"])
 
 
