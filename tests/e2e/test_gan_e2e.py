@@ -10,23 +10,41 @@ def _iteration(page) -> float:
     return parse_counter(status_text(page))[0]
 
 
-def test_play_pause_trains_then_stops(server, page):
-    open_app(page, server.url("gan?g_neurons=16&d_neurons=16&batch=64"))
-    assert _iteration(page) == 0
+def _play(page, moved: str, timeout: int) -> None:
+    """Press Play and wait until the counter line matches the regex ``moved``."""
     page.get_by_role("button", name="Play").click()
     page.wait_for_function(
-        "() => /Iteration\\s+[1-9]/.test(document.querySelector('[data-testid=stMain]').innerText)",
-        timeout=30000,
+        f"() => /{moved}/.test(document.querySelector('[data-testid=stMain]').innerText)",
+        timeout=timeout,
     )
-    page.wait_for_selector("[data-testid=dlx-live-frame][data-seq]", timeout=60000)  # a frame
+
+
+def _pause_stops_training(page) -> str:
+    """Press Pause: the Play button comes back and the counter line stays put; returns it."""
     page.get_by_role("button", name="Pause").click()
     wait_idle(page)
     page.get_by_role("button", name="Play").wait_for(timeout=10000)
     paused = status_text(page)
-    assert _iteration(page) >= 1
     page.wait_for_timeout(1500)
     assert status_text(page) == paused
     assert page.locator(EXCEPTION).count() == 0
+    return paused
+
+
+def test_play_pause_trains_then_stops(server, page):
+    open_app(page, server.url("gan?g_neurons=16&d_neurons=16&batch=64"))
+    assert _iteration(page) == 0
+    _play(page, "Iteration\\s+[1-9]", 30000)
+    page.wait_for_selector("[data-testid=dlx-live-frame][data-seq]", timeout=60000)  # a frame
+    _pause_stops_training(page)
+    assert _iteration(page) >= 1
+
+
+def test_digits_play_pause_trains_then_stops(server, page):
+    open_app(page, server.url("gan?panel=digits"))
+    assert parse_counter(status_text(page))[1] == 0
+    _play(page, "step\\s+[1-9]", 60000)
+    assert parse_counter(_pause_stops_training(page))[1] >= 1
 
 
 def test_lasso_on_canvas_draws_a_distribution(server, page):
@@ -46,22 +64,4 @@ def test_lasso_on_canvas_draws_a_distribution(server, page):
     wait_idle(page)
     page.get_by_role("button", name="Play").wait_for(timeout=30000)
     assert page.get_by_text("it needs at least 5").count() == 0
-    assert page.locator(EXCEPTION).count() == 0
-
-
-def test_digits_play_pause_trains_then_stops(server, page):
-    open_app(page, server.url("gan?panel=digits"))
-    assert parse_counter(status_text(page))[1] == 0
-    page.get_by_role("button", name="Play").click()
-    page.wait_for_function(
-        "() => /step\\s+[1-9]/.test(document.querySelector('[data-testid=stMain]').innerText)",
-        timeout=60000,
-    )
-    page.get_by_role("button", name="Pause").click()
-    wait_idle(page)
-    page.get_by_role("button", name="Play").wait_for(timeout=10000)
-    paused = status_text(page)
-    assert parse_counter(paused)[1] >= 1
-    page.wait_for_timeout(1500)
-    assert status_text(page) == paused
     assert page.locator(EXCEPTION).count() == 0
