@@ -51,9 +51,10 @@ def accuracy(o: np.ndarray, points: Points, head: str) -> float:
 
 
 METRIC_NAMES = {"train_loss": "the training loss", "test_loss": "the test loss"}
-# epochs kept in the curves (past that every other one is dropped): the figures show at most
-# 400 points, and the live frame reads every curve each frame (History.array is O(rows))
-CURVE_POINTS = 1000
+# epochs kept in the curves (past that every other one is dropped, so 300 to 600 stay): the
+# figures show at most 400 points and the live frame 300, and the live frame reads the curves
+# from the history every frame (History.array costs O(rows))
+CURVE_POINTS = 600
 
 
 def divergence(theta: np.ndarray, metrics: dict[str, float]) -> str | None:
@@ -84,8 +85,7 @@ class PlaygroundSnapshot:
     curve_epoch: np.ndarray  # (E,)
     curve_train: np.ndarray  # (E,)
     curve_test: np.ndarray  # (E,)
-    curve_train_acc: np.ndarray  # (E,)
-    curve_test_acc: np.ndarray  # (E,)
+    curve_test_acc: np.ndarray  # (E,) NaN for regression
     weights: tuple[np.ndarray, ...]  # W_l (n_l, n_{l+1})
     biases: tuple[np.ndarray, ...]  # b_l (n_{l+1},)
 
@@ -262,7 +262,6 @@ class PlaygroundTrainer(BaseTrainer):
             curve_epoch=h.array("epoch"),
             curve_train=h.array("train_loss"),
             curve_test=h.array("test_loss"),
-            curve_train_acc=h.array("train_acc"),
             curve_test_acc=h.array("test_acc"),
             weights=tuple(w.copy() for w in self.net.W),
             biases=tuple(b.copy() for b in self.net.b),
