@@ -98,9 +98,9 @@ def _load_preset(page: GanPage) -> None:
 
 def _add_drawn(page: GanPage) -> None:
     """Points clicked or lassoed on the drawing canvas join the drawn distribution."""
-    selection = page.get("draw").selection
-    new = [(p["x"], p["y"]) for p in selection.points if p.get("curve_number", 0) == 0]
-    st.session_state[page.widget_key("points")] = add_points(page.widget_state("points", ""), new)
+    picked = page.selection("draw")
+    new = [(p["x"], p["y"]) for p in picked if p.get("curve_number", 0) == 0]  # the canvas grid
+    page.set_widgets({"points": add_points(page.widget_state("points", ""), new)})
 
 
 def _clear_drawn(page: GanPage) -> None:
@@ -227,9 +227,9 @@ def _draw_canvas(page: GanPage) -> bool:
     """The drawing canvas of "Draw your own"; True once the drawing can be trained on."""
     pts = points_from_flat(page.cfg.points)
     st.markdown("**Draw your distribution**: click the plane to add a point, or lasso an area.")
-    st.plotly_chart(
+    page.chart(
         figures.draw_figure(pts),
-        key=page.key("draw"),
+        "draw",
         on_select=partial(_add_drawn, page),  # plotly_chart takes no callback args
         selection_mode=("points", "lasso", "box"),
     )
