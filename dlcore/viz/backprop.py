@@ -525,7 +525,8 @@ def network_diagram(s: NetState) -> Diagram:
         (0, n_in, n_in + 1, n_h, s.W1, s.b1, s.dw1, s.db1, "x", "hidden"),
         (n_in + 1, n_h, first_out, n_out, s.W2, s.b2, s.dw2, s.db2, "hidden", "output"),
     )
-    w_max = max(np.abs(s.W1).max(), np.abs(s.W2).max(), np.abs(s.b1).max(), np.abs(s.b2).max())
+    every = np.abs(np.concatenate([s.W1.ravel(), s.b1, s.W2.ravel(), s.b2]))
+    w_max = float(np.nanmax(every)) if np.isfinite(every).any() else 1.0  # NaN: diverged
     for src0, n_src, dst0, n_dst, W, b, dW, db, src_name, dst_name in layers:
         for a in range(n_src + 1):  # the last source is the bias unit
             for c in range(n_dst):
@@ -543,12 +544,17 @@ def network_diagram(s: NetState) -> Diagram:
                         f"<b>{name} → {dst_name} {c + 1}</b><br>w = {w:.10g}<br>Δw = {dw:.10g}"
                         f"<br>w + Δw = {w + dw:.10g}",
                         color=PALETTE["pos"] if w >= 0 else PALETTE["neg"],
-                        width=1.0 + 4.0 * abs(w) / max(w_max, 1e-12),
+                        width=_link_width(w, w_max),
                         label_at=0.18 + 0.64 * (c + 0.5) / n_dst,
                         label_color=GRAD,
                     )
                 )
     return Diagram(tuple(nodes), tuple(edges), 3, rows, box_w=0.3, box_h=0.86, row_px=112)
+
+
+def _link_width(w: float, w_max: float) -> float:
+    """1 to 5 pixels by |w| (1 for a weight that is not a number)."""
+    return 1.0 + 4.0 * abs(w) / max(w_max, 1e-12) if np.isfinite(w) else 1.0
 
 
 def _unit_hover(s: NetState, layer: str, i: int) -> str:
