@@ -11,7 +11,7 @@ bench/bench_rnn.py.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -69,52 +69,6 @@ class TrainSnapshot:
     diverged: tuple[bool, ...]
 
 
-class ArrayHistory(History):
-    """``dlcore.trainer.History`` over fixed metric names, kept in one numpy array (one row per
-    name, one column per step): a curve is a slice, where History rebuilds it from its rows
-    (~5 ms a frame for the trio's six curves at 5,000 steps). Bounded the same way: past
-    ``max_points`` steps every other one is dropped."""
-
-    def __init__(self, names: Sequence[str], max_points: int = 5000) -> None:
-        super().__init__(max_points)
-        self.names = ("step", *names)
-        self._row = {name: i for i, name in enumerate(self.names)}
-        self._data = np.full((len(self.names), 256), np.nan)  # (K + 1, capacity)
-        self._n = 0
-
-    def append(self, step: int, metrics: dict[str, float]) -> None:
-        if self._n == self._data.shape[1]:  # full: double the capacity
-            self._data = np.concatenate([self._data, np.full_like(self._data, np.nan)], axis=1)
-        column = self._data[:, self._n]
-        column[:] = np.nan
-        column[0] = step
-        for name, value in metrics.items():
-            column[self._row[name]] = value
-        self._n += 1
-        if self._n > self.max_points:  # keep every other point: bounded memory
-            kept = self._data[:, : self._n : 2].copy()
-            self._n = kept.shape[1]
-            self._data[:, : self._n] = kept
-
-    def __len__(self) -> int:
-        return self._n
-
-    def keys(self) -> list[str]:
-        return list(self.names)
-
-    def array(self, key: str) -> np.ndarray:
-        return self._data[self._row[key], : self._n].copy()
-
-    def rows(self, keys: Sequence[str]) -> np.ndarray:
-        """Several curves as one (len(keys), steps) array."""
-        return self._data[[self._row[k] for k in keys], : self._n]
-
-    def last(self) -> dict[str, float]:
-        if not self._n:
-            return {}
-        return {name: float(v) for name, v in zip(self.names, self._data[:, self._n - 1])}
-
-
 @dataclass(frozen=True)
 class Probe:
     """What the trainer measured on its fixed batches at one training step."""
@@ -166,7 +120,7 @@ class TaskTrainer(BaseTrainer):
         fixed = torch.Generator().manual_seed(spec.seed + 999)
         self.probe = self.task.sample(16, spec.seq_len, fixed, self.device)
         self.held_out = self.task.sample(256, spec.seq_len, fixed, self.device)
-        self.history = ArrayHistory([f"{m} {k}" for k in labels for m in ("loss", "norm")])
+        self.history = History()
         self._next_arm, self._batch = 0, None  # the arm a substep trains next, on this batch
         self._pending: dict[str, float] = {}  # the arms' metrics of the step under way
         self.clipped: dict[str, int] = dict.fromkeys(labels, 0)

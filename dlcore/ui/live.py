@@ -33,7 +33,8 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -71,6 +72,20 @@ def claim(state: Namespace) -> int:
         gen = state.get("gen", 0) + 1
         state.set("gen", gen)
     return gen
+
+
+@contextmanager
+def holding_trainer(
+    state: Namespace, cfg: Any = None, factory: Callable[[Any], Trainer] | None = None
+) -> Iterator[Any]:
+    """The session's trainer of the panel whose keys are ``state``, held for work outside the
+    panel (a view that reads it, a slow-motion button): an older run's loop still finishing
+    its tick lets go first, and the trainer is locked while held. With ``factory`` the trainer
+    is built or updated for ``cfg`` as a panel would; without it the one there is held (None
+    when there is none yet)."""
+    claim(state)
+    with session_lock(state):
+        yield state.trainer if factory is None else state.ensure_trainer(cfg, factory)
 
 
 def pause(state: Namespace) -> None:

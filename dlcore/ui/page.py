@@ -24,6 +24,7 @@ No page or view builds a session key by hand; they all come from the page's ``Na
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from functools import partial
 from typing import Any, Generic, TypeVar
@@ -34,7 +35,7 @@ from dlcore.catalog import PageInfo
 from dlcore.config import field_specs, format_value
 from dlcore.trainer import Trainer
 from dlcore.ui.frame import page_frame
-from dlcore.ui.live import LivePanel, Render, pause
+from dlcore.ui.live import LivePanel, Render, holding_trainer, pause
 from dlcore.ui.state import Namespace
 from dlcore.ui.urlstate import config_from_state, field_widget, share_box, sync_url, url_config
 
@@ -189,6 +190,19 @@ class Page(Generic[C]):
         state = self.state.child(name) if name else self.state
         self.panel = LivePanel(state, self.cfg if cfg is None else cfg, factory, render, **kw)
         return self.panel
+
+    def trainer(
+        self,
+        factory: Callable[[Any], Trainer] | None = None,
+        *,
+        name: str | None = None,
+        cfg: Any = None,
+    ) -> AbstractContextManager[Any]:
+        """Hold the trainer of the page's live panel (or of its panel ``name``) for work outside
+        the panel: ``with page.trainer(TaskTrainer) as trainer: ...`` (built for the page's
+        config if need be), or ``with page.trainer() as trainer:`` in a button's callback."""
+        state = self.state.child(name) if name else self.state
+        return holding_trainer(state, self.cfg if cfg is None else cfg, factory)
 
     def pause(self, name: str | None = None) -> None:
         """Stop the live training of the page (or of its panel ``name``); callbacks may call it

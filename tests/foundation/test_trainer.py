@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 
 from dlcore.toy import ToyConfig, ToyTrainer
-from dlcore.trainer import BaseTrainer, History, RebuildRequired, Trainer
+from dlcore.trainer import BaseTrainer, History, RebuildRequired, Trainer, nonfinite_message
 
 
 def test_toy_trainer_follows_the_protocol_and_learns():
@@ -60,3 +60,43 @@ def test_base_trainer_counts_steps():
     c = Counter(ToyConfig())
     c.step(6)
     assert c.steps == 6 and c.epoch == 1.5 and c.snapshot() == 6
+
+
+class _RowHistory:
+    """The plain definition History must match: a list of rows, every other kept past the cap."""
+
+    def __init__(self, max_points):
+        self.max_points, self.rows = max_points, []
+
+    def append(self, step, metrics):
+        self.rows.append({"step": float(step), **metrics})
+        if len(self.rows) > self.max_points:
+            self.rows = self.rows[::2]
+
+    def array(self, key):
+        return np.array([r.get(key, np.nan) for r in self.rows], dtype=float)
+
+
+def test_history_columns_match_the_row_definition_thinning_included():
+    fast, ref = History(max_points=50), _RowHistory(50)
+    for step in range(1, 398):
+        metrics = {"loss": 1.0 / step} if step % 7 else {"loss": 1.0 / step, "norm": float(step)}
+        if step > 300:
+            metrics["late"] = 2.0  # a metric that appears late: NaN before
+        fast.append(step, metrics)
+        ref.append(step, metrics)
+        assert len(fast) == len(ref.rows) <= 50
+    for key in ("step", "loss", "norm", "late", "never"):
+        np.testing.assert_array_equal(fast.array(key), ref.array(key))
+    np.testing.assert_array_equal(fast.rows(["norm", "loss"])[1], ref.array("loss"))
+    assert fast.last() == {k: v for k, v in ref.rows[-1].items()}  # only what the row reported
+    assert "norm" not in fast.last()  # 397 % 7 != 0: not reported in the latest row
+
+
+def test_a_nan_in_the_latest_row_is_divergence_a_missing_metric_is_not():
+    h = History()
+    h.append(1, {"loss": 0.5, "test_loss": 0.7})
+    h.append(2, {"loss": 0.4})  # no test metric this step: not NaN for the panel
+    assert nonfinite_message(h.last()) is None
+    h.append(3, {"loss": float("nan")})
+    assert nonfinite_message(h.last()) == "loss became NaN or infinite"

@@ -137,23 +137,6 @@ def test_the_spectrum_is_reused_until_the_rnn_weights_change():
     assert np.allclose(fresh.singular_values, expect.singular_values)
 
 
-def test_array_history_keeps_what_history_keeps():
-    """The trainer's curves follow dlcore.trainer.History point for point, thinning included."""
-    from dlcore.rnn.trainer import ArrayHistory
-    from dlcore.trainer import History
-
-    fast, ref = ArrayHistory(["loss a", "norm a"], max_points=50), History(max_points=50)
-    for step in range(1, 400):
-        metrics = {"loss a": 1.0 / step} if step % 7 else {"loss a": 1.0 / step, "norm a": step}
-        fast.append(step, metrics)
-        ref.append(step, metrics)
-        assert len(fast) == len(ref) <= 50
-    for key in ("step", "loss a", "norm a"):
-        np.testing.assert_array_equal(fast.array(key), ref.array(key))
-    np.testing.assert_array_equal(fast.rows(["norm a", "loss a"])[1], ref.array("loss a"))
-    assert fast.last()["step"] == 399 and fast.last()["loss a"] == 1 / 399
-
-
 def test_histories_and_probes_are_bounded():
     tr = TaskTrainer(TrainSpec(**SMALL), CPU)
     tr.history.max_points, tr.max_probes, tr.probe_every = 16, 6, 2

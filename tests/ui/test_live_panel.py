@@ -222,3 +222,20 @@ def test_a_trainer_that_halts_by_itself_pauses_the_panel(monkeypatch):
     assert not at.exception and not at.error
     assert at.button(key="toy.btn.play").label == "Play"
     assert at.session_state["toy.trainer"].steps >= 20
+
+
+def test_holding_the_trainer_claims_it_and_locks_it(monkeypatch):
+    from dlcore.toy import ToyConfig, ToyTrainer
+    from dlcore.ui.state import Namespace
+
+    monkeypatch.setattr("streamlit.session_state", {})
+    state = Namespace("toy")
+    with live.holding_trainer(state) as nothing:
+        assert nothing is None  # no panel built one yet
+    gen = state.get("gen")
+    with live.holding_trainer(state, ToyConfig(), ToyTrainer) as trainer:
+        assert isinstance(trainer, ToyTrainer) and state.trainer is trainer
+        assert state.get("gen") == gen + 1  # an older run's loop lets go at its next tick
+        lock = state.get("lock")
+        assert lock._is_owned()  # held while the work runs
+    assert not lock._is_owned()

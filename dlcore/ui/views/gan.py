@@ -29,7 +29,7 @@ from dlcore.gan.presets import PRESETS
 from dlcore.gan.targets import MIN_DRAWN_POINTS, TARGETS, points_from_flat
 from dlcore.gan.views import add_points, layers, readout
 from dlcore.ui.inputs import mnist_download
-from dlcore.ui.live import LivePanel, claim, session_lock
+from dlcore.ui.live import LivePanel
 from dlcore.ui.output import LiveOut
 from dlcore.ui.page import Page, View
 from dlcore.ui.process import process
@@ -110,9 +110,8 @@ def _clear_drawn(page: GanPage) -> None:
 def _slow_step(page: GanPage) -> None:
     """One phase of the current D or G update (GAN Lab's slow motion); pauses live training."""
     page.pause()
-    claim(page.state)  # a loop still finishing its tick lets go of the trainer
-    with session_lock(page.state):
-        page.set("phase", page.state.trainer.phase_step())
+    with page.trainer() as trainer:  # a loop still finishing its tick lets go of it first
+        page.set("phase", trainer.phase_step())
 
 
 # -- the 2-D GAN ------------------------------------------------------------------------------

@@ -22,7 +22,6 @@ from dlcore.rnn.config import PRESETS, RnnConfig, preset_values
 from dlcore.rnn.gradflow import Highway, linear_trajectory
 from dlcore.rnn.tasks import TASKS
 from dlcore.rnn.trainer import CLIP_PAIR, TaskTrainer, TrainSnapshot
-from dlcore.ui.live import claim, session_lock
 from dlcore.ui.output import LiveOut
 from dlcore.ui.page import Page, View
 from dlcore.viz import rnn as figures
@@ -197,9 +196,8 @@ def linear(page: RnnPage) -> None:
 def _highway_now(page: RnnPage) -> Highway:
     """The highway of the trio's current weights (the flow and train views' trainer): taken
     over from a live loop still finishing its tick, like a panel does."""
-    claim(page.state)
-    with session_lock(page.state):
-        return analysis.highway_now(page.state.ensure_trainer(page.cfg, TaskTrainer))
+    with page.trainer(TaskTrainer) as trainer:
+        return analysis.highway_now(trainer)
 
 
 def highway(page: RnnPage) -> None:
