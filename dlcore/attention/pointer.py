@@ -22,6 +22,7 @@ from dlcore.device import get_device, seed_everything, to_numpy
 
 MIN_LEN, MAX_LEN = 2, 10
 LO, HI = 0.0, 100.0
+TOP = 99.99  # the largest number read: HI itself is outside the trained range [LO, HI)
 EXAMPLE = "42, 7, 93, 15, 61, 28"
 
 
@@ -73,7 +74,8 @@ class PointerResult:
 
 
 def parse_numbers(text: str) -> tuple[np.ndarray | None, list[str]]:
-    """Numbers separated by commas/spaces -> values in [LO, HI], with notices; None if unusable."""
+    """Numbers separated by commas/spaces -> values in [LO, TOP] (outside ones clipped, and the
+    notice names each clipped number and what it became), with notices; None if unusable."""
     notices = []
     tokens = [t for t in re.split(r"[,;\s]+", text.strip()) if t]
     vals = []
@@ -90,9 +92,15 @@ def parse_numbers(text: str) -> tuple[np.ndarray | None, list[str]]:
         notices.append(f"Only the first {MAX_LEN} numbers are used (got {len(vals)}).")
         vals = vals[:MAX_LEN]
     arr = np.array(vals, dtype=np.float64)
-    if arr.size and ((arr < LO) | (arr >= HI)).any():
-        notices.append(f"Numbers are clipped to the trained range [{LO:g}, {HI:g}).")
-        arr = np.clip(arr, LO, HI - 1e-6)
+    outside = (arr < LO) | (arr > TOP)
+    if outside.any():
+        clipped = np.clip(arr, LO, TOP)
+        moves = ", ".join(f"{a:g} → {b:g}" for a, b in zip(arr[outside], clipped[outside]))
+        notices.append(
+            f"The network was trained on numbers from {LO:g} to below {HI:g}, so these are"
+            f" clipped to {LO:g}…{TOP:g}: {moves}."
+        )
+        arr = clipped
     if arr.size < MIN_LEN:
         notices.append(f"Type at least {MIN_LEN} numbers, e.g. {EXAMPLE}.")
         return None, notices

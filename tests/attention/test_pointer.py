@@ -53,3 +53,13 @@ def test_shipped_pointer_sorts():
     np.testing.assert_array_equal(r.values[r.picks], [7, 15, 28, 42, 61, 93])
     assert r.correct.all()
     assert evaluate(m, n=180)["step_accuracy"] >= 0.95
+
+
+def test_clipping_keeps_what_it_says():
+    """Issue 24 item 11: the notice said "clipped to [0, 100)" while 500 was shown as 100."""
+    v, n = parse_numbers("5, 500, 42, -3")
+    shown = [f"{x:g}" for x in v]
+    assert "100" not in shown  # what the page prints is what the network reads
+    assert shown == ["5", "99.99", "42", "0"]
+    (clip,) = [x for x in n if "clipped" in x]
+    assert "500 → 99.99" in clip and "-3 → 0" in clip
