@@ -18,6 +18,7 @@ import math
 from typing import Any, Protocol, runtime_checkable
 
 import numpy as np
+import torch
 
 from dlcore.config import changed_fields, needs_rebuild
 
@@ -64,19 +65,37 @@ class History:
         self._cols: dict[str, np.ndarray] = {}  # name -> (capacity,) values, NaN where missing
         self._given: dict[str, np.ndarray] = {}  # name -> (capacity,) True where reported
         self._n, self._cap = 0, 256
+        self._pending: list[tuple[str, int, torch.Tensor]] = []  # (name, row, 0-d tensor)
 
-    def append(self, step: int, metrics: dict[str, float]) -> None:
+    def append(self, step: int, metrics: dict[str, float | torch.Tensor]) -> None:
+        """A row of metrics. A value may be a 0-d tensor on the trainer's device: it is read
+        to the host only when the history is read (a frame), with the other pending ones in
+        one copy, so a training step on a GPU never waits for the device."""
         if self._n == self._cap:
+            self._flush()
             self._grow()
         for name, value in {"step": step, **metrics}.items():
             if name not in self._cols:
                 self._cols[name] = np.full(self._cap, np.nan)
                 self._given[name] = np.zeros(self._cap, dtype=bool)
-            self._cols[name][self._n] = float(value)
+            if isinstance(value, torch.Tensor):
+                self._pending.append((name, self._n, value.detach().reshape(())))
+            else:
+                self._cols[name][self._n] = float(value)
             self._given[name][self._n] = True
         self._n += 1
         if self._n > self.max_points:  # keep every other point: bounded memory
+            self._flush()
             self._thin()
+
+    def _flush(self) -> None:
+        """Read the pending device values to the host in one copy."""
+        if not self._pending:
+            return
+        values = torch.stack([v.float() for _, _, v in self._pending]).cpu().tolist()
+        for (name, row, _), value in zip(self._pending, values):
+            self._cols[name][row] = value
+        self._pending = []
 
     def _grow(self) -> None:
         self._cap *= 2
@@ -102,6 +121,7 @@ class History:
         return list(self._cols)
 
     def array(self, key: str) -> np.ndarray:
+        self._flush()
         if key not in self._cols:
             return np.full(self._n, np.nan)
         return self._cols[key][: self._n].copy()
@@ -114,6 +134,7 @@ class History:
 
     def last(self) -> dict[str, float]:
         """The metrics of the latest row (only those it reported)."""
+        self._flush()
         i = self._n - 1
         if i < 0:
             return {}

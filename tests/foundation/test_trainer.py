@@ -100,3 +100,16 @@ def test_a_nan_in_the_latest_row_is_divergence_a_missing_metric_is_not():
     assert nonfinite_message(h.last()) is None
     h.append(3, {"loss": float("nan")})
     assert nonfinite_message(h.last()) == "loss became NaN or infinite"
+
+
+def test_history_takes_device_values_and_reads_them_once_when_read():
+    import torch
+
+    h = History(max_points=8)
+    for step in range(1, 20):
+        h.append(step, {"loss": torch.tensor(1.0 / step), "acc": 0.5})
+    assert h._pending  # nothing read to the host yet
+    np.testing.assert_allclose(h.array("loss"), [1.0 / s for s in h.array("step")], rtol=1e-6)
+    assert not h._pending and len(h) <= 8
+    h.append(20, {"loss": torch.tensor(float("nan"))})
+    assert nonfinite_message(h.last()) == "loss became NaN or infinite"
