@@ -74,3 +74,33 @@ def test_click_on_plane_adds_a_point(server, page):
     page.wait_for_function(f"() => ({COUNT_JS})(({PLANE_JS})()) === 501", timeout=SLOW_MS)
     assert "dataset=custom" in page.url  # the data is now "Your own points" (and the link says so)
     assert page.locator(EXCEPTION).count() == 0
+
+
+# the network figure (its node trace carries customdata [layer, unit]) and a node's position in
+# page pixels relative to its drag layer
+NET_JS = """() => [...document.querySelectorAll('.js-plotly-plot')].findIndex(
+    el => el._fullData && el._fullData.some(t => t.customdata && t.mode === 'markers'))"""
+NODE_JS = """([i, layer, unit]) => { const el = document.querySelectorAll('.js-plotly-plot')[i];
+  const t = el._fullData.find(t => t.customdata && t.mode === 'markers');
+  const k = t.customdata.findIndex(c => c[0] === layer && c[1] === unit);
+  const xa = el._fullLayout.xaxis, ya = el._fullLayout.yaxis;
+  return [xa.l2p(t.x[k]), ya.l2p(t.y[k])]; }"""
+
+
+def test_click_on_a_neuron_enlarges_its_map(server, page):
+    page.set_default_timeout(SLOW_MS)
+    open_app(page, server.url("playground"), timeout_ms=SLOW_MS)
+    page.get_by_text("Test loss").first.scroll_into_view_if_needed()  # charts draw when seen
+    page.wait_for_function(f"() => ({NET_JS})() >= 0")
+    idx = page.evaluate(NET_JS)
+    plot = page.locator(".js-plotly-plot").nth(idx)
+    plot.scroll_into_view_if_needed()
+    box = plot.locator(".nsewdrag").first.bounding_box()
+    x, y = page.evaluate(NODE_JS, [idx, 1, 0])  # the first neuron of the first hidden layer
+    page.mouse.click(box["x"] + x, box["y"] + y)
+    page.wait_for_timeout(300)
+    wait_idle(page)
+    caption = page.get_by_text("Layer 1, unit 1", exact=True)
+    caption.wait_for(timeout=SLOW_MS)
+    assert page.locator("[data-testid=stImage] img").count() >= 1
+    assert page.locator(EXCEPTION).count() == 0

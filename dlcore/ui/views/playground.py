@@ -89,6 +89,12 @@ def uat_fit(fn: str, expr: str, neurons: int, activation: str) -> UatFit:
 
 
 # -- callbacks (run before the next script run) --------------------------------------------
+def chart_points(page: PlaygroundPage, name: str) -> list:
+    """The points selected on the page's chart ``name`` (drawn with ``page.chart``)."""
+    state = page.get(f"chart.{name}")
+    return list(state.selection.points) if state else []
+
+
 def use_settings(page: PlaygroundPage, values: dict) -> None:
     """Set controls (a preset, new data) and drop the trainer, so the next run builds a fresh
     one even when the config did not change (new points, the slide's weights)."""
@@ -103,7 +109,7 @@ def regenerate(page: PlaygroundPage) -> None:
 def plane_clicked(page: PlaygroundPage) -> None:
     """A click on the plane adds a point of the brush's class (or erases): the data becomes
     "Your own points", starting from the current data set."""
-    points = page.get("chart.plane").selection.points
+    points = chart_points(page, "plane")
     if not points:
         return
     custom, trainer = page.get("custom"), page.get("trainer")
@@ -288,8 +294,7 @@ def _live(page: PlaygroundPage, hidden: set[str]) -> None:
 
 def _neuron(page: PlaygroundPage, trainer: PlaygroundTrainer) -> None:
     """The map of the neuron clicked in the network figure, enlarged."""
-    chart = page.get("chart.net")
-    points = chart.selection.points if chart else []
+    points = chart_points(page, "net")
     node = points[0].get("customdata") if points else None
     big = neuron_map(trainer, *node) if node else None
     if big is not None:
