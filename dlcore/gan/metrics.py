@@ -70,8 +70,25 @@ def optimal_d(p: np.ndarray, q: np.ndarray) -> np.ndarray:
 
 
 def criterion(p: np.ndarray, q: np.ndarray) -> float:
-    """C(G) = max_D V(D, G) = V(D*, G); equals -log 4 iff p = q."""
-    return value_discrete(np.nan_to_num(optimal_d(p, q), nan=0.5), p, q)
+    """C(G) = max_D V(D, G) = V(D*, G) = sum p log(p / (p + q)) + sum q log(q / (p + q));
+    equals -log 4 iff p = q, 0 for disjoint p and q.
+
+    Computed from p and q directly, not as V(D*, G): where q is tiny beside p, D* rounds to 1
+    and log(1 - D*) would be -inf although q log(q / (p + q)) is a tiny finite number."""
+    p, q = (np.asarray(a, float).ravel() for a in (p, q))
+    return float(_mass_log_share(p, q).sum() + _mass_log_share(q, p).sum())
+
+
+def _mass_log_share(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """a log(a / (a + b)) elementwise (0 where a = 0), accurate for every ratio b / a: where
+    b <= a the share is near 1 and its log is -log1p(b / a); else the share is below 1/2."""
+    out = np.zeros_like(a)
+    near_one = (a > 0) & (b <= a)
+    below_half = (a > 0) & (b > a)
+    out[near_one] = -a[near_one] * np.log1p(b[near_one] / a[near_one])
+    share = a[below_half] / (a[below_half] + b[below_half])
+    out[below_half] = a[below_half] * np.log(share)
+    return out
 
 
 def smooth(h: np.ndarray, sigma_cells: float = 1.0) -> np.ndarray:

@@ -1,5 +1,6 @@
 """JS by grid, mode coverage and the lecture's optimal discriminator / C(G) = -log 4."""
 
+import decimal
 import math
 
 import numpy as np
@@ -100,3 +101,38 @@ def test_dstar_from_samples_is_half_on_equal_and_extreme_on_disjoint():
     left, right = RNG.normal([-1.2, 0], 0.1, (5000, 2)), RNG.normal([1.2, 0], 0.1, (5000, 2))
     d = optimal_d_from_samples(left, right)
     assert d[6, 20] == pytest.approx(1.0) and d[33, 20] == pytest.approx(0.0)
+
+
+def _criterion_reference(p: np.ndarray, q: np.ndarray) -> float:
+    """C(G) = sum p log(p / (p + q)) + q log(q / (p + q)), each term in 60-digit decimals."""
+    ctx = decimal.Context(prec=60)
+    total = decimal.Decimal(0)
+    for a, b in zip(p.tolist(), q.tolist()):
+        da, db = decimal.Decimal(a), decimal.Decimal(b)
+        for mass in (da, db):
+            if mass > 0:
+                total += mass * ctx.ln(ctx.divide(mass, da + db))
+    return float(total)
+
+
+@pytest.mark.parametrize("leak", [1e-17, 1e-20, 1e-30, 1e-300])
+def test_criterion_is_finite_for_distributions_that_barely_overlap(leak):
+    """D* = p / (p + q) rounds to 1 where q is tiny beside p: log(1 - D*) was -inf there."""
+    p = np.array([0.5, 0.5 - leak, leak, 0.0])
+    q = np.array([leak, 0.0, 0.5, 0.5 - leak])
+    c = criterion(p, q)
+    assert math.isfinite(c)
+    assert c == pytest.approx(_criterion_reference(p, q), rel=1e-12, abs=1e-15)
+    assert c == pytest.approx(-LOG4 + 2 * js_discrete(p, q), abs=1e-12)  # Theorem 1
+    assert c == pytest.approx(0.0, abs=1e-12)  # disjoint up to a leak: JS = ln 2, C(G) = 0
+
+
+def test_criterion_matches_the_reference_on_random_sparse_distributions():
+    rng = np.random.default_rng(24)
+    for _ in range(20):
+        p, q = rng.random(50) ** 8, rng.random(50) ** 8  # many cells of near-zero mass
+        p[rng.random(50) < 0.3] = 0.0
+        q[rng.random(50) < 0.3] = 0.0
+        p, q = p / p.sum(), q / q.sum()
+        q[np.argmax(p)] *= 1e-18  # one cell where D* rounds to 1
+        assert criterion(p, q) == pytest.approx(_criterion_reference(p, q), rel=1e-12, abs=1e-15)
