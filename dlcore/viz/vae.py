@@ -222,7 +222,10 @@ def grad_variance_figure(names: Sequence[str], total_var: np.ndarray) -> go.Figu
 
 
 def canvas_figure(canvas: np.ndarray, height: int = 330) -> go.Figure:
-    """A paintable grid: one square marker per cell (lasso or box-select cells to paint them)."""
+    """A paintable grid: one square marker per cell. A click selects (paints) one cell; the
+    toolbar's lasso or box select paints many. The drag mode is pan over fixed axes: Streamlit
+    turns a click into a selection only outside the lasso and box modes, and a fixed range keeps
+    a drag from moving the grid."""
     n = canvas.shape[0]
     yy, xx = np.mgrid[0:n, 0:n]
     shade = [f"rgb({g},{g},{g})" for g in (255 * (1 - np.clip(canvas.ravel(), 0, 1))).astype(int)]
@@ -234,9 +237,10 @@ def canvas_figure(canvas: np.ndarray, height: int = 330) -> go.Figure:
                    selected=dict(marker=dict(opacity=1.0)),
                    unselected=dict(marker=dict(opacity=1.0)))
     )  # fmt: skip
-    fig.update_xaxes(visible=False, range=[-0.6, n - 0.4])
-    fig.update_yaxes(visible=False, range=[n - 0.4, -0.6], scaleanchor="x", scaleratio=1)
-    fig.update_layout(dragmode="lasso", clickmode="event+select")
+    fig.update_xaxes(visible=False, range=[-0.6, n - 0.4], fixedrange=True)
+    fig.update_yaxes(visible=False, range=[n - 0.4, -0.6], scaleanchor="x", scaleratio=1,
+                     fixedrange=True)  # fmt: skip
+    fig.update_layout(dragmode="pan", clickmode="event+select")
     return style(fig, height=height, legend=False)
 
 

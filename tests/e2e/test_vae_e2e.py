@@ -1,6 +1,9 @@
 """Browser test of the VAE page: the latent map loads from the shipped checkpoint, a click on the
-map decodes that point; on the interpolation view a lasso stroke on the drawing canvas paints
-cells and the drawing becomes input A of the decoded strip; Step trains the live model."""
+map decodes that point; on the interpolation view a click on a cell of either drawing grid paints
+it (Erase on: removes it), a lasso stroke paints cells and the drawing becomes input A of the
+decoded strip; Step trains the live model."""
+
+import pytest
 
 from bench.harness import parse_counter, status_text, wait_idle
 from tests.e2e.conftest import EXCEPTION, open_app
@@ -38,7 +41,11 @@ def _until(page, action, text, tries=3):
 
 
 def _lasso(page, trace_name):
+    """Pick the lasso in the chart's toolbar (a drag pans by default), then draw a stroke."""
     box = _plot_box(page, trace_name)
+    plot = page.locator(".js-plotly-plot").nth(page.evaluate(PLOT_JS, trace_name))
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    plot.locator(".modebar-btn[data-val=lasso]").click()
     x0, y0 = box["x"] + 0.3 * box["width"], box["y"] + 0.3 * box["height"]
     w, h = box["width"], box["height"]
     page.mouse.move(x0, y0)
@@ -75,4 +82,66 @@ def test_step_trains_the_live_model(server, page):
     wait_idle(page)
     page.get_by_text("Minibatch average").wait_for(timeout=60000)
     assert parse_counter(status_text(page))[1] == 10
+    assert page.locator(EXCEPTION).count() == 0
+
+
+# -- clicks (not lassos) on every clickable surface: each drawing grid and the latent map ---------
+CELL_JS = """([name, row, col]) => {
+    const el = [...document.querySelectorAll('.js-plotly-plot')].find(
+        e => e.data && e.data.some(t => t.name === name));
+    if (!el || !el._fullLayout || !el._fullLayout.xaxis) return null;
+    const xa = el._fullLayout.xaxis, ya = el._fullLayout.yaxis, box = el.getBoundingClientRect();
+    const trace = el.data.find(t => t.name === name);
+    const n = Math.round(Math.sqrt(trace.marker.color.length));
+    return {x: box.left + xa._offset + xa.l2p(col), y: box.top + ya._offset + ya.l2p(row),
+            colour: trace.marker.color[row * n + col]};
+}"""
+INK, PAPER = "rgb(0,0,0)", "rgb(255,255,255)"
+
+
+def _cell(page, name, row, col):
+    """Where cell (row, col) of canvas ``name`` is on the screen, and its colour."""
+    args = [name, row, col]
+    page.wait_for_function(f"() => ({CELL_JS})({args!r}) !== null", timeout=60000)
+    return page.evaluate(CELL_JS, args)
+
+
+def _click_cell(page, name, row, col, colour):
+    """Click cell (row, col) of canvas ``name`` until it is drawn in ``colour`` (a click sent
+    before plotly is ready is lost)."""
+    cell = f"({CELL_JS})({[name, row, col]!r})"
+    painted = f"() => {{ const c = {cell}; return c !== null && c.colour === {colour!r}; }}"
+    for attempt in range(3):
+        _cell(page, name, row, col)  # drawn
+        page.locator(".js-plotly-plot").nth(
+            page.evaluate(PLOT_JS, name)
+        ).scroll_into_view_if_needed()
+        spot = _cell(page, name, row, col)
+        page.mouse.move(spot["x"], spot["y"])
+        page.wait_for_timeout(200)
+        page.mouse.click(spot["x"], spot["y"])
+        wait_idle(page)
+        try:
+            page.wait_for_function(painted, timeout=20000 * (attempt + 1))
+            return
+        except Exception:
+            if attempt == 2:
+                raise
+
+
+@pytest.mark.parametrize("which", ["a", "b"])
+def test_a_click_paints_a_cell_and_erase_removes_it(server, page, which):
+    open_app(page, server.url(f"vae?view=interpolation&{which}_kind=draw"), timeout_ms=120000)
+    page.get_by_text("the image is empty").first.wait_for(timeout=60000)
+    assert _cell(page, "canvas", 5, 8)["colour"] == PAPER
+    _click_cell(page, "canvas", 5, 8, INK)
+    page.get_by_text("as the model sees it").first.wait_for(timeout=60000)
+    assert _cell(page, "canvas", 6, 8)["colour"] == PAPER  # only the clicked cell
+    _click_cell(page, "canvas", 9, 3, INK)  # a second click paints a second cell
+    assert _cell(page, "canvas", 5, 8)["colour"] == INK
+    page.get_by_text("Erase").first.click()
+    wait_idle(page)
+    _click_cell(page, "canvas", 9, 3, PAPER)  # the cell clicked last: a click erases it too
+    assert _cell(page, "canvas", 5, 8)["colour"] == INK
+    _click_cell(page, "canvas", 5, 8, PAPER)
     assert page.locator(EXCEPTION).count() == 0

@@ -126,3 +126,12 @@ def test_train_line_is_plain_text_under_a_live_frame():
     plain = V.train_line(last, 1.0, bold=False)
     assert plain.startswith("Minibatch average: -ELBO 25.00 = reconstruction 22.50")
     assert "**" not in plain and V.train_line(last, 1.0).count("**") == 2
+
+
+def test_a_click_on_the_canvas_is_a_selection():
+    """Streamlit makes a click a selection only outside the lasso and box drag modes; a drag on
+    the fixed axes moves nothing (issue 24 item 2: clicks painted nothing under dragmode=lasso)."""
+    fig = P.canvas_figure(np.zeros((16, 16)))
+    assert fig.layout.dragmode not in ("lasso", "select")
+    assert "select" in fig.layout.clickmode
+    assert fig.layout.xaxis.fixedrange and fig.layout.yaxis.fixedrange

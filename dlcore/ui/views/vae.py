@@ -35,7 +35,10 @@ INTRO = (
     "**E_q[log p(x|z)] - KL(q(z|x) || p(z))** (reconstruction minus KL, in nats per image)."
 )
 UNTRAINED = "A fresh, untrained VAE: press Play or Step to train it."
-PAINT_HELP = "Lasso or box-select cells (or click one) to paint; toggle Erase to remove."
+PAINT_HELP = (
+    "Click a cell to paint it; to paint many, pick Lasso or Box select in the grid's toolbar "
+    "and drag over them. With Erase on, the same gestures remove ink."
+)
 
 
 # -- the view, the model settings and the model the views analyse -------------------------
@@ -111,12 +114,6 @@ def _latent(page: VAEPage) -> analysis.LatentMap:
 
 
 # -- the drawing grid and the map's clicks (callbacks run before the next script run) -------
-def _selected(page: VAEPage, chart: str) -> list:
-    """The points selected on the page's chart ``chart`` (``Page.chart`` keys it)."""
-    state = page.get(f"chart.{chart}")
-    return list(state.selection.points) if state is not None else []
-
-
 def canvas_of(page: VAEPage, which: str) -> np.ndarray:
     """The drawing of input ``which`` ("a" or "b"): (CANVAS, CANVAS), ink = 1."""
     return page.get(f"canvas_{which}", np.zeros((texts.CANVAS, texts.CANVAS)))
@@ -124,7 +121,7 @@ def canvas_of(page: VAEPage, which: str) -> np.ndarray:
 
 def on_paint(page: VAEPage, which: str) -> None:
     value = 0.0 if page.get(f"erase_{which}") else 1.0
-    points = _selected(page, f"canvas_{which}")
+    points = page.selection(f"canvas_{which}")
     page.set(f"canvas_{which}", texts.paint(canvas_of(page, which), points, value))
 
 
@@ -133,7 +130,7 @@ def clear_canvas(page: VAEPage, which: str) -> None:
 
 
 def on_map_click(page: VAEPage) -> None:
-    points = _selected(page, "map")
+    points = page.selection("map")
     if points:
         page.set("click", (float(points[0]["x"]), float(points[0]["y"])))
 
