@@ -130,10 +130,12 @@ def _why_impossible(rows: AxisPlan, cols: AxisPlan, st: ConvSettings) -> str | N
 
 
 def kernel_for(kernel: np.ndarray, mode: str) -> np.ndarray:
-    """The window that slides: the kernel itself (correlation) or flipped in both axes."""
+    """The window that slides: the kernel itself (correlation) or flipped in both axes. Always a
+    fresh copy with positive strides: ``np.ascontiguousarray`` returns a flipped 1x1 view as it
+    is (one element counts as contiguous), and torch refuses an array with negative strides."""
     if mode not in MODES:
         raise ValueError(f"unknown mode {mode!r}")
-    return np.ascontiguousarray(kernel[::-1, ::-1] if mode == "convolution" else kernel)
+    return (kernel[::-1, ::-1] if mode == "convolution" else kernel).copy(order="C")
 
 
 def pad_image(x: torch.Tensor, p: ConvPlan, pad_mode: str) -> torch.Tensor:

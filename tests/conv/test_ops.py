@@ -102,6 +102,24 @@ def test_matches_torch_conv2d_with_flip(seed):
         )
 
 
+@pytest.mark.parametrize("mode", ops.MODES)
+@pytest.mark.parametrize("k", range(1, 8))
+def test_every_square_kernel_size_matches_conv2d(k, mode):
+    """1x1 to 7x7 (the custom grid takes 1 to 49 values), both modes, against F.conv2d. The
+    flipped 1x1 kernel once kept its negative strides and torch refused it (issue 24 item 3)."""
+    rng = np.random.default_rng(k)
+    img = rng.random((3, 12, 12)).astype(np.float32)
+    kern = rng.normal(size=(k, k))
+    wt = torch.as_tensor(kern, dtype=torch.float32)
+    used = torch.flip(wt, (0, 1)) if mode == "convolution" else wt
+    ref = F.conv2d(torch.as_tensor(img)[None], used.expand(3, 1, k, k), groups=3)[0]
+    res = ops.apply_kernel(img, kern, ops.ConvSettings(mode=mode))
+    np.testing.assert_allclose(res.output, ref.numpy(), atol=1e-5)
+    assert min(res.kernel_used.strides) > 0
+    ip = ops.inner_product(img, kern, ops.ConvSettings(mode=mode), 1, 2, channel=2)
+    assert ip.value == pytest.approx(float(res.output[2, 1, 2]), abs=1e-5)
+
+
 @pytest.mark.parametrize(
     ("n", "k", "p", "s", "expected"),
     [(5, 3, 0, 1, 3), (7, 3, 1, 2, 4), (64, 3, 0, 1, 62)],  # anchors' reference numbers

@@ -11,11 +11,13 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+import torch
+import torch.nn.functional as F
 from PIL import Image
 from streamlit.testing.v1 import AppTest
 
 from dlcore.config import field_specs
-from dlcore.conv import kernels, ops
+from dlcore.conv import images, kernels, ops
 from dlcore.conv.config import ConvConfig
 from dlcore.ui.urlstate import wkey
 from dlcore.ui.views.conv import VIEWS
@@ -120,6 +122,30 @@ def test_padding_stride_dilation_options(padding):
         assert f"**{p.rows.out} x {p.cols.out}**" in text(at)
         assert p.rows.formula in text(at)
         assert len(at.get("image")) == 2
+
+
+@pytest.mark.parametrize("mode", ["correlation", "convolution"])
+@pytest.mark.parametrize("n", range(1, 8))
+def test_every_custom_kernel_size_from_the_link(n, mode):
+    """The custom grid takes 1 to 49 values: each square size, in both modes, from a link, gives
+    the output of F.conv2d (a 1x1 kernel in convolution mode crashed: issue 24 item 3)."""
+    grid = np.random.default_rng(n).integers(-9, 10, size=(n, n)).astype(float)
+    grid[0, -1] = 7.0  # not symmetric: convolution and correlation differ
+    at = app(
+        source="step edge",
+        kernel="custom",
+        custom=",".join(f"{v:g}" for v in grid.ravel()),
+        mode=mode,
+    )
+    assert not at.error and not at.info
+    np.testing.assert_allclose(html_grid(at, "kernel K"), grid)
+    weight = torch.as_tensor(grid, dtype=torch.float32)
+    weight = torch.flip(weight, (0, 1)) if mode == "convolution" else weight
+    ref = F.conv2d(torch.as_tensor(images.step_edge())[None], weight[None, None])[0].numpy()
+    lab = at.session_state["conv.lab"][1]
+    assert lab.filtered.output.shape == (1, 65 - n, 65 - n)
+    np.testing.assert_allclose(lab.filtered.output, ref, atol=1e-4)
+    assert len(at.get("image")) >= 2
 
 
 def test_impossible_setting_gives_clear_message():
