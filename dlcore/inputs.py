@@ -11,6 +11,7 @@ Used by ``dlcore.ui.inputs`` on every page that takes an image or a sentence.
 from __future__ import annotations
 
 import io
+import re
 import unicodedata
 import warnings
 from dataclasses import dataclass
@@ -159,6 +160,13 @@ class CleanText:
 
 
 _KEEP_CONTROL = {"\n", "\t"}
+_MARKDOWN_SPECIALS = re.compile(r"([\\`*_\[\]<>$~|#])")
+
+
+def markdown_literal(text: str) -> str:
+    """A student's text (a typed formula, a file name) to show as typed inside a message that
+    Streamlit reads as markdown: ``__import__`` would otherwise show as a bold "import"."""
+    return _MARKDOWN_SPECIALS.sub(r"\\\1", text)
 
 
 def clean_text(

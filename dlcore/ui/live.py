@@ -44,7 +44,7 @@ from dlcore.trainer import Trainer
 from dlcore.ui.channel import Channel, available
 from dlcore.ui.output import LiveOut
 from dlcore.ui.process import Settings, process
-from dlcore.ui.runtime import session_alive, session_id, under_server
+from dlcore.ui.runtime import rerun_waiting, session_alive, session_id, under_server
 from dlcore.ui.state import Namespace
 from dlcore.viz.raster import FramePalette
 
@@ -86,6 +86,12 @@ def holding_trainer(
     claim(state)
     with session_lock(state):
         yield state.trainer if factory is None else state.ensure_trainer(cfg, factory)
+
+
+def forget_trainer(state: Namespace) -> None:
+    """Drop the trainer of the panel whose keys are ``state``: its next run builds a new one."""
+    claim(state)  # a loop still finishing its tick lets go
+    state.pop("trainer")
 
 
 def pause(state: Namespace) -> None:
@@ -360,8 +366,10 @@ class LivePanel:
             last_frame = now
             self.state.set("rate", rate.value)
             last_status = self._publish(out, last_status)
-            if stop:
-                st.rerun()  # the paused page, with the message (or the halted view)
+            if stop or rerun_waiting():
+                # stop: the paused page, with the message (or the halted view); a waiting rerun:
+                # a widget inside a fragment view, whose own rerun would wait for this loop
+                st.rerun()
             spare = 1.0 / proc.frame_share(self.max_fps) - (time.perf_counter() - frame_start)
             if spare > 0:
                 time.sleep(spare)

@@ -35,7 +35,8 @@ from dlcore.catalog import PageInfo
 from dlcore.config import field_specs, format_value
 from dlcore.trainer import Trainer
 from dlcore.ui.frame import page_frame
-from dlcore.ui.live import LivePanel, Render, holding_trainer, pause
+from dlcore.ui.live import LivePanel, Render, forget_trainer, holding_trainer, pause
+from dlcore.ui.runtime import in_fragment
 from dlcore.ui.state import Namespace
 from dlcore.ui.urlstate import config_from_state, field_widget, share_box, sync_url, url_config
 
@@ -50,10 +51,16 @@ NOTICE_ICONS = {
 
 @dataclass(frozen=True)
 class View(Generic[C]):
-    """One entry of a page's view registry: the radio's label and the function that draws it."""
+    """One entry of a page's view registry: the radio's label and the function that draws it.
+
+    ``fragment=True``: the view reruns alone when one of its own widgets changes (``st.fragment``)
+    instead of the whole page, so a slider redraws its own picture quickly. Only for a view with
+    no live panel: a live loop runs at the end of a whole run (a view that calls ``page.live`` is
+    refused as a fragment)."""
 
     label: str
     draw: Callable[[Page[C]], None]
+    fragment: bool = False
 
 
 class Page(Generic[C]):
@@ -78,6 +85,8 @@ class Page(Generic[C]):
         url_config(config, self.id)  # a link re-seeds the widgets (notices for bad values)
         self.cfg: C = config_from_state(config, self.id)
         self.panel: LivePanel | None = None
+        self._finished = False  # finish() ran: later calls come from a fragment's own rerun
+        self._shared = False  # the share box is drawn
 
     # -- session state ------------------------------------------------------------------
     def key(self, name: str) -> str:
@@ -171,8 +180,27 @@ class Page(Generic[C]):
         return views[chosen]
 
     def show(self, views: Mapping[str, View[C]], field: str = "view", **kw: Any) -> None:
-        """Choose a view (``choose``) and draw it."""
-        self.choose(views, field, **kw).draw(self)
+        """Choose a view (``choose``) and draw it (``draw``)."""
+        self.draw(self.choose(views, field, **kw))
+
+    def draw(self, view: View[C]) -> None:
+        """Draw ``view``; a fragment view reruns alone when its own widgets change: it then
+        reads the config again, and the link and its share box follow (they are drawn inside)."""
+        if not view.fragment:
+            view.draw(self)
+            return
+
+        @st.fragment
+        def alone() -> None:
+            rerun = self._finished  # the page's run is over: this is the view's own rerun
+            if rerun:
+                self.refresh()
+            view.draw(self)
+            if rerun:
+                sync_url(self.cfg, self.id)
+            self._share_box(again=rerun)
+
+        alone()
 
     # -- live training ------------------------------------------------------------------------
     def live(
@@ -187,6 +215,8 @@ class Page(Generic[C]):
         """Play / Pause / Step / Reset and the first frame of a trainer built from ``cfg``
         (default: the page's config); ``name`` gives a second panel its own keys. The page's
         ``finish`` runs its loop."""
+        if in_fragment():
+            raise RuntimeError("a view with a live panel cannot be View(..., fragment=True)")
         state = self.state.child(name) if name else self.state
         self.panel = LivePanel(state, self.cfg if cfg is None else cfg, factory, render, **kw)
         return self.panel
@@ -204,6 +234,11 @@ class Page(Generic[C]):
         state = self.state.child(name) if name else self.state
         return holding_trainer(state, self.cfg if cfg is None else cfg, factory)
 
+    def rebuild(self, name: str | None = None) -> None:
+        """Forget the live panel's trainer (or panel ``name``'s): the next run builds a fresh
+        one even when the config did not change (the student's new points, a preset's weights)."""
+        forget_trainer(self.state.child(name) if name else self.state)
+
     def pause(self, name: str | None = None) -> None:
         """Stop the live training of the page (or of its panel ``name``); callbacks may call it
         before the panel is drawn."""
@@ -213,8 +248,17 @@ class Page(Generic[C]):
         """The page's last call: the URL follows the widgets, the share box, then the live loop
         (it trains until the next interaction, so nothing may come after it)."""
         sync_url(self.cfg, self.id)
+        self._finished = True
         if share:
-            with st.expander("Share this experiment", icon=":material/share:"):
-                share_box(self.cfg, self.info.url_path)
+            self._share_box()
         if self.panel is not None:
             self.panel.loop()
+
+    def _share_box(self, again: bool = False) -> None:
+        """The share box, once a run (a fragment view draws it inside, with its own link,
+        and again at each of its own reruns)."""
+        if self._shared and not again:
+            return
+        self._shared = True
+        with st.expander("Share this experiment", icon=":material/share:"):
+            share_box(self.cfg, self.info.url_path)

@@ -56,3 +56,27 @@ def resumed_elsewhere() -> bool:
         return bool(previous) and ctx is not None and previous != ctx.session_id
     except Exception:  # header or private API missing: no notice rather than a crash
         return False
+
+
+def rerun_waiting() -> bool:
+    """True when a rerun request waits for this script run to end. A widget inside a fragment
+    asks for a rerun of its fragment only, which does not interrupt a run in progress (a live
+    loop): the loop calls ``st.rerun()`` then, so the click is handled at once."""
+    try:
+        from streamlit.runtime.scriptrunner import get_script_run_ctx
+        from streamlit.runtime.scriptrunner_utils.script_requests import ScriptRequestType
+
+        requests = getattr(get_script_run_ctx(), "script_requests", None)
+        return requests is not None and requests._state == ScriptRequestType.RERUN
+    except Exception:  # private API moved: the loop ends at the next full rerun as before
+        return False
+
+
+def in_fragment() -> bool:
+    """True while a fragment's function runs (inside the page's run or in its own rerun)."""
+    try:
+        from streamlit.runtime.scriptrunner_utils.script_run_context import ThreadState
+
+        return ThreadState.get().fragment_id is not None
+    except Exception:  # private API moved: nothing is checked
+        return False

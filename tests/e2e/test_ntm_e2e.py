@@ -26,7 +26,10 @@ def test_addressing_and_sandbox(server, page):
         timeout=30000,
     )
     page.wait_for_url("**/ntm?*g=0.*", timeout=30000)  # the URL follows (a shareable link)
-    assert float(page.url.split("g=")[1].split("&")[0]) > 0.5
+    g = page.url.split("g=")[1].split("&")[0]
+    assert float(g) > 0.5
+    page.get_by_text("Share this experiment").click()  # the view reran alone: its link too
+    page.locator("[data-testid=stCode]", has_text=f"g={g}").wait_for(timeout=30000)
     page.get_by_text("Erase / add sandbox").click()
     wait_idle(page)
     page.get_by_text("Preview of the next write").wait_for(timeout=30000)

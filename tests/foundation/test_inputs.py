@@ -77,3 +77,11 @@ def test_text_cleaning():
     assert clean_text("😀🎉").text == "😀🎉"
     tag = "<script>alert(1)</script>"
     assert clean_text(tag).text == tag  # kept as text; pages show it escaped
+
+
+def test_markdown_literal_shows_typed_text_as_typed():
+    from dlcore.inputs import markdown_literal
+
+    assert markdown_literal("__import__('os')") == r"\_\_import\_\_('os')"
+    assert markdown_literal("x*y [a](b) $x$") == r"x\*y \[a\](b) \$x\$"
+    assert markdown_literal("plain text 1.5") == "plain text 1.5"

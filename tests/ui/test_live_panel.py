@@ -239,3 +239,15 @@ def test_holding_the_trainer_claims_it_and_locks_it(monkeypatch):
         lock = state.get("lock")
         assert lock._is_owned()  # held while the work runs
     assert not lock._is_owned()
+
+
+def test_forgetting_the_trainer_claims_it_and_a_new_one_is_built(monkeypatch):
+    from dlcore.toy import ToyConfig, ToyTrainer
+    from dlcore.ui.state import Namespace
+
+    monkeypatch.setattr("streamlit.session_state", {})
+    state = Namespace("toy")
+    old = state.ensure_trainer(ToyConfig(), ToyTrainer)
+    live.forget_trainer(state)
+    assert state.trainer is None and state.get("gen") == 1  # an older loop lets go
+    assert state.ensure_trainer(ToyConfig(), ToyTrainer) is not old  # same config, new trainer

@@ -273,9 +273,9 @@ def train(page: NTMPage) -> None:
 
 
 VIEWS: dict[str, View[NTMConfig]] = {
-    "addressing": View("Addressing playground", addressing),
-    "write": View("Erase / add sandbox", write),
-    "copy": View("Trained copy task", copy),
-    "length": View("Length generalisation", length),
+    "addressing": View("Addressing playground", addressing, fragment=True),
+    "write": View("Erase / add sandbox", write, fragment=True),
+    "copy": View("Trained copy task", copy, fragment=True),
+    "length": View("Length generalisation", length, fragment=True),
     "train": View("Train live", train),
 }

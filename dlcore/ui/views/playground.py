@@ -15,12 +15,12 @@ at a time is shown under the playground, and only it is computed.
 from __future__ import annotations
 
 import random
-import re
 from functools import partial
 
 import numpy as np
 import streamlit as st
 
+from dlcore.inputs import markdown_literal
 from dlcore.playground import analysis
 from dlcore.playground.config import HIDEABLE, PlaygroundConfig, hidden_controls
 from dlcore.playground.data import DATASETS, DataError, parse_csv, to_csv
@@ -72,15 +72,6 @@ OWN_DATA_HINT = (
 )
 
 
-MARKDOWN_SPECIALS = re.compile(r"([\\`*_\[\]<>$~|#])")
-
-
-def plain(text: str) -> str:
-    """A student's text (a typed formula, a file name) shown as typed in a message, which
-    Streamlit reads as markdown: ``__import__`` would show as a bold "import"."""
-    return MARKDOWN_SPECIALS.sub(r"\\\1", text)
-
-
 # -- shared, cached results (one copy per server process) ----------------------------------
 @st.cache_data(max_entries=32, show_spinner="Fitting the one-hidden-layer network ...")
 def uat_fit(fn: str, expr: str, neurons: int, activation: str) -> UatFit:
@@ -89,17 +80,11 @@ def uat_fit(fn: str, expr: str, neurons: int, activation: str) -> UatFit:
 
 
 # -- callbacks (run before the next script run) --------------------------------------------
-def chart_points(page: PlaygroundPage, name: str) -> list:
-    """The points selected on the page's chart ``name`` (drawn with ``page.chart``)."""
-    state = page.get(f"chart.{name}")
-    return list(state.selection.points) if state else []
-
-
 def use_settings(page: PlaygroundPage, values: dict) -> None:
     """Set controls (a preset, new data) and drop the trainer, so the next run builds a fresh
     one even when the config did not change (new points, the slide's weights)."""
     page.set_widgets(values)
-    page.set("trainer", None)
+    page.rebuild()
 
 
 def regenerate(page: PlaygroundPage) -> None:
@@ -109,7 +94,7 @@ def regenerate(page: PlaygroundPage) -> None:
 def plane_clicked(page: PlaygroundPage) -> None:
     """A click on the plane adds a point of the brush's class (or erases): the data becomes
     "Your own points", starting from the current data set."""
-    points = chart_points(page, "plane")
+    points = page.selection("plane")
     if not points:
         return
     custom, trainer = page.get("custom"), page.get("trainer")
@@ -294,7 +279,7 @@ def _live(page: PlaygroundPage, hidden: set[str]) -> None:
 
 def _neuron(page: PlaygroundPage, trainer: PlaygroundTrainer) -> None:
     """The map of the neuron clicked in the network figure, enlarged."""
-    points = chart_points(page, "net")
+    points = page.selection("net")
     node = points[0].get("customdata") if points else None
     big = neuron_map(trainer, *node) if node else None
     if big is not None:
@@ -310,7 +295,7 @@ def _own_data(page: PlaygroundPage) -> None:
         )
         error = page.get("csv_error")
         if error:
-            st.error(f"Could not use this file. {plain(error)}")
+            st.error(f"Could not use this file. {markdown_literal(error)}")
         st.button("Clear all points", on_click=clear_points, args=(page,))
         st.caption("Your own points are not part of the shared link; download them as CSV.")
 
@@ -365,7 +350,7 @@ def universal_approximation(page: PlaygroundPage) -> None:
     try:
         fit = uat_fit(cfg.fn, cfg.expr, cfg.uat_neurons, cfg.activation)
     except ExprError as err:
-        st.error(plain(str(err)))
+        st.error(markdown_literal(str(err)))
         return
     st.caption(f"{cfg.activation} units, {fit.steps} Adam steps, loss {fit.loss:.2e}")
     fig = figures.uat_figure(fit.x, fit.target, fit.fit, fit.contributions, fit.bias)
