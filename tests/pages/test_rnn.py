@@ -276,3 +276,23 @@ def test_a_diverged_model_shows_the_message_and_reset_recovers(view, ns):
     at.button(key=f"{ns}.btn.step").click().run()
     assert not at.error and fresh.steps == 10
     assert np.all(np.isfinite(fresh.snapshot().loss)) and fresh.diverged is None
+
+
+def test_a_playing_flow_view_shows_its_caption_once_under_the_channel(monkeypatch):
+    """Issue 24 item 10: with the live-frame channel (a real server), each frame carries the
+    caption under the picture; a frame that re-used the last picture sent only its caption, as a
+    Streamlit caption element too, so the caption showed twice while playing."""
+    from dlcore.ui import channel
+
+    monkeypatch.setattr(process(), "routed", True)
+    monkeypatch.setattr(channel, "under_server", lambda: True)
+    monkeypatch.setattr(process(), "fair_budget", lambda budget: budget / 10)
+    at = app(view="flow")
+    at.button(key="rnn.btn.play").click().run()  # 3 ticks: a step, then two arms; no new probe
+    assert not at.exception, at.exception
+    assert at.session_state["rnn.trainer"].steps == 1
+    shown = [c.value for c in at.caption if "How to read it" in c.value]
+    assert shown == []  # the channel's element under the frame carries it, once
+    seq, body, mime, meta = process().hub.latest(at.session_state["rnn.channel"], 0)
+    assert seq == 3 and mime == "image/png" and body.startswith(b"\x89PNG")  # every frame
+    assert "How to read it" in json.loads(meta)["caption"]

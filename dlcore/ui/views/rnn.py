@@ -26,6 +26,7 @@ from dlcore.ui.output import LiveOut
 from dlcore.ui.page import Page, View
 from dlcore.viz import rnn as figures
 from dlcore.viz import rnn_live
+from dlcore.viz.raster import png_bytes
 
 RnnPage = Page[RnnConfig]
 Render = Callable[[RnnPage, TaskTrainer, LiveOut], None]
@@ -109,16 +110,10 @@ def _arm_errors(trainer: TaskTrainer, snap: TrainSnapshot) -> None:
 def render_flow(page: RnnPage, trainer: TaskTrainer, out: LiveOut) -> None:
     snap = trainer.snapshot()
     if out.live:
-        # the flows change at a probe (every 10 steps): an unchanged frame is not drawn and sent
-        # again (it cost the server ~15 ms and the browser ~20 ms for the same pixels)
-        shown = (int(snap.eval_steps[-1]), snap.diverged)
-        if page.get("flow_shown") != shown:
-            page.set("flow_shown", shown)
-            rgb = rnn_live.flow_image(analysis.flow_now(trainer), snap)
-            out.png(rgb, width=rgb.shape[1])
+        out.image(_flow_png(page, trainer, snap), "image/png", width=rnn_live.LIVE_WIDTH)
         out.caption(texts.live_caption(snap.labels, snap.diverged, f"{texts.FLOW} {texts.HEAT}"))
         return
-    page.set("flow_shown", None)  # the next live run draws its first frame
+    page.set("flow_frame", None)  # the next live run draws its first frame
     _arm_errors(trainer, snap)
     now = analysis.flow_now(trainer)
     sp = now.spectrum
@@ -133,6 +128,19 @@ def render_flow(page: RnnPage, trainer: TaskTrainer, out: LiveOut) -> None:
     st.caption(texts.REGIME)
     page.chart(figures.flow_heatmaps(snap.flow, snap.eval_steps, snap.labels), "flow_heat")
     st.caption(texts.HEAT)
+
+
+def _flow_png(page: RnnPage, trainer: TaskTrainer, snap: TrainSnapshot) -> bytes:
+    """The flow view's live picture. The flows change at a probe (every 10 steps): between
+    probes the same PNG is sent again instead of drawn again (drawing it cost the server
+    ~15 ms). Every frame carries a picture: a frame with only a caption went out as a Streamlit
+    caption too, and the caption showed twice while playing."""
+    shown = (int(snap.eval_steps[-1]), snap.diverged)
+    kept = page.get("flow_frame")
+    if kept is None or kept[0] != shown:
+        kept = (shown, png_bytes(rnn_live.flow_image(analysis.flow_now(trainer), snap)))
+        page.set("flow_frame", kept)
+    return kept[1]
 
 
 def render_train(page: RnnPage, trainer: TaskTrainer, out: LiveOut) -> None:
