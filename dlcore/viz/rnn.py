@@ -20,6 +20,7 @@ from plotly.subplots import make_subplots
 
 from dlcore.viz.common import CATEGORICAL, PALETTE, SERIES, style
 
+TITLES_TOP = 36  # px above the plot area for subplot titles (style's 10 px cut them off)
 ARM_COLORS = {"no clipping": PALETTE["accent"], "with clipping": PALETTE["pos"]}
 
 
@@ -94,7 +95,12 @@ def flow_heatmaps(
         )
         fig.update_xaxes(title="time step t", row=1, col=i + 1)
     fig.update_yaxes(title="training step", row=1, col=1)
-    return style(fig, height=height, legend=False)
+    if len(steps) < 6:  # a few probes: one tick each (a single row showed ticks at -0.4 .. 0.4)
+        fig.update_yaxes(tickvals=list(steps))
+    for i, title in enumerate(fig.layout.annotations):
+        title.font = dict(size=15, color=arm_color(labels[i], i))
+    # the subplot titles sit above the plot area: they need a top margin of their own
+    return style(fig, height=height, legend=False).update_layout(margin=dict(t=TITLES_TOP))
 
 
 def regime_figure(lambda_1: float, gamma: float, height: int = 200) -> go.Figure:
@@ -189,7 +195,9 @@ def linear_figure(
     fig.update_yaxes(scaleanchor="x", scaleratio=1, row=1, col=1)
     fig.update_yaxes(type="log", exponentformat="power", row=1, col=2)
     fig.update_xaxes(title="t", row=1, col=2)
-    return style(fig, height=380)
+    # the subplot titles take the row above the plots; the legend goes under them
+    below = dict(orientation="h", x=0, y=-0.16, yanchor="top")
+    return style(fig, height=440).update_layout(legend=below, margin=dict(t=TITLES_TOP, b=90))
 
 
 def highway_figure(f_running: np.ndarray, lstm_jac: np.ndarray, rnn_jac: np.ndarray) -> go.Figure:
