@@ -279,7 +279,8 @@ def dstar_figure(snap, height: int = 360) -> go.Figure:
 
 
 def draw_figure(points: np.ndarray, res: int = 45, height: int = 420) -> go.Figure:
-    """A clickable plane for drawing a distribution: invisible grid markers catch clicks/lassos."""
+    """A clickable plane for drawing a distribution: invisible grid markers catch clicks (and
+    lassos or boxes, from the toolbar)."""
     axis = np.linspace(PLANE_EXTENT[0] + 0.05, PLANE_EXTENT[1] - 0.05, res)
     xx, yy = np.meshgrid(axis, axis)
     fig = go.Figure(
@@ -303,7 +304,12 @@ def draw_figure(points: np.ndarray, res: int = 45, height: int = 420) -> go.Figu
                 hoverinfo="skip",
             )
         )
-    fig.update_layout(dragmode="lasso", clickmode="event+select")
+    # no drag mode by default: Streamlit turns a click into a selection only while the drag
+    # mode is neither lasso nor box select (under those it lets a click through as an event,
+    # which no callback sees); the lasso stays one click away in the chart's toolbar
+    fig.update_layout(dragmode=False, clickmode="event+select", hovermode="closest")
+    fig.update_xaxes(fixedrange=True)
+    fig.update_yaxes(fixedrange=True)
     return _axes(fig, height)
 
 

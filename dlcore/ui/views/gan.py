@@ -13,6 +13,7 @@ The models and metrics are in dlcore/gan (plane.py, digits.py), the figures in d
 from __future__ import annotations
 
 import dataclasses
+import zlib
 from functools import partial
 
 import numpy as np
@@ -96,9 +97,15 @@ def _load_preset(page: GanPage) -> None:
     page.set("phase", None)
 
 
-def _add_drawn(page: GanPage) -> None:
+def _canvas_name(points: str | tuple) -> str:
+    """The drawing canvas's chart name: a new one whenever the drawing changed, so each click
+    lands on a fresh chart (a kept selection would swallow a second click on the same spot)."""
+    return f"draw.{zlib.crc32(repr(points).encode())}"
+
+
+def _add_drawn(page: GanPage, name: str) -> None:
     """Points clicked or lassoed on the drawing canvas join the drawn distribution."""
-    picked = page.selection("draw")
+    picked = page.selection(name)
     new = [(p["x"], p["y"]) for p in picked if p.get("curve_number", 0) == 0]  # the canvas grid
     page.set_widgets({"points": add_points(page.widget_state("points", ""), new)})
 
@@ -225,11 +232,15 @@ def _settings(page: GanPage) -> None:
 def _draw_canvas(page: GanPage) -> bool:
     """The drawing canvas of "Draw your own"; True once the drawing can be trained on."""
     pts = points_from_flat(page.cfg.points)
-    st.markdown("**Draw your distribution**: click the plane to add a point, or lasso an area.")
+    st.markdown(
+        "**Draw your distribution**: click the plane to add a point. To add many at once, pick "
+        "the lasso in the chart's toolbar and circle an area."
+    )
+    name = _canvas_name(page.cfg.points)
     page.chart(
         figures.draw_figure(pts),
-        "draw",
-        on_select=partial(_add_drawn, page),  # plotly_chart takes no callback args
+        name,
+        on_select=partial(_add_drawn, page, name),  # plotly_chart takes no callback args
         selection_mode=("points", "lasso", "box"),
     )
     st.button("Clear points", on_click=_clear_drawn, args=(page,), key=page.key("clear"))
