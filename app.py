@@ -6,6 +6,8 @@ pages/, and one extra route carries the live frames of playing pages (dlcore/ui/
 
 import streamlit as st
 
+from dlcore.ui import warm
 from dlcore.ui.channel import routes
 
 app = st.App("home.py", routes=routes())
+warm.start()  # the pages' shared models and tables load in the background, not on first visit

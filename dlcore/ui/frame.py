@@ -10,10 +10,6 @@ tests/e2e/test_navigation_e2e.py checks every deep link on a fresh server).
 
 from __future__ import annotations
 
-import contextlib
-import importlib
-import threading
-
 # pandas first, here, while this module's import lock makes every other session wait: plotly
 # and Streamlit import it lazily, and 20 sessions drawing their first chart at once on a fresh
 # server raced on it ("partially initialized module 'pandas' has no attribute 'Series'", seen
@@ -31,17 +27,10 @@ from dlcore.ui.state import Namespace
 FAVICON = ROOT / "assets" / "favicon.png"  # drawn by python -m dlcore.thumbs
 
 
-def _warm_imports() -> None:
-    """The first torch.optim optimizer of a process imports torch._dynamo (seconds on a busy
-    machine); do it in the background at start-up instead of inside a student's first Step."""
-    with contextlib.suppress(Exception):  # an optional speed-up only
-        importlib.import_module("torch._dynamo")
-
-
 @st.cache_resource(show_spinner=False)
 def _process_setup() -> int:
-    """Once per server process: cap torch threads so a class shares the cores."""
-    threading.Thread(target=_warm_imports, name="dlx-warm-imports", daemon=True).start()
+    """Once per server process: cap torch threads so a class shares the cores (app.py warms the
+    shared caches in the background at server start: dlcore/ui/warm.py)."""
     return set_threads()
 
 

@@ -272,6 +272,8 @@ def train(page: NTMPage) -> None:
     page.live(_live_trainer, render, budget_s=0.1, max_fps=8, one_element=True)
 
 
+WARM = (shipped,)  # loaded at server start (dlcore/ui/warm.py)
+
 VIEWS: dict[str, View[NTMConfig]] = {
     "addressing": View("Addressing playground", addressing, fragment=True),
     "write": View("Erase / add sandbox", write, fragment=True),
