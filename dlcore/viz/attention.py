@@ -10,6 +10,8 @@ from __future__ import annotations
 import csv
 import io
 import itertools
+import math
+import re
 from collections.abc import Mapping, Sequence
 
 import numpy as np
@@ -18,13 +20,49 @@ from PIL import Image, ImageDraw, ImageFont
 from plotly.subplots import make_subplots
 
 from dlcore.viz import raster
-from dlcore.viz.common import CATEGORICAL, PALETTE, colormap_rgb, style
+from dlcore.viz.common import CATEGORICAL, DIVERGING, PALETTE, colormap_rgb, style
 
 WEIGHTS = [[0.0, "#ffffff"], [1.0, PALETTE["pos"]]]  # attention weight 0 (white) .. max (blue)
+FONT, TITLE_FONT, TICK_FONT = 15, 18, 14  # px: readable on a projector (style() sets 13)
+PLOT_MARGIN_Y = 150  # px of a heatmap's height outside its cells (title, column labels, axis)
+PLOT_MARGIN_X = 170  # px of its width outside them (row labels, axis title, colour bar)
 
 
 def _show(ch: str) -> str:
     return "␣" if ch == " " else ch
+
+
+def readable(fig: go.Figure, *, height: int | None = None) -> go.Figure:
+    """Projector-sized text on a figure already passed through ``style``."""
+    fig.update_layout(font_size=FONT, title_font_size=TITLE_FONT)
+    if height is not None:
+        fig.update_layout(height=height)
+    return fig
+
+
+def thin_ticks(labels: Sequence[str], cell_px: float, need_px: float) -> tuple[list[int], list]:
+    """(positions, labels) of every k-th label, k the smallest step that leaves ``need_px``
+    between neighbours when a cell is ``cell_px`` wide (all of them when they fit)."""
+    step = max(1, math.ceil(need_px / max(cell_px, 1e-9)))
+    idx = list(range(0, len(labels), step))
+    return idx, [labels[i] for i in idx]
+
+
+def map_height(n_rows: int, lo: int = 340, hi: int = 1400) -> int:
+    """A heatmap's height for ``n_rows`` rows: every row label gets a line of its own."""
+    return int(np.clip(PLOT_MARGIN_Y + (TICK_FONT + 8) * n_rows, lo, hi))
+
+
+def _x_ticks(labels: list[str], cell_px: float) -> tuple[list[int], list[str], int]:
+    """(positions, labels, angle) of the column labels: upright (short labels) or turned to
+    vertical, whichever needs fewer to be left out, and thinned out when even that would make
+    neighbours overlap."""
+    longest = max((len(c) for c in labels), default=1)
+    upright = 0.62 * TICK_FONT * longest + 4  # px a label takes across when written upright
+    turned = TICK_FONT + 4  # px it takes across when turned by 90 degrees
+    if upright <= turned or cell_px >= upright:
+        return *thin_ticks(labels, cell_px, upright), 0
+    return *thin_ticks(labels, cell_px, turned), -90
 
 
 def alignment_heatmap(
@@ -36,31 +74,40 @@ def alignment_heatmap(
     selected: tuple[int, int] | None = None,
     signed: bool = False,
     height: int = 340,
+    width: int = 470,
+    zmax: float | None = None,
     row_title: str = "output",
     col_title: str = "input",
+    scale_title: str = "weight",
     clickable: bool = False,
+    click_hint: str = "click: compute by hand",
 ) -> go.Figure:
     """Rows x columns matrix (output chars by input chars); duplicate labels stay separate cells.
-    ``clickable``: plotly selects scatter points, never heatmap cells, so an invisible square marker
-    on every cell (customdata = [row, col]) turns a click into a point selection."""
+    ``zmax``: the top of the colour scale (maps shown side by side share one; default: this
+    map's maximum; signed maps run from -zmax to zmax). ``width``: about the pixels the page
+    gives the chart, so that labels of long inputs are turned or thinned out rather than drawn
+    over each other (hover always names every cell). ``clickable``: plotly selects scatter
+    points, never heatmap cells, so an invisible square marker on every cell (customdata =
+    [row, col]) turns a click into a point selection."""
     w = np.asarray(weights, dtype=float)
     T, S = w.shape
     cols_s, rows_s = [_show(c) for c in cols], [_show(r) for r in rows]
     custom = np.array(
-        [[f"{rows_s[t]} (#{t})|{cols_s[s]} (#{s})" for s in range(S)] for t in range(T)]
+        [[f"{_plain(rows_s[t])} (#{t})|{cols_s[s]} (#{s})" for s in range(S)] for t in range(T)]
     )
-    lim = float(np.abs(w).max()) or 1.0
+    finite = np.abs(w[np.isfinite(w)])
+    lim = float(zmax) if zmax is not None else (float(finite.max()) if finite.size else 1.0)
+    lim = lim if lim > 0 else 1.0
     fig = go.Figure(
         go.Heatmap(
             z=w,
             x=np.arange(S),
             y=np.arange(T),
             customdata=custom,
-            colorscale=[[0, PALETTE["neg"]], [0.5, "#ffffff"], [1, PALETTE["pos"]]]
-            if signed
-            else WEIGHTS,
+            colorscale=DIVERGING if signed else WEIGHTS,
             zmin=-lim if signed else 0.0,
-            zmax=lim if signed else max(lim, 1e-9),
+            zmax=lim,
+            colorbar=dict(title=dict(text=scale_title, side="right"), thickness=14),
             hovertemplate="%{customdata}<br>value %{z:.4f}<extra></extra>",
             hoverinfo="skip" if clickable else None,
             xgap=1,
@@ -68,18 +115,17 @@ def alignment_heatmap(
         )
     )
     if clickable:
-        fig.add_trace(_cell_catcher(w, custom, height))
-    angle = 0 if max((len(c) for c in cols_s), default=1) <= 2 else -60
+        fig.add_trace(_cell_catcher(w, custom, height, click_hint))
+    x_idx, x_text, angle = _x_ticks(cols_s, (width - PLOT_MARGIN_X) / max(S, 1))
     fig.update_xaxes(
-        tickvals=list(range(S)),
-        ticktext=cols_s,
+        tickvals=x_idx,
+        ticktext=x_text,
         title=col_title,
         tickangle=angle,
         range=[-0.5, S - 0.5],  # fixed: the click catcher's markers would pad an autorange
     )
-    fig.update_yaxes(
-        tickvals=list(range(T)), ticktext=rows_s, title=row_title, range=[T - 0.5, -0.5]
-    )
+    y_idx, y_text = thin_ticks(rows_s, (height - PLOT_MARGIN_Y) / max(T, 1), TICK_FONT + 2)
+    fig.update_yaxes(tickvals=y_idx, ticktext=y_text, title=row_title, range=[T - 0.5, -0.5])
     if selected is not None:
         t, s = selected
         fig.add_shape(
@@ -90,10 +136,28 @@ def alignment_heatmap(
             y1=t + 0.5,
             line=dict(color=PALETTE["accent"], width=3),
         )
-    return style(fig, height=height, title=title, legend=False)
+    fig = readable(style(fig, height=height, title=title, legend=False))
+    fig.update_xaxes(tickfont_size=TICK_FONT)
+    fig.update_yaxes(tickfont_size=TICK_FONT)
+    return fig
 
 
-def _cell_catcher(w: np.ndarray, labels: np.ndarray, height: int) -> go.Scatter:
+def _plain(label: str) -> str:
+    """A tick label without its markup (for hover text)."""
+    return re.sub(r"<[^>]+>", "", label)
+
+
+def diff_rows(left: Sequence[str], right: Sequence[str]) -> list[str]:
+    """Row labels of a difference map whose rows are output positions of two models: both
+    characters, "a | b" where the models agree on it and a bold "a ≠ b" where they differ."""
+    labels = []
+    for a, b in itertools.zip_longest(left, right, fillvalue="·"):
+        a, b = _show(a), _show(b)
+        labels.append(f"{a} | {b}" if a == b else f"<b>{a} ≠ {b}</b>")
+    return labels
+
+
+def _cell_catcher(w: np.ndarray, labels: np.ndarray, height: int, hint: str) -> go.Scatter:
     """Invisible square markers, one per cell, that carry (row, col) and the cell's hover text."""
     T, S = w.shape
     tt, ss = np.meshgrid(np.arange(T), np.arange(S), indexing="ij")
@@ -104,10 +168,7 @@ def _cell_catcher(w: np.ndarray, labels: np.ndarray, height: int) -> go.Scatter:
         mode="markers",
         # plain lists: a typed array reaches Streamlit's selection as {"0": t, "1": s}
         customdata=np.column_stack([tt.ravel(), ss.ravel()]).tolist(),
-        text=[
-            f"{lab}<br>value {v:.4f}<br>click: compute by hand"
-            for lab, v in zip(labels.ravel(), w.ravel())
-        ],
+        text=[f"{lab}<br>value {v:.4f}<br>{hint}" for lab, v in zip(labels.ravel(), w.ravel())],
         hovertemplate="%{text}<extra></extra>",
         marker=dict(symbol="square", size=size, color="rgba(0,0,0,0)"),
         showlegend=False,

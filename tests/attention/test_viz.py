@@ -127,3 +127,19 @@ def test_live_training_image_draws_the_loss_and_the_alignment():
     assert (nan[40:280, 500:880] == 255).mean() > 0.9  # a diverged model: blank cells, no crash
     alone = V.live_training_image(steps, loss, None, [], [], size=(900, 320))
     assert (np.abs(alone[:, 600:].astype(int) - pos).sum(-1) <= 6).sum() > 20  # loss fills it
+
+
+def test_shared_scale_difference_rows_and_thinned_labels():
+    w = np.array([[0.02, 0.08], [0.05, 0.05]])
+    hm = V.alignment_heatmap(w, ["a", "b"], ["x", "y"], zmax=1.0).data[0]
+    assert (hm.zmin, hm.zmax) == (0.0, 1.0)  # the scale given, not this map's own maximum
+    signed = V.alignment_heatmap(w - 0.05, ["a", "b"], ["x", "y"], signed=True, zmax=0.5).data[0]
+    assert (signed.zmin, signed.zmax) == (-0.5, 0.5)
+    assert V.diff_rows("2031-12-03", "2031-12-31")[-2:] == ["<b>0 ≠ 3</b>", "<b>3 ≠ 1</b>"]
+    assert V.diff_rows("20", "20") == ["2 | 2", "0 | 0"]
+    assert V.thin_ticks(list("abcdef"), 10.0, 14.0) == ([0, 2, 4], ["a", "c", "e"])
+    assert V.thin_ticks(list("abc"), 20.0, 14.0) == ([0, 1, 2], ["a", "b", "c"])
+    tokens = [f"token{i}" for i in range(64)]
+    fig = V.alignment_heatmap(np.eye(64), tokens, tokens, height=V.map_height(64), width=950)
+    assert list(fig.layout.yaxis.tickvals) == list(range(64))  # every row keeps its label
+    assert fig.layout.xaxis.tickangle == -90

@@ -83,3 +83,47 @@ def test_train_live_plays_and_pauses(server, page):
     page.wait_for_timeout(1500)
     assert status_text(page) == paused  # Pause stopped training
     assert page.locator(EXCEPTION).count() == 0
+
+
+# the screen boxes of one axis's tick labels in the plot whose title contains TITLE
+TICK_BOXES_JS = """([title, axis]) => {
+  const plot = [...document.querySelectorAll('.js-plotly-plot')].find(
+    el => (el.layout && el.layout.title && String(el.layout.title.text || '')).includes(title));
+  if (!plot) return null;
+  return [...plot.querySelectorAll(`g.${axis}tick text`)].map(t => {
+    const r = t.getBoundingClientRect();
+    return [r.left, r.top, r.right, r.bottom];
+  });
+}"""
+
+
+def _overlaps(boxes) -> list:
+    """Pairs of label boxes that share pixels (1 px of anti-aliasing allowed)."""
+    hits = []
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1 :]:
+            if min(a[2], b[2]) - max(a[0], b[0]) > 1 and min(a[3], b[3]) - max(a[1], b[1]) > 1:
+                hits.append((a, b))
+    return hits
+
+
+LONG_SENTENCE = (
+    "The+animal+did+not+cross+the+busy+street+because+it+was+far+too+tired+after+walking+all"
+    "+day+long+in+the+hot+summer+sun,+and+the+cars+kept+coming+from+both+directions"
+)
+
+
+def test_long_inputs_have_labels_that_do_not_overlap(server, page):
+    """Issue 24 item 11: a long sentence's token labels were drawn over each other."""
+    page.set_default_timeout(120000)
+    open_app(page, server.url(f"attention?view=transformer&sentence={LONG_SENTENCE}"), 240000)
+    page.wait_for_function(f"() => ({TICK_BOXES_JS})(['layer 0, head 0', 'y']) !== null")
+    for axis in ("x", "y"):
+        boxes = page.evaluate(TICK_BOXES_JS, ["layer 0, head 0", axis])
+        assert len(boxes) >= 15 and not _overlaps(boxes), (axis, _overlaps(boxes)[:3])
+    date = "saturday%2C+the+14th+of+march+1961+at+noon"  # 40 characters, the most a model reads
+    open_app(page, server.url(f"attention?date={date}"), 240000)
+    page.wait_for_function(f"() => ({TICK_BOXES_JS})(['τ = 1', 'x']) !== null")
+    boxes = page.evaluate(TICK_BOXES_JS, ["τ = 1", "x"])
+    assert len(boxes) == 40 and not _overlaps(boxes), _overlaps(boxes)[:3]  # every character
+    assert page.locator(EXCEPTION).count() == 0

@@ -315,3 +315,61 @@ def test_a_diverged_model_shows_the_message_and_reset_recovers():
     assert fresh is not trainer and fresh.steps == 0
     at.button(key="attention.btn.step").click().run()
     assert not at.error and math.isfinite(fresh.history.last()["loss"])
+
+
+def heat(spec) -> dict:
+    """The heatmap trace of a plotly spec."""
+    return spec["data"][0]
+
+
+def test_side_by_side_maps_share_one_colour_scale(dates):
+    """Issue 24 item 11: each map had its own scale (0-0.08 beside 0-1), which misled."""
+    retype(dates, "temperature", 2.0)  # flatter maps: their maxima differ clearly
+    left, right = heat(chart(dates, "Bahdanau additive, τ = 2")), heat(chart(dates, "Luong dot"))
+    top = max(z(chart(dates, "Bahdanau additive, τ = 2")).max(), z(chart(dates, "Luong dot")).max())
+    assert left["zmin"] == right["zmin"] == 0
+    assert left["zmax"] == pytest.approx(top) and right["zmax"] == pytest.approx(top)
+    assert "share one colour scale" in texts(dates)
+    retype(dates, "temperature", 1.0)
+
+
+def test_difference_map_rows_name_both_models_outputs():
+    """Issue 24 item 11: the difference map's rows carried the left model's characters only."""
+    from dlcore.attention.seq2seq import load_model, translate
+
+    left, right = (translate(load_model(s), ["dec 31"])[0] for s in ("additive", "dot"))
+    assert left != right  # the two shipped models write different dates for this input
+    at = app(date="dec 31", score="additive", compare="dot")
+    spec = chart(at, "Difference")
+    ticks = spec["layout"]["yaxis"]["ticktext"]
+    for t, (a, b) in enumerate(zip(left, right)):
+        assert a in ticks[t] and b in ticks[t] and ("≠" in ticks[t]) == (a != b), ticks[t]
+    assert "left" in spec["layout"]["yaxis"]["title"]["text"]
+    assert "right" in spec["layout"]["yaxis"]["title"]["text"]
+
+
+def test_the_left_map_does_not_depend_on_the_compared_model():
+    """The same settings give the same numbers whatever unrelated control changed."""
+    at = app(date="27/11/26")
+    base = z(chart(at, "Bahdanau additive, τ = 1"))
+    for other in ("general", "none", "concat"):
+        retype(at, "compare", other)
+        np.testing.assert_array_equal(z(chart(at, "Bahdanau additive, τ = 1")), base)
+
+
+LONG = (
+    "The animal did not cross the busy street because it was far too tired after walking all"
+    " day long in the hot summer sun, and the cars kept coming from both directions"
+)
+
+
+def test_long_inputs_get_a_line_for_every_row_label():
+    """Issue 24 item 11: 40-odd token labels were drawn over each other in a 420 px map."""
+    at = app(view="transformer", sentence=LONG)
+    spec = chart(at, "layer 0, head 0")
+    n = z(spec).shape[0]
+    assert n >= 30
+    shown = spec["layout"]["yaxis"]["tickvals"]
+    px_per_row = (spec["layout"]["height"] - 150) / n  # the cells' share of the figure
+    assert px_per_row * min(np.diff(shown)) >= 14  # no two row labels closer than the font
+    assert len(shown) == n  # and each token keeps its own label

@@ -43,6 +43,8 @@ CHECKPOINT_LABEL = "Training checkpoint (step): alignment from uniform to sharp"
 MAP_CHART, LINES_CHART = "map_a", "lines"  # the two clickable charts
 PRETRAIN = "`python -m dlcore.pretrain attention`"
 QUERY_KEY = {"row_title": "query token", "col_title": "key token"}
+HALF_WIDTH, FULL_WIDTH = 470, 950  # px of a chart in half / all of the page's main column
+SIDE_BY_SIDE_CHARS = 24  # longer dates: the two maps one above the other (labels stay apart)
 
 
 # -- shared, read-only models (one copy per server process) -----------------------------
@@ -148,31 +150,67 @@ def _date_controls(page: AttentionPage) -> None:
     st.select_slider(CHECKPOINT_LABEL, options=list(CHECKPOINTS), key=page.widget_key("checkpoint"))
 
 
+def _map_columns(n_chars: int) -> tuple[object, object, int]:
+    """Where the two maps go, and about how wide each is (px): side by side for a short date,
+    one above the other for a long one, so that every input character keeps its label."""
+    if n_chars <= SIDE_BY_SIDE_CHARS:
+        left, right = st.columns(2)
+        return left, right, HALF_WIDTH
+    return st.container(), st.container(), FULL_WIDTH
+
+
 def _cell(cfg: AttentionConfig, maps: seq2seq.AttentionMaps) -> tuple[int, int]:
     """The (t, s) of the by-hand cell, inside this date's map."""
     return min(cfg.row, len(maps.output) - 1), min(cfg.col, len(maps.source) - 1)
 
 
+def _compared(page: AttentionPage, clean: str) -> tuple[seq2seq.AttentionMaps, np.ndarray] | None:
+    """The compared model's alignment of the same date at the same temperature (None for the
+    fixed-context baseline, which has none, and for a model that is not shipped)."""
+    if page.cfg.compare == "none" or glue.date_meta(page.cfg.compare) is None:
+        return None
+    maps_b = seq2seq.attend(date_model(page.cfg.compare, None), clean)
+    return maps_b, renormalize(maps_b.scores, page.cfg.temperature)
+
+
 def _comparison(
-    page: AttentionPage, clean: str, maps: seq2seq.AttentionMaps, w_a: np.ndarray
+    page: AttentionPage,
+    clean: str,
+    maps: seq2seq.AttentionMaps,
+    w_a: np.ndarray,
+    other: tuple[seq2seq.AttentionMaps, np.ndarray] | None,
+    top: float,
+    width: int,
 ) -> None:
     """The right column: the compared model's map and the difference, or the baseline's answer."""
     cfg = page.cfg
-    other = _shipped(page, cfg.compare, "final")
-    if other is None:
-        return
     if cfg.compare == "none":
-        st.markdown(f"**{MODEL_LABELS['none']}** → `{seq2seq.translate(other, [clean])[0]}`")
-        page.notice("The baseline squeezes the whole date into one context vector: no alignment.")
+        baseline = _shipped(page, "none", "final")
+        if baseline is not None:
+            answer = seq2seq.translate(baseline, [clean])[0]
+            st.markdown(f"**{MODEL_LABELS['none']}** → `{answer}`")
+            page.notice(
+                "The baseline squeezes the whole date into one context vector: no alignment."
+            )
         return
-    maps_b = seq2seq.attend(other, clean)
-    w_b = renormalize(maps_b.scores, cfg.temperature)
+    if other is None:
+        _shipped(page, cfg.compare, "final")  # the notice that it is not shipped
+        return
+    maps_b, w_b = other
     label = MODEL_LABELS[cfg.compare]
     st.markdown(f"**{label}** → `{maps_b.text}`")
-    _heatmap(page, "map_b", w_b, maps.source, maps_b.output, title=label)
-    diff = "Difference (left − right)"
+    _heatmap(page, "map_b", w_b, maps.source, maps_b.output, title=label, zmax=top, width=width)
     _heatmap(
-        page, "map_diff", w_a - w_b, maps.source, maps.output, signed=True, title=diff, height=280
+        page,
+        "map_diff",
+        w_a - w_b,
+        maps.source,
+        figures.diff_rows(maps.output, maps_b.output),
+        signed=True,
+        title="Difference (left − right)",
+        row_title="output: left | right",
+        scale_title="left − right",
+        width=width,
     )
 
 
@@ -219,26 +257,33 @@ def _alignment(page: AttentionPage) -> None:
         return
     maps = seq2seq.attend(model, clean)
     w_a = renormalize(maps.scores, cfg.temperature)
-    left, right = st.columns(2)
+    other = _compared(page, clean)
+    top = max(float(w_a.max()), float(other[1].max()) if other else 0.0)  # one shared scale
+    left, right, width = _map_columns(len(maps.source))
     with left:
         label = MODEL_LABELS[cfg.score]
         st.markdown(f"**{label}** → `{maps.text}`")
         title = f"{label}, τ = {cfg.temperature:g}"
-        pick = partial(_pick_cell, page)
-        cell = _cell(cfg, maps)
         _heatmap(
             page,
             MAP_CHART,
             w_a,
             maps.source,
             maps.output,
-            selected=cell,
+            selected=_cell(cfg, maps),
             title=title,
-            on_select=pick,
+            zmax=top,
+            width=width,
+            on_select=partial(_pick_cell, page),
         )
+        if other is not None:
+            st.caption(
+                f"Both maps share one colour scale: white is weight 0, the darkest blue"
+                f" {top:.2f} (the larger of their two maxima), so equal colours mean equal weights."
+            )
         _export(page, w_a, maps.output, maps.source, f"alignment_{cfg.score}")
     with right:
-        _comparison(page, clean, maps, w_a)
+        _comparison(page, clean, maps, w_a, other, top, width)
     _by_hand(page, model, maps)
     _training_curves(page)
 
@@ -385,7 +430,16 @@ def transformer_view(page: AttentionPage) -> None:
     left, right = st.columns([2, 3])
     left.image(figures.grid_image(att), caption=glue.MODEL_VIEW_CAPTION, width="stretch")
     _heatmap(
-        page, "minilm", matrix, tokens, tokens, where=right, title=what, height=420, **QUERY_KEY
+        page,
+        "minilm",
+        matrix,
+        tokens,
+        tokens,
+        where=right,
+        title=what,
+        height=figures.map_height(len(tokens), lo=420),
+        width=570,
+        **QUERY_KEY,
     )
     _head_view(page, maps)
     st.caption(glue.minilm_caption(maps))
