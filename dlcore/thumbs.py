@@ -73,6 +73,29 @@ def gan() -> np.ndarray:
     return img
 
 
+def optimization() -> np.ndarray:
+    """The optimizer race: three racers' real paths on an ill-conditioned quadratic's contours."""
+    from PIL import ImageDraw
+
+    from dlcore.optim.optimizers import OPTIMIZERS, build
+    from dlcore.optim.surfaces import make_surface
+
+    surface = make_surface("quadratic", kappa=20, angle=10)
+    xs, ys = np.mgrid[-1.9 : 1.9 : H * 1j, -3.0 : 3.0 : W * 1j]
+    z = np.log(surface.value(np.stack([ys.ravel(), -xs.ravel()], 1)).reshape(H, W) + 1e-3)
+    bands = np.floor(z * 2.5) % 2  # alternating contour bands
+    shade = 235 + 12 * bands - 10 * (z - z.min()) / (z.max() - z.min())
+    img = Image.fromarray(np.clip(shade, 0, 255).astype(np.uint8)).convert("RGB")
+    draw = ImageDraw.Draw(img)
+    for name, lr in (("sgd", 1.8), ("momentum", 0.08), ("adam", 0.08)):
+        theta, opt, pts = np.array([-2.6, 1.2]), build(name, 2), []
+        for _ in range(80):
+            pts.append(((theta[0] + 3.0) / 6.0 * W, (1.9 - theta[1]) / 3.8 * H))
+            opt.step(theta, surface.value_grad(theta[None])[1][0], lr)
+        draw.line(pts, fill=OPTIMIZERS[name].color, width=3, joint="curve")
+    return np.asarray(img)
+
+
 DRAW = {
     "playground": playground,
     "conv": conv,
