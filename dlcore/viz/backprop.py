@@ -75,10 +75,13 @@ class Diagram:
     box_h: float = 0.8  # in rows
     label_at: float = 0.5  # where along an edge's last visible segment its label sits
     row_px: int = 84  # pixels per row
+    font: int | None = None  # text size (default: by the number of columns)
     meta: dict = field(default_factory=dict)
 
 
 def _font(d: Diagram) -> int:
+    if d.font:
+        return d.font
     return 17 if d.columns <= 4 else 15 if d.columns <= 6 else 14 if d.columns <= 8 else 12
 
 
@@ -549,7 +552,7 @@ def network_diagram(s: NetState) -> Diagram:
                         label_color=GRAD,
                     )
                 )
-    return Diagram(tuple(nodes), tuple(edges), 3, rows, box_w=0.3, box_h=0.86, row_px=112)
+    return Diagram(tuple(nodes), tuple(edges), 3, rows, box_w=0.32, box_h=0.86, row_px=112, font=14)
 
 
 def _link_width(w: float, w_max: float) -> float:
