@@ -58,11 +58,14 @@ def server_figures() -> dict[str, float]:
     for name, size, stride, padding in cases:
         st = ops.ConvSettings("correlation", stride, padding, "zeros", 1, "per_channel")
         k = kernels.make(name, size)
-        compute.append(_ms(lambda k=k, st=st: views.filter_view(img, k, st, "signed")))
+        compute.append(_ms(lambda k=k, st=st: views.filter_view(img, k, st, "auto")))
 
         def frame(k=k, st=st):
-            fv = views.filter_view(img, k, st, "signed")
-            rgb = figures.response_rgb(fv.shown, "signed")  # st.image sends RGB arrays as JPEG
+            fv = views.filter_view(img, k, st, "auto")  # the page's default display
+            if fv.display == "signed":  # three channel maps under their titles, a colour bar
+                rgb = figures.signed_maps_rgb(fv.output, ("Red", "Green", "Blue"))
+            else:
+                rgb = figures.response_rgb(fv.shown, fv.display)
             Image.fromarray(rgb).save(io.BytesIO(), format="JPEG")
 
         full.append(_ms(frame))

@@ -16,7 +16,7 @@ from dlcore.conv.pooling import POOLS
 from dlcore.conv.train import TrainConfig
 
 SOURCES = ("scene", "step edge", "checkerboard", "digit", "upload")
-DISPLAYS = ("signed", "clip", "abs", "normalize")
+DISPLAYS = ("auto", "signed", "clip", "abs", "normalize")
 VIEWS = ("filter", "inner product", "pooling", "algebra", "learned filters")
 KERNEL_CHOICES = (*KERNELS, "custom")
 MAX_STRIDE = 8
@@ -41,7 +41,7 @@ class ConvConfig:
     pad_mode: str = choice("zeros", PAD_MODES, live=True, label="Pad with")
     dilation: int = num(1, lo=1, hi=MAX_DILATION, live=True, label="Dilation")
     channels: str = choice("per_channel", CHANNEL_MODES, live=True, label="Colour channels")
-    display: str = choice("signed", DISPLAYS, live=True, label="Show output as")
+    display: str = choice("auto", DISPLAYS, live=True, label="Show output as")
     row: int = num(0, lo=0, hi=4096, live=True, label="Output row")
     col: int = num(0, lo=0, hi=4096, live=True, label="Output column")
     pool: str = choice("max", tuple(POOLS), live=True, label="Pooling")

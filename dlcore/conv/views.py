@@ -20,19 +20,28 @@ FLIP_NOTE = (
     "Convolution = cross-correlation with the kernel flipped. Most libraries "
     "(PyTorch's conv2d too) compute cross-correlation and call it convolution."
 )
-DISPLAY_NOTES = {
-    "signed": "orange < 0 < blue, white = 0; nothing is hidden",
-    "clip": "values outside [0, 1] are cut off: negative responses turn black",
-    "abs": "|value|, clipped to 1: the sign is lost",
-    "normalize": "min -> 0, max -> 1 (over all channels)",
-}
-
 DISPLAYS: dict[str, Callable[[np.ndarray], np.ndarray]] = {
     "signed": lambda x: x,
     "clip": lambda x: np.clip(x, 0.0, 1.0),
     "abs": lambda x: np.clip(np.abs(x), 0.0, 1.0),
     "normalize": lambda x: (x - x.min()) / (x.max() - x.min()) if x.max() > x.min() else 0 * x,
 }
+ZERO_SUM = 0.05  # |sum of the weights| below this share of max |w|: the kernel "sums to 0"
+
+
+def display_for(display: str, kernel: np.ndarray) -> str:
+    """The display the output is shown with. "auto": as an image ("clip") when the weights add
+    up to a clearly positive number (identity, blurs, sharpen, emboss keep the brightness of the
+    image), in signed colours when they sum to (nearly) 0 or less (edge detectors, high pass:
+    a flat region gives 0 and the response has both signs)."""
+    if display != "auto":
+        return display
+    k = np.asarray(kernel, dtype=np.float64)
+    return "clip" if float(k.sum()) > ZERO_SUM * _largest(k) else "signed"
+
+
+def _largest(kernel: np.ndarray) -> float:
+    return float(np.abs(kernel).max()) if kernel.size else 0.0
 
 
 def settings(cfg: ConvConfig) -> ops.ConvSettings:
@@ -49,9 +58,11 @@ def kernel_of(cfg: ConvConfig) -> tuple[np.ndarray, str | None]:
     n = round(len(cfg.custom) ** 0.5)
     if n * n == len(cfg.custom) and 1 <= n <= 7:
         return np.array(cfg.custom, dtype=np.float64).reshape(n, n), None
+    if not cfg.custom:  # Custom just opened from a link: the grid to edit starts as the identity
+        return kernels.make("identity", 3), None
     return kernels.make("identity", 3), (
-        f"A custom kernel needs a square grid of numbers (1 to 49 values); got {len(cfg.custom)}."
-        " Using the identity kernel."
+        "A custom kernel needs a square grid of numbers (1, 4, 9, ... or 49 values); got "
+        f"{len(cfg.custom)}. Using the identity kernel."
     )
 
 
@@ -78,16 +89,55 @@ class FilterView:
     output: np.ndarray | None  # (C_out, Ho, Wo) raw response; None when impossible
     shown: np.ndarray | None  # the output after the display transform
     error: str | None
+    display: str = "signed"  # the display used (``display_for``: "auto" resolved)
+    auto: bool = False  # True when the page chose the display ("auto")
 
 
 def filter_view(
     img: np.ndarray, kernel: np.ndarray, st: ops.ConvSettings, display: str
 ) -> FilterView:
     p = ops.plan(img.shape[1:], kernel.shape, st)
+    used, auto = display_for(display, kernel), display == "auto"
     if p.error:
-        return FilterView(img, kernel, p, None, None, p.error)
+        return FilterView(img, kernel, p, None, None, p.error, used, auto)
     out = ops.apply_kernel(img, kernel, st).output
-    return FilterView(img, kernel, p, out, DISPLAYS[display](out), None)
+    return FilterView(img, kernel, p, out, DISPLAYS[used](out), None, used, auto)
+
+
+def _share(frac: float) -> str:
+    return f"{frac:.0%}" if frac >= 0.01 or frac == 0 else f"{frac:.1%}"
+
+
+def display_note(fv: FilterView) -> str:
+    """What the colours of the output mean, with its numbers (and, when the page chose the
+    display, why)."""
+    out = fv.output
+    if out is None:
+        return ""
+    total = float(fv.kernel.sum())
+    if fv.display == "signed":
+        m = float(np.abs(out).max())
+        why = ""
+        if fv.auto:
+            zero = abs(total) <= ZERO_SUM * _largest(fv.kernel)
+            why = "the weights sum to 0, so flat regions give 0; " if zero else ""
+            why = why or f"the weights sum to {total:.3g}, below 0; "
+        return f"{why}signed colours from {-m:.3g} to {m:.3g}: orange < 0 < blue, white = 0"
+    if fv.display == "clip":
+        why = f" (the weights sum to {total:.3g}: the brightness is kept)" if fv.auto else ""
+        outside = float(((out < 0) | (out > 1)).mean())
+        cut = (
+            f"; {_share(outside)} of the values fall outside 0..1 and are cut off"
+            if outside > 0
+            else ""
+        )
+        return f"shown as an image, each value from 0 (dark) to 1 (bright){why}{cut}"
+    if fv.display == "abs":
+        return "|value| from 0 (dark) to 1 (bright), cut off above 1: the sign is lost"
+    return (
+        f"stretched: the smallest value {float(out.min()):.3g} is black, "
+        f"the largest {float(out.max()):.3g} white (over all channels)"
+    )
 
 
 # the config fields the shared controls set: what a ``Lab`` depends on (with the upload)

@@ -14,6 +14,7 @@ from functools import cache, lru_cache
 
 import numpy as np
 import plotly.graph_objects as go
+from PIL import Image
 from plotly.subplots import make_subplots
 
 from dlcore.viz import raster
@@ -90,6 +91,54 @@ def response_rgb(out: np.ndarray, display: str, min_side: int = MIN_SIDE) -> np.
     if len(tiles) == 1:
         return tiles[0]
     return image_grid(tiles, ncols=len(tiles), pad=4, pad_value=255)
+
+
+TITLE_SIZE, TICK_SIZE = 18, 14  # px: readable from the back of a lecture room
+MAP_GAP = 16  # px between maps shown side by side
+
+
+def _fmt(v: float) -> str:
+    return f"{v:.3g}"
+
+
+def _colour_bar(draw, img: Image.Image, box: tuple[int, int, int, int], m: float) -> None:
+    """A horizontal colour bar for the symmetric scale [-m, m] with five numbers under it."""
+    x0, y0, x1, y1 = box
+    ramp = np.linspace(-m, m, max(2, x1 - x0), dtype=np.float32)[None]  # (1, W)
+    bar = np.repeat(signed_rgb(ramp, m), y1 - y0, axis=0)  # (h, W, 3)
+    img.paste(Image.fromarray(bar), (x0, y0))
+    draw.rectangle([x0 - 1, y0 - 1, x1, y1], outline=raster.GRID)
+    for i, v in enumerate(np.linspace(-m, m, 5)):
+        x = x0 + (x1 - x0 - 1) * i / 4
+        draw.line([(x, y1), (x, y1 + 4)], fill=raster.INK)
+        anchor = "la" if i == 0 else "ra" if i == 4 else "ma"
+        raster.text(draw, (x, y1 + 6), _fmt(float(v)), raster.INK, anchor=anchor, size=TICK_SIZE)
+
+
+def signed_maps_rgb(
+    maps: np.ndarray, titles: tuple[str, ...] = (), min_side: int = MIN_SIDE
+) -> np.ndarray:
+    """Signed (C, H, W) maps side by side on ONE symmetric scale (orange < 0 < blue, white = 0),
+    each at least ``min_side`` px (small maps enlarged, wide strips subsampled to ``MAX_WIDTH``),
+    under its title, above a colour bar with the scale's numbers. Returns uint8 (H', W', 3)."""
+    maps = np.asarray(maps, dtype=np.float32)
+    m = _abs_max(maps)
+    step = -(-maps.shape[2] * len(maps) // MAX_WIDTH)  # st.image would re-scale wider images
+    f = _factor(*maps.shape[1:], min_side)
+    tiles = [upscale(signed_rgb(ch[::step, ::step], m), f) for ch in maps]
+    th, tw = tiles[0].shape[:2]
+    top = TITLE_SIZE + 12 if any(titles) else 0
+    width = len(tiles) * tw + (len(tiles) - 1) * MAP_GAP
+    img, draw = raster.canvas(width, top + th + 14 + 14 + TICK_SIZE + 12)
+    for i, tile in enumerate(tiles):
+        x = i * (tw + MAP_GAP)
+        img.paste(Image.fromarray(tile), (x, top))
+        if i < len(titles):
+            raster.text(draw, (x + tw / 2, 4), titles[i], raster.INK, anchor="ma", size=TITLE_SIZE)
+    bar_w = min(width - 2 * 24, 420)
+    x0, y0 = (width - bar_w) // 2, top + th + 14
+    _colour_bar(draw, img, (x0, y0, x0 + bar_w, y0 + 14), m)
+    return np.asarray(img)
 
 
 RED = np.array([214, 39, 40], dtype=np.uint8)

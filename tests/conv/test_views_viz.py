@@ -208,3 +208,46 @@ def test_live_image_draws_every_kernel_in_its_signs_and_survives_nan():
     bad = {name: np.full((3, 3), np.nan) for name in bank}
     nan_frame = V.live_image(bad, steps, np.full(50, np.nan))  # a diverged run: no exception
     assert nan_frame.shape == frame.shape
+
+
+@pytest.mark.parametrize("name", list(kernels.KERNELS))
+def test_automatic_display_shows_brightness_keeping_kernels_as_images(name):
+    """Weights that sum to 1 (identity, blurs, sharpen, emboss) keep the brightness: shown as
+    an image; weights that sum to 0 (edges, high pass) respond to change: signed colours."""
+    k = kernels.make(name, max(kernels.sizes_for(name)))
+    expected = "signed" if abs(k.sum()) < 1e-9 else "clip"
+    assert views.display_for("auto", k) == expected
+    assert views.display_for("abs", k) == "abs"  # a chosen display is kept
+
+
+def test_automatic_display_of_custom_kernels():
+    assert views.display_for("auto", np.array([[2.0]])) == "clip"  # a gain: brighter image
+    assert views.display_for("auto", np.array([[-1.0]])) == "signed"  # a negative image
+    assert views.display_for("auto", np.array([[-1.0, 1.02]])) == "signed"  # (nearly) sum 0
+    assert views.display_for("auto", np.zeros((3, 3))) == "signed"
+
+
+def test_lab_of_a_blur_is_shown_as_the_image_and_says_so():
+    lab = views.lab(ConvConfig(kernel="identity", source="step edge"))
+    assert lab.filtered.display == "clip"
+    np.testing.assert_allclose(lab.filtered.shown, lab.image[:, 1:-1, 1:-1])
+    assert "as an image" in views.display_note(lab.filtered)
+    edges = views.lab(ConvConfig(kernel="sobel_v", source="checkerboard"))
+    assert edges.filtered.display == "signed"
+    note = views.display_note(edges.filtered)
+    assert "orange < 0 < blue" in note and "-4" in note
+    bright = views.lab(ConvConfig(kernel="custom", custom=(2.0,), source="checkerboard"))
+    assert "50% of the values" in views.display_note(bright.filtered)  # the white squares: 2
+
+
+def test_signed_maps_are_large_titled_and_share_one_colour_bar():
+    out = np.zeros((3, 40, 60), np.float32)
+    out[0, :, :30], out[2, :, 30:] = -2.0, 1.0
+    rgb = V.signed_maps_rgb(out, ("R", "G", "B"))
+    f = V.MIN_SIDE // 60  # small maps are enlarged like the input image
+    assert rgb.shape[1] >= 3 * 60 * f and rgb.shape[0] > 40 * f
+    mid = rgb[rgb.shape[0] // 2]
+    assert (mid[..., 0] > 200).any() and (mid[..., 2] > 150).any()
+    titles = rgb[:20]
+    assert (titles < 100).any()  # the titles are written above the maps
+    assert V.signed_maps_rgb(out[:1], ("output",)).shape[1] < rgb.shape[1]

@@ -148,6 +148,83 @@ def test_every_custom_kernel_size_from_the_link(n, mode):
     assert len(at.get("image")) >= 2
 
 
+def decoded(im):
+    """The pixels of an st.image element that carries an inline data URL."""
+    url = im.proto.imgs[0].url
+    data = base64.b64decode(url.split(",", 1)[1])
+    return np.asarray(Image.open(io.BytesIO(data)).convert("RGB"), dtype=int)
+
+
+def shown(at, word):
+    """The image element whose caption starts with ``word`` ("input", "output")."""
+    return next(im for im in at.get("image") if (im.proto.imgs[0].caption or "").startswith(word))
+
+
+@pytest.mark.parametrize("kernel", ["identity", "average", "gaussian", "motion_blur"])
+def test_identity_and_blurs_show_the_image_itself_by_default(kernel):
+    """A blurred scene is a (blurred) gray scene, not a blue one (issue 24 item 9)."""
+    at = app(kernel=kernel)
+    caption = shown(at, "output").proto.imgs[0].caption
+    assert "as an image" in caption
+    out, inp = decoded(shown(at, "output")), decoded(shown(at, "input"))
+    assert out.shape == (254, 254, 3)
+    assert np.abs(out[..., 0] - out[..., 2]).max() < 12  # gray, like the input
+    diff = np.abs(out - inp[1:-1, 1:-1]).mean()
+    assert diff < (3 if kernel == "identity" else 12)  # identity: the input itself
+
+
+def test_colour_blur_is_a_colour_image():
+    at = app(kernel="gaussian", color="color")
+    out, inp = decoded(shown(at, "output")), decoded(shown(at, "input"))
+    assert out.shape == (254, 254, 3)  # one picture, not three channel maps
+    assert np.abs(out - inp[1:-1, 1:-1]).mean() < 12
+
+
+def test_edges_stay_signed_with_their_colour_scale():
+    at = app(kernel="sobel_v", source="checkerboard")
+    caption = shown(at, "output").proto.imgs[0].caption
+    assert "orange < 0 < blue" in caption and "sum to 0" in caption
+    rgb = decoded(shown(at, "output"))[: 62 * 4]  # the map (above its colour bar)
+    orange = (rgb[..., 0] > 200) & (rgb[..., 2] < 120)
+    blue = (rgb[..., 2] > 150) & (rgb[..., 0] < 100)
+    assert orange.any() and blue.any()
+    assert "-4" in caption and "4" in caption  # the scale's end points, in numbers
+
+
+def test_colour_signed_output_is_three_large_labelled_maps_on_one_scale():
+    at = app(kernel="sobel_v", color="color", display="signed")
+    im = shown(at, "output")
+    caption = im.proto.imgs[0].caption
+    for name in ("red", "green", "blue"):
+        assert name in caption
+    rgb = decoded(im)
+    assert rgb.shape[1] >= 3 * 254 and rgb.shape[0] >= 254  # each map at full size
+    # the colour bar under the maps runs from orange (left) through white to blue (right)
+    bar = next(
+        r for r in range(rgb.shape[0] - 1, 0, -1) if (rgb[r, :, 2] - rgb[r, :, 0]).max() > 120
+    )
+    row = rgb[bar]
+    tinted = np.nonzero(np.abs(row[:, 0] - row[:, 2]) > 60)[0]
+    left, right = row[tinted[0]], row[tinted[-1]]
+    assert left[0] > left[2] + 60 and right[2] > right[0] + 60
+
+
+def test_custom_opened_from_a_link_starts_from_a_grid_without_a_message():
+    at = app(kernel="custom")
+    assert not at.info and not at.warning and not at.error
+    np.testing.assert_allclose(html_grid(at, "kernel K"), kernels.make("identity", 3))
+
+
+def test_custom_chosen_on_the_page_starts_from_the_kernel_before():
+    at = app(size=5)
+    widget(at, "selectbox", "kernel").set_value("custom").run()
+    assert not at.exception and not at.info and not at.warning
+    np.testing.assert_allclose(html_grid(at, "kernel K"), kernels.make("sobel_v", 5), atol=0.005)
+    widget(at, "selectbox", "kernel").set_value("gaussian").run()
+    widget(at, "selectbox", "kernel").set_value("custom").run()  # the student's grid is kept
+    np.testing.assert_allclose(html_grid(at, "kernel K"), kernels.make("sobel_v", 5), atol=0.005)
+
+
 def test_impossible_setting_gives_clear_message():
     at = app(source="digit", size=7, dilation=4)
     assert any("impossible" in e.value and "no output pixel fits" in e.value for e in at.error)

@@ -31,6 +31,19 @@ KERNEL_LABELS = {k: s.label for k, s in kernels.KERNELS.items()} | {
     "custom": "Custom (edit the grid)"
 }
 CHANNEL_LABELS = {"per_channel": "Per channel (R, G, B)", "sum": "Sum over channels (3-D kernel)"}
+DISPLAY_LABELS = {
+    "auto": "Automatic",
+    "signed": "Signed colours",
+    "clip": "Image (0 to 1)",
+    "abs": "Magnitude |value|",
+    "normalize": "Stretched (min to max)",
+}
+DISPLAY_HELP = (
+    "Automatic: an image for kernels whose weights sum to 1 (identity, blurs, sharpen: the "
+    "brightness is kept), signed colours for kernels whose weights sum to 0 (edges: a flat "
+    "region gives 0, and the response is negative or positive)."
+)
+CHANNEL_TITLES = ("Red channel", "Green channel", "Blue channel")
 RADIO, NUMBER = {"widget": "radio"}, {"widget": "number"}
 # how each config field's widget looks (the rest: the default widget of its kind)
 WIDGETS: dict[str, dict[str, Any]] = {
@@ -45,7 +58,7 @@ WIDGETS: dict[str, dict[str, Any]] = {
     "padding": RADIO,
     "pad_mode": RADIO,
     "channels": {**RADIO, "format_func": CHANNEL_LABELS.get},
-    "display": RADIO,
+    "display": {**RADIO, "format_func": DISPLAY_LABELS.get, "help": DISPLAY_HELP},
     "row": NUMBER,
     "col": NUMBER,
     "pool": RADIO,
@@ -64,11 +77,25 @@ LIVE_MODEL = "Analyse with my live-trained model (off: the shipped checkpoint)"
 
 
 # -- callbacks (run before the next script run) ------------------------------------------------
-def _load_preset(page: ConvPage) -> None:
-    """Copy the "Start from" preset into the custom grid (a new grid editor shows it)."""
-    grid = kernels.make(page.get("start"), page.widget_state("size"))
-    st.session_state[page.widget_key("custom")] = views.grid_text(grid)
+def _fill_grid(page: ConvPage, name: str, size: int) -> None:
+    """Put preset ``name`` into the custom grid (a new grid editor shows it)."""
+    page.set_widgets({"custom": views.grid_text(kernels.make(name, size))})
+    st.session_state[page.key("start")] = name
     page.set("grid_v", page.get("grid_v", 0) + 1)
+
+
+def _load_preset(page: ConvPage) -> None:
+    """Copy the "Start from" preset into the custom grid."""
+    _fill_grid(page, page.get("start"), page.widget_state("size"))
+
+
+def _kernel_changed(page: ConvPage) -> None:
+    """Opening Custom starts from the kernel chosen before it (``page`` is the previous run's:
+    its config holds that kernel), unless the student's grid already holds numbers."""
+    before = page.cfg.kernel
+    opened = page.widget_state("kernel") == "custom" and before != "custom"
+    if opened and not page.widget_state("custom"):
+        _fill_grid(page, before, page.cfg.size)
 
 
 def _next_window(page: ConvPage, n_rows: int, n_cols: int) -> None:
@@ -112,7 +139,7 @@ def _custom_editor(page: ConvPage) -> None:
 
 def _kernel_controls(page: ConvPage) -> None:
     st.subheader("Kernel")
-    name = page.widget("kernel", **WIDGETS["kernel"])
+    name = page.widget("kernel", on_change=_kernel_changed, args=(page,), **WIDGETS["kernel"])
     only3 = name != "custom" and kernels.sizes_for(name) == (3,)
     page.widget("size", disabled=only3, help="This kernel exists only as 3x3." if only3 else None)
     if name == "custom":
@@ -187,8 +214,10 @@ def filter_view(page: ConvPage) -> None:
     img, kernel = lab.image, lab.kernel
     c1, c2, c3 = st.columns([4, 3, 4])
     # the output first (it is what changes), inline JPEG: no image re-parse, no extra request
-    caption = f"output {fv.plan.cols.out}x{fv.plan.rows.out}: {views.DISPLAY_NOTES[cfg.display]}"
-    c3.image(jpeg_data_url(figures.response_rgb(fv.shown, cfg.display), 92), caption=caption)
+    size, note = f"output {fv.plan.cols.out}x{fv.plan.rows.out}", views.display_note(fv)
+    per_channel = fv.display == "signed" and len(fv.output) > 1
+    if not per_channel:
+        c3.image(jpeg_data_url(_output_rgb(fv), 92), caption=f"{size}: {note}")
     caption = f"input {img.shape[2]}x{img.shape[1]}, {img.shape[0]} ch"
     c1.image(jpeg_data_url(figures.image_rgb(img), 92), caption=caption)
     with c2:
@@ -196,8 +225,19 @@ def filter_view(page: ConvPage) -> None:
         if cfg.mode == "convolution":
             st.html(figures.numbers_html(kernel[::-1, ::-1], "flipped K: what slides"))
         st.caption(views.FLIP_NOTE)
+    if per_channel:  # three signed maps: each at full size, named, on one colour bar
+        rgb = figures.signed_maps_rgb(fv.output, CHANNEL_TITLES)
+        caption = f"{size} for each colour channel (red, green, blue), one colour scale: {note}"
+        st.image(jpeg_data_url(rgb, 92), caption=caption)
     if st.toggle(HIST_LABEL, key=page.key("hist_on")):
         page.chart(figures.histogram_figure(fv.output), "hist")
+
+
+def _output_rgb(fv: views.FilterView) -> np.ndarray:
+    """One output picture: a signed map above its colour bar, or the image display."""
+    if fv.display == "signed":
+        return figures.signed_maps_rgb(fv.output)
+    return figures.response_rgb(fv.shown, fv.display)
 
 
 def inner_product(page: ConvPage) -> None:
