@@ -510,37 +510,167 @@ def matrix_csv(matrix: np.ndarray, rows: Sequence[str], cols: Sequence[str]) -> 
     return buf.getvalue()
 
 
+ASCII_FOR = {"τ": "tau", "−": "-", "→": "->", "≠": "!=", "␣": "_", "…": "...", "·": "."}
+
+
 def _ascii(s: str, max_len: int = 12) -> str:
-    """The default fonts draw ASCII only."""
-    return "".join(c if 32 <= ord(c) < 127 else "?" for c in s)[:max_len]
+    """The default fonts draw ASCII only: a few symbols spelled out, others shown as "?"."""
+    spelled = "".join(ASCII_FOR.get(c, c) for c in s)
+    return "".join(c if 32 <= ord(c) < 127 else "?" for c in spelled)[:max_len]
+
+
+EXPORT_FONT, EXPORT_TITLE = 22, 28  # px of the PNG export's labels and title (a 2x figure)
 
 
 def matrix_png(
-    matrix: np.ndarray, rows: Sequence[str], cols: Sequence[str], cell: int = 18
+    matrix: np.ndarray,
+    rows: Sequence[str],
+    cols: Sequence[str],
+    *,
+    title: str = "",
+    row_title: str = "",
+    col_title: str = "",
+    scale_title: str = "weight",
+    zmax: float | None = None,
+    signed: bool | None = None,
 ) -> bytes:
-    """A labelled heatmap PNG (white -> blue for weights, orange/blue for signed values)."""
+    """The shown matrix as a PNG for a slide or a paper: cells of 24 to 72 px (about 1,100 px of
+    cells across), every row and column labelled, the axis titles, the title, and a colour bar
+    with its ticks. Weights run white (0) to blue (``zmax``, default the maximum); signed data
+    (``signed``, default: any value below 0) orange (-zmax) through white to blue (+zmax)."""
     m = np.asarray(matrix, dtype=float)
-    signed = bool((m < 0).any())
-    rgb = colormap_rgb(m, signed=True) if signed else _weights_rgb(m)
-    font = ImageFont.load_default()
-    left = 8 + 7 * max([len(_ascii(str(r))) for r in rows] + [1])
-    top = 8 + 7 * max([len(_ascii(str(c))) for c in cols] + [1])
-    img = Image.new("RGB", (left + cell * m.shape[1] + 8, top + cell * m.shape[0] + 8), "white")
-    img.paste(Image.fromarray(np.repeat(np.repeat(rgb, cell, 0), cell, 1)), (left, top))
-    draw = ImageDraw.Draw(img)
-    for t, r in enumerate(rows):
-        draw.text((4, top + t * cell + 3), _ascii(str(r)), fill="black", font=font)
-    for s, c in enumerate(cols):
-        label = Image.new("RGB", (top - 4, cell), "white")
-        ImageDraw.Draw(label).text((2, 3), _ascii(str(c)), fill="black", font=font)
-        img.paste(label.rotate(90, expand=True), (left + s * cell, 2))
+    signed = bool((m < 0).any()) if signed is None else signed
+    finite = np.abs(m[np.isfinite(m)])
+    top = float(zmax) if zmax is not None else (float(finite.max()) if finite.size else 1.0)
+    top = top if top > 0 else 1.0
+    lo = -top if signed else 0.0
+    T, S = m.shape
+    cell = int(np.clip(1100 // max(S, T, 1), 24, 72))
+    rows_a = [_raster_label(r) for r in rows]
+    cols_a = [_raster_label(c) for c in cols]
+    font = raster.font(EXPORT_FONT)
+    row_w = max([font.getlength(r) for r in rows_a] + [1.0])
+    col_w = max([font.getlength(c) for c in cols_a] + [1.0])
+    turned = col_w > cell - 4  # column labels written upwards when they do not fit across
+    left = int(16 + (EXPORT_FONT + 16 if row_title else 0) + row_w + 10)
+    head = 20 + (EXPORT_TITLE + 24 if title else 0)
+    foot = int(
+        12 + (col_w if turned else EXPORT_FONT) + 10 + (EXPORT_FONT + 20 if col_title else 0)
+    )
+    bar_x = left + S * cell + 40
+    width = bar_x + 36 + 12 + int(font.getlength("-0.00")) + 2 * EXPORT_FONT + 24
+    img, draw = raster.canvas(width, max(head + T * cell + foot, head + 320 + 40))
+    _export_cells(img, draw, m, (left, head), cell, signed, lo, top)
+    ink = PALETTE["ink"]
+    for t, r in enumerate(rows_a):
+        raster.text(
+            draw, (left - 10, head + (t + 0.5) * cell), r, ink, anchor="rm", size=EXPORT_FONT
+        )
+    y_cols = head + T * cell + 12
+    for s_, c in enumerate(cols_a):
+        x = left + (s_ + 0.5) * cell
+        if turned:
+            _turned_text(img, (x, y_cols), c, ink)
+        else:
+            raster.text(draw, (x, y_cols), c, ink, anchor="ma", size=EXPORT_FONT)
+    if title:
+        raster.text(draw, (left, 16), _ascii(title, 90), ink, size=EXPORT_TITLE)
+    if col_title:
+        y = y_cols + (col_w if turned else EXPORT_FONT) + 14
+        raster.text(
+            draw,
+            (left + S * cell / 2, y),
+            _ascii(col_title, 60),
+            ink,
+            anchor="ma",
+            size=EXPORT_FONT,
+        )
+    if row_title:
+        _turned_text(
+            img,
+            (16 + EXPORT_FONT / 2, head + T * cell / 2),
+            _ascii(row_title, 60),
+            ink,
+            centre=True,
+        )
+    _colour_bar(
+        img,
+        draw,
+        (bar_x, head, bar_x + 36, head + max(T * cell, 320)),
+        signed,
+        lo,
+        top,
+        scale_title,
+    )
     buf = io.BytesIO()
     img.save(buf, format="PNG")
     return buf.getvalue()
 
 
-def _weights_rgb(m: np.ndarray) -> np.ndarray:
-    hi = float(m.max()) or 1.0
-    t = np.clip(m / hi, 0, 1)[..., None]
-    blue = np.array([8, 119, 189], dtype=np.float32)
-    return np.rint(255 * (1 - t) + blue * t).astype(np.uint8)
+def _raster_label(label: str) -> str:
+    return _ascii(str(label).replace(" ", "_").replace("␣", "_"), 24)
+
+
+def _shades(z: np.ndarray, signed: bool, lo: float, top: float) -> np.ndarray:
+    """RGB of values: white (0) to blue (``top``), or orange (``lo``) / white / blue if signed."""
+    if signed:
+        return colormap_rgb(z, signed=True, vmin=lo, vmax=top)
+    t = np.clip(np.nan_to_num(np.asarray(z, dtype=np.float32)) / top, 0, 1)[..., None]
+    return np.rint(255 * (1 - t) + raster.hex_rgb(PALETTE["pos"]) * t).astype(np.uint8)
+
+
+def _export_cells(
+    img: Image.Image,
+    draw: ImageDraw.ImageDraw,
+    m: np.ndarray,
+    origin: tuple[int, int],
+    cell: int,
+    signed: bool,
+    lo: float,
+    top: float,
+) -> None:
+    """The matrix's cells with 1 px white gaps, as the page's heatmap draws them."""
+    T, S = m.shape
+    rgb = np.repeat(np.repeat(_shades(m, signed, lo, top), cell, 0), cell, 1)
+    img.paste(Image.fromarray(rgb), origin)
+    x0, y0 = origin
+    for t in range(1, T):
+        draw.line([(x0, y0 + t * cell), (x0 + S * cell - 1, y0 + t * cell)], fill="white")
+    for s_ in range(1, S):
+        draw.line([(x0 + s_ * cell, y0), (x0 + s_ * cell, y0 + T * cell - 1)], fill="white")
+
+
+def _turned_text(
+    img: Image.Image, xy: tuple[float, float], label: str, fill: str, *, centre: bool = False
+) -> None:
+    """``label`` written upwards (turned by 90 degrees): centred on ``xy``, or hanging from it."""
+    font = raster.font(EXPORT_FONT)
+    w = int(font.getlength(label)) + 4
+    strip, strip_draw = raster.canvas(max(w, 1), EXPORT_FONT + 8)
+    raster.text(strip_draw, (2, 2), label, fill, size=EXPORT_FONT)
+    turned = strip.rotate(90, expand=True)  # (EXPORT_FONT + 8) x w, read bottom to top
+    x = int(xy[0] - turned.width / 2)
+    y = int(xy[1] - turned.height / 2) if centre else int(xy[1])
+    img.paste(turned, (x, y))
+
+
+def _colour_bar(
+    img: Image.Image,
+    draw: ImageDraw.ImageDraw,
+    box: tuple[int, int, int, int],
+    signed: bool,
+    lo: float,
+    top: float,
+    title: str,
+) -> None:
+    """A vertical colour bar (``top`` at the top, ``lo`` at the bottom) with five ticks."""
+    x0, y0, x1, y1 = box
+    values = np.linspace(top, lo, y1 - y0)[:, None].repeat(x1 - x0, 1)
+    img.paste(Image.fromarray(_shades(values, signed, lo, top)), (x0, y0))
+    draw.rectangle([x0 - 1, y0 - 1, x1, y1], outline=PALETTE["muted"])
+    for v in np.linspace(lo, top, 5):
+        y = y1 - (v - lo) / (top - lo) * (y1 - y0)
+        draw.line([(x1, y), (x1 + 6, y)], fill=PALETTE["ink"])
+        raster.text(draw, (x1 + 10, y), f"{v:.2f}", PALETTE["ink"], anchor="lm", size=EXPORT_FONT)
+    label_x = x1 + 16 + raster.font(EXPORT_FONT).getlength("-0.00") + EXPORT_FONT
+    _turned_text(img, (label_x, (y0 + y1) / 2), _ascii(title, 40), PALETTE["ink"], centre=True)

@@ -143,3 +143,43 @@ def test_shared_scale_difference_rows_and_thinned_labels():
     fig = V.alignment_heatmap(np.eye(64), tokens, tokens, height=V.map_height(64), width=950)
     assert list(fig.layout.yaxis.tickvals) == list(range(64))  # every row keeps its label
     assert fig.layout.xaxis.tickangle == -90
+
+
+def _colour_bar_column(img: np.ndarray, low: np.ndarray, high: np.ndarray) -> int | None:
+    """x of a column right of the image's middle along which the colour runs from ``high`` (top)
+    to ``low`` (bottom) through 200 or more rows, every shade in between (a colour bar)."""
+    w = img.shape[1]
+    span = (high - low).astype(float)
+    for x in range(w // 2, w):
+        col = img[:, x].astype(float)
+        t = ((col - low) @ span) / (span @ span)  # position between low (0) and high (1)
+        on_line = np.abs(col - (low + t[:, None] * span)).max(1) < 12
+        top = np.flatnonzero(on_line & (t > 0.97))
+        if not top.size:
+            continue
+        run, ok = t[top[0] :], on_line[top[0] :]
+        stop = int(np.argmin(ok)) if not ok.all() else len(run)  # first row off the colour line
+        run = run[:stop]
+        if len(run) >= 200 and run.min() < 0.05 and (np.diff(run) <= 0.02).all():
+            return x
+    return None
+
+
+def test_png_export_is_projector_sized_with_colour_bar_and_axis_titles():
+    """Issue 24 item 11: the export was 293 x 203 pixels, with no colour bar."""
+    w = np.random.default_rng(0).dirichlet(np.ones(15), size=10)  # a date's (10, 15) map
+    bare = V.matrix_png(w, list("2026-11-27"), list("fri 27 nov 2026"))
+    img = np.asarray(Image.open(io.BytesIO(bare)).convert("RGB"))
+    assert img.shape[1] >= 1000 and img.shape[0] >= 600
+    white, blue = np.array([255, 255, 255]), np.array([8, 119, 189])
+    assert _colour_bar_column(img, white, blue) is not None
+    kw = dict(title="Bahdanau additive, tau = 1", row_title="output", col_title="input")
+    png = V.matrix_png(w, list("2026-11-27"), list("fri 27 nov 2026"), **kw)
+    titled = np.asarray(Image.open(io.BytesIO(png)).convert("RGB"))
+    assert titled.shape[0] > img.shape[0] and titled.shape[1] > img.shape[1]  # room for titles
+    assert (titled[:40] < 128).any()  # the title is written above the cells
+    signed = V.matrix_png(w - w.mean(), list("2026-11-27"), list("fri 27 nov 2026"), **kw)
+    img = np.asarray(Image.open(io.BytesIO(signed)).convert("RGB"))
+    orange = np.array([245, 147, 34])
+    assert _colour_bar_column(img, np.array([247, 247, 247]), blue) is not None  # 0 .. max
+    assert _colour_bar_column(img[::-1], np.array([247, 247, 247]), orange) is not None  # min

@@ -127,3 +127,18 @@ def test_long_inputs_have_labels_that_do_not_overlap(server, page):
     boxes = page.evaluate(TICK_BOXES_JS, ["τ = 1", "x"])
     assert len(boxes) == 40 and not _overlaps(boxes), _overlaps(boxes)[:3]  # every character
     assert page.locator(EXCEPTION).count() == 0
+
+
+def test_the_png_export_is_projector_sized(server, page, tmp_path):
+    """Issue 24 item 11: the PNG download was 293 x 203 pixels with no colour bar."""
+    from PIL import Image
+
+    page.set_default_timeout(120000)
+    open_app(page, server.url("attention"), timeout_ms=240000)
+    with page.expect_download() as download:
+        page.get_by_role("button", name="PNG").first.click()
+    path = tmp_path / download.value.suggested_filename
+    download.value.save_as(path)
+    assert path.name == "alignment_additive.png"
+    with Image.open(path) as img:
+        assert img.width >= 1000 and img.height >= 600

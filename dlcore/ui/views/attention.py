@@ -108,11 +108,14 @@ def _heatmap(
     page.chart(fig, name, where=where, **select)
 
 
-def _export(page: AttentionPage, matrix: np.ndarray, rows: list, cols: list, name: str) -> None:
-    """CSV and PNG downloads of a shown matrix, with its labels."""
+def _export(
+    page: AttentionPage, matrix: np.ndarray, rows: list, cols: list, name: str, **png: object
+) -> None:
+    """CSV and PNG downloads of a shown matrix, with its labels; ``png``: the picture's title,
+    axis titles and colour scale (``figures.matrix_png``), as the page shows them."""
     csv = figures.matrix_csv(matrix, rows, cols)
-    png = figures.matrix_png(matrix, rows, cols)
-    page.downloads(name, {"csv": (csv, "text/csv"), "png": (png, "image/png")})
+    image = figures.matrix_png(matrix, rows, cols, **png)
+    page.downloads(name, {"csv": (csv, "text/csv"), "png": (image, "image/png")})
 
 
 def _shipped(page: AttentionPage, score: str, checkpoint: str) -> seq2seq.Seq2Seq | None:
@@ -281,7 +284,17 @@ def _alignment(page: AttentionPage) -> None:
                 f"Both maps share one colour scale: white is weight 0, the darkest blue"
                 f" {top:.2f} (the larger of their two maxima), so equal colours mean equal weights."
             )
-        _export(page, w_a, maps.output, maps.source, f"alignment_{cfg.score}")
+        _export(
+            page,
+            w_a,
+            maps.output,
+            maps.source,
+            f"alignment_{cfg.score}",
+            title=f"{title}: {maps.text}",
+            row_title="output character",
+            col_title="input character",
+            zmax=top,
+        )
     with right:
         _comparison(page, clean, maps, w_a, other, top, width)
     _by_hand(page, model, maps)
@@ -366,7 +379,9 @@ def pointer_view(page: AttentionPage) -> None:
     st.markdown(glue.pointer_summary(res))
     page.chart(figures.pointer_figure(res.weights, values, res.picks, res.correct), "pointer")
     st.caption(glue.POINTER_CAPTION)
-    _export(page, res.weights, *glue.pointer_labels(res), "pointer")
+    labels = glue.pointer_labels(res)
+    axes = {"row_title": "output (pick)", "col_title": "input"}
+    _export(page, res.weights, *labels, "pointer", title="Pointer network", **axes)
 
 
 # -- the transformer (MiniLM) -----------------------------------------------------------
@@ -443,7 +458,7 @@ def transformer_view(page: AttentionPage) -> None:
     )
     _head_view(page, maps)
     st.caption(glue.minilm_caption(maps))
-    _export(page, matrix, tokens, tokens, f"minilm_{cfg.agg}")
+    _export(page, matrix, tokens, tokens, f"minilm_{cfg.agg}", title=f"MiniLM, {what}", **QUERY_KEY)
 
 
 VIEWS: dict[str, View[AttentionConfig]] = {
