@@ -88,8 +88,10 @@ class OptimConfig:
     rho: float = _live(0.9, options=(0.5, 0.9, 0.99, 0.999), label="RMSProp decay ρ")
     noise: float = _live(0.0, lo=0.0, hi=2.0, label="Minibatch noise σ")
     schedule: bool = flag(False, label="Linear learning-rate decay")
-    decay_until: int = _live(200, lo=10, hi=5000, label="Decay until iteration T")
-    lr_end: float = _live(0.01, options=(0.001, 0.01, 0.1, 0.5), label="η_T / η_0")
+    decay_until: int = _live(200, lo=10, hi=5000, label="Decay until iteration $T$")
+    lr_end: float = _live(
+        0.01, options=(0.001, 0.01, 0.1, 0.5), label="Final rate $\\eta_T / \\eta_0$"
+    )
     speed: int = _live(60, options=SPEEDS, label="Iterations per second")
     # momentum on a quadratic (Goh 2017)
     m_eta: float = _live(1.0, lo=0.01, hi=4.0, label="Step size η")

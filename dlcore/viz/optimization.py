@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import base64
 from collections.abc import Mapping, Sequence
+from functools import lru_cache
 
 import numpy as np
 import plotly.graph_objects as go
@@ -27,6 +28,7 @@ from plotly.subplots import make_subplots
 from dlcore.optim import regularization
 from dlcore.optim.config import RACERS
 from dlcore.optim.optimizers import OPTIMIZERS
+from dlcore.optim.surfaces import NUMPY_FUNCS, parse
 from dlcore.viz.common import GRAYS, PALETTE, style
 
 # the surface: low loss a quiet blue-grey, high loss white, so that the paths stand out
@@ -65,12 +67,16 @@ def shade(z: np.ndarray, f_min: float | None) -> np.ndarray:
     return np.log10(np.nan_to_num(z - floor, nan=span, posinf=span) + eps)
 
 
-def lut(scale: list = SURFACE_SCALE) -> np.ndarray:
+def lut(scale: list | None = None) -> np.ndarray:
     """The colour scale as a 256 x 3 uint8 table (the browser's colours of the live frame)."""
+    scale = scale or SURFACE_SCALE
     stops = np.array([s for s, _ in scale])
     rgb = np.array([[int(c[i : i + 2], 16) for i in (1, 3, 5)] for _, c in scale], dtype=float)
     t = np.linspace(0, 1, 256)
     return np.stack([np.interp(t, stops, rgb[:, j]) for j in range(3)], 1).astype(np.uint8)
+
+
+_LUT_B64 = b64(lut())
 
 
 def _contour(xs, ys, z, f_min, *, name: str = "f", showscale: bool = False) -> go.Contour:
@@ -183,8 +189,9 @@ def _thin(n: int, k: int, tail: int = 200) -> np.ndarray:
     """Indices 0..n-1: at most k of them, the newest ``tail`` all kept."""
     if n <= k:
         return np.arange(n)
-    head = np.linspace(0, n - tail - 1, k - tail).astype(int)
-    return np.unique(np.concatenate([head, np.arange(n - tail, n)]))
+    head = np.linspace(0, n - tail - 1, k - tail).astype(int)  # sorted: drop repeats cheaply
+    head = head[np.concatenate([[True], np.diff(head) > 0])]
+    return np.concatenate([head, np.arange(n - tail, n)])
 
 
 def quantize(xy: np.ndarray, box) -> tuple[np.ndarray, list[float]]:
@@ -200,11 +207,20 @@ def quantize(xy: np.ndarray, box) -> tuple[np.ndarray, list[float]]:
 def surface_payload(surface, key: str) -> dict:
     """The surface for the browser: shaded heights as uint8 on a GRID_N grid (rows from the
     bottom) and the colour table; ``key`` lets the browser keep what it drew."""
-    _, _, z = surface.grid(GRID_N)
-    s = shade(z, surface.f_min)
+    field = _shaded_field(surface.text, tuple(surface.box), surface.f_min)
+    return {"key": key, "n": GRID_N, "field": field, "lut": _LUT_B64, "levels": LEVELS}
+
+
+@lru_cache(maxsize=32)
+def _shaded_field(text: str, box: tuple, f_min: float | None) -> str:
+    """A surface's shaded grid, base64 (the same every frame of a race: computed once)."""
+    xs, ys = np.linspace(box[0], box[1], GRID_N), np.linspace(box[2], box[3], GRID_N)
+    gx, gy = np.meshgrid(xs, ys)
+    with np.errstate(all="ignore"):
+        z = np.broadcast_to(parse(text)(gx, gy, NUMPY_FUNCS), gx.shape)
+    s = shade(z, f_min)
     lo, hi = float(s.min()), float(s.max())
-    u8 = np.rint((s - lo) / max(hi - lo, 1e-12) * 255).astype(np.uint8)
-    return {"key": key, "n": GRID_N, "field": b64(u8), "lut": b64(lut()), "levels": LEVELS}
+    return b64(np.rint((s - lo) / max(hi - lo, 1e-12) * 255).astype(np.uint8))
 
 
 def _racer_payload(snap, i: int, name: str, lr: float) -> dict:
@@ -396,8 +412,8 @@ def momentum_error_figure(run, *, height: int = 330) -> go.Figure:
         if np.isfinite(err[anchor]) and err[anchor] > 0 and rho > 0:
             theory = err[anchor] * rho ** (k - anchor)
             fig.add_trace(
-                go.Scatter(x=k, y=theory, mode="lines", name=f"{name}: ρ^k, ρ = {rho:.4f}",
-                           line=dict(color=col, width=2, dash="dot"))
+                go.Scatter(x=k, y=theory, mode="lines", line=dict(color=col, width=2, dash="dot"),
+                           name=f"{name}: ρ<sup>k</sup>, ρ = {rho:.4f}")
             )  # fmt: skip
     fig.update_xaxes(title="iteration k")
     fig.update_yaxes(title="‖w<sub>k</sub> − w*‖", type="log", exponentformat="power")

@@ -94,7 +94,7 @@ def test_momentum_figures_mark_the_choice_and_the_optimum():
     assert marks["your η, β"] == (1.0, 0.5)
     assert marks["Goh's optimum"] == pytest.approx((run.best.eta, run.best.beta))
     err = figures.momentum_error_figure(run)
-    assert any("ρ^k" in t.name for t in err.data)
+    assert any("ρ<sup>k</sup>" in t.name for t in err.data)
 
 
 def test_penalty_figure_regions_have_the_solutions_sizes():

@@ -45,7 +45,10 @@ def _surface_controls(page: OptimPage) -> None:
     cfg = page.cfg
     if cfg.surface == "quadratic":
         with cols[1]:
-            page.widget("kappa", help="λ_max / λ_min of the Hessian: 1 is a round bowl.")
+            page.widget(
+                "kappa",
+                help="$\\kappa = \\lambda_{max} / \\lambda_{min}$ of the Hessian (1: round).",
+            )
         with cols[2]:
             page.widget("angle", help="Rotate the valley: the adaptive methods scale x and y.")
     elif cfg.surface == "custom":
@@ -184,7 +187,8 @@ def _schedule_latex(cfg: OptimConfig, snap: RaceSnapshot, name: str) -> None:
     )
     st.caption(
         f"The lecture's linear decay, shown for {OPTIMIZERS[name].label} at k = {snap.k} "
-        f"(every racer decays its own η₀ the same way; after T = {T} it stays at η_T). "
+        f"(every racer decays its own $\\eta_0$ the same way; after $T = {T}$ it stays at "
+        "$\\eta_T$). "
         "A decaying rate lets SGD settle where a constant one keeps it wandering with the noise."
     )
 
@@ -594,10 +598,14 @@ def _early_stopping(page: OptimPage, problem: reg.Problem) -> None:
         )
         rows = [
             {"eigen-direction": f"λ{'₁₂'[i]} = {es.lam[i]:.3f}", "ελ": f"{es.eps * es.lam[i]:.3f}",
-             "early stopping: 1 − (1 − ελ)^τ": f"{es.gd_factor[i]:.4f}",
-             "L2: λ / (λ + α)": f"{es.l2_factor[i]:.4f}"}
+             "kept by early stopping": f"{es.gd_factor[i]:.4f}",
+             "kept by L2": f"{es.l2_factor[i]:.4f}"}
             for i in range(2)
         ]  # fmt: skip
+        st.latex(
+            r"\text{kept by early stopping: } 1 - (1 - \epsilon\lambda_i)^\tau,\qquad"
+            r"\text{kept by L2: } \frac{\lambda_i}{\lambda_i + \alpha}"
+        )
         st.dataframe(rows, hide_index=True, width="stretch")
         st.caption(
             "Each column is the share of w* kept along an eigenvector of H. They agree when "
@@ -605,7 +613,10 @@ def _early_stopping(page: OptimPage, problem: reg.Problem) -> None:
             "under both."
         )
         if not es.stable:
-            page.notice("ε λ_max ≥ 2: gradient descent diverges at this step size.", "warning")
+            page.notice(
+                "$\\epsilon\\,\\lambda_{max} \\geq 2$: gradient descent diverges at this step.",
+                "warning",
+            )
 
 
 def regularization(page: OptimPage) -> None:
