@@ -67,6 +67,7 @@ class TrainSnapshot:
     metric: str
     spectrum: Spectrum  # of the vanilla RNN's current W_hh
     diverged: tuple[bool, ...]
+    diverged_at: tuple[int | None, ...] = ()  # per arm: the step whose loss or ||g|| blew up
 
 
 @dataclass(frozen=True)
@@ -125,6 +126,7 @@ class TaskTrainer(BaseTrainer):
         self._pending: dict[str, float] = {}  # the arms' metrics of the step under way
         self.clipped: dict[str, int] = dict.fromkeys(labels, 0)
         self.dead: dict[str, bool] = dict.fromkeys(labels, False)  # diverged arms
+        self.dead_at: dict[str, int | None] = dict.fromkeys(labels)  # ... and the step it was
         self.probes: list[Probe] = []
         self._spec_key, self._spec = None, None
         self._probe()
@@ -207,6 +209,7 @@ class TaskTrainer(BaseTrainer):
             metric=self.task.metric,
             spectrum=self._spectrum(),
             diverged=tuple(self.dead[k] for k in labels),
+            diverged_at=tuple(self.dead_at[k] for k in labels),
         )
 
     def _spectrum(self) -> Spectrum:
@@ -235,6 +238,7 @@ class TaskTrainer(BaseTrainer):
         res = CLIPPERS[arm.clip or self.cfg.clip](model.parameters(), self.cfg.clip_v)
         if not (math.isfinite(float(loss.detach())) and math.isfinite(res.pre_norm)):
             self.dead[label] = True  # the page shows "diverged (NaN/inf)" instead of grey plots
+            self.dead_at[label] = self.steps + 1  # the step under way
         else:
             opt.step()
         self.clipped[label] += int(res.clipped)

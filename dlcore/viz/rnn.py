@@ -273,6 +273,47 @@ def _level(fig: go.Figure, x0: float, x1: float, y: float, name: str, color: str
     )
 
 
+def _curve_mode(y: np.ndarray) -> str:
+    """Lines, with markers while a curve has few points (one point draws no line at all: a run
+    that diverged at its second step)."""
+    return "lines+markers" if np.isfinite(y).sum() < 20 else "lines"
+
+
+def _diverged_last(n: int, diverged_at: Sequence[int | None]) -> list[int]:
+    """Run indices with the runs that diverged last (drawn on top: the unclipped run's one point
+    coincides with the clipped run's first one)."""
+    return sorted(range(n), key=lambda i: i < len(diverged_at) and diverged_at[i] is not None)
+
+
+def _mark_blowups(
+    fig: go.Figure,
+    steps: np.ndarray,
+    values: np.ndarray,
+    labels: Sequence[str],
+    diverged_at: Sequence[int | None],
+) -> None:
+    """Where each run that diverged blew up: a dotted vertical line at that training step and an
+    x at the last value it had, in the run's colour (named in the legend)."""
+    for i, (label, at) in enumerate(zip(labels, diverged_at)):
+        if at is None:
+            continue
+        color = arm_color(label, i)
+        y = positive(values[i])
+        seen = np.isfinite(y) & (np.asarray(steps) <= at)
+        last = float(y[seen][-1]) if seen.any() else None
+        fig.add_vline(x=at, line=dict(color=color, dash="dot", width=1.5))
+        fig.add_trace(
+            go.Scatter(
+                x=[at],
+                y=[last],
+                mode="markers",
+                name=f"{label}: blew up at step {at} (NaN/inf)",
+                marker=dict(symbol="x", size=14, color=color, line=dict(width=1, color=color)),
+                hovertemplate=f"{label}: NaN/inf at step {at}<extra></extra>",
+            )
+        )
+
+
 # above the plot: the shared style's legend below the plot covers the x-axis title
 LEGEND_ABOVE = dict(orientation="h", x=0, y=1.02, yanchor="bottom")
 
@@ -285,8 +326,10 @@ def loss_figure(
     solved: float,
     metric: str,
     height: int = 320,
+    diverged_at: Sequence[int | None] = (),
 ) -> go.Figure:
-    """Held-out loss of each cell (log y) with the no-memory baseline and the 'solved' level."""
+    """Held-out loss of each cell (log y) with the no-memory baseline and the 'solved' level;
+    a cell that diverged is marked where it blew up (``diverged_at``: a step or None each)."""
     fig = go.Figure()
     for i, lab in enumerate(labels):
         fig.add_trace(
@@ -302,6 +345,7 @@ def loss_figure(
     x1 = max(float(steps[-1]) if len(steps) else 1.0, 1.0)
     _level(fig, 0, x1, baseline, f"no-memory baseline {baseline:.3f}", PALETTE["muted"])
     _level(fig, 0, x1, solved, f"solved < {solved:g}", PALETTE["ok"])
+    _mark_blowups(fig, steps, losses, labels, diverged_at)
     fig.update_xaxes(title="training step")
     fig.update_yaxes(title=f"held-out {metric}", type="log", exponentformat="power")
     return style(fig, height=height).update_layout(legend=LEGEND_ABOVE)
@@ -315,20 +359,30 @@ def curves_figure(
     log_y: bool = True,
     hline: tuple[str, float] | None = None,
     height: int = 280,
+    diverged_at: Sequence[int | None] = (),
 ) -> go.Figure:
     """Per-step curves (training loss or pre-clip gradient norm) for each arm; ``steps`` (S,)
-    are the training steps of the columns of ``values`` (A, S)."""
+    are the training steps of the columns of ``values`` (A, S). A run that diverged is drawn up
+    to where it blew up and marked there (``diverged_at``: a step or None per arm)."""
     fig = go.Figure()
-    for i, lab in enumerate(labels):
-        y = positive(values[i]) if log_y else values[i]
+    for i in _diverged_last(len(labels), diverged_at):  # a run that blew up is drawn on top
+        lab = labels[i]
+        y = positive(values[i]) if log_y else np.asarray(values[i], dtype=float)
+        color = arm_color(lab, i)
         fig.add_trace(
             go.Scatter(
-                x=steps, y=y, name=lab, mode="lines", line=dict(color=arm_color(lab, i), width=1.5)
+                x=steps,
+                y=y,
+                name=lab,
+                mode=_curve_mode(y),
+                line=dict(color=color, width=1.5),
+                marker=dict(size=7, color=color),
             )
         )
     if hline is not None:
         x1 = max(float(steps[-1]) if len(steps) else 1.0, 2.0)
         _level(fig, 1, x1, hline[1], hline[0], PALETTE["muted"])
+    _mark_blowups(fig, steps, values, labels, diverged_at)
     fig.update_xaxes(title="training step")
     fig.update_yaxes(title=y_title, type="log" if log_y else "linear", exponentformat="power")
     return style(fig, height=height).update_layout(legend=LEGEND_ABOVE)

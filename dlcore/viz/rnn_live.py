@@ -101,10 +101,11 @@ def _key(draw: ImageDraw.ImageDraw, right: int, y: int, items: Sequence[tuple[st
         right = x1 - 36
 
 
-def _log_panel(draw, box, series, refs=(), *, title="", x_note="", extra=()):
+def _log_panel(draw, box, series, refs=(), *, title="", x_note="", extra=(), blowups=()):
     """raster.line_panel on a log axis: whole decades as limits when the data spans 2.5 decades
     or more (readable labels), the reference levels' key in the title row (labels on the lines
-    would hide the data) and an x-axis title. ``extra``: more values the limits must include.
+    would hide the data) and an x-axis title. ``extra``: more values the limits must include;
+    ``blowups``: (step, colour, x, y) of each run that diverged, marked there (_mark_blowup).
     Returns the plot area and the log10 limits (None when nothing is positive)."""
     lim = _log_limits([y for _, y, _, _ in series] + [np.array([r[0] for r in refs])] + [*extra])
     if lim is not None and lim[1] - lim[0] >= 2.5:
@@ -121,7 +122,35 @@ def _log_panel(draw, box, series, refs=(), *, title="", x_note="", extra=()):
     )
     _key(draw, box[2] - 6, box[1] + 2, [(t, c, "dotted") for _, c, t in refs])
     _axis_note(draw, area, x_note)
+    xs = np.concatenate([np.asarray(x, dtype=np.float64) for x, _, _, _ in series] or [[]])
+    if lim is not None and xs.size:
+        xlim = (float(xs.min()), max(float(xs.max()), float(xs.min()) + 1))  # as line_panel
+        for run in blowups:
+            _mark_blowup(draw, area, lim, xlim, run)
     return area, lim
+
+
+def _mark_blowup(draw, area, lim, xlim, run) -> None:
+    """Where a run blew up: a dashed vertical line at its step and an x at the last value its
+    curve had (a run that diverged at step 2 has one finite point: no line at all), with the
+    step written at the top. ``run`` is (step, colour, x, y) of its curve; ``xlim`` and ``lim``
+    the panel's x range and log10 limits."""
+    at, color, x, y = run
+    x0, y0, x1, y1 = area
+    u = x0 + (min(max(at, xlim[0]), xlim[1]) - xlim[0]) / (xlim[1] - xlim[0]) * (x1 - x0)
+    _dashed(draw, np.array([[u, y0], [u, y1]], dtype=np.float64), color, on=6, off=3)
+    y = positive(y)
+    seen = np.isfinite(y) & (np.asarray(x, dtype=np.float64) <= at)
+    if seen.any():
+        ly = float(np.clip(np.log10(y[seen][-1]), *lim))
+        v, r = y1 - (ly - lim[0]) / (lim[1] - lim[0]) * (y1 - y0), 7
+        draw.line([(u - r, v - r), (u + r, v + r)], fill=color, width=3)
+        draw.line([(u - r, v + r), (u + r, v - r)], fill=color, width=3)
+    right = u > (x0 + x1) / 2  # the label on the side with room
+    where = (u - 6 if right else u + 6, y0 + 2)
+    raster.text(
+        draw, where, f"blew up at step {at}", color, anchor="ra" if right else "la", size=14
+    )
 
 
 def _status(draw: ImageDraw.ImageDraw, y: int, width: int, items: Sequence[tuple[str, str]]):
@@ -139,15 +168,29 @@ def _norms_and_losses(
     clip_v: float,
     status: Sequence[tuple[str, str]],
     size: tuple[int, int],
+    diverged_at: Sequence[int | None] = (),
 ) -> np.ndarray:
     """Two log panels side by side (a loss on the left, the pre-clip ||g|| with the threshold v
     on the right, ``steps`` (S,) the training steps of its columns) and a status line under
-    them."""
+    them; each run that diverged is marked in both panels where it blew up (``diverged_at``:
+    a step or None per run, in the order of ``labels`` and of the left panel's series)."""
     w, h = size
     img, draw = canvas(w, h)
     series, refs, title, x_note = left
     body = h - 30
-    _log_panel(draw, (0, 0, w // 2 - 10, body), series, refs, title=title, x_note=x_note)
+
+    def blowups(curves: Sequence) -> list:
+        return [(at, c, x, y) for (x, y, c, _), at in zip(curves, diverged_at) if at is not None]
+
+    _log_panel(
+        draw,
+        (0, 0, w // 2 - 10, body),
+        series,
+        refs,
+        title=title,
+        x_note=x_note,
+        blowups=blowups(series),
+    )
     norms = [
         (steps, g, arm_color(lab, i), lab) for i, (lab, g) in enumerate(zip(labels, grad_norm))
     ]
@@ -158,6 +201,7 @@ def _norms_and_losses(
         [(clip_v, INK, f"clip threshold v = {clip_v:g}")],
         title="pre-clip ||g|| per step (log axis)",
         x_note="training step",
+        blowups=blowups(norms),
     )
     draw.line([(0, body + 4), (w, body + 4)], fill=GRID)
     _status(draw, body + 10, w, status)
@@ -170,6 +214,12 @@ def _last(row: np.ndarray) -> float:
     return float(seen[-1]) if len(seen) else math.nan
 
 
+def _diverged_text(snap, i: int) -> str:
+    """'diverged at step 2 (NaN/inf)' (the step when the snapshot knows it)."""
+    at = snap.diverged_at[i] if i < len(snap.diverged_at) else None
+    return "diverged (NaN/inf)" if at is None else f"diverged at step {at} (NaN/inf)"
+
+
 def train_status(snap) -> list[tuple[str, str]]:
     """Per cell (text, colour): solved or not by the last held-out loss, the share clipped."""
     out = []
@@ -178,7 +228,7 @@ def train_status(snap) -> list[tuple[str, str]]:
     ):
         ev = _last(row)
         verdict = "solved" if ev < snap.solved_below else "not solved"
-        text = f"{lab}: diverged (NaN/inf)" if dead else f"{lab}: {ev:.4f} {verdict}"
+        text = f"{lab}: {_diverged_text(snap, i)}" if dead else f"{lab}: {ev:.4f} {verdict}"
         out.append((f"{text}, {share:.0%} of steps clipped", arm_color(lab, i)))
     return out
 
@@ -189,7 +239,7 @@ def clip_status(snap) -> list[tuple[str, str]]:
     for i, (lab, row, share, dead) in enumerate(
         zip(snap.labels, snap.loss, snap.clipped_share, snap.diverged)
     ):
-        text = f"{lab}: diverged (NaN/inf)" if dead else f"{lab}: loss {_last(row):.4g}"
+        text = f"{lab}: {_diverged_text(snap, i)}" if dead else f"{lab}: loss {_last(row):.4g}"
         out.append((f"{text}, {share:.0%} of steps clipped", arm_color(lab, i)))
     return out
 
@@ -209,7 +259,7 @@ def train_image(snap, clip_v: float, size: tuple[int, int] = (LIVE_WIDTH, 330)) 
     left = (cells, refs, f"held-out {snap.metric} (log axis)", "training step")
     status = train_status(snap)
     return _norms_and_losses(
-        left, snap.train_steps, snap.grad_norm, snap.labels, clip_v, status, size
+        left, snap.train_steps, snap.grad_norm, snap.labels, clip_v, status, size, snap.diverged_at
     )
 
 
@@ -223,7 +273,7 @@ def clip_image(snap, clip_v: float, size: tuple[int, int] = (LIVE_WIDTH, 300)) -
     left = (runs, [], f"training {snap.metric} per step (log axis)", "training step")
     status = clip_status(snap)
     return _norms_and_losses(
-        left, snap.train_steps, snap.grad_norm, snap.labels, clip_v, status, size
+        left, snap.train_steps, snap.grad_norm, snap.labels, clip_v, status, size, snap.diverged_at
     )
 
 

@@ -157,6 +157,11 @@ def test_exploding_preset_in_clip_view_shows_the_unclipped_run_diverge():
     snap = at.session_state["rnn.clip.trainer"].snapshot()
     assert snap.diverged == (True, False) and snap.grad_norm[0, 0] > 1e4
     assert any("no clipping: training diverged" in e.value for e in at.error)
+    loss = next(f for f in charts(at) if "training" in json.dumps(f["layout"]["yaxis"]))
+    run = next(t for t in loss["data"] if t.get("name") == "no clipping")
+    assert "markers" in run["mode"]  # its one finite step is drawn (issue 24 item 10)
+    names = [t.get("name") for t in loss["data"]]
+    assert "no clipping: blew up at step 2 (NaN/inf)" in names, names
     at.button(key="rnn.clip.btn.play").click().run()  # live: the frame's caption says it
     assert not at.exception
     assert "no clipping: training diverged" in " ".join(c.value for c in at.caption)

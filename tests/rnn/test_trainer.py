@@ -176,3 +176,13 @@ def test_spectral_norms_of_non_finite_matrices_are_nan():
     norms = spectral_norms(m)
     assert math.isnan(norms[1])
     torch.testing.assert_close(norms[[0, 2]], torch.linalg.matrix_norm(m[[0, 2]], ord=2))
+
+
+def test_a_run_that_blows_up_records_the_step_it_blew_up_at():
+    name = next(n for n in PRESETS if n.startswith("exploding"))
+    tr = TaskTrainer(RnnConfig(**preset_values(name)), CPU, arms=CLIP_PAIR)
+    tr.step(5)
+    snap = tr.snapshot()
+    assert snap.diverged == (True, False)
+    assert snap.diverged_at == (2, None)  # step 1 is finite (||g|| 2.7e5); step 2 is NaN
+    assert np.isfinite(snap.loss[0, 0]) and not np.isfinite(snap.loss[0, 1])

@@ -1,6 +1,8 @@
 """dlcore.viz.rnn_live rasters: the train, flow and clip frames show what their numbers say,
 and empty, NaN or infinite histories draw without error."""
 
+import dataclasses
+
 import numpy as np
 import pytest
 import torch
@@ -138,3 +140,28 @@ def test_viridis_map_ends_and_missing_cells():
     rgb = V.viridis_rgb(z, 0.0, 1.0)
     assert tuple(rgb[0, 0]) == (0x44, 0x01, 0x54) and tuple(rgb[0, 1]) == (0xFD, 0xE7, 0x25)
     assert tuple(rgb[0, 2]) == tuple(V.NAN_CELL)
+
+
+def test_a_diverged_run_is_drawn_up_to_its_blow_up_with_a_mark_there():
+    """Issue 24 item 10: the unclipped run of the exploding preset has one finite point (step 1)
+    before it is NaN: the live frame draws that point large enough to see and a vertical mark
+    in the run's colour at the step where it blew up, in both panels."""
+    steps = np.arange(1.0, 41.0)
+    loss = np.stack([np.r_[2228.0, np.full(39, np.nan)], np.geomspace(2228.0, 1.0, 40)])
+    norm = np.stack([np.r_[2.7e5, np.full(39, np.nan)], np.geomspace(2.7e5, 1.0, 40)])
+    snap = snapshot(norm, steps=np.arange(3) * 10)
+    snap = dataclasses.replace(
+        snap,
+        labels=("no clipping", "with clipping"),
+        train_steps=steps,
+        loss=loss,
+        diverged=(True, False),
+        diverged_at=(2, None),
+    )
+    img = V.clip_image(snap, 1.0)
+    red = hits(img[40:270], V.arm_color("no clipping", 0))
+    for lo, hi in ((0, V.LIVE_WIDTH // 2), (V.LIVE_WIDTH // 2, V.LIVE_WIDTH)):
+        own = red[(red[:, 1] >= lo) & (red[:, 1] < hi)]
+        assert len(own) > 60  # the point and the mark, not one 4-pixel dot
+        tall = np.ptp(own[:, 0])
+        assert tall > 120  # a vertical mark through the panel at step 2

@@ -30,3 +30,37 @@ def test_flow_heatmaps_keep_their_subplot_titles_inside_the_figure():
 def test_linear_figure_keeps_its_subplot_titles_clear_of_the_legend():
     tr = linear_trajectory(1.05, 0.7, 30.0, (1.0, 1.0), 40)
     _titles_fit(figures.linear_figure(tr.h, tr.components, tr.eigvals, tr.q))
+
+
+def _blowup():
+    """The exploding preset's pair after 5 steps (measured): the unclipped run takes the first
+    step (loss 2,228, ||g|| 2.7e5) and is NaN from step 2 on."""
+    steps = np.arange(1.0, 6.0)
+    loss = np.array([[2228.0, np.nan, np.nan, np.nan, np.nan], [2228.0, 550.0, 59.0, 3.6, 1.5]])
+    return steps, loss, ("no clipping", "with clipping"), (2, None)
+
+
+def test_a_diverged_run_draws_up_to_where_it_blew_up_and_marks_the_step():
+    steps, loss, labels, dead_at = _blowup()
+    fig = figures.curves_figure(steps, loss, labels, "training MSE", diverged_at=dead_at)
+    run = next(t for t in fig.data if t.name == "no clipping")
+    assert "markers" in run.mode  # its one finite point is drawn (a line needs two)
+    assert np.isfinite(np.asarray(run.y, dtype=float)).sum() == 1
+    mark = next(t for t in fig.data if "blew up" in (t.name or ""))
+    assert list(mark.x) == [2] and mark.marker.symbol == "x"
+    assert mark.y[0] == 2228.0  # at the last value it had, in its colour
+    assert mark.marker.color == run.line.color and "step 2" in mark.name
+    lines = [s for s in fig.layout.shapes if s.x0 == 2 and s.x1 == 2]
+    assert len(lines) == 1 and lines[0].line.color == run.line.color
+    kept = next(t for t in fig.data if t.name == "with clipping")
+    assert not any("blew up" in (t.name or "") and t.x[0] != 2 for t in fig.data)
+    assert np.isfinite(np.asarray(kept.y, dtype=float)).all()
+
+
+def test_held_out_loss_of_a_diverged_cell_marks_where_it_blew_up():
+    eval_loss = np.array([[0.2, np.nan, np.nan], [0.2, 0.1, 0.05], [0.2, 0.1, 0.01]])
+    fig = figures.loss_figure(
+        np.array([0, 10, 20]), eval_loss, LABELS, 1 / 6, 0.01, "MSE", diverged_at=(7, None, None)
+    )
+    mark = next(t for t in fig.data if "blew up" in (t.name or ""))
+    assert list(mark.x) == [7] and mark.y[0] == 0.2 and mark.name.startswith("RNN")

@@ -153,7 +153,13 @@ def render_train(page: RnnPage, trainer: TaskTrainer, out: LiveOut) -> None:
     _arm_errors(trainer, snap)
     left, right = st.columns(2)
     loss = figures.loss_figure(
-        snap.eval_steps, snap.eval_loss, snap.labels, snap.baseline, snap.solved_below, snap.metric
+        snap.eval_steps,
+        snap.eval_loss,
+        snap.labels,
+        snap.baseline,
+        snap.solved_below,
+        snap.metric,
+        diverged_at=snap.diverged_at,
     )
     page.chart(loss, "loss", where=left)
     norms = figures.curves_figure(
@@ -162,6 +168,7 @@ def render_train(page: RnnPage, trainer: TaskTrainer, out: LiveOut) -> None:
         snap.labels,
         "pre-clip ||g||",
         hline=("clip threshold v", clip_v),
+        diverged_at=snap.diverged_at,
     )
     page.chart(norms, "norms", where=right)
     st.caption(texts.TRAIN)
@@ -252,11 +259,20 @@ def render_clip(page: RnnPage, trainer: TaskTrainer, out: LiveOut) -> None:
     _arm_errors(trainer, snap)  # the unclipped run of the exploding preset ends here
     left, right = st.columns(2)
     loss = figures.curves_figure(
-        snap.train_steps, snap.loss, snap.labels, f"training {snap.metric}"
+        snap.train_steps,
+        snap.loss,
+        snap.labels,
+        f"training {snap.metric}",
+        diverged_at=snap.diverged_at,
     )
     page.chart(loss, "clip_loss", where=left)
     norms = figures.curves_figure(
-        snap.train_steps, snap.grad_norm, snap.labels, "pre-clip ||g||", hline=("v", cfg.clip_v)
+        snap.train_steps,
+        snap.grad_norm,
+        snap.labels,
+        "pre-clip ||g||",
+        hline=("v", cfg.clip_v),
+        diverged_at=snap.diverged_at,
     )
     page.chart(norms, "clip_norms", where=right)
     st.caption(text)
