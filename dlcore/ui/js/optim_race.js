@@ -6,9 +6,9 @@
 // per-coordinate steps eta / (delta + sqrt(r)) are drawn as crosses on their paths and against
 // iteration. Text is set with textContent only: nothing in the data is parsed as HTML.
 
-const PLANE = 520; // the plane canvas, CSS pixels
+const PLANE = 480; // the plane canvas, CSS pixels
 const CURVE_W = 480;
-const CURVE_H = 240;
+const CURVE_H = 215;
 const FONT = "14px sans-serif";
 const INK = "#262730";
 const MUTED = "#6b7280";

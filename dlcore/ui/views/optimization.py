@@ -93,6 +93,21 @@ def _restart_at_surface_start(page: OptimPage) -> None:
     page.set_widgets({"start": ()})
 
 
+NOISE_PRESETS = (
+    (
+        "Minibatch noise",
+        {"noise": 0.3, "schedule": False, "speed": 200},
+        "Noisy gradients at a constant rate: SGD wanders around the minimum and never settles.",
+    ),
+    (
+        "Noise and a decaying rate",
+        {"noise": 0.3, "schedule": True, "decay_until": 600, "lr_end": 0.01, "speed": 200},
+        "The same noise with the lecture's linear decay to 1 % by iteration 600: the steps "
+        "shrink and SGD settles (its loss ends some 60 times lower on the quadratic).",
+    ),
+)
+
+
 def _dynamics_controls(page: OptimPage, cfg: OptimConfig) -> None:
     cols = st.columns([2, 2, 2, 2, 2, 2])
     for col, name in zip(cols, ("beta", "rho", "noise", "schedule")):
@@ -103,11 +118,13 @@ def _dynamics_controls(page: OptimPage, cfg: OptimConfig) -> None:
             page.widget("decay_until", widget="number", step=10)
         with cols[5]:
             page.widget("lr_end")
-    c = st.columns([1, 1, 3])
+    c = st.columns([1, 1, 1, 1])
     c[0].button("Tuned learning rates", on_click=_use_tuned, args=(page,),
                 help="Every η back to the value tuned for this surface ('auto').")  # fmt: skip
     c[1].button("Surface's start point", on_click=_restart_at_surface_start, args=(page,),
                 disabled=not cfg.start, help="Start where the surface's race starts.")  # fmt: skip
+    for col, (text, values, tip) in zip(c[2:], NOISE_PRESETS):
+        col.button(text, on_click=page.set_widgets, args=(values,), help=tip)
 
 
 def _race_cfg(page: OptimPage) -> OptimConfig:
@@ -315,7 +332,8 @@ def _render_adaptive(page: OptimPage, trainer: RaceTrainer, out: LiveOut) -> Non
     fig = figures.adaptive_figure(snap)
     page.chart(fig, "adaptive", where=left, on_select=click, selection_mode="points")
     left.caption(
-        "Crosses: the per-coordinate step η / (δ + √r) at points of each path, to scale. "
+        "Crosses: the per-coordinate step η / (δ + √r) at points of each path, all to one "
+        "scale (the few largest capped). "
         "AdaGrad's r only grows, so its crosses shrink until it stalls; RMSProp's r is a "
         "moving average, so its steps stay the size of η / |recent g|."
     )
