@@ -96,6 +96,32 @@ def optimization() -> np.ndarray:
     return np.asarray(img)
 
 
+def backprop() -> np.ndarray:
+    """A small computational graph: values flow right (grey), gradients flow back (red)."""
+    from PIL import ImageDraw
+
+    img = Image.new("RGB", (W, H), "white")
+    draw = ImageDraw.Draw(img)
+    pos = {"a": (30, 28), "b": (30, 75), "c": (30, 122), "mul": (104, 50), "add": (160, 92),
+           "f": (212, 92)}  # fmt: skip
+    for u, v in [("a", "mul"), ("b", "mul"), ("mul", "add"), ("c", "add"), ("add", "f")]:
+        p0, p1 = np.array(pos[u], float), np.array(pos[v], float)
+        d = (p1 - p0) / np.linalg.norm(p1 - p0)
+        n = np.array([-d[1], d[0]]) * 7  # the gradient runs beside the edge, backwards
+        a, b = p0 + 17 * d, p1 - 17 * d
+        draw.line([tuple(a - n / 2), tuple(b - n / 2)], fill=(170, 174, 180), width=3)
+        tip, tail = a + n, b + n
+        draw.line([tuple(tail), tuple(tip + 6 * d)], fill=(213, 94, 0), width=3)
+        wing = np.array([-d[1], d[0]]) * 5
+        draw.polygon([tuple(tip), tuple(tip + 9 * d + wing), tuple(tip + 9 * d - wing)],
+                     fill=(213, 94, 0))  # fmt: skip
+    colours = {"a": (0, 158, 115), "b": (0, 158, 115), "c": (0, 158, 115), "mul": (8, 119, 189),
+               "add": (8, 119, 189), "f": (38, 39, 48)}  # fmt: skip
+    for name, (x, y) in pos.items():
+        draw.ellipse([x - 15, y - 15, x + 15, y + 15], fill="white", outline=colours[name], width=5)
+    return np.asarray(img)
+
+
 DRAW = {
     "playground": playground,
     "conv": conv,
