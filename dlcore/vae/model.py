@@ -199,6 +199,18 @@ class VAE(nn.Module):
         self.log_sigma = nn.Parameter(torch.tensor(math.log(0.3)))
         self._loglik, self._mean = LIKELIHOODS[spec.likelihood]
 
+    def reset_parameters(self, generator: torch.Generator) -> None:
+        """PyTorch's default init of every layer (kaiming-uniform weights, uniform biases), in
+        construction order, drawn from ``generator``; the decoder's sigma back to 0.3."""
+        with torch.no_grad():
+            for layer in self.modules():
+                if isinstance(layer, (nn.Linear, nn.Conv2d, nn.ConvTranspose2d)):
+                    nn.init.kaiming_uniform_(layer.weight, a=math.sqrt(5), generator=generator)
+                    fan_in, _ = nn.init._calculate_fan_in_and_fan_out(layer.weight)
+                    bound = 1 / math.sqrt(fan_in) if fan_in > 0 else 0.0
+                    nn.init.uniform_(layer.bias, -bound, bound, generator=generator)
+            self.log_sigma.fill_(math.log(0.3))
+
     def encode(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         """x (B, D) in [0, 1] -> mu (B, J), log sigma^2 (B, J)."""
         mu, logvar = self.encoder(x).chunk(2, dim=-1)
@@ -224,9 +236,19 @@ class VAE(nn.Module):
         return ElboTerms(recon=recon, kl=kl_normal_std(mu, logvar), mu=mu, logvar=logvar)
 
 
-def build_vae(spec: VAESpec, device: torch.device | None = None) -> VAE:
-    """A fresh VAE on ``device`` (validates the registry keys)."""
+def build_vae(spec: VAESpec, device: torch.device | None = None, seed: int | None = None) -> VAE:
+    """A fresh VAE on ``device`` (validates the registry keys). With ``seed`` its weights come
+    from a private generator seeded so, the same numbers as ``torch.manual_seed(seed)`` then
+    ``build_vae(spec)``, but torch's process-wide generator is neither read nor reseeded: what
+    other sessions of the server draw from it meanwhile changes nothing, and is not reset."""
     for key, reg in ((spec.arch, ARCHS), (spec.likelihood, LIKELIHOODS), (spec.act, ACTIVATIONS)):
         if key not in reg:
             raise ValueError(f"unknown option {key!r}; choose one of {sorted(reg)}")
-    return VAE(spec).to(device or torch.device("cpu"))
+    device = device or torch.device("cpu")
+    if seed is None:
+        return VAE(spec).to(device)
+    with torch.device("meta"):  # shapes only: nothing drawn from the global generator
+        model = VAE(spec)
+    model = model.to_empty(device=torch.device("cpu"))
+    model.reset_parameters(torch.Generator(device="cpu").manual_seed(int(seed)))
+    return model.to(device)

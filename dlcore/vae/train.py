@@ -75,13 +75,12 @@ class VAETrainer(BaseTrainer):
         self.device = device or get_device()
         self.data = data or cached_split(cfg.dataset)
         self.gen = torch.Generator(device="cpu").manual_seed(int(cfg.seed))
-        torch.manual_seed(int(cfg.seed))
-        self.model = build_vae(spec_from_cfg(cfg, self.data.side), self.device)
+        # seeded privately: other sessions drawing from torch's global generator change nothing
+        self.model = build_vae(spec_from_cfg(cfg, self.data.side), self.device, seed=cfg.seed)
         self.opt = torch.optim.Adam(self.model.parameters(), lr=float(cfg.lr))
         self.x_train = torch.as_tensor(self.data.x_train, device=self.device)  # (N, D)
         self.x_test = torch.as_tensor(self.data.x_test, device=self.device)
         self._order = torch.empty(0, dtype=torch.long)
-        self._last_test_epoch = -1
         self.steps_per_epoch = max(1, len(self.x_train) // int(cfg.batch))
 
     def _next_batch(self, m: int) -> torch.Tensor:
@@ -89,6 +88,24 @@ class VAETrainer(BaseTrainer):
             self._order = torch.randperm(len(self.x_train), generator=self.gen)
         idx, self._order = self._order[:m], self._order[m:]
         return self.x_train[idx.to(self.device)]
+
+    def step(self, n: int = 1) -> dict[str, float]:
+        """n optimisation steps, one history row per stretch that ends at the first step, at an
+        epoch's end or at the n-th step. The test metrics are measured at the first step and at
+        every epoch's end, so the curves are the same whether the steps came from Step, from Play
+        at whatever speed the server allows (its chunks vary), or from one call."""
+        left, metrics = max(1, int(n)), {}
+        while left > 0:
+            to_end = self.steps_per_epoch - self.steps % self.steps_per_epoch
+            stretch = min(left, 1 if self.steps == 0 else to_end)
+            metrics = self._train(stretch)
+            self.steps, left = self.steps + stretch, left - stretch
+            if self.steps == 1 or self.steps % self.steps_per_epoch == 0:
+                self.model.eval()
+                test = evaluate(self.model, self.x_test)
+                metrics.update({f"test_{name}": value for name, value in test.items()})
+            self.history.append(self.steps, metrics)
+        return metrics
 
     def _train(self, n: int) -> dict[str, float]:
         self.model.train()
@@ -105,17 +122,7 @@ class VAETrainer(BaseTrainer):
             self.opt.step()
             sums += torch.stack([-t.elbo.mean(), -t.recon.mean(), t.kl.mean()]).detach()
         s = to_numpy(sums / n)
-        metrics = {
-            "train_neg_elbo": float(s[0]),
-            "train_recon": float(s[1]),
-            "train_kl": float(s[2]),
-        }
-        epoch = (self.steps + n) // self.steps_per_epoch
-        if epoch != self._last_test_epoch:  # test metrics once per epoch (cheap, bounded)
-            self._last_test_epoch = epoch
-            self.model.eval()
-            metrics.update({f"test_{k}": v for k, v in evaluate(self.model, self.x_test).items()})
-        return metrics
+        return {"train_neg_elbo": float(s[0]), "train_recon": float(s[1]), "train_kl": float(s[2])}
 
     @property
     def diverged(self) -> str | None:

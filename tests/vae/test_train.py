@@ -34,8 +34,8 @@ def test_training_lowers_the_negative_elbo_and_metrics_add_up(trained):
             row["train_recon"] + row["train_kl"], rel=1e-5
         )
     snap = tr.snapshot()
-    assert snap.steps == 60 and len(snap.step) == len(snap.train_kl) == 2
-    assert np.isfinite(snap.test_neg_elbo).all()
+    assert snap.steps == 60 and len(snap.step) == len(snap.train_kl) == 5  # 1, then each epoch
+    assert list(snap.step) == [1, 15, 30, 45, 60] and np.isfinite(snap.test_neg_elbo).all()
 
 
 def test_same_seed_same_run_and_live_updates():
@@ -80,4 +80,37 @@ def test_diverged_names_the_elbo_terms_that_blew_up():
         p.data.fill_(float("nan"))
     tr.step(1)
     assert tr.diverged == "-ELBO, reconstruction, KL became NaN or infinite"
-    assert len(tr.history) == 2  # bounded History, one row a step() call
+    assert len(tr.history) == 3  # bounded History: the first step, then a row a step() call
+
+
+def test_the_curves_are_the_same_however_the_steps_were_chunked():
+    """Step (10 at a time) or Play (chunks sized by the server's load): the same 45 steps give
+    the same weights and the same curves, the test -ELBO measured at step 1 and at each epoch's
+    end (issue 24: a result must not depend on an unrelated thing, here the machine's speed)."""
+    cfg = dataclasses.replace(VAEConfig(), hidden=64)
+    one, chunked = VAETrainer(cfg, device=CPU), VAETrainer(cfg, device=CPU)
+    one.step(45)
+    for n in (1, 9, 3, 17, 2, 13):  # 45 steps as a loaded server's Play might take them
+        chunked.step(n)
+    a, b = one.snapshot(), chunked.snapshot()
+    for snap in (a, b):
+        assert list(snap.step[np.isfinite(snap.test_neg_elbo)]) == [1, 15, 30, 45]
+    np.testing.assert_array_equal(
+        a.test_neg_elbo[np.isfinite(a.test_neg_elbo)], b.test_neg_elbo[np.isfinite(b.test_neg_elbo)]
+    )
+    for p, q in zip(one.model.parameters(), chunked.model.parameters()):
+        torch.testing.assert_close(p, q, rtol=0, atol=0)
+
+
+def test_a_trainer_neither_reads_nor_reseeds_the_global_generator():
+    """Streamlit runs every session in a thread of one process: a trainer seeded through torch's
+    global generator got other sessions' draws mixed into its weights, and reset their streams."""
+    cfg = dataclasses.replace(VAEConfig(), hidden=64, seed=3)
+    torch.manual_seed(1234)
+    state = torch.get_rng_state()
+    first = VAETrainer(cfg, device=CPU)
+    assert torch.equal(torch.get_rng_state(), state)  # not reseeded to 3
+    torch.rand(1000)  # another session draws meanwhile
+    again = VAETrainer(cfg, device=CPU)
+    for p, q in zip(first.model.parameters(), again.model.parameters()):
+        torch.testing.assert_close(p, q, rtol=0, atol=0)
