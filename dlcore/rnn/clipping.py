@@ -102,8 +102,9 @@ class CliffView:
     ws: np.ndarray  # (Nw,)
     bs: np.ndarray  # (Nb,)
     loss: np.ndarray  # (Nb, Nw) loss over the (w, b) plane
-    slice_b: np.ndarray  # (Ns,) b values of the 1-D slice at w = start w
-    slice_loss: np.ndarray  # (Ns,)
+    zoom_ws: np.ndarray  # (Nz,) w of a window centred on the start, sized to the clipped step
+    zoom_bs: np.ndarray  # (Nz,) b of the window
+    zoom_loss: np.ndarray  # (Nz, Nz) loss over the window
     start: np.ndarray  # (2,) (w, b) on the cliff face
     grad: np.ndarray  # (2,) the real gradient there
     path_plain: np.ndarray  # (S+1, 2) gradient descent without clipping
@@ -127,28 +128,41 @@ def _descend(start: tuple[float, float], lr: float, steps: int, v: float | None)
     return to_numpy(torch.stack(path)), np.array(losses)
 
 
+def zoom_half_width(path: np.ndarray) -> float:
+    """Half the side of a square window around ``path[0]`` in which the first step of ``path``
+    is about 0.3 of the width and the path's first five steps fit (the clipped step is 0.01 v
+    long: a pixel on the whole map)."""
+    first = float(np.linalg.norm(path[1] - path[0]))
+    reach = float(np.abs(path[1:6] - path[0]).max())
+    return max(first / 0.6, 1.15 * reach, 1e-3)
+
+
 @functools.lru_cache(maxsize=32)  # pure in its float arguments; arrays are never mutated
 def cliff_view(
     w0: float = 5.0, lr: float = 0.01, v: float = 5.0, steps: int = 25, n: int = 90
 ) -> CliffView:
-    """Loss plane, a slice through the cliff at w = w0, and descent from the cliff face with and
-    without norm clipping (all losses and gradients by autograd)."""
+    """Loss plane, a window around the start on the cliff face at w = w0 (where the clipped
+    step can be seen), and descent from there with and without norm clipping (all losses and
+    gradients by autograd)."""
     b0 = wall_point(w0)
     ws = torch.linspace(1.0, 8.0, n, dtype=torch.float64)
     bs = torch.linspace(-5.0, 0.0, n, dtype=torch.float64)
-    sb = torch.linspace(b0 - 1.5, b0 + 1.5, 301, dtype=torch.float64)
-    with torch.no_grad():
-        grid = cliff_loss(ws[None, :], bs[:, None])  # (Nb, Nw)
-        sl = cliff_loss(torch.full_like(sb, w0), sb)
     _, g = cliff_grad(torch.tensor(w0, dtype=torch.float64), torch.tensor(b0, dtype=torch.float64))
     p_plain, l_plain = _descend((w0, b0), lr, steps, None)
     p_clip, l_clip = _descend((w0, b0), lr, steps, v)
+    half = zoom_half_width(p_clip)
+    zw = torch.linspace(w0 - half, w0 + half, 121, dtype=torch.float64)
+    zb = torch.linspace(b0 - half, b0 + half, 121, dtype=torch.float64)
+    with torch.no_grad():
+        grid = cliff_loss(ws[None, :], bs[:, None])  # (Nb, Nw)
+        zoom = cliff_loss(zw[None, :], zb[:, None])  # (Nz, Nz)
     return CliffView(
         to_numpy(ws),
         to_numpy(bs),
         to_numpy(grid),
-        to_numpy(sb),
-        to_numpy(sl),
+        to_numpy(zw),
+        to_numpy(zb),
+        to_numpy(zoom),
         np.array([w0, b0]),
         to_numpy(g),
         p_plain,

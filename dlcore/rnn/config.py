@@ -51,7 +51,7 @@ class RnnConfig(TrainSpec):
     lin_l1: float = num(1.05, lo=0.0, hi=1.5, live=True, label="Eigenvalue lambda_1")
     lin_l2: float = num(0.7, lo=-1.5, hi=1.5, live=True, label="Eigenvalue lambda_2")
     lin_angle: float = num(30.0, lo=0.0, hi=180.0, live=True, label="Eigenvector angle (deg)")
-    cliff_w: float = num(4.5, lo=4.2, hi=5.0, live=True, label="Slice at w")
+    cliff_w: float = num(4.5, lo=4.2, hi=5.0, live=True, label="Start on the wall at w")
     sentence: str = text(DEFAULT_SENTENCE, max_len=400, live=True, label="Sentence")
     position: int = num(-1, lo=-1, hi=399, live=True, label="Position (-1 = last)")
 

@@ -34,9 +34,10 @@ CLIP_RULE = (
 )
 CLIFF = (
     "Pascanu's single-unit RNN h_t = w sigmoid(h_(t-1)) + b, loss (h_50 - 0.7)^2, starting on "
-    "the wall of the cliff (the steepest point of the slice at this w). On the wall ||g|| = "
-    "{g:,.0f}: one plain step (lr 0.01) lands at (w, b) = ({w1:.1f}, {b1:.1f}) with loss "
-    "{l1:,.1f}, far off the map; the clipped step moves only 0.01 v and lands at loss {l2:.3f}."
+    "the wall of the cliff (its steepest point at this w). On the wall ||g|| = {g:,.0f}: one "
+    "plain step (lr 0.01) lands at (w, b) = ({w1:.1f}, {b1:.1f}) with loss {l1:,.1f}, far off "
+    "the map (left); the clipped step moves only 0.01 v, too short to see on the whole map: "
+    "the right-hand map zooms into the dotted square, where it crosses the wall to loss {l2:.3f}."
 )
 CLIP_TRAIN = (
     "The same vanilla RNN (same initial weights, same batches) trained twice: once without "

@@ -388,74 +388,160 @@ def curves_figure(
     return style(fig, height=height).update_layout(legend=LEGEND_ABOVE)
 
 
-def cliff_figure(
-    ws: np.ndarray,
-    bs: np.ndarray,
-    loss: np.ndarray,
-    plain: np.ndarray,
-    clipped: np.ndarray,
-    height: int = 420,
-) -> go.Figure:
-    """log10 loss over (w, b) with the descent paths; points off the map are cut at its edge."""
-    fig = go.Figure(
-        go.Heatmap(
-            z=np.log10(loss + 1e-6),
-            x=ws,
-            y=bs,
-            colorscale="Viridis",
-            colorbar=dict(title="log10 L"),
-            hovertemplate="w %{x:.2f}<br>b %{y:.2f}<br>log10 loss %{z:.2f}<extra></extra>",
-        )
+CLIPPED_COLOR = "#00e5ff"  # the clipped path: cyan reads on every colour of Viridis
+ZOOM_STEPS = 1  # clipped steps drawn in the zoom (the next ones bounce back across the wall)
+
+
+def _inside(points: np.ndarray, xs: np.ndarray, ys: np.ndarray) -> np.ndarray:
+    """Which (x, y) rows of ``points`` lie within the ranges of ``xs`` and ``ys``."""
+    return (
+        (xs[0] <= points[:, 0])
+        & (points[:, 0] <= xs[-1])
+        & (ys[0] <= points[:, 1])
+        & (points[:, 1] <= ys[-1])
     )
-    for name, p, color in (
-        ("no clipping", plain, PALETTE["accent"]),
-        ("norm clipping", clipped, "#00e5ff"),
-    ):
-        fig.add_trace(
-            go.Scatter(
-                x=np.clip(p[:, 0], ws[0], ws[-1]),
-                y=np.clip(p[:, 1], bs[0], bs[-1]),
-                mode="lines+markers",
-                name=name,
-                line=dict(color=color, width=2),
-                marker=dict(size=6),
-            )
-        )
+
+
+def _to_border(start: np.ndarray, end: np.ndarray, xs: np.ndarray, ys: np.ndarray) -> np.ndarray:
+    """Where the segment start -> end leaves the box of ``xs`` x ``ys`` (start inside)."""
+    d = end - start
+    reach = [1.0]
+    for k, (lo, hi) in enumerate(((xs[0], xs[-1]), (ys[0], ys[-1]))):
+        if d[k] > 0:
+            reach.append((hi - start[k]) / d[k])
+        elif d[k] < 0:
+            reach.append((lo - start[k]) / d[k])
+    return start + min(reach) * d
+
+
+LABEL_BOX = dict(bgcolor="rgba(255,255,255,0.85)", borderpad=3, font=dict(color=PALETTE["ink"]))
+
+
+def _arrow(
+    fig: go.Figure, tail: np.ndarray, tip: np.ndarray, color: str, width: float = 2.5
+) -> None:
+    """An arrow in data coordinates (plotly puts an annotation's text at the tail: none here;
+    an arrow added later is drawn on top)."""
+    fig.add_annotation(
+        x=float(tip[0]), y=float(tip[1]), ax=float(tail[0]), ay=float(tail[1]),
+        xref="x", yref="y", axref="x", ayref="y", text="", showarrow=True,
+        arrowhead=2, arrowsize=1.2, arrowwidth=width, arrowcolor=color,
+    )  # fmt: skip
+
+
+def _path(fig: go.Figure, points: np.ndarray, name: str, color: str) -> None:
     fig.add_trace(
         go.Scatter(
-            x=[plain[0, 0]],
-            y=[plain[0, 1]],
+            x=points[:, 0],
+            y=points[:, 1],
+            mode="lines+markers",
+            name=name,
+            line=dict(color=color, width=2.5),
+            marker=dict(size=8, color=color),
+            hovertemplate="w %{x:.4f}<br>b %{y:.4f}<extra>" + name + "</extra>",
+        )
+    )
+
+
+def _start(fig: go.Figure, start: np.ndarray) -> None:
+    fig.add_trace(
+        go.Scatter(
+            x=[start[0]],
+            y=[start[1]],
             mode="markers",
-            name="start (on the wall)",
-            marker=dict(size=14, symbol="star", color=PALETTE["neg"]),
+            name="start",
+            marker=dict(size=16, symbol="star", color=PALETTE["neg"], line=dict(width=1)),
         )
     )
-    fig.update_xaxes(title="w (recurrent weight)", range=[ws[0], ws[-1]])
-    fig.update_yaxes(title="b (bias)", range=[bs[0], bs[-1]])
-    return style(fig, height=height)
 
 
-def cliff_slice_figure(
-    sb: np.ndarray, sl: np.ndarray, b0: float, b_plain: float, b_clip: float, height: int = 300
-) -> go.Figure:
-    fig = go.Figure(
-        go.Scatter(x=sb, y=sl, mode="lines", name="loss along b", line=dict(color=PALETTE["ink"]))
+def _loss_map(ws, bs, loss, zmin, zmax, showscale: bool) -> go.Heatmap:
+    return go.Heatmap(
+        z=np.log10(loss + 1e-6),
+        x=ws,
+        y=bs,
+        zmin=zmin,
+        zmax=zmax,
+        colorscale="Viridis",
+        showscale=showscale,
+        colorbar=dict(title="log<sub>10</sub> L"),
+        hovertemplate="w %{x:.4f}<br>b %{y:.4f}<br>log10 loss %{z:.2f}<extra></extra>",
     )
-    fig.add_vline(x=b0, line_color=PALETTE["neg"], annotation_text="start")
-    fig.add_vline(
-        x=b_clip,
-        line_color=PALETTE["pos"],
-        line_dash="dot",
-        annotation_text="clipped step",
-        annotation_position="bottom right",
-    )
-    if sb[0] <= b_plain <= sb[-1]:
-        fig.add_vline(
-            x=b_plain, line_color=PALETTE["accent"], line_dash="dot", annotation_text="plain step"
-        )
-    fig.update_xaxes(title="b (at fixed w)")
-    fig.update_yaxes(title="loss", type="log", exponentformat="power")
-    return style(fig, height=height)
+
+
+def _log_range(cv) -> tuple[float, float]:
+    z = np.log10(cv.loss + 1e-6)
+    return float(z.min()), float(z.max())
+
+
+def cliff_figure(cv, height: int = 440) -> go.Figure:
+    """The whole (w, b) plane of Pascanu's cliff (log10 loss; ``cv`` a
+    dlcore.rnn.clipping.CliffView): both descents where they are on the map, the plain step as an
+    arrow to the border when it lands off the map (with where it lands), and the zoom window
+    (cliff_zoom_figure) framed around the start."""
+    fig = go.Figure(_loss_map(cv.ws, cv.bs, cv.loss, *_log_range(cv), showscale=False))
+    plain, clipped = cv.path_plain, cv.path_clipped
+    on_map = _inside(plain, cv.ws, cv.bs)
+    on_map = np.logical_and.accumulate(on_map)  # the path up to where it first leaves the map
+    _path(fig, plain[on_map], "no clipping", PALETTE["accent"])
+    _path(fig, clipped[_inside(clipped, cv.ws, cv.bs)], "norm clipping", CLIPPED_COLOR)
+    if not on_map[1]:
+        tip = _to_border(plain[0], plain[1], cv.ws, cv.bs)
+        _arrow(fig, plain[0], tip, PALETTE["accent"])
+        fig.add_annotation(
+            x=float(tip[0]), y=float(tip[1]), xref="x", yref="y", showarrow=False,
+            xanchor="right", yanchor="top", xshift=-14, yshift=-4, **LABEL_BOX,
+            text=f"plain step lands at ({plain[1, 0]:.1f}, {plain[1, 1]:.1f}),<br>"
+            f"loss {cv.loss_plain[1]:,.0f}: off the map",
+        )  # fmt: skip
+    zw, zb = cv.zoom_ws, cv.zoom_bs
+    fig.add_shape(
+        type="rect", x0=zw[0], x1=zw[-1], y0=zb[0], y1=zb[-1],
+        line=dict(color="white", width=2, dash="dot"),
+    )  # fmt: skip
+    _start(fig, cv.start)
+    fig.update_xaxes(title="w (recurrent weight)", range=[cv.ws[0], cv.ws[-1]])
+    fig.update_yaxes(title="b (bias)", range=[cv.bs[0], cv.bs[-1]])
+    title = "The whole loss surface (the dotted square is zoomed on the right)"
+    return style(fig, height=height, title=title).update_layout(legend=LEGEND_ABOVE)
+
+
+def cliff_zoom_figure(cv, height: int = 440) -> go.Figure:
+    """The window around the start (the dotted square of cliff_figure), where the clipped step
+    (lr v long) can be seen: the clipped descent step by step, and the plain step as an arrow
+    along -g that leaves the window (it is ||g|| / v times longer)."""
+    fig = go.Figure(_loss_map(cv.zoom_ws, cv.zoom_bs, cv.zoom_loss, *_log_range(cv), True))
+    first = cv.path_clipped[: ZOOM_STEPS + 1]
+    clipped = first[np.logical_and.accumulate(_inside(first, cv.zoom_ws, cv.zoom_bs))]
+    plain_len = float(np.linalg.norm(cv.path_plain[1] - cv.path_plain[0]))
+    clip_len = float(np.linalg.norm(cv.path_clipped[1] - cv.path_clipped[0]))
+    _path(fig, clipped, f"clipped step ({clip_len:.3g} long)", CLIPPED_COLOR)
+    half = (cv.zoom_ws[-1] - cv.zoom_ws[0]) / 2
+    way = -cv.grad / max(float(np.linalg.norm(cv.grad)), 1e-30)  # the plain step's direction
+    tip = cv.start + 0.92 * half * way / np.abs(way).max()  # near the square's border
+    _arrow(fig, cv.start, tip, PALETTE["accent"])
+    ratio = plain_len / max(clip_len, 1e-30)
+    fig.add_annotation(
+        x=float(tip[0]), y=float(tip[1]), xref="x", yref="y", showarrow=False,
+        xanchor="right" if way[0] > 0 else "left", yanchor="top" if way[1] > 0 else "bottom",
+        xshift=-14 if way[0] > 0 else 14, **LABEL_BOX,
+        text=f"plain step: {plain_len:,.1f} long ({ratio:,.0f} times the clipped one),"
+        "<br>leaves this window",
+    )  # fmt: skip
+    if len(clipped) > 1:  # on top of the plain step's arrow: the same direction, shorter
+        _arrow(fig, clipped[0], clipped[1], CLIPPED_COLOR, width=5)
+    fig.add_annotation(
+        x=0.99, y=0.02, xref="paper", yref="paper", xanchor="right", yanchor="bottom",
+        showarrow=False, **LABEL_BOX,
+        text=f"clipped step (same direction): loss {cv.loss_clipped[0]:.3g} → "
+        f"{cv.loss_clipped[1]:.3g}",
+    )  # fmt: skip
+    _start(fig, cv.start)
+    fig.update_xaxes(title="w", range=[cv.zoom_ws[0], cv.zoom_ws[-1]])
+    fig.update_yaxes(title="b", range=[cv.zoom_bs[0], cv.zoom_bs[-1]])
+    zoom = (cv.ws[-1] - cv.ws[0]) / (cv.zoom_ws[-1] - cv.zoom_ws[0])
+    title = f"Zoomed {zoom:,.0f} times around the start"
+    return style(fig, height=height, title=title).update_layout(legend=LEGEND_ABOVE)
 
 
 def connectivity_figure(

@@ -74,3 +74,19 @@ def test_cliff_gradient_is_autograd_and_huge_on_the_wall():
     jump_clip = np.linalg.norm(cv.path_clipped[1] - cv.path_clipped[0])
     assert jump_plain > 10.0 and jump_clip <= 0.01 + 1e-9  # lr * v
     assert cv.loss_plain[1] > 100 * cv.loss_clipped[1]  # thrown off the cliff without clipping
+
+
+@pytest.mark.parametrize("v", [1.0, 100.0])
+def test_the_zoom_window_holds_the_clipped_step_and_not_the_plain_one(v):
+    """Issue 24 item 10: the clipped step (0.01 v long) is invisible on the whole map; the view
+    draws a window around the start where it is, and the plain step leaves it."""
+    cv = cliff_view(w0=4.5, lr=0.01, v=v)
+    (w_lo, w_hi), (b_lo, b_hi) = cv.zoom_ws[[0, -1]], cv.zoom_bs[[0, -1]]
+    assert np.allclose([(w_lo + w_hi) / 2, (b_lo + b_hi) / 2], cv.start)
+    step = np.linalg.norm(cv.path_clipped[1] - cv.start)
+    assert step == pytest.approx(0.01 * v)  # lr * v: the gradient (2,681) is above v
+    assert 0.15 < step / (w_hi - w_lo) < 0.5  # a fifth to a half of the window: visible
+    landed = cv.path_plain[1]  # lr * 2,681 = 26.8 away
+    assert not (w_lo <= landed[0] <= w_hi and b_lo <= landed[1] <= b_hi)
+    grid = cliff_loss(torch.tensor(cv.zoom_ws)[None, :], torch.tensor(cv.zoom_bs)[:, None]).numpy()
+    np.testing.assert_allclose(cv.zoom_loss, grid)  # the real loss there, (Nb, Nw)

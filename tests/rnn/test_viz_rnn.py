@@ -4,6 +4,7 @@ the clipped step next to the unclipped one."""
 
 import numpy as np
 
+from dlcore.rnn.clipping import cliff_view
 from dlcore.rnn.gradflow import linear_trajectory
 from dlcore.viz import rnn as figures
 
@@ -64,3 +65,30 @@ def test_held_out_loss_of_a_diverged_cell_marks_where_it_blew_up():
     )
     mark = next(t for t in fig.data if "blew up" in (t.name or ""))
     assert list(mark.x) == [7] and mark.y[0] == 0.2 and mark.name.startswith("RNN")
+
+
+def test_the_cliff_shows_the_clipped_step_next_to_the_plain_one():
+    """Issue 24 item 10: the whole map draws the plain step as an arrow off the map (no point
+    pinned to the border) and frames the zoom window; the zoom draws the clipped step, a
+    visible part of its width, beside the plain step's arrow leaving the window."""
+    cv = cliff_view(w0=4.5, lr=0.01, v=1.0)
+    whole = figures.cliff_figure(cv)
+    plain = next(t for t in whole.data if (t.name or "").startswith("no clipping"))
+    inside = (cv.ws[0] <= cv.path_plain[:, 0]) & (cv.path_plain[:, 0] <= cv.ws[-1])
+    inside &= (cv.bs[0] <= cv.path_plain[:, 1]) & (cv.path_plain[:, 1] <= cv.bs[-1])
+    assert len(plain.x) == inside.sum() == 1  # only the start: the step lands off the map
+    arrow = next(a for a in whole.layout.annotations if a.showarrow)
+    assert (arrow.ax, arrow.ay) == tuple(cv.start) and arrow.axref == "x"
+    assert arrow.x == cv.ws[-1] or arrow.y == cv.bs[-1]  # to the border, towards (18.4, 20.6)
+    assert any("(18.4, 20.6)" in (a.text or "") for a in whole.layout.annotations)
+    window = next(s for s in whole.layout.shapes if s.type == "rect")
+    assert window.x0 == cv.zoom_ws[0] and window.x1 == cv.zoom_ws[-1]
+    zoom = figures.cliff_zoom_figure(cv)
+    clipped = next(t for t in zoom.data if (t.name or "").startswith("clipped step"))
+    first = np.hypot(clipped.x[1] - clipped.x[0], clipped.y[1] - clipped.y[0])
+    assert first / (cv.zoom_ws[-1] - cv.zoom_ws[0]) > 0.15
+    leaving = next(a for a in zoom.layout.annotations if a.showarrow)
+    assert (leaving.ax, leaving.ay) == tuple(cv.start)
+    assert any("plain step" in (a.text or "") for a in zoom.layout.annotations)
+    tip = np.array([leaving.x, leaving.y]) - cv.start
+    assert tip @ -cv.grad > 0.99 * np.linalg.norm(tip) * np.linalg.norm(cv.grad)  # along -g

@@ -228,14 +228,10 @@ def clip(page: RnnPage) -> None:
     cfg = page.cfg
     st.markdown(texts.CLIP_RULE)
     cv = cliff_view(w0=cfg.cliff_w, v=cfg.clip_v if cfg.clip == "norm" else 1.0)
-    left, right = st.columns([3, 2])
-    cliff = figures.cliff_figure(cv.ws, cv.bs, cv.loss, cv.path_plain, cv.path_clipped)
-    page.chart(cliff, "cliff", where=left)
-    cut = figures.cliff_slice_figure(
-        cv.slice_b, cv.slice_loss, cv.start[1], cv.path_plain[1, 1], cv.path_clipped[1, 1]
-    )
-    page.chart(cut, "cliff_slice", where=right)
-    right.caption(
+    left, right = st.columns(2)
+    page.chart(figures.cliff_figure(cv), "cliff", where=left)
+    page.chart(figures.cliff_zoom_figure(cv), "cliff_zoom", where=right)
+    st.caption(
         texts.CLIFF.format(
             g=float((cv.grad**2).sum() ** 0.5),
             w1=cv.path_plain[1, 0],
