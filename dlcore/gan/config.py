@@ -7,13 +7,14 @@ Page: pages/gan.py.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 from dlcore.config import choice, flag, floats, num
 from dlcore.gan.losses import GAN_LOSSES
 from dlcore.gan.nets import ACTIVATIONS, OPTIMIZERS
 from dlcore.gan.noise import NOISES
-from dlcore.gan.targets import MAX_DRAWN_POINTS, PLANE_EXTENT, TARGET_NAMES
+from dlcore.gan.targets import DRAWN, MAX_DRAWN_POINTS, PLANE_EXTENT, TARGET_NAMES
 
 LRS = (0.0001, 0.0002, 0.0003, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0)
 BATCHES = (32, 64, 128, 256, 512)
@@ -59,3 +60,28 @@ class GanConfig:
     digits_start: str = choice("checkpoint", ("checkpoint", "scratch"), label="Digits start")
     digits_lr: float = num(0.0002, options=LRS, live=True, label="Digits learning rate")
     digits_data: str = choice("digits8", DIGIT_DATA_NAMES, label="Digits data")
+
+
+# what the 2-D GAN does not train on: the panel choice, the digits panel's fields, the view toggles
+NOT_PLANE = (
+    "panel",
+    "digits_start",
+    "digits_lr",
+    "digits_data",
+    "show_real",
+    "show_fake",
+    "show_heatmap",
+    "show_manifold",
+    "show_grads",
+    "show_dstar",
+)
+
+
+def plane_config(cfg: GanConfig) -> GanConfig:
+    """The config the 2-D GAN trains on: ``cfg`` with every field it does not use at its default
+    (the drawn points too, unless the target is the drawing), so that changing one of them
+    neither rebuilds the trainer nor changes its numbers."""
+    unused = {name: getattr(GanConfig, name) for name in NOT_PLANE}
+    if cfg.target != DRAWN:
+        unused["points"] = ()
+    return dataclasses.replace(cfg, **unused)

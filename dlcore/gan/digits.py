@@ -198,7 +198,8 @@ class DigitsGan(BaseTrainer):
         self.opt_g = OPTIMIZERS["adam"](self.G.parameters(), cfg.lr)
         self.opt_d = OPTIMIZERS["adam"](self.D.parameters(), cfg.lr)
         self.data = real.x.to(self.device)  # no copy on CPU
-        self.gen = torch.Generator().manual_seed(seed)
+        self.gen = torch.Generator().manual_seed(seed)  # training batches only
+        self.view_gen = torch.Generator().manual_seed(seed + 3)  # the fresh samples of a frame
         self.z_fixed = noise(N_GRID, seed + 1, self.device, self.z_dim)
         self.z_judge = noise(N_JUDGE, seed + 2, self.device, self.z_dim)
         self.loss = GAN_LOSSES["nonsaturating"]
@@ -231,16 +232,18 @@ class DigitsGan(BaseTrainer):
     def steps_per_epoch(self) -> int:  # an epoch = one pass over the real images
         return math.ceil(len(self.data) / BATCH)
 
-    def _train(self, n: int) -> dict[str, float]:
-        d_sum = g_sum = 0.0
-        for i in range(n):
+    def step(self, n: int = 1) -> dict[str, float]:
+        """n steps (a D update, then a G update), one row of curves a step: the same curves
+        however the steps were chunked into live frames."""
+        for _ in range(max(1, int(n))):
             idx = torch.randint(len(self.data), (BATCH,), generator=self.gen).to(self.device)
             z = torch.randn(2, BATCH, self.z_dim, generator=self.gen).to(self.device)
-            d_sum += self._d_step(self.data[idx], z[0])
-            g_sum += self._g_step(z[1])
-            if (self.steps + i + 1) % JUDGE_EVERY == 0:
-                self._judge(self.steps + i + 1)
-        return {"d_loss": d_sum / n, "g_loss": g_sum / n}
+            row = {"d_loss": self._d_step(self.data[idx], z[0]), "g_loss": self._g_step(z[1])}
+            self.steps += 1
+            self.history.append(self.steps, row)
+            if self.steps % JUDGE_EVERY == 0:
+                self._judge(self.steps)
+        return self.history.last()
 
     def _d_step(self, x: torch.Tensor, z: torch.Tensor) -> float:
         with torch.no_grad():
@@ -279,7 +282,7 @@ class DigitsGan(BaseTrainer):
         return self.generate((1 - alpha) * za + alpha * zb)
 
     def snapshot(self) -> DigitsSnapshot:
-        z = torch.randn(N_GRID, self.z_dim, generator=self.gen).to(self.device)
+        z = torch.randn(N_GRID, self.z_dim, generator=self.view_gen).to(self.device)
         hist = {k: self.history.array(k) for k in ("step", "d_loss", "g_loss")}
         hist.update(
             j_step=self.quality.array("step"),

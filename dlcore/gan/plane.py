@@ -57,7 +57,7 @@ class PlaneSnapshot:
     grads: np.ndarray  # (N, 2) -dL_G/dx at the fake samples (the push on G's outputs)
     dstar: np.ndarray | None  # (B, B) [iy, ix] estimated D* = p_data / (p_data + p_g)
     dstar_axis: np.ndarray | None
-    hist: dict[str, np.ndarray]  # step, d_loss, g_loss, q_step, js, modes_hit, share_near
+    hist: dict[str, np.ndarray]  # step, d_loss, g_loss, g_grad, q_step, js, modes_hit, share_near
     js_floor: float  # JS of two independent real sample sets (the metric's noise floor)
     coverage: Coverage | None
     n_modes: int
@@ -83,6 +83,19 @@ class PhaseView:
     grad_norm: float | None
     push: np.ndarray | None  # (m, 2) -dL_G/dx at the fake samples (G phase 4 onwards)
     done: bool  # the iteration finished with this phase
+
+
+@dataclass
+class _IterationLog:
+    """What one iteration's updates measured: D and G losses, the norm of G's gradient."""
+
+    d_loss: list[float] = field(default_factory=list)
+    g_loss: list[float] = field(default_factory=list)
+    g_grad: list[float] = field(default_factory=list)
+
+    def row(self) -> dict[str, float]:
+        """The means over the iteration's updates (a metric no update measured is left out)."""
+        return {k: float(np.mean(v)) for k, v in vars(self).items() if v}
 
 
 @dataclass
@@ -113,6 +126,7 @@ class PlaneGan(BaseTrainer):
         self.opt_g = OPTIMIZERS[cfg.g_opt](self.G.parameters(), cfg.g_lr)
         self.opt_d = OPTIMIZERS[cfg.d_opt](self.D.parameters(), cfg.d_lr)
         self.d_updates = self.g_updates = 0
+        self._iteration = _IterationLog()  # the current iteration's measurements
         self.quality = History()
         self._fixed_inputs(int(cfg.seed))
         self._phases = _PhaseState()
@@ -177,6 +191,7 @@ class PlaneGan(BaseTrainer):
         loss.backward()
         self.opt_d.step()
         self.d_updates += 1
+        self._iteration.d_loss.append(loss.item())
         return loss.item()
 
     def g_step(self) -> float:
@@ -185,8 +200,10 @@ class PlaneGan(BaseTrainer):
         loss = self.loss.g_loss(self.D(self.G(z)))
         self.opt_g.zero_grad(set_to_none=True)
         loss.backward()
+        self._iteration.g_grad.append(_grad_norm(self.G))  # vanishes when D saturates
         self.opt_g.step()
         self.g_updates += 1
+        self._iteration.g_loss.append(loss.item())
         return loss.item()
 
     def _plan(self) -> list[str]:
@@ -195,34 +212,24 @@ class PlaneGan(BaseTrainer):
 
     def step(self, n: int = 1) -> dict[str, float]:
         """n iterations of Algorithm 1 (each: k D updates, then k_g G updates)."""
-        self._phases = _PhaseState()  # a full step abandons a half-done slow-motion update
-        d_sum = g_sum = 0.0
-        d_n = g_n = 0
-        n = max(1, int(n))
-        for i in range(n):
+        if self._phases.plan:  # a full step abandons a half-done slow-motion update
+            self._phases, self._iteration = _PhaseState(), _IterationLog()
+        for _ in range(max(1, int(n))):
             for who in self._plan():
                 if who == "D":
-                    d_sum, d_n = d_sum + self.d_step(), d_n + 1
+                    self.d_step()
                 else:
-                    g_sum, g_n = g_sum + self.g_step(), g_n + 1
+                    self.g_step()
             self._end_iteration()
-            if self.steps % 10 == 0 or i == n - 1:  # mean losses every 10 iterations
-                self._log(d_sum, d_n, g_sum, g_n)
-                d_sum = g_sum = 0.0
-                d_n = g_n = 0
         return self.history.last()
 
-    def _log(self, d_sum: float, d_n: int, g_sum: float, g_n: int) -> None:
-        row = {}
-        if d_n:
-            row["d_loss"] = d_sum / d_n
-        if g_n:
-            row["g_loss"] = g_sum / g_n
+    def _end_iteration(self) -> None:
+        """One row of curves an iteration (the same curves however the iterations were
+        chunked into live frames), and the quality every METRIC_EVERY iterations."""
+        self.steps += 1
+        row, self._iteration = self._iteration.row(), _IterationLog()
         if row:
             self.history.append(self.steps, row)
-
-    def _end_iteration(self) -> None:
-        self.steps += 1
         if self.steps % METRIC_EVERY == 0:
             self._record_quality()
 
@@ -272,7 +279,7 @@ class PlaneGan(BaseTrainer):
         with torch.no_grad():
             lines = self.G(self.z_lines)  # (L, P, 2)
         dstar_axis, dstar = self._dstar() if with_dstar else (None, None)
-        hist = {k: self.history.array(k) for k in ("step", "d_loss", "g_loss")}
+        hist = {k: self.history.array(k) for k in ("step", "d_loss", "g_loss", "g_grad")}
         hist.update(
             q_step=self.quality.array("step"),
             js=self.quality.array("js"),
@@ -312,7 +319,6 @@ class PlaneGan(BaseTrainer):
         if st.phase == 5:
             st.pos, st.phase, st.t = st.pos + 1, 0, {}
             if st.pos == len(st.plan):
-                self._log(*(view.loss, 1, 0.0, 0) if who == "D" else (0.0, 0, view.loss, 1))
                 self._end_iteration()
                 self._phases = _PhaseState()
                 return PhaseView(**{**view.__dict__, "done": True})
@@ -334,6 +340,7 @@ class PlaneGan(BaseTrainer):
         else:
             self.opt_d.step()
             self.d_updates += 1
+            self._iteration.d_loss.append(t["loss"].item())
 
     def _g_phase(self, k: int, t: dict) -> None:
         if k == 1:
@@ -352,6 +359,8 @@ class PlaneGan(BaseTrainer):
         else:
             self.opt_g.step()
             self.g_updates += 1
+            self._iteration.g_loss.append(t["loss"].item())
+            self._iteration.g_grad.append(t["grad_norm"])
 
     def _phase_view(self, who: str, k: int, t: dict) -> PhaseView:
         prob = self.loss.prob

@@ -68,3 +68,29 @@ def test_seeded(start):
     a.step(3)
     b.step(3)
     np.testing.assert_array_equal(a.snapshot().fixed, b.snapshot().fixed)
+
+
+def test_drawing_a_frame_does_not_change_training():
+    """A snapshot (every live frame, every rerun of the page) draws fresh samples from its own
+    noise: training goes the same way however many frames were drawn in between."""
+    quiet, watched = (DigitsGan(DigitsConfig(start="scratch", seed=3), CPU) for _ in range(2))
+    quiet.step(6)
+    for _ in range(3):
+        watched.snapshot()
+        watched.step(2)
+        watched.snapshot()
+    for p, q in zip(quiet.G.parameters(), watched.G.parameters()):
+        torch.testing.assert_close(p, q, rtol=0, atol=0)
+    np.testing.assert_array_equal(quiet.snapshot().fixed, watched.snapshot().fixed)
+    np.testing.assert_array_equal(quiet.history.array("d_loss"), watched.history.array("d_loss"))
+
+
+def test_the_curves_do_not_depend_on_how_the_steps_were_chunked():
+    chunked, single = (DigitsGan(DigitsConfig(start="scratch", seed=1), CPU) for _ in range(2))
+    chunked.step(6)
+    for _ in range(6):
+        single.step(1)
+    for name in ("step", "d_loss", "g_loss"):
+        np.testing.assert_allclose(
+            single.history.array(name), chunked.history.array(name), rtol=1e-6, err_msg=name
+        )

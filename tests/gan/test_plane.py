@@ -6,7 +6,8 @@ import numpy as np
 import pytest
 import torch
 
-from dlcore.gan.config import GanConfig
+from dlcore.config import needs_rebuild
+from dlcore.gan.config import GanConfig, plane_config
 from dlcore.gan.plane import PlaneGan
 from dlcore.gan.targets import TooFewPoints
 
@@ -123,3 +124,59 @@ def test_ring_trains_towards_modes():
     t.step(600)
     q = t.quality.last()
     assert q["js"] < 0.75 * js0 and q["modes_hit"] >= 6
+
+
+def _curves(t: PlaneGan) -> dict[str, np.ndarray]:
+    return {k: t.history.array(k) for k in ("step", "d_loss", "g_loss", "g_grad")}
+
+
+def test_the_curves_do_not_depend_on_how_the_iterations_were_chunked():
+    """Live frames train as many iterations as fit the time budget: the same iterations must
+    give the same curves whether they came as one chunk or one at a time (or in slow motion)."""
+    chunked, single, slow = make(seed=5, k_d=2), make(seed=5, k_d=2), make(seed=5, k_d=2)
+    chunked.step(13)
+    for _ in range(13):
+        single.step(1)
+    for _ in range(12):
+        slow.step(1)
+    while slow.steps < 13:
+        slow.phase_step()  # the 13th iteration, one phase at a time
+    for got in (_curves(single), _curves(slow)):
+        for name, want in _curves(chunked).items():
+            np.testing.assert_allclose(got[name], want, rtol=1e-6, err_msg=name)
+    assert len(chunked.history) == 13  # one row an iteration
+
+
+def test_g_gradient_norm_is_logged_for_every_iteration():
+    t = make(seed=2, k_g=2)
+    t.step(3)
+    grads = t.history.array("g_grad")
+    assert grads.shape == (3,) and (grads > 0).all()
+    z = t.noise.sample(64, torch.Generator().manual_seed(0), torch.device("cpu"))
+    t.G.zero_grad()
+    t.loss.g_loss(t.D(t.G(z))).backward()  # a fresh batch: the same order of magnitude
+    norm = torch.stack([p.grad.pow(2).sum() for p in t.G.parameters()]).sum().sqrt().item()
+    assert 0.1 * norm < grads[-1] < 10 * norm
+
+
+def test_view_toggles_and_the_other_panel_do_not_touch_the_2d_gan():
+    """The fields the 2-D GAN does not train on (view toggles, the digits panel's, drawn points
+    of another target) neither rebuild it nor change its numbers."""
+    base = dataclasses.replace(GanConfig(), **SMALL, seed=4)
+    cfg = plane_config(base)
+    other = plane_config(
+        dataclasses.replace(
+            base,
+            panel="digits",
+            digits_start="scratch",
+            digits_lr=0.001,
+            digits_data="mnist",
+            points=(0.0, 0.0, 1.0, 1.0),
+            show_dstar=True,
+            show_real=False,
+            show_grads=True,
+        )
+    )
+    assert other == cfg and not needs_rebuild(cfg, other)
+    drawn = dataclasses.replace(base, target="drawn", points=(0.0, 0.0) * 5)
+    assert plane_config(drawn).points == drawn.points  # the drawing is what it trains on

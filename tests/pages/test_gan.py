@@ -6,6 +6,7 @@ the view registry, and a diverged GAN (either panel) shows the message and Reset
 import math
 from pathlib import Path
 
+import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -227,3 +228,53 @@ def test_a_diverged_gan_shows_the_message_and_reset_recovers(params, ns):
     assert not at.exception and not at.error and fresh.steps > 0
     last = fresh.history.last()
     assert {"d_loss", "g_loss"} <= set(last) and all(map(math.isfinite, last.values()))
+
+
+# -- the same settings give the same numbers whatever unrelated control changed -----------------
+SMALL_NETS = {"g_neurons": "8", "d_neurons": "8", "batch": "32"}
+
+
+def _curves(trainer) -> dict:
+    names = trainer.history.keys()  # History has no __iter__
+    return {k: trainer.history.array(k) for k in names}
+
+
+def test_the_2d_gan_gives_the_same_numbers_whatever_unrelated_control_changed():
+    plain = app(SMALL_NETS)
+    for _ in range(3):
+        plain.button(key="gan.btn.step").click().run()
+    busy = app(SMALL_NETS)
+    busy.button(key="gan.btn.step").click().run()
+    busy.toggle(key="gan.w.show_dstar").set_value(True).run()  # a view toggle
+    busy.toggle(key="gan.w.show_real").set_value(False).run()
+    busy.radio(key="gan.w.panel").set_value("digits").run()  # the other panel's controls
+    busy.radio(key="gan.w.digits_start").set_value("scratch").run()
+    busy.select_slider(key="gan.w.digits_lr").set_value(0.001).run()
+    busy.radio(key="gan.w.panel").set_value("plane").run()
+    for _ in range(2):
+        busy.button(key="gan.btn.step").click().run()
+    assert not busy.exception
+    a, b = plain.session_state["gan.trainer"], busy.session_state["gan.trainer"]
+    assert a.steps == b.steps == 3
+    for name, want in _curves(a).items():
+        np.testing.assert_array_equal(_curves(b)[name], want, err_msg=name)
+    for p, q in zip(a.G.parameters(), b.G.parameters()):
+        assert p.equal(q)
+
+
+def test_the_digits_gan_gives_the_same_numbers_whatever_unrelated_control_changed():
+    plain = app({"panel": "digits"})
+    for _ in range(2):
+        plain.button(key="gan.digits.btn.step").click().run()
+    busy = app({"panel": "digits"})
+    busy.button(key="gan.digits.btn.step").click().run()
+    busy.number_input(key="gan.digits.za").set_value(7).run()  # the interpolation's seeds
+    busy.number_input(key="gan.digits.zb").set_value(9).run()
+    busy.button(key="gan.digits.btn.step").click().run()
+    assert not busy.exception
+    a, b = plain.session_state["gan.digits.trainer"], busy.session_state["gan.digits.trainer"]
+    assert a.steps == b.steps == 2
+    for name, want in _curves(a).items():
+        np.testing.assert_array_equal(_curves(b)[name], want, err_msg=name)
+    for p, q in zip(a.G.parameters(), b.G.parameters()):
+        assert p.equal(q)

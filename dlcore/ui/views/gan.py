@@ -20,7 +20,7 @@ import numpy as np
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
-from dlcore.gan.config import GanConfig
+from dlcore.gan.config import GanConfig, plane_config
 from dlcore.gan.digits import DIGIT_DATA, DigitsConfig, DigitsGan, resolve_data
 from dlcore.gan.losses import GAN_LOSSES
 from dlcore.gan.nets import ACTIVATIONS
@@ -285,6 +285,7 @@ def plane(page: GanPage) -> None:
     panel = page.live(
         PlaneGan,
         live.render,
+        cfg=plane_config(cfg),  # what it trains on: other controls never rebuild it
         epoch_label="Iteration",
         budget_s=BUDGET_S,
         one_element=not cfg.show_dstar,  # one JPEG a frame (D* adds a second picture)
