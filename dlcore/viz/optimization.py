@@ -686,8 +686,8 @@ def dropout_figure(
     images: np.ndarray, labels: np.ndarray, probs: Mapping[str, np.ndarray],
     names: Mapping[str, str], *, height: int = 420,
 ) -> go.Figure:  # fmt: skip
-    """One column per digit: the image on top, the class probabilities of every method below
-    (grouped bars), so that the methods can be compared on the same inputs."""
+    """One column per digit: the image on top, the class probabilities 0-9 of every method
+    below (grouped bars), so that the methods can be compared on the same inputs."""
     cols = len(images)
     fig = make_subplots(rows=2, cols=cols, row_heights=[0.35, 0.65], vertical_spacing=0.08,
                         horizontal_spacing=0.03,
@@ -704,9 +704,9 @@ def dropout_figure(
             )  # fmt: skip
         fig.update_xaxes(visible=False, row=1, col=c + 1)
         fig.update_yaxes(visible=False, scaleanchor=f"x{c + 1}" if c else "x", row=1, col=c + 1)
-        fig.update_xaxes(tickmode="linear", dtick=1, title="class", row=2, col=c + 1)
+        fig.update_xaxes(tickmode="linear", dtick=1, row=2, col=c + 1)
         fig.update_yaxes(range=[0, 1], showticklabels=c == 0, row=2, col=c + 1)
     fig.update_layout(barmode="group", bargap=0.15)
     style(fig, height=height)
-    fig.update_layout(legend=dict(orientation="h", y=-0.18), margin=dict(t=30))
+    fig.update_layout(legend=dict(orientation="h", y=-0.1), margin=dict(t=30, b=40))
     return fig

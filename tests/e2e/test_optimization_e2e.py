@@ -28,15 +28,19 @@ def _iteration(page) -> int:
     return parse_counter(status_text(page))[1]
 
 
-def _play_and_pause(page) -> None:
-    assert _iteration(page) == 0
+def _play(page) -> dict:
+    """Press Play, wait for live frames and an iteration; what the plane canvas shows."""
     page.get_by_role("button", name="Play").first.click()
+    page.locator("[data-testid=dlx-live-frame]").wait_for(timeout=SLOW_MS)
     page.wait_for_function(
         "() => /Iteration\\s+[1-9]/.test(document.querySelector('[data-testid=stMain]').innerText)",
         timeout=SLOW_MS,
     )
-    page.locator("[data-testid=dlx-live-frame]").wait_for(timeout=SLOW_MS)
     page.wait_for_timeout(1000)
+    return page.evaluate(CANVAS_JS)
+
+
+def _pause_stops_training(page) -> None:
     page.get_by_role("button", name="Pause").first.click()
     wait_idle(page)
     page.get_by_role("button", name="Play").wait_for(timeout=SLOW_MS)
@@ -61,21 +65,12 @@ def test_race_play_pause_draws_the_race_on_canvases(server, page):
     page.set_default_timeout(SLOW_MS)
     open_app(page, server.url("optimization"), timeout_ms=SLOW_MS)
     page.get_by_text("Condition number κ").first.wait_for(timeout=SLOW_MS)
-    page.get_by_role("button", name="Play").first.click()
-    frame = page.locator("[data-testid=dlx-live-frame]")
-    frame.wait_for(timeout=SLOW_MS)
-    page.wait_for_timeout(1500)
-    drawn = page.evaluate(CANVAS_JS)
+    assert _iteration(page) == 0
+    drawn = _play(page)
     assert drawn["count"] == 3 and drawn["inked"] > 0.5, drawn  # the surface and the paths
     assert not drawn["steps"]  # the race has no step-size panel
-    assert frame.get_by_text("Adam").count() >= 1  # the racers' table
-    page.get_by_role("button", name="Pause").first.click()
-    wait_idle(page)
-    page.get_by_role("button", name="Play").wait_for(timeout=SLOW_MS)
-    paused = status_text(page)
-    assert _iteration(page) >= 1
-    page.wait_for_timeout(1500)
-    assert status_text(page) == paused
+    assert page.locator("[data-testid=dlx-live-frame]").get_by_text("Adam").count() >= 1
+    _pause_stops_training(page)
     page.wait_for_function(f"() => ({PLOT_JS})('x') >= 0", timeout=SLOW_MS)  # figures are back
     assert page.locator(EXCEPTION).count() == 0
 
@@ -99,27 +94,12 @@ def test_click_on_the_race_plane_moves_the_start(server, page):
 def test_adaptive_view_play_pause_and_click(server, page):
     page.set_default_timeout(SLOW_MS)
     open_app(page, server.url("optimization?view=adaptive&surface=rosenbrock"), timeout_ms=SLOW_MS)
-    _play_and_pause_with_steps(page)
+    drawn = _play(page)
+    assert drawn["steps"] and drawn["inked"] > 0.5, drawn  # the step sizes are drawn too
+    _pause_stops_training(page)
     _click_plot(page, "x", 0.3, 0.3)
     page.wait_for_url("**start=*", timeout=SLOW_MS)
     assert page.locator(EXCEPTION).count() == 0
-
-
-def _play_and_pause_with_steps(page) -> None:
-    page.get_by_role("button", name="Play").first.click()
-    page.locator("[data-testid=dlx-live-frame]").wait_for(timeout=SLOW_MS)
-    page.wait_for_function(
-        "() => /Iteration\\s+[1-9]/.test(document.querySelector('[data-testid=stMain]').innerText)",
-        timeout=SLOW_MS,
-    )
-    drawn = page.evaluate(CANVAS_JS)
-    assert drawn["steps"] and drawn["inked"] > 0.5, drawn  # the step sizes are drawn too
-    page.get_by_role("button", name="Pause").first.click()
-    wait_idle(page)
-    page.get_by_role("button", name="Play").wait_for(timeout=SLOW_MS)
-    paused = status_text(page)
-    page.wait_for_timeout(1500)
-    assert status_text(page) == paused
 
 
 def test_momentum_rate_map_click_sets_eta_and_beta(server, page):

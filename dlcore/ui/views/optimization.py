@@ -765,7 +765,8 @@ def dropout_view(page: OptimPage) -> None:
     fig = figures.dropout_figure(task.images_test[idx], task.y_test[idx], probs, METHODS)
     page.chart(fig, "dropout_examples")
     st.caption(
-        f"The same six test digits under every prediction rule ({LABEL_KIND[cfg.drop_model]}; "
+        f"Bars: the probability of each class 0-9 for the same six test digits under every "
+        f"prediction rule ({LABEL_KIND[cfg.drop_model]}; "
         "change 'Which test digits' for others). Sampled masks: "
         f"{cfg.drop_mc}; bagging: {cfg.drop_k} models, each trained on a bootstrap resample."
     )
