@@ -272,3 +272,24 @@ def test_dropout_view_reports_the_gaps():
     deep = float(rows.loc["gap: largest |Δp| (geometric − weight scaling)", "one hidden layer"])
     assert soft < 1e-12 < 1e-3 < deep
     assert "all 16 masks" in " ".join(rows.index)
+
+
+def test_the_adaptive_view_shows_a_diverged_race_too_and_reset_recovers():
+    at = app(view="adaptive")
+    trainer(at).pos[:] = math.nan
+    at.button(key=f"{NS}.btn.step").click().run()
+    assert not at.exception and any("Training diverged" in e.value for e in at.error)
+    at.button(key=f"{NS}.btn.reset").click().run()
+    assert not at.exception and not at.error and trainer(at).steps == 0
+
+
+def test_noise_presets_and_the_start_button():
+    at = app({"start": "1,1"})
+    assert trainer(at).start == (1.0, 1.0)
+    next(b for b in at.button if b.label == "Noise and a decaying rate").click().run()
+    cfg = trainer(at).cfg
+    assert cfg.noise == 0.3 and cfg.schedule and cfg.decay_until == 600 and cfg.speed == 200
+    next(b for b in at.button if b.label == "Minibatch noise").click().run()
+    assert not trainer(at).cfg.schedule and trainer(at).cfg.noise == 0.3
+    next(b for b in at.button if b.label == "Surface's start point").click().run()
+    assert trainer(at).start == trainer(at).surface.start
