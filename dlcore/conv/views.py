@@ -108,6 +108,19 @@ def _share(frac: float) -> str:
     return f"{frac:.0%}" if frac >= 0.01 or frac == 0 else f"{frac:.1%}"
 
 
+def _brightness(fv: FilterView, total: float) -> str:
+    """What a kernel whose weights sum to ``total`` does to the brightness; summed over the
+    colour channels (one output channel from three), the gain is three times the kernel's."""
+    summed = fv.output is not None and fv.output.shape[0] == 1 and fv.image.shape[0] > 1
+    gain = total * (fv.image.shape[0] if summed else 1)
+    head = f"the weights sum to {total:.3g}"
+    if summed:
+        head += f" on each channel, {gain:.3g} over the {fv.image.shape[0]} channels"
+    if abs(gain - 1) < 0.05:
+        return f"{head}: the brightness is kept"
+    return f"{head}: about {gain:.3g} times as bright"
+
+
 def display_note(fv: FilterView) -> str:
     """What the colours of the output mean, with its numbers (and, when the page chose the
     display, why)."""
@@ -124,7 +137,7 @@ def display_note(fv: FilterView) -> str:
             why = why or f"the weights sum to {total:.3g}, below 0; "
         return f"{why}signed colours from {-m:.3g} to {m:.3g}: orange < 0 < blue, white = 0"
     if fv.display == "clip":
-        why = f" (the weights sum to {total:.3g}: the brightness is kept)" if fv.auto else ""
+        why = f" ({_brightness(fv, total)})" if fv.auto else ""
         outside = float(((out < 0) | (out > 1)).mean())
         cut = (
             f"; {_share(outside)} of the values fall outside 0..1 and are cut off"
@@ -246,12 +259,34 @@ def layer_cost(view: FilterView, st: ops.ConvSettings) -> Cost | None:
 
 
 @dataclass(frozen=True)
+class LpExample:
+    """One pooling window written out: the one where average and max pooling differ most."""
+
+    values: np.ndarray  # (size, size) detector values under the window
+    lp: float  # Lp pooling of the window for this p
+    average: float  # mean |x|: Lp pooling at p = 1
+    largest: float  # max |x|: Lp pooling as p -> inf
+
+
+def lp_example(fmap: np.ndarray, size: int, stride: int, p: float) -> LpExample:
+    """The window of ``fmap`` where max and average pooling differ most (a flat window would
+    give the same number for every p), with its Lp pool, average and max."""
+    spread = pooling.pool2d(np.abs(fmap), "max", size, stride)
+    spread = spread - pooling.pool2d(np.abs(fmap), "average", size, stride)
+    r, c = np.unravel_index(int(np.argmax(spread)), spread.shape)
+    win = fmap[r * stride : r * stride + size, c * stride : c * stride + size]
+    lp = float(pooling.pool2d(win, "lp", size, size, p)[0, 0])
+    return LpExample(win, lp, float(np.abs(win).mean()), float(np.abs(win).max()))
+
+
+@dataclass(frozen=True)
 class PoolingView:
     fmap: np.ndarray  # (H, W) detector stage
     pooled: np.ndarray  # (Ho, Wo)
     curve: pooling.InvarianceCurve | None  # None when the image is too small to shift
     sweep: LpSweep | None
     error: str | None
+    example: LpExample | None = None  # the strongest window's Lp pool, written out
 
 
 def pooling_view(
@@ -277,22 +312,12 @@ def pooling_view(
         if min(small.shape[1:]) >= size + 4
         else None
     )
-    return PoolingView(fmap, pooled, curve, lp_sweep(fmap, size, stride), None)
+    example = lp_example(fmap, size, stride, p)
+    return PoolingView(fmap, pooled, curve, lp_sweep(fmap, size, stride), None, example)
 
 
 def output_size_text(p: ops.ConvPlan) -> str:
-    return (
-        "**Output size** H_out = floor((H + pad_before + pad_after - d(k-1) - 1) / s) + 1: "
-        f"rows `{p.rows.formula}`, columns `{p.cols.formula}` → **{p.rows.out} x {p.cols.out}**"
-    )
-
-
-def equation_text(ip: ops.InnerProduct, c: int) -> str:
-    """'(0.20×-1.00) + (0.30×0.00) + ... = 0.5000' for channel ``c`` (first four terms)."""
-    pairs = list(zip(ip.patch[c].ravel(), ip.window.ravel()))
-    terms = " + ".join(f"({p:.2f}×{k:.2f})" for p, k in pairs[:4])
-    more = f" + ... ({len(pairs)} products)" if len(pairs) > 4 else ""
-    return f"Sum over the window: {terms}{more} = **{ip.sums[c]:.4f}**"
+    return f"Output size **{p.rows.out} x {p.cols.out}** (rows x columns):"
 
 
 def cost_table(c: Cost) -> dict[str, list[str]]:
@@ -319,20 +344,24 @@ def result_text(ip: ops.InnerProduct, held: float, summed: bool) -> str:
     return f"{head}{out}; the output map holds {held:.4f}."
 
 
+POOL_NAMES = {"max": "Max", "average": "Average", "lp": "Lp"}
+
+
 def pool_caption(pv: PoolingView, kind: str, size: int, stride: int) -> str:
     h, w = pv.pooled.shape
     keep = pv.pooled.size / pv.fmap.size
-    return f"{kind} pool {size}x{size}, stride {stride}: {w}x{h}, keeps {keep:.0%} of the values"
+    name = POOL_NAMES.get(kind, kind)
+    return f"{name} pool {size}x{size}, stride {stride}: {w}x{h}, keeps {keep:.0%} of the values"
 
 
 def assoc_text(res: Associativity) -> tuple[str, str]:
-    """(headline, operator symbol) for one associativity check."""
-    s = "*" if res.op == "convolution" else "⋆"
-    m = "\\*" if s == "*" else s  # markdown would read * as emphasis
+    """(headline with its equations in $...$, the operator in LaTeX) for one check."""
+    s = "*" if res.op == "convolution" else r"\star"
     verdict = "equal" if res.rel_diff < 1e-4 else "NOT equal"
     head = (
-        f"**{res.op.capitalize()}**: D{m}(G{m}I) vs (D{m}G){m}I → **{verdict}**, max difference "
-        f"{res.max_abs_diff:.3g} ({res.rel_diff:.1%} of the largest value)"
+        f"**{res.op.capitalize()}**: $D {s} (G {s} I)$ vs $(D {s} G) {s} I$ → "
+        f"**{verdict}**, max difference {res.max_abs_diff:.3g} "
+        f"({res.rel_diff:.1%} of the largest value)"
     )
     return head, s
 

@@ -108,10 +108,11 @@ def _colour_bar(draw, img: Image.Image, box: tuple[int, int, int, int], m: float
     bar = np.repeat(signed_rgb(ramp, m), y1 - y0, axis=0)  # (h, W, 3)
     img.paste(Image.fromarray(bar), (x0, y0))
     draw.rectangle([x0 - 1, y0 - 1, x1, y1], outline=raster.GRID)
-    for i, v in enumerate(np.linspace(-m, m, 5)):
-        x = x0 + (x1 - x0 - 1) * i / 4
+    n = 5 if x1 - x0 >= 300 else 3  # a narrow bar: -m, 0, m (five numbers would overlap)
+    for i, v in enumerate(np.linspace(-m, m, n)):
+        x = x0 + (x1 - x0 - 1) * i / (n - 1)
         draw.line([(x, y1), (x, y1 + 4)], fill=raster.INK)
-        anchor = "la" if i == 0 else "ra" if i == 4 else "ma"
+        anchor = "la" if i == 0 else "ra" if i == n - 1 else "ma"
         raster.text(draw, (x, y1 + 6), _fmt(float(v)), raster.INK, anchor=anchor, size=TICK_SIZE)
 
 
@@ -334,7 +335,7 @@ def kernel_bank_figure(
                 y=r - 0.75,
                 text=name,
                 showarrow=False,
-                font=dict(size=11),
+                font=dict(size=13),
             )
         )
     trace = dict(
@@ -390,7 +391,8 @@ def probs_figure(probs: np.ndarray, label: int | None = None) -> go.Figure:
         )
     )
     fig.update_yaxes(range=[0, 1.1], title="probability")
-    fig.update_xaxes(title="class" + (f" (true label {label})" if label is not None else ""))
+    label_text = f" (true label {label})" if label is not None else ""
+    fig.update_xaxes(title="class" + label_text, type="category", dtick=1)
     return style(fig, height=260, legend=False)
 
 
@@ -433,7 +435,7 @@ def live_image(
     for i, (name, kernel) in enumerate(bank.items()):
         r, c = divmod(i, ncols)
         x0, y0 = c * pitch + (pitch - side) // 2, r * row_h
-        raster.text(draw, (c * pitch + pitch / 2, y0 + 2), name, raster.INK, anchor="ma", size=11)
+        raster.text(draw, (c * pitch + pitch / 2, y0 + 2), name, raster.INK, anchor="ma", size=13)
         m = _abs_max(np.asarray(kernel, dtype=np.float32))
         box = (x0 - 2, y0 + 16, x0 + side + 2, y0 + 16 + side)
         raster.heat_panel(img, draw, box, kernel, signed=True, vmin=-m, vmax=m)

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from dlcore.config import parse_config, to_query
-from dlcore.conv import images, kernels, ops, views
+from dlcore.conv import images, kernels, ops, tex, views
 from dlcore.conv.config import ConvConfig, train_config
 from dlcore.viz import conv as V
 from dlcore.viz.common import colormap_rgb
@@ -87,7 +87,7 @@ def test_cost_table_and_texts():
     table = views.cost_table(views.layer_cost(fv, st))
     assert table["convolution"][1] == "28"  # 3 x 3 x 3 weights + 1 bias
     ip = ops.inner_product(img, kernels.make("sobel_v"), st, 5, 6)
-    assert "9 products" in views.equation_text(ip, 0)
+    assert r"(9\ \text{products})" in tex.inner_product(ip, 0)
     assert f"**{ip.value:.4f}**" in views.result_text(ip, fv.output[0, 5, 6], True)
 
 
@@ -135,13 +135,14 @@ def test_apply_bank_runs_each_kernel_on_the_image():
     assert V.bank_rgb(out).shape == (38, 3 * 35 + 3, 3)
 
 
-def test_assoc_text_escapes_markdown_star():
+def test_assoc_text_writes_its_equations_as_math_not_markdown():
+    """Inside $...$ a * is the operator, not markdown emphasis (was escaped ASCII D\\*(G\\*I))."""
     img = np.random.default_rng(2).random((1, 12, 12)).astype(np.float32)
     conv, corr = views.associativity_pair(kernels.make("sobel_v"), kernels.make("gaussian"), img)
     head, sym = views.assoc_text(conv)
-    assert sym == "*" and "D\\*(G\\*I)" in head and "**equal**" in head
+    assert sym == "*" and "$D * (G * I)$ vs $(D * G) * I$" in head and "**equal**" in head
     head, sym = views.assoc_text(corr)
-    assert sym == "⋆" and "**NOT equal**" in head
+    assert sym == r"\star" and r"$D \star (G \star I)$" in head and "**NOT equal**" in head
 
 
 def test_wide_signed_strip_is_subsampled_before_sending():
@@ -236,8 +237,14 @@ def test_lab_of_a_blur_is_shown_as_the_image_and_says_so():
     assert edges.filtered.display == "signed"
     note = views.display_note(edges.filtered)
     assert "orange < 0 < blue" in note and "-4" in note
+    assert "the brightness is kept" in views.display_note(lab.filtered)
     bright = views.lab(ConvConfig(kernel="custom", custom=(2.0,), source="checkerboard"))
-    assert "50% of the values" in views.display_note(bright.filtered)  # the white squares: 2
+    note = views.display_note(bright.filtered)
+    assert "50% of the values" in note  # the white squares: 2
+    assert "about 2 times as bright" in note
+    summed = views.lab(ConvConfig(kernel="gaussian", color="color", channels="sum"))
+    note = views.display_note(summed.filtered)
+    assert "3 over the 3 channels: about 3 times as bright" in note
 
 
 def test_signed_maps_are_large_titled_and_share_one_colour_bar():

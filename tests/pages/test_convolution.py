@@ -120,7 +120,9 @@ def test_padding_stride_dilation_options(padding):
         st = ops.ConvSettings("correlation", (sy, sx), padding, pad_mode, d)
         p = ops.plan((64, 64), (5, 5), st)
         assert f"**{p.rows.out} x {p.cols.out}**" in text(at)
-        assert p.rows.formula in text(at)
+        for ax in (p.rows, p.cols):  # the formula with this run's numbers, rendered
+            numbers = rf"\frac{{64 + {ax.pad_lo} + {ax.pad_hi} - {d}\cdot(5-1) - 1}}{{{ax.stride}}}"
+            assert rf"{numbers} \right\rfloor + 1 = {ax.out}" in latex(at)
         assert len(at.get("image")) == 2
 
 
@@ -304,7 +306,7 @@ def test_pooling_view_invariance_and_lp():
     to_avg, to_max = (arr(t["y"]) for t in chart(at, "conv.chart.lp")["data"])
     assert to_avg[0] == pytest.approx(0.0, abs=1e-6)  # p = 1 is the average
     assert to_max[-1] < 0.2 * to_max[0]  # large p approaches the max
-    assert any("lp pool 3x3" in (im.proto.imgs[0].caption or "") for im in at.get("image"))
+    assert any("Lp pool 3x3" in (im.proto.imgs[0].caption or "") for im in at.get("image"))
 
 
 def test_algebra_view_associativity_and_cost():
@@ -407,3 +409,78 @@ def test_the_lab_is_kept_until_what_it_depends_on_changes():
     at.file_uploader[0].set_value(("b.png", broken, "image/png")).run()
     assert not at.session_state["conv.lab"][1].uploaded
     assert "Output pixel (0, 1)" in text(at)
+
+
+def latex(at):
+    return "\n".join(el.value for el in at.latex)
+
+
+def test_the_lecture_equations_are_rendered_with_the_live_output_size():
+    """Item 15: convolution against cross-correlation as the lecture writes them, and the
+    output-size formula with this run's numbers, rendered (not ASCII)."""
+    at = app(source="checkerboard", size=5, stride_y=2, padding="same", dilation=2)
+    eq = latex(at)
+    assert r"\sum_{m}\sum_{n} I(i+m,\, j+n)\, K(m,n)" in eq  # cross-correlation
+    assert r"\sum_{m}\sum_{n} I(m,n)\, K(i-m,\, j-n)" in eq  # convolution
+    # rows: floor((64 + 4 + 4 - 2(5-1) - 1) / 2) + 1 = 32; columns: stride 1 -> 64
+    assert r"\frac{64 + 4 + 4 - 2\cdot(5-1) - 1}{2}" in eq and r"+ 1 = 32" in eq
+    assert r"\frac{64 + 4 + 4 - 2\cdot(5-1) - 1}{1}" in eq and r"+ 1 = 64" in eq
+    assert "**32 x 64**" in text(at)
+    summed = latex(app(color="color", channels="sum"))
+    assert r"\sum_{k} I(i+m,\, j+n,\, k)\, K(m,n,k)" in summed  # the lecture's 3-D form
+
+
+def test_inner_product_is_rendered_with_the_window_s_numbers():
+    at = app(view="inner product", source="step edge", kernel="sobel_v", row=3, col=30)
+    eq = latex(at)
+    # the window covers input rows 3..5, columns 30..32: 0 0 1 in every row -> 1 + 2 + 1 = 4
+    assert r"S(3,\, 30) = \langle I[3..5,\ 30..32],\ K \rangle" in eq
+    assert r"(0)(-1) + (0)(0) + (1)(1)" in eq and r"= 4.0000" in eq
+    conv = latex(app(view="inner product", mode="convolution", kernel="sobel_v", row=1, col=2))
+    assert r"\tilde K" in conv  # the flipped kernel slides
+
+
+def test_lp_pooling_is_rendered_with_a_window_s_numbers():
+    at = app(view="pooling", pool="lp", p=4, pool_size=2, pool_stride=2, source="checkerboard")
+    eq = latex(at)
+    assert r"\Big(\frac{1}{|R|}\sum_{(u,v) \in R} |x_{u,v}|^{p}\Big)^{1/p}" in eq
+    assert r"^{1/4}" in eq  # this p, on the strongest window's numbers
+    assert r"p = 1" in eq and r"p \to \infty" in eq
+
+
+ASCII_MATH = re.compile(r"floor\(|sum_|\^|[A-Z]\\?\*\(|\(I ⋆ K\)")
+
+
+def _prose(el) -> str:
+    """Markdown or caption text without its rendered $...$ math."""
+    return re.sub(r"\$[^$]*\$", "", el.value)
+
+
+@pytest.mark.parametrize("view", list(VIEWS))
+def test_no_ascii_equations_and_human_labels_in_every_widget(view):
+    at = app(view=view, color="color", kernel="custom", custom="0,1,0,1")
+    for el in [*at.markdown, *at.caption]:
+        assert not ASCII_MATH.search(_prose(el)), el.value
+    for el in [*at.radio, *at.selectbox]:
+        for label in el.options:
+            raw = "_" in label or label[:1].islower() or label.isdigit()
+            assert not raw, (el.label, label)
+
+
+def test_inner_product_channels_have_names():
+    at = app(view="inner product", color="color")
+    channel = next(s for s in at.selectbox if s.label == "Channel")
+    assert list(channel.options) == ["Red (R)", "Green (G)", "Blue (B)"]
+
+
+def test_learned_filters_draws_digits_large_enough_for_a_projector():
+    """Item 15: digits drawn at 64 px are too small on a projector."""
+    at = app(view="learned filters")
+    seen = {
+        (im.proto.imgs[0].caption or "").split(":")[0]: decoded(im).shape
+        for im in at.get("image")
+        if im.proto.imgs[0].url.startswith("data:")
+    }
+    assert seen["the 8x8 digit the network sees"][0] >= 224
+    assert seen["conv1 + ReLU"][1] >= 8 * 112  # 8 maps of 8x8, 14 px a pixel
+    assert seen["conv2 + ReLU"][1] >= 8 * 112

@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from dlcore.conv import images, kernels, model, ops, views
+from dlcore.conv import images, kernels, model, ops, tex, views
 from dlcore.conv.config import ConvConfig, train_config
 from dlcore.conv.train import DigitsTrainer
 from dlcore.ui.inputs import image_input
@@ -44,6 +44,25 @@ DISPLAY_HELP = (
     "region gives 0, and the response is negative or positive)."
 )
 CHANNEL_TITLES = ("Red channel", "Green channel", "Blue channel")
+CHANNEL_NAMES = ("Red (R)", "Green (G)", "Blue (B)")
+# what a student reads in each choice widget (option value -> label), by config field
+LABELS: dict[str, dict[str, str]] = {
+    "source": {
+        "scene": "Scene (house, sun, text)",
+        "step edge": "Step edge",
+        "checkerboard": "Checkerboard",
+        "digit": "Handwritten digit (8x8)",
+        "upload": "Your image or camera",
+    },
+    "color": {"gray": "Gray", "color": "Colour (R, G, B)"},
+    "mode": {"correlation": "Cross-correlation", "convolution": "Convolution (kernel flipped)"},
+    "padding": {"valid": "Valid (none)", "same": "Same size", "full": "Full"},
+    "pad_mode": {"zeros": "Zeros", "reflect": "Mirror (reflect)"},
+    "channels": CHANNEL_LABELS,
+    "display": DISPLAY_LABELS,
+    "pool": {"max": "Max", "average": "Average", "lp": "Lp (power mean)"},
+    "init": {"random": "Random weights", "pretrained": "Shipped checkpoint"},
+}
 RADIO, NUMBER = {"widget": "radio"}, {"widget": "number"}
 # how each config field's widget looks (the rest: the default widget of its kind)
 WIDGETS: dict[str, dict[str, Any]] = {
@@ -51,14 +70,14 @@ WIDGETS: dict[str, dict[str, Any]] = {
     "color": RADIO,
     "kernel": {"format_func": KERNEL_LABELS.get},
     "kernel2": {"format_func": KERNEL_LABELS.get},
-    "mode": {**RADIO, "format_func": str.capitalize},
+    "mode": RADIO,
     "stride_y": NUMBER,
     "stride_x": NUMBER,
     "dilation": NUMBER,
     "padding": RADIO,
     "pad_mode": RADIO,
     "channels": {**RADIO, "format_func": CHANNEL_LABELS.get},
-    "display": {**RADIO, "format_func": DISPLAY_LABELS.get, "help": DISPLAY_HELP},
+    "display": {**RADIO, "help": DISPLAY_HELP},
     "row": NUMBER,
     "col": NUMBER,
     "pool": RADIO,
@@ -69,11 +88,18 @@ WIDGETS: dict[str, dict[str, Any]] = {
 }
 HIST_LABEL = "Histogram of the raw responses (what a plain 0..1 display cuts off)"
 ALGEBRA_NOTE = (
-    "D = the kernel above, G = the second kernel, I = the image (grayscale, at most 160 px, full "
-    "padding). Correlation happens to be associative when D is symmetric: pick Sobel, Prewitt or "
-    "emboss to see it fail."
+    "$D$ = the kernel above, $G$ = the second kernel, $I$ = the image (grayscale, at most 160 px, "
+    "full padding). Correlation happens to be associative when $D$ is symmetric: pick Sobel, "
+    "Prewitt or emboss to see it fail."
 )
+OPERATORS = {"correlation": r"\star", "convolution": "*"}
+ALGEBRA_SIDE = 330  # px: the <= 164 px maps of the algebra view, enlarged x2 (pixels kept sharp)
+RUNS = {
+    "correlation": "cross-correlation (what PyTorch's conv2d computes)",
+    "convolution": "convolution (the cross-correlation with the kernel flipped)",
+}
 LIVE_MODEL = "Analyse with my live-trained model (off: the shipped checkpoint)"
+DIGIT_SIDE, MAP_TILE = 224, 112  # px: an 8x8 digit or map read from the back of a lecture room
 
 
 # -- callbacks (run before the next script run) ------------------------------------------------
@@ -137,11 +163,17 @@ def _custom_editor(page: ConvPage) -> None:
     page.refresh()  # the kernel of this run is the grid as edited
 
 
+def _square(k: int) -> str:
+    return f"{k}x{k}"
+
+
 def _kernel_controls(page: ConvPage) -> None:
     st.subheader("Kernel")
     name = page.widget("kernel", on_change=_kernel_changed, args=(page,), **WIDGETS["kernel"])
     only3 = name != "custom" and kernels.sizes_for(name) == (3,)
-    page.widget("size", disabled=only3, help="This kernel exists only as 3x3." if only3 else None)
+    help_for = {"custom": "The size of the preset that 'Copy preset into the grid' copies."}
+    size_help = "This kernel exists only as 3x3." if only3 else help_for.get(name)
+    page.widget("size", disabled=only3, format_func=_square, help=size_help)
     if name == "custom":
         _custom_editor(page)
     else:
@@ -193,6 +225,7 @@ def controls(page: ConvPage) -> views.Lab:
     for note in lab.notes:
         page.notice(note)
     st.markdown(views.output_size_text(lab.filtered.plan))
+    st.latex(tex.output_size(lab.filtered.plan))
     if lab.filtered.error:
         page.notice(
             f"This setting is impossible: {lab.filtered.error}", "error", ":material/block:"
@@ -229,8 +262,22 @@ def filter_view(page: ConvPage) -> None:
         rgb = figures.signed_maps_rgb(fv.output, CHANNEL_TITLES)
         caption = f"{size} for each colour channel (red, green, blue), one colour scale: {note}"
         st.image(jpeg_data_url(rgb, 92), caption=caption)
+    _definitions(lab)
     if st.toggle(HIST_LABEL, key=page.key("hist_on")):
         page.chart(figures.histogram_figure(fv.output), "hist")
+
+
+def _definitions(lab: views.Lab) -> None:
+    """The lecture's cross-correlation against its convolution (this run's marked), then what
+    this run computes with its stride, dilation and padding."""
+    conv = lab.settings
+    summed = conv.channels == "sum" and lab.image.shape[0] > 1
+    st.markdown(f"**The lecture's definitions**: this run computes the {RUNS[conv.mode]}.")
+    st.latex(tex.definitions(summed))
+    plain = conv.stride == (1, 1) and conv.dilation == 1 and conv.padding == "valid"
+    if conv.mode == "convolution" or not plain:
+        st.markdown("This run, rows and columns counted from 0 (with the padding in $I$):")
+        st.latex(tex.this_run(lab.filtered.plan, conv))
 
 
 def _output_rgb(fv: views.FilterView) -> np.ndarray:
@@ -250,8 +297,11 @@ def inner_product(page: ConvPage) -> None:
         page.widget("row", **WIDGETS["row"])
     with b:
         page.widget("col", **WIDGETS["col"])
-    per_ch = conv.channels == "per_channel" and img.shape[0] > 1
-    ch = c.selectbox("Channel", range(img.shape[0]), key=page.key("ch"), disabled=not per_ch)
+    colour = img.shape[0] > 1
+    names = CHANNEL_NAMES if colour else ("Gray",)
+    ch = c.selectbox(
+        "Channel", range(img.shape[0]), key=page.key("ch"), format_func=names.__getitem__
+    )
     c.button(
         "Next window",
         icon=":material/skip_next:",
@@ -259,7 +309,8 @@ def inner_product(page: ConvPage) -> None:
         args=(page, plan.rows.out, plan.cols.out),
     )
     ip = ops.inner_product(img, lab.kernel, conv, cfg.row, cfg.col, ch)
-    ch = ch if per_ch else 0
+    ch = ch if colour else 0
+    letter = "RGB"[ch] if colour else ""
     left, right = st.columns([2, 3])
     left.image(figures.window_overlay(img, ip.rows, ip.cols), caption=views.window_caption(ip))
     left.image(
@@ -268,13 +319,18 @@ def inner_product(page: ConvPage) -> None:
     )
     with right:
         f1, f2, f3 = st.columns(3)
-        patch = figures.numbers_figure(ip.patch[ch], f"input patch (ch {ch})", signed=False)
+        title = f"input patch, {CHANNEL_TITLES[ch].lower()}" if colour else "input patch"
+        patch = figures.numbers_figure(ip.patch[ch], title, signed=False)
         page.chart(patch, "patch", where=f1)
         page.chart(figures.numbers_figure(ip.window, "kernel as slid"), "win", where=f2)
         page.chart(figures.numbers_figure(ip.products[ch], "elementwise product"), "prod", where=f3)
-        st.markdown(views.equation_text(ip, ch))
-        summed = conv.channels == "sum" and img.shape[0] > 1
-        st.markdown(views.result_text(ip, lab.filtered.output[ch, ip.row, ip.col], summed))
+        flipped = conv.mode == "convolution"
+        st.latex(tex.inner_product(ip, ch, letter, flipped))
+        summed = conv.channels == "sum" and colour
+        if summed:  # the lecture's 3-D convolution: the channels' inner products added
+            st.latex(tex.channel_sum(ip, "RGB"))
+        held = lab.filtered.output[0 if summed else ch, ip.row, ip.col]
+        st.markdown(views.result_text(ip, held, summed))
 
 
 def pooling(page: ConvPage) -> None:
@@ -287,21 +343,33 @@ def pooling(page: ConvPage) -> None:
     )
     top = float(pv.fmap.max()) or 1.0
     c1, c2 = st.columns(2)
-    c1.image(
-        figures.image_rgb(pv.fmap[None] / top),
-        caption="detector stage ReLU(I ⋆ K), channels "
-        f"averaged: {pv.fmap.shape[1]}x{pv.fmap.shape[0]} (bright = strong)",
-    )
+    op = OPERATORS[lab.settings.mode]
+    c1.markdown(rf"**Detector stage** $\mathrm{{ReLU}}(I {op} K)$, the channels averaged")
+    h, w = pv.fmap.shape
+    c1.image(figures.image_rgb(pv.fmap[None] / top), caption=f"{w}x{h}, bright = strong")
     if pv.error:
         st.error(pv.error)
         return
     caption = views.pool_caption(pv, cfg.pool, cfg.pool_size, cfg.pool_stride)
+    c2.markdown(f"**{page.label(cfg.pool, 'pool')} pooling** of the detector stage")
     c2.image(figures.image_rgb(pv.pooled[None] / top), caption=caption)
     if pv.curve is not None:
         st.markdown("**Translation invariance**: shift the input right by 0-4 pixels.")
         page.chart(figures.invariance_figure(pv.curve), "inv")
-    st.markdown("**Lp pooling** from p = 1 (the average) towards p = ∞ (the max):")
+    _lp_equations(pv.example, cfg.p, cfg.pool_size)
     page.chart(figures.lp_figure(pv.sweep), "lp")
+
+
+def _lp_equations(example: views.LpExample, p: float, size: int) -> None:
+    """The lecture's Lp pooling, then worked on the strongest window for this p."""
+    st.markdown(r"**Lp pooling**: from $p = 1$ (the average) towards $p \to \infty$ (the max)")
+    st.latex(tex.LP_POOL)
+    st.markdown(
+        f"On the {size}x{size} window of the detector stage where the average and the max differ "
+        f"most, with $p = {p:g}$:"
+    )
+    st.latex(tex.lp_window(example.values, p, example.lp))
+    st.latex(tex.lp_limits(example.average, example.largest))
 
 
 def algebra(page: ConvPage) -> None:
@@ -314,14 +382,18 @@ def algebra(page: ConvPage) -> None:
         head, op = views.assoc_text(res)
         st.markdown(head)
         c1, c2, c3 = st.columns([3, 3, 2])
-        c1.image(figures.response_rgb(res.stepwise[None], "signed", 200), caption=f"D{op}(G{op}I)")
-        c2.image(figures.response_rgb(res.combined[None], "signed", 200), caption=f"(D{op}G){op}I")
-        dg = figures.numbers_figure(res.combined_kernel, f"D{op}G", height=220)
+        c1.markdown(f"$D {op} (G {op} I)$: step by step")
+        c1.image(figures.signed_maps_rgb(res.stepwise[None], min_side=ALGEBRA_SIDE))
+        c2.markdown(f"$(D {op} G) {op} I$: one pass")
+        c2.image(figures.signed_maps_rgb(res.combined[None], min_side=ALGEBRA_SIDE))
+        c3.markdown(f"$D {op} G$, the combined kernel")
+        dg = figures.numbers_figure(res.combined_kernel, "", height=220)
         page.chart(dg, f"dg{res.op}", where=c3)
     st.caption(ALGEBRA_NOTE)
     st.markdown("**Sparse connectivity and parameter sharing**, for this image and kernel:")
-    cost = views.cost_table(views.layer_cost(lab.filtered, lab.settings))
-    st.table(pd.DataFrame(cost).set_index(""))
+    layer = views.layer_cost(lab.filtered, lab.settings)
+    st.table(pd.DataFrame(views.cost_table(layer)).set_index(""))
+    st.latex(tex.runtime(layer))
 
 
 # -- learned filters (live) -----------------------------------------------------------------
@@ -352,18 +424,19 @@ def _network_analysis(page: ConvPage, lab: views.Lab, net: model.DigitsCNN) -> N
     digit = model.to_digit(lab.raw) if lab.uploaded else images.digit(cfg.digit)[0]
     cnn = model.analyze(net, digit)
     c1, c2 = st.columns([1, 2])
-    c1.image(figures.image_rgb(digit[None], 160), caption="the 8x8 digit the network sees")
+    big = jpeg_data_url(figures.image_rgb(digit[None], DIGIT_SIDE), 95)
+    c1.image(big, caption="the 8x8 digit the network sees")
     label = None if lab.uploaded else images.digit_label(cfg.digit)
     page.chart(figures.probs_figure(cnn.probs, label), "probs", where=c2)
+    responses = views.apply_bank(lab.image, model.first_layer_kernels(net))
     st.image(
-        figures.bank_rgb(views.apply_bank(lab.image, model.first_layer_kernels(net))),
+        jpeg_data_url(figures.bank_rgb(responses), 92),
         caption="your image through the 8 first-layer kernels (orange < 0 < blue)",
     )
     for layer in cnn.layers[1:]:
-        st.image(
-            figures.feature_maps_rgb(layer.maps, 64),
-            caption=f"{layer.name}: {layer.maps.shape} (white = 0, dark = strong)",
-        )
+        n, h, w = layer.maps.shape
+        maps = jpeg_data_url(figures.feature_maps_rgb(layer.maps, MAP_TILE), 95)
+        st.image(maps, caption=f"{layer.name}: {n} maps of {h}x{w} (white = 0, dark = strong)")
     st.table(pd.DataFrame([row.__dict__ for row in model.layer_table(net)]))
 
 
