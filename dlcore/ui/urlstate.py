@@ -187,9 +187,9 @@ def field_widget(
         kw["help"] = spec.help
     if spec.kind == "flag":
         return (st.checkbox if widget == "checkbox" else st.toggle)(label, key=key, **kw)
+    if format_func is not None and (spec.kind == "choice" or spec.options is not None):
+        kw["format_func"] = format_func  # how a choice or a number from a list reads
     if spec.kind == "choice":
-        if format_func is not None:
-            kw["format_func"] = format_func
         if widget == "radio":
             return st.radio(label, options=list(spec.options), key=key, horizontal=True, **kw)
         return st.selectbox(label, options=list(spec.options), key=key, **kw)

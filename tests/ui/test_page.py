@@ -23,6 +23,7 @@ def _script():
         lr: float = num(0.1, lo=0.001, hi=1.0, live=True, label="Learning rate")
         n: int = num(3, lo=1, hi=9, label="Units")
         sizes: tuple = ints((4, 2), lo=1, hi=8, max_len=4, label="Layers")
+        rate: float = num(0.1, options=(0.01, 0.1, 1.0), live=True, label="Rate")
 
     def first(page):
         page.row("opt", "lr")
@@ -37,6 +38,7 @@ def _script():
         st.button("Preset", key=page.key("preset"), on_click=preset)
         page.widget("n")
         page.widget("sizes")
+        page.widget("rate", format_func=lambda v: f"{v:g} a step")
         st.markdown(f"second view: n={page.cfg.n} sizes={page.cfg.sizes}")
 
     views = {"first": View("First view", first), "second": View("Second view", second)}
@@ -90,6 +92,11 @@ def test_the_registry_feeds_the_radio_with_its_labels_and_picks_the_view():
 def test_labels_show_in_choice_widgets():
     at = _app()
     assert at.selectbox(key="demo.w.opt").options == ["SGD", "Adam"]
+
+
+def test_a_number_from_a_list_reads_through_its_format():
+    at = _app(view="second")
+    assert at.select_slider(key="demo.w.rate").options == ["0.01 a step", "0.1 a step", "1 a step"]
 
 
 def test_labels_can_belong_to_one_field():
