@@ -42,6 +42,14 @@ def highway_now(trainer: TaskTrainer) -> Highway:
     return highway(models["rnn"], models["lstm"], trainer.probe.x)
 
 
+SENTENCE_MAX = 400  # characters of a typed text that are kept (the models read the last 200)
+
+
+def cut_note(n_chars: int) -> str:
+    """What a student is told when a text of ``n_chars`` characters is cut to SENTENCE_MAX."""
+    return f"Your text had {n_chars:,} characters: it was cut to the first {SENTENCE_MAX}."
+
+
 @dataclass(frozen=True)
 class SentenceReport:
     text: str  # what the models read
@@ -55,10 +63,14 @@ def sentence_report(
     position: int,
     load: Callable[[], dict[str, tuple[CharLM, dict]]] = shipped_models,
 ) -> SentenceReport:
-    """Encode the typed text and analyse it with the three shipped models (never raises on text).
-    ``load`` gives the models (the page passes its copy, loaded once per server process)."""
-    enc = encode(text or "")
+    """Encode the typed text (cut to its first SENTENCE_MAX characters) and analyse it with the
+    three shipped models (never raises on text). ``load`` gives the models (the page passes its
+    copy, loaded once per server process)."""
     notes = []
+    if len(text or "") > SENTENCE_MAX:
+        notes.append(cut_note(len(text)))
+        text = text[:SENTENCE_MAX]
+    enc = encode(text or "")
     if enc.dropped:
         shown = " ".join(repr(c) for c in enc.dropped[:10])
         notes.append(f"Characters the models do not know were left out: {shown}.")

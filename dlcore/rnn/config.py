@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from dlcore.config import choice, field_specs, flag, num, text
+from dlcore.rnn.analysis import SENTENCE_MAX
 from dlcore.rnn.cells import ACTIVATIONS, INITS
 from dlcore.rnn.tasks import TASKS
 from dlcore.rnn.trainer import OPTIMIZERS
@@ -19,6 +20,8 @@ VIEWS = ("flow", "train", "linear", "highway", "clip", "sentence")
 LRS = (1e-4, 3e-4, 1e-3, 3e-3, 0.01, 0.02, 0.03, 0.1, 0.3, 1.0)
 CLIP_VS = (0.1, 0.25, 0.5, 1.0, 2.0, 5.0, 10.0, 100.0)
 DEFAULT_SENTENCE = '"remember the first letter," said the teacher by the river.'
+PASTE_MAX = 5000  # the box takes a paste this long, to cut it and say so (the browser ignored one
+# over the box's limit without a word)
 
 
 @dataclass(frozen=True)
@@ -52,8 +55,8 @@ class RnnConfig(TrainSpec):
     lin_l2: float = num(0.7, lo=-1.5, hi=1.5, live=True, label="Eigenvalue lambda_2")
     lin_angle: float = num(30.0, lo=0.0, hi=180.0, live=True, label="Eigenvector angle (deg)")
     cliff_w: float = num(4.5, lo=4.2, hi=5.0, live=True, label="Start on the wall at w")
-    sentence: str = text(DEFAULT_SENTENCE, max_len=400, live=True, label="Sentence")
-    position: int = num(-1, lo=-1, hi=399, live=True, label="Position (-1 = last)")
+    sentence: str = text(DEFAULT_SENTENCE, max_len=PASTE_MAX, live=True, label="Sentence")
+    position: int = num(-1, lo=-1, hi=SENTENCE_MAX - 1, live=True, label="Position (-1 = last)")
 
 
 PRESETS: dict[str, dict] = {

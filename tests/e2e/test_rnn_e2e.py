@@ -47,3 +47,17 @@ def test_typed_sentence_draws_maps(server, page):
     page.get_by_text("left out").first.wait_for(timeout=15000)  # the é is reported
     assert page.locator(".js-plotly-plot").count() == 7
     assert page.locator(EXCEPTION).count() == 0
+
+
+def test_a_paste_over_400_characters_is_cut_and_said(server, page):
+    """Issue 24 item 10: pasting more than the box holds was silently ignored by the browser."""
+    page.set_default_timeout(90000)
+    open_app(page, server.url("rnn?view=sentence"))
+    box = page.locator("[data-testid=stTextInput] input").first
+    long = "remember the first letter, said the teacher. " * 12  # 540 characters
+    box.fill(long)
+    box.press("Enter")
+    wait_idle(page)
+    page.get_by_text("540 characters").first.wait_for(timeout=30000)
+    assert box.input_value() == long[:400]
+    assert page.locator(EXCEPTION).count() == 0

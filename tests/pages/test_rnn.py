@@ -301,3 +301,17 @@ def test_a_playing_flow_view_shows_its_caption_once_under_the_channel(monkeypatc
     seq, body, mime, meta = process().hub.latest(at.session_state["rnn.channel"], 0)
     assert seq == 3 and mime == "image/png" and body.startswith(b"\x89PNG")  # every frame
     assert "How to read it" in json.loads(meta)["caption"]
+
+
+def test_a_pasted_sentence_over_400_characters_is_cut_and_the_page_says_so():
+    """Issue 24 item 10: a paste over the box's 400 characters was ignored without a word (the
+    widget refused it); it is cut to its first 400 characters, with a notice, and read."""
+    at = app(view="sentence")
+    long = "remember the first letter, said the teacher. " * 30  # 1,350 characters
+    widget(at, "sentence").set_value(long).run()
+    assert not at.exception
+    assert widget(at, "sentence").value == long[:400]
+    notice = " ".join(w.value for w in at.warning)
+    assert "1,350 characters" in notice and "first 400" in notice
+    assert len(charts(at)) == 7  # the maps of the cut text
+    assert at.query_params["sentence"] in (long[:400], [long[:400]])  # the link keeps the cut text

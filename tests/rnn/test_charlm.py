@@ -101,3 +101,12 @@ def test_sentence_report_messages():
     rep = sentence_report("Über the river" + " x" * 300, -1)
     assert "left out" in rep.message and f"last {MAX_CHARS}" in rep.message
     assert len(rep.views) == 3 and rep.views[0].position == MAX_CHARS - 1
+
+
+def test_a_text_over_400_characters_is_cut_to_its_first_400_with_a_message():
+    """Issue 24 item 10: a long paste is cut and the student is told, not ignored."""
+    long = "the river bank. " * 100  # 1,600 characters
+    rep = sentence_report(long, -1)
+    assert "1,600 characters" in rep.message and "first 400" in rep.message
+    assert "last 200" in rep.message  # what the models then read, as before
+    assert rep.text == encode(long[:400]).text

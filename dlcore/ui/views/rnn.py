@@ -274,8 +274,22 @@ def render_clip(page: RnnPage, trainer: TaskTrainer, out: LiveOut) -> None:
     st.caption(text)
 
 
+def _cut_sentence(page: RnnPage) -> str | None:
+    """A text over SENTENCE_MAX characters (a paste, a link) is cut to its first SENTENCE_MAX
+    in the box itself, before the box is drawn; returns what to tell the student."""
+    typed = page.widget_state("sentence")
+    if not isinstance(typed, str) or len(typed) <= analysis.SENTENCE_MAX:
+        return None
+    page.set_widgets({"sentence": typed[: analysis.SENTENCE_MAX]})
+    page.refresh()
+    return analysis.cut_note(len(typed))
+
+
 def sentence(page: RnnPage) -> None:
+    cut = _cut_sentence(page)
     _intro(page, "sentence", "position")
+    if cut:
+        page.notice(cut, "warning")
     report = analysis.sentence_report(page.cfg.sentence, page.cfg.position, load=language_models)
     if report.message:
         st.info(report.message)
