@@ -88,9 +88,12 @@ def visit_latex(problem: Problem, visit: Visit) -> list[str]:
     numbers = " + ".join(rf"{paren(t.upstream)} \cdot {paren(t.local)}" for t in visit.terms)
     lines = [rf"{grad_symbol(graph, i)} = {symbols} = {numbers} = {tex_num(visit.grad)}"]
     for t in visit.terms:
+        formula = local_formula(graph, t.consumer, i)
+        value = tex_num(t.local)
+        rhs = value if formula == value else f"{formula} = {value}"  # not "1 = 1"
         lines.append(
-            rf"{local_symbol(graph, t.consumer, i)} = {local_formula(graph, t.consumer, i)}"
-            rf" = {tex_num(t.local)} \quad \text{{where }} {graph.definition_latex(t.consumer)}"
+            rf"{local_symbol(graph, t.consumer, i)} = {rhs}"
+            rf" \quad \text{{where }} {graph.definition_latex(t.consumer)}"
         )
     return lines
 

@@ -47,7 +47,10 @@ def test_graph_diagram_marks_the_step():
     fig = figures.diagram_figure(d)
     nodes = next(t for t in fig.data if t.name == "nodes")
     assert list(nodes.customdata) == [n.key for n in d.nodes]
-    assert len(fig.layout.shapes) == len(d.nodes)
+    boxes = [t for t in fig.data if t.fill == "toself" and t.name != "edge labels"]
+    assert sum(t.x.count(None) for t in boxes[:-1]) == len(d.nodes)  # the last: label backgrounds
+    (text,) = [t for t in fig.data if t.name == "node text"]
+    assert len(text.text) == len(d.nodes) and not fig.layout.annotations
 
 
 def test_labels_of_a_larger_graph_do_not_pile_up():

@@ -36,7 +36,8 @@ def graph_nodes(at):
 
 
 def node_texts(at):
-    return [a["text"] for a in charts(at)[0]["layout"]["annotations"]]
+    fig = charts(at)[0]
+    return next(t for t in fig["data"] if t.get("name") == "node text")["text"]
 
 
 def latex(at):
