@@ -91,7 +91,7 @@ def output_size(plan: ops.ConvPlan) -> str:
 
 
 def _term_lines(patch: np.ndarray, window: np.ndarray) -> list[str]:
-    """The products patch x window, a kernel row (at most 4 products) a line, the first
+    """The products patch x window, at most 4 a line (one kernel row of a 3x3), the first
     ``MAX_TERMS`` of them: a narrow column still shows every number it writes."""
     pairs = list(zip(patch.ravel(), window.ravel()))
     shown = pairs if len(pairs) <= MAX_TERMS else pairs[: MAX_TERMS - 1]

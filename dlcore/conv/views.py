@@ -391,6 +391,34 @@ def grid_text(values: np.ndarray) -> str:
     return ",".join(f"{v:.6g}" for v in flat)
 
 
+PICK_MAX = 64  # click targets per axis on the input image (a 512 px image: every 8th pixel)
+
+
+def window_centre(ax: ops.AxisPlan, i: int) -> float:
+    """The input coordinate (pixels from 0; padding < 0) of the centre of output pixel ``i``'s
+    window along one axis: i s - pad_before + d (k - 1) / 2."""
+    return i * ax.stride - ax.pad_lo + ax.dilation * (ax.k - 1) / 2
+
+
+def output_index_at(ax: ops.AxisPlan, coord: float) -> int:
+    """The output pixel whose window is centred nearest input coordinate ``coord`` (a click on
+    the input image), clipped to the output."""
+    i = round((coord + ax.pad_lo - ax.dilation * (ax.k - 1) / 2) / ax.stride)
+    return int(np.clip(i, 0, ax.out - 1))
+
+
+def _picks(n: int) -> np.ndarray:
+    step = max(1, -(-(n - 1) // (PICK_MAX - 1)))  # the last index is added: <= PICK_MAX in all
+    idx = np.arange(0, n, step)
+    return idx if idx[-1] == n - 1 else np.append(idx, n - 1)
+
+
+def pick_grid(plan: ops.ConvPlan) -> tuple[np.ndarray, np.ndarray]:
+    """The output rows and columns that get a click target on the input image: every one of a
+    small output, else evenly spaced (the last included), at most ``PICK_MAX`` per axis."""
+    return _picks(plan.rows.out), _picks(plan.cols.out)
+
+
 def next_pixel(row: int, col: int, n_rows: int, n_cols: int) -> tuple[int, int]:
     """The next output pixel in reading order (wraps to the start)."""
     row, col = min(row, n_rows - 1), col + 1

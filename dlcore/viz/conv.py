@@ -155,17 +155,59 @@ def _box(img: np.ndarray, r0: int, r1: int, c0: int, c1: int, t: int) -> None:
     img[r0 : r0 + t, c0:c1] = img[max(r1 - t, r0) : r1, c0:c1] = RED
 
 
-def window_overlay(
-    img: np.ndarray, rows: np.ndarray, cols: np.ndarray, min_side: int = MIN_SIDE
-) -> np.ndarray:
-    """The input image with the kernel's window outlined in red (never smaller than 9 px)."""
-    base = image_rgb(img, min_side)
-    f = _factor(*img.shape[1:], min_side)
-    r0, r1 = rows.min() * f, (rows.max() + 1) * f
-    c0, c1 = cols.min() * f, (cols.max() + 1) * f
-    grow_r, grow_c = max(0, 9 - (r1 - r0)) // 2 + 1, max(0, 9 - (c1 - c0)) // 2 + 1
-    _box(base, r0 - grow_r, r1 + grow_r, c0 - grow_c, c1 + grow_c, 2)
-    return base
+def window_picker_figure(
+    img: np.ndarray,
+    ys: np.ndarray,
+    xs: np.ndarray,
+    window: tuple[int, int, int, int],
+    height: int = 380,
+) -> go.Figure:
+    """The input image (C, H, W) with the kernel's window (r0, r1, c0, c1, inclusive) outlined
+    in red, and invisible click targets at the window centres ``ys`` x ``xs`` (input pixels):
+    plotly selects scatter points on a click, not image pixels. The image is not hoverable, so
+    a click always lands on the nearest target."""
+    h, w = img.shape[1:]
+    big = image_rgb(img)  # small images enlarged (nearest neighbour): crisp pixels
+    f = big.shape[0] / h
+    picture = go.Image(
+        source=raster.png_data_url(big, colors=None),
+        x0=-0.5 + 0.5 / f,
+        y0=-0.5 + 0.5 / f,
+        dx=1 / f,
+        dy=1 / f,
+        hoverinfo="skip",
+    )
+    yy, xx = np.meshgrid(ys, xs, indexing="ij")
+    spacing = height / h * (float(np.diff(ys).mean()) if len(ys) > 1 else h)
+    targets = go.Scatter(
+        x=xx.ravel().tolist(),  # plain lists: what the click reports back
+        y=yy.ravel().tolist(),
+        mode="markers",
+        marker=dict(symbol="square", size=float(np.clip(spacing, 4, 24)), color="rgba(0,0,0,0)"),
+        hovertemplate="click: the window centred here<extra></extra>",
+        showlegend=False,
+    )
+    fig = go.Figure([picture, targets])
+    r0, r1, c0, c1 = window
+    fig.add_shape(
+        type="rect",
+        x0=c0 - 0.5,
+        x1=c1 + 0.5,
+        y0=r0 - 0.5,
+        y1=r1 + 0.5,
+        line=dict(color="#d62728", width=3),
+    )
+    fig.update_xaxes(visible=False, range=[-0.5, w - 0.5], constrain="domain")
+    fig.update_yaxes(visible=False, range=[h - 0.5, -0.5], scaleanchor="x", constrain="domain")
+    return fig.update_layout(
+        height=height,
+        margin=dict(l=0, r=0, t=0, b=0),
+        clickmode="event+select",
+        dragmode=False,
+        hovermode="closest",
+        plot_bgcolor="white",
+        paper_bgcolor="white",
+    )
 
 
 def window_zoom(

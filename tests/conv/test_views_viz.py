@@ -258,3 +258,50 @@ def test_signed_maps_are_large_titled_and_share_one_colour_bar():
     titles = rgb[:20]
     assert (titles < 100).any()  # the titles are written above the maps
     assert V.signed_maps_rgb(out[:1], ("output",)).shape[1] < rgb.shape[1]
+
+
+@pytest.mark.parametrize(
+    "st",
+    [
+        ops.ConvSettings(),
+        ops.ConvSettings(stride=(2, 3), padding="same", dilation=2),
+        ops.ConvSettings(stride=(1, 4), padding="full"),
+    ],
+)
+def test_a_click_on_the_input_finds_the_output_pixel_whose_window_is_centred_there(st):
+    plan = ops.plan((40, 50), (5, 5), st)
+    for ax in (plan.rows, plan.cols):
+        for i in range(ax.out):  # the centre of a window maps back to its output pixel
+            assert views.output_index_at(ax, views.window_centre(ax, i)) == i
+        assert views.output_index_at(ax, -100.0) == 0  # outside the image: the nearest
+        assert views.output_index_at(ax, 1e4) == ax.out - 1
+    img = np.random.default_rng(0).random((1, 40, 50)).astype(np.float32)
+    ip = ops.inner_product(img, kernels.make("sobel_v", 5), st, 3, 4)
+    centre = views.window_centre(plan.rows, 3)
+    assert ip.rows.min() <= centre <= ip.rows.max()  # the centre lies inside the window
+
+
+def test_pick_grid_has_every_output_pixel_of_a_small_map_and_at_most_64_a_side():
+    small = ops.plan((64, 64), (3, 3), ops.ConvSettings())
+    rows, cols = views.pick_grid(small)
+    assert list(rows) == list(range(62)) and list(cols) == list(range(62))
+    big = ops.plan((512, 300), (3, 3), ops.ConvSettings())
+    rows, cols = views.pick_grid(big)
+    assert len(rows) <= views.PICK_MAX and rows[0] == 0 and rows[-1] == 509
+    assert np.diff(rows).max() <= -(-510 // views.PICK_MAX) + 1
+
+
+def test_window_picker_shows_the_image_the_window_and_click_targets():
+    img = images.step_edge(20, 30)
+    plan = ops.plan((20, 30), (3, 3), ops.ConvSettings())
+    rows, cols = views.pick_grid(plan)
+    ys = np.array([views.window_centre(plan.rows, r) for r in rows])
+    xs = np.array([views.window_centre(plan.cols, c) for c in cols])
+    fig = V.window_picker_figure(img, ys, xs, (4, 6, 10, 12))
+    image, targets = fig.data
+    assert image.type == "image" and image.hoverinfo == "skip"
+    assert len(targets.x) == len(rows) * len(cols)
+    assert targets.x[0] == 1.0 and targets.y[0] == 1.0  # window (0, 0) is centred on pixel 1
+    (box,) = fig.layout.shapes
+    assert (box.x0, box.x1, box.y0, box.y1) == (9.5, 12.5, 3.5, 6.5)
+    assert fig.layout.clickmode == "event+select" and fig.layout.yaxis.range[0] > 0

@@ -10,6 +10,8 @@ from PIL import Image
 from bench.harness import wait_idle
 from tests.e2e.conftest import EXCEPTION, open_app
 
+PICKER = "[data-testid=stPlotlyChart]"
+
 
 def _png(tmp_path):
     img = np.zeros((60, 80, 3), np.uint8)
@@ -50,3 +52,33 @@ def test_upload_png_pick_sobel_see_output(server, page, tmp_path):
     assert orange.any() and blue.any()  # the red square's top and bottom edges, both signs
     assert page.locator(EXCEPTION).count() == 0
     assert "kernel=sobel_h" in page.url
+
+
+def _click_input_pixel(page, row: int, col: int, height: int, width: int) -> None:
+    """Click the inner-product view's input image over input pixel (row, col)."""
+    plot = page.locator(PICKER).first.locator(".js-plotly-plot")
+    plot.scroll_into_view_if_needed()
+    box = plot.locator(".nsewdrag").first.bounding_box()
+    x = box["x"] + box["width"] * (col + 0.5) / width
+    y = box["y"] + box["height"] * (row + 0.5) / height
+    page.mouse.move(x, y)
+    page.wait_for_timeout(200)
+    page.mouse.click(x, y)
+    page.wait_for_timeout(300)
+    wait_idle(page, 90000)
+
+
+def test_click_the_input_image_to_choose_the_window(server, page):
+    """A student clicks where the window should go: the output pixel whose window is centred
+    there is selected (number boxes, caption, equation and the red box all follow)."""
+    page.set_default_timeout(90000)
+    open_app(page, server.url("convolution?view=inner+product&source=step+edge"), 90000)
+    page.get_by_text("output pixel (0, 0) looks at input rows 0..2").wait_for()
+    _click_input_pixel(page, 40, 20, 64, 64)  # 3x3 valid: window (39, 19) is centred there
+    page.get_by_text("output pixel (39, 19) looks at input rows 39..41, columns 19..21").wait_for()
+    assert page.get_by_label("Output row").input_value() == "39"
+    assert page.get_by_label("Output column").input_value() == "19"
+    assert "row=39" in page.url and "col=19" in page.url
+    _click_input_pixel(page, 5, 60, 64, 64)  # near the right edge
+    page.get_by_text("output pixel (4, 59) looks at input rows 4..6").wait_for()
+    assert page.locator(EXCEPTION).count() == 0

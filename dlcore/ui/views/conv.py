@@ -99,6 +99,7 @@ RUNS = {
     "convolution": "convolution (the cross-correlation with the kernel flipped)",
 }
 LIVE_MODEL = "Analyse with my live-trained model (off: the shipped checkpoint)"
+PICKER_WIDTH = 370  # px: about the width of the inner-product view's image column
 DIGIT_SIDE, MAP_TILE = 224, 112  # px: an 8x8 digit or map read from the back of a lecture room
 
 
@@ -122,6 +123,16 @@ def _kernel_changed(page: ConvPage) -> None:
     opened = page.widget_state("kernel") == "custom" and before != "custom"
     if opened and not page.widget_state("custom"):
         _fill_grid(page, before, page.cfg.size)
+
+
+def _window_clicked(page: ConvPage, plan: ops.ConvPlan) -> None:
+    """A click on the input image: the output pixel whose window is centred there (``plan``:
+    the geometry of the run that drew the image)."""
+    points = page.selection("pick")
+    if points:
+        row = views.output_index_at(plan.rows, float(points[0]["y"]))
+        col = views.output_index_at(plan.cols, float(points[0]["x"]))
+        page.set_widgets({"row": row, "col": col})
 
 
 def _next_window(page: ConvPage, n_rows: int, n_cols: int) -> None:
@@ -312,7 +323,7 @@ def inner_product(page: ConvPage) -> None:
     ch = ch if colour else 0
     letter = "RGB"[ch] if colour else ""
     left, right = st.columns([2, 3])
-    left.image(figures.window_overlay(img, ip.rows, ip.cols), caption=views.window_caption(ip))
+    _window_picker(page, img, plan, ip, left)
     left.image(
         figures.window_zoom(img, ip.rows, ip.cols),
         caption="zoom: red = the taps of the kernel, pink = padding outside the image",
@@ -331,6 +342,21 @@ def inner_product(page: ConvPage) -> None:
             st.latex(tex.channel_sum(ip, "RGB"))
         held = lab.filtered.output[0 if summed else ch, ip.row, ip.col]
         st.markdown(views.result_text(ip, held, summed))
+
+
+def _window_picker(
+    page: ConvPage, img: np.ndarray, plan: ops.ConvPlan, ip: ops.InnerProduct, where: Any
+) -> None:
+    """The input image with the window in red; a click on it chooses the window."""
+    rows, cols = views.pick_grid(plan)
+    ys = np.array([views.window_centre(plan.rows, r) for r in rows])
+    xs = np.array([views.window_centre(plan.cols, c) for c in cols])
+    window = (int(ip.rows.min()), int(ip.rows.max()), int(ip.cols.min()), int(ip.cols.max()))
+    height = int(np.clip(PICKER_WIDTH * img.shape[1] / img.shape[2], 160, 520))
+    fig = figures.window_picker_figure(img, ys, xs, window, height)
+    picked = partial(_window_clicked, page, plan)  # plotly_chart takes no callback args
+    page.chart(fig, "pick", where=where, on_select=picked, selection_mode="points")
+    where.caption(f"{views.window_caption(ip)}. Click the image to move the window there.")
 
 
 def pooling(page: ConvPage) -> None:
