@@ -49,3 +49,4 @@ class AttentionConfig:
     lines: str = choice("all", list(LINES), live=True, label="Lines")
     focus: int = num(-1, lo=-1, hi=63, live=True, label="Focus token")
     focus_side: str = choice("from", list(FOCUS_SIDES), live=True, label="Focus shows")
+    query: int = num(1, lo=0, hi=63, live=True, label="Query token (neuron view)")

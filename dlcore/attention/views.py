@@ -80,7 +80,11 @@ POINTER_CAPTION = (
     "The output vocabulary is the input itself: each row is a softmax over the input "
     "positions; a circle marks the pick (green right, red wrong); picked inputs are masked."
 )
-MODEL_VIEW_CAPTION = "Model view: rows = layers 0-5, columns = heads 0-11"
+MODEL_VIEW_CAPTION = (
+    "Each small square is one head's attention map (rows: query tokens, columns: key tokens),"
+    " all on one colour scale: white 0, darkest blue 1. Hover a head for where its attention"
+    " goes; click it to show it in the map, the neuron view and the head view below."
+)
 
 
 def pointer_labels(res: PointerResult) -> tuple[list[str], list[str]]:
@@ -148,6 +152,71 @@ def cell_from_points(points, shape: tuple[int, int]) -> tuple[int, int] | None:
     if vals is None or not (0 <= vals[0] < shape[0] and 0 <= vals[1] < shape[1]):
         return None
     return vals[0], vals[1]
+
+
+def head_from_points(points, n_layers: int, n_heads: int) -> tuple[int, int] | None:
+    """(layer, head) of a click on the model view (customdata [layer, head]); None if invalid."""
+    vals = _point_ints(points, 2)
+    if vals is None or not (0 <= vals[0] < n_layers and 0 <= vals[1] < n_heads):
+        return None
+    return vals[0], vals[1]
+
+
+def shown_indices(maps: minilm.MiniLMMaps, hide: bool) -> list[int]:
+    """The model's token indices of the tokens shown (all, or all but [CLS]/[SEP] if hidden)."""
+    if hide and (~maps.special).any():
+        return [int(i) for i in np.flatnonzero(~maps.special)]
+    return list(range(len(maps.tokens)))
+
+
+TEX_TEXT = {
+    "\\": r"\textbackslash{}",
+    "^": r"\textasciicircum{}",
+    "~": r"\textasciitilde{}",
+    **{ch: "\\" + ch for ch in "#$%&_{}"},
+}
+
+
+def tex_text(s: str) -> str:
+    """``s`` to go inside a LaTeX \\text{...}: its special characters escaped."""
+    return "".join(TEX_TEXT.get(ch, ch) for ch in s)
+
+
+NEURON_FORMULA = (
+    r"a_{ij} = \frac{\exp\big(\mathbf{q}_i\cdot\mathbf{k}_j/\sqrt{d}\big)}"
+    r"{\sum_{j'} \exp\big(\mathbf{q}_i\cdot\mathbf{k}_{j'}/\sqrt{d}\big)}"
+)
+QK_FORMULA = (
+    r"\mathbf{q}_i = W_Q\,\mathbf{x}_i + \mathbf{b}_Q,\qquad"
+    r"\mathbf{k}_j = W_K\,\mathbf{x}_j + \mathbf{b}_K"
+)
+
+
+def neuron_latex(n: minilm.Neuron, tokens: tuple[str, ...] | list[str]) -> list[str]:
+    """The neuron view's equations: the softmax of scaled dot products and where q and k come
+    from, then this head's numbers for the query token and the key it attends to most."""
+    j = int(np.argmax(n.weights))
+    qi, kj = tex_text(tokens[n.query]), tex_text(tokens[j])
+    dot, top = float(n.products[j].sum()), float(n.scores.max())
+    e = np.exp(n.scores - top)
+    return [
+        NEURON_FORMULA,
+        QK_FORMULA,
+        (
+            rf"i = \text{{{qi}}},\ j = \text{{{kj}}}:\quad"
+            rf"\mathbf{{q}}_i\cdot\mathbf{{k}}_j = \sum_{{m=1}}^{{{n.d}}} q_{{i,m}}\,k_{{j,m}}"
+            rf" = {dot:.3f}"
+        ),
+        (
+            rf"s_{{ij}} = \frac{{\mathbf{{q}}_i\cdot\mathbf{{k}}_j}}{{\sqrt{{{n.d}}}}}"
+            rf" = {n.scores[j]:.3f}"
+        ),
+        (
+            rf"a_{{ij}} = \frac{{e^{{{n.scores[j]:.3f} - {top:.3f}}}}}"
+            rf"{{\sum_{{j'}} e^{{s_{{ij'}} - {top:.3f}}}}}"
+            rf" = \frac{{{e[j]:.4f}}}{{{e.sum():.4f}}} = {n.weights[j]:.4f}"
+        ),
+    ]
 
 
 def token_from_points(points, n_tokens: int) -> tuple[str, int] | None:

@@ -13,6 +13,7 @@ import itertools
 import math
 import re
 from collections.abc import Mapping, Sequence
+from typing import Any
 
 import numpy as np
 import plotly.graph_objects as go
@@ -72,6 +73,7 @@ def alignment_heatmap(
     *,
     title: str | None = None,
     selected: tuple[int, int] | None = None,
+    selected_row: int | None = None,
     signed: bool = False,
     height: int = 340,
     width: int = 470,
@@ -84,7 +86,8 @@ def alignment_heatmap(
 ) -> go.Figure:
     """Rows x columns matrix (output chars by input chars); duplicate labels stay separate cells.
     ``zmax``: the top of the colour scale (maps shown side by side share one; default: this
-    map's maximum; signed maps run from -zmax to zmax). ``width``: about the pixels the page
+    map's maximum; signed maps run from -zmax to zmax). ``selected`` outlines a cell (t, s),
+    ``selected_row`` a whole row. ``width``: about the pixels the page
     gives the chart, so that labels of long inputs are turned or thinned out rather than drawn
     over each other (hover always names every cell). ``clickable``: plotly selects scatter
     points, never heatmap cells, so an invisible square marker on every cell (customdata =
@@ -134,6 +137,15 @@ def alignment_heatmap(
             x1=s + 0.5,
             y0=t - 0.5,
             y1=t + 0.5,
+            line=dict(color=PALETTE["accent"], width=3),
+        )
+    if selected_row is not None:
+        fig.add_shape(
+            type="rect",
+            x0=-0.5,
+            x1=S - 0.5,
+            y0=selected_row - 0.5,
+            y1=selected_row + 0.5,
             line=dict(color=PALETTE["accent"], width=3),
         )
     fig = readable(style(fig, height=height, title=title, legend=False))
@@ -370,19 +382,202 @@ def pointer_figure(
     return fig
 
 
-def grid_image(att: np.ndarray, cell: int = 4, pad: int = 3) -> np.ndarray:
-    """Model view: (L, H, T, T) -> one RGB image, layers as rows and heads as columns."""
-    L, H, T, _ = att.shape
-    f = max(1, cell * 16 // max(T, 1)) if T < 64 else 1
-    size = T * f
-    img = np.full((L * (size + pad) + pad, H * (size + pad) + pad, 3), 255, dtype=np.uint8)
-    for layer in range(L):
-        for head in range(H):
-            tile = colormap_rgb(att[layer, head], signed=False, vmin=0.0, vmax=1.0)
-            tile = np.repeat(np.repeat(tile, f, 0), f, 1)
-            y, x = pad + layer * (size + pad), pad + head * (size + pad)
-            img[y : y + size, x : x + size] = tile
-    return img
+MODEL_TILE, MODEL_GAP = 64, 8  # px of one head's map in the model view, and between two
+
+
+def _tiles_png(att: np.ndarray) -> tuple[str, int, int]:
+    """(PNG data URL, width, height) of every head's map as one picture: layer l, head h at
+    row l, column h; white (weight 0) to blue (weight 1), one scale for all of them."""
+    L, H = att.shape[:2]
+    step = MODEL_TILE + MODEL_GAP
+    img = Image.new("RGB", (H * step + MODEL_GAP, L * step + MODEL_GAP), "white")
+    for layer, head in itertools.product(range(L), range(H)):
+        rgb = _shades(att[layer, head], False, 0.0, 1.0)
+        tile = Image.fromarray(rgb).resize((MODEL_TILE, MODEL_TILE), Image.NEAREST)
+        img.paste(tile, (MODEL_GAP + head * step, MODEL_GAP + layer * step))
+    return raster.png_data_url(np.asarray(img), colors=None), img.width, img.height
+
+
+def head_summary(att: np.ndarray, tokens: Sequence[str], special: np.ndarray) -> np.ndarray:
+    """(L, H) hover lines of the model view: how much of a head's attention goes to [CLS] and
+    [SEP], and which token it attends to most (mean over the query tokens)."""
+    to_special = att[..., np.asarray(special, bool)].sum(-1).mean(-1)  # (L, H)
+    favourite = att.mean(-2).argmax(-1)  # (L, H): the key with the most attention on average
+    L, H = att.shape[:2]
+    return np.array(
+        [
+            [
+                f"{to_special[l_, h]:.0%} to [CLS]/[SEP]; most to '{tokens[favourite[l_, h]]}'"
+                for h in range(H)
+            ]
+            for l_ in range(L)
+        ]
+    )
+
+
+def model_view(
+    att: np.ndarray,
+    tokens: Sequence[str],
+    special: np.ndarray,
+    selected: tuple[int, int] | None = None,
+) -> go.Figure:
+    """BertViz's model view: every head of every layer as a small attention map (rows: query
+    tokens, columns: key tokens), layers top to bottom, heads left to right, all on one colour
+    scale (0 white, 1 blue). A click on a map selects it: an invisible square marker per map
+    carries customdata [layer, head]; ``selected`` is outlined."""
+    L, H = att.shape[:2]
+    source, width, height = _tiles_png(att)
+    step = MODEL_TILE + MODEL_GAP
+    centre = MODEL_GAP + MODEL_TILE / 2
+    ll, hh = np.meshgrid(np.arange(L), np.arange(H), indexing="ij")
+    about = head_summary(att, tokens, special)
+    catcher = go.Scatter(
+        x=(centre + hh * step).ravel(),
+        y=(centre + ll * step).ravel(),
+        mode="markers",
+        customdata=np.column_stack([ll.ravel(), hh.ravel()]).tolist(),
+        text=[
+            f"layer {l_}, head {h}<br>{about[l_, h]}<br>click: show this head below"
+            for l_, h in zip(ll.ravel(), hh.ravel())
+        ],
+        hovertemplate="%{text}<extra></extra>",
+        marker=dict(symbol="square", size=MODEL_TILE - 8, color="rgba(0,0,0,0)"),
+        showlegend=False,
+        name="heads",
+    )
+    image = go.Image(source=source, x0=0, y0=0, dx=1, dy=1, hoverinfo="skip")
+    fig = go.Figure([image, catcher])
+    fig.update_xaxes(
+        range=[0, width],
+        tickvals=[centre + h * step for h in range(H)],
+        ticktext=[str(h) for h in range(H)],
+        title="head",
+        side="top",
+        showgrid=False,
+        zeroline=False,
+        constrain="domain",
+    )
+    fig.update_yaxes(
+        range=[height, 0],
+        tickvals=[centre + l_ * step for l_ in range(L)],
+        ticktext=[str(l_) for l_ in range(L)],
+        title="layer",
+        showgrid=False,
+        zeroline=False,
+        scaleanchor="x",
+        constrain="domain",  # square maps: the plot narrows rather than stretch them
+    )
+    if selected is not None:
+        l_, h = selected
+        fig.add_shape(
+            type="rect",
+            x0=MODEL_GAP / 2 + h * step,
+            x1=MODEL_GAP / 2 + (h + 1) * step,
+            y0=MODEL_GAP / 2 + l_ * step,
+            y1=MODEL_GAP / 2 + (l_ + 1) * step,
+            line=dict(color=PALETTE["accent"], width=3),
+        )
+    title = f"Model view: all {L} layers × {H} heads (click a head to show it below)"
+    fig = readable(style(fig, height=int(height * 0.95) + 110, title=title, legend=False))
+    fig.update_layout(margin=dict(t=100, b=10, l=60, r=10))
+    return fig
+
+
+def neuron_view(neuron: Any, tokens: Sequence[str]) -> go.Figure:
+    """BertViz's neuron view of one head for query token i: the query vector q_i, the key
+    vectors k_j, their elementwise products q_i * k_j, the scores q_i . k_j / sqrt(d) and the
+    softmax over j (the head's attention from token i), one row per key token j."""
+    T, d = neuron.keys.shape
+    names = [_show(t) for t in tokens]
+    rows = [f"<b>{n}</b>" if j == neuron.query else n for j, n in enumerate(names)]
+    height = map_height(T, lo=380) + 120
+    cells_px = height - PLOT_MARGIN_Y - 70  # the q row, the key rows
+    fig = make_subplots(
+        rows=2,
+        cols=4,
+        column_widths=[0.38, 0.38, 0.12, 0.12],
+        row_heights=[1.5 / (T + 1.5), T / (T + 1.5)],
+        shared_yaxes=False,
+        horizontal_spacing=0.03,
+        vertical_spacing=70 / height,  # px for the titles between the q row and the keys
+        subplot_titles=(
+            f"query q of '{names[neuron.query]}'",
+            "",
+            "",
+            "",
+            "keys k_j",
+            "q × k_j (elementwise)",
+            "q·k_j / √d",
+            "softmax",
+        ),
+    )
+    lim = float(max(np.abs(neuron.q).max(), np.abs(neuron.keys).max(), 1e-9))
+    prod = float(max(np.abs(neuron.products).max(), 1e-9))
+    score = float(max(np.abs(neuron.scores).max(), 1e-9))
+    j_names = np.array(names)[:, None]
+    dims = np.arange(d)
+    cells = [
+        (1, 1, neuron.q[None], lim, [f"q of {names[neuron.query]}"], "q[%{x}] = %{z:.3f}"),
+        (2, 1, neuron.keys, lim, rows, "k of %{customdata}[%{x}] = %{z:.3f}"),
+        (2, 2, neuron.products, prod, rows, "q[%{x}] × k[%{x}] of %{customdata} = %{z:.3f}"),
+    ]
+    for row, col, z, top, labels, hover in cells:
+        fig.add_trace(
+            go.Heatmap(
+                z=z,
+                x=dims,
+                y=np.arange(len(labels)),
+                customdata=np.repeat(j_names[: len(labels)], d, 1),
+                colorscale=DIVERGING,
+                zmin=-top,
+                zmax=top,
+                showscale=False,
+                hovertemplate=hover + "<extra></extra>",
+            ),
+            row=row,
+            col=col,
+        )
+    for col, z, colours, top, fmt in (
+        (3, neuron.scores, DIVERGING, score, ".2f"),
+        (4, neuron.weights, WEIGHTS, 1.0, ".2f"),
+    ):
+        fig.add_trace(
+            go.Heatmap(
+                z=z[:, None],
+                y=np.arange(T),
+                text=np.vectorize(lambda v, f=fmt: format(v, f))(z)[:, None],
+                texttemplate="%{text}",
+                textfont=dict(size=TICK_FONT - 1),
+                customdata=j_names,
+                colorscale=colours,
+                zmin=-top if col == 3 else 0.0,
+                zmax=top,
+                showscale=False,
+                hovertemplate="%{customdata}: %{z:.4f}<extra></extra>",
+                xgap=1,
+                ygap=1,
+            ),
+            row=2,
+            col=col,
+        )
+    y_idx, y_text = thin_ticks(rows, cells_px * T / (T + 1.5) / T, TICK_FONT + 2)
+    fig.update_yaxes(autorange="reversed", showgrid=False, zeroline=False)
+    fig.update_yaxes(tickvals=[0], ticktext=[f"<b>{names[neuron.query]}</b>"], row=1, col=1)
+    fig.update_yaxes(tickvals=y_idx, ticktext=y_text, title="key token j", row=2, col=1)
+    for col in (2, 3, 4):
+        fig.update_yaxes(showticklabels=False, row=2, col=col)
+    for col in (2, 3, 4):
+        fig.update_yaxes(visible=False, row=1, col=col)
+        fig.update_xaxes(visible=False, row=1, col=col)
+    fig.update_xaxes(showticklabels=False, showgrid=False, zeroline=False)
+    fig.update_xaxes(title=f"{d} dimensions of the head", row=2, col=1)
+    fig.update_xaxes(title=f"{d} dimensions", row=2, col=2)
+    title = f"Neuron view: layer {neuron.layer}, head {neuron.head}"
+    fig = readable(style(fig, height=height, title=title, legend=False))
+    fig.update_layout(margin=dict(t=90))
+    fig.update_yaxes(tickfont_size=TICK_FONT)
+    fig.update_annotations(font_size=FONT)
+    return fig
 
 
 HEAD_COLORS = (  # one colour per head (BertViz colours heads the same way)

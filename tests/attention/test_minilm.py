@@ -80,3 +80,22 @@ def test_hide_special_aggregate_rollout():
     # one layer of uniform attention: rollout = 0.5 * uniform + 0.5 * identity
     uni = np.full((1, 2, 4, 4), 0.25)
     np.testing.assert_allclose(M.rollout(uni), 0.5 * np.full((4, 4), 0.25) + 0.5 * np.eye(4))
+
+
+def test_neuron_view_recomputes_the_heads_attention_from_the_weights(model):
+    """The neuron view's q, k come from the layer's W_Q, W_K: their softmax is the model's map."""
+    tok, m = model
+    maps, _ = M.attention_maps(tok, m, "The cat sat on the mat", "A dog lay on the rug")
+    assert maps.hidden.shape == (
+        7,
+        len(maps.tokens),
+        384,
+    )  # the input of each layer, and the output
+    for layer, head, i in ((0, 0, 2), (3, 7, 5), (5, 11, 0)):
+        n = M.neuron(m, maps, layer, head, i)
+        assert n.d == 32 and n.keys.shape == (len(maps.tokens), 32)
+        np.testing.assert_allclose(n.weights, maps.attentions[layer, head, i], atol=2e-5)
+        np.testing.assert_allclose(n.products.sum(-1) / np.sqrt(32), n.scores, rtol=1e-5, atol=1e-5)
+        np.testing.assert_allclose(n.products, n.q[None] * n.keys, rtol=1e-6)
+    other = M.neuron(m, maps, 3, 8, 5)
+    assert not np.allclose(other.weights, M.neuron(m, maps, 3, 7, 5).weights)  # heads differ

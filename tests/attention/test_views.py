@@ -71,3 +71,27 @@ def test_page_matrices_are_distributions():
             assert mat.shape == (len(tokens), len(tokens))
             np.testing.assert_allclose(mat.sum(-1), 1.0, atol=1e-9)
     assert "re-normalized" in W.minilm_matrix(maps, 1, 4, "max", False)[3]
+
+
+def test_head_from_points_and_shown_indices():
+    assert W.head_from_points([{"customdata": [4, 7]}], 6, 12) == (4, 7)
+    assert W.head_from_points([{"customdata": {"0": 5, "1": 11}}], 6, 12) == (5, 11)
+    assert W.head_from_points([{"customdata": [6, 0]}], 6, 12) is None
+    assert W.head_from_points([{"x": 3}], 6, 12) is None
+    maps = _pair_maps()
+    assert W.shown_indices(maps, hide=False) == list(range(7))
+    assert W.shown_indices(maps, hide=True) == [1, 2, 4, 5]
+
+
+def test_neuron_latex_carries_the_numbers_and_escapes_tokens():
+    rng = np.random.default_rng(2)
+    q, keys = rng.normal(size=32), rng.normal(size=(4, 32))
+    scores = keys @ q / np.sqrt(32)
+    weights = np.exp(scores - scores.max()) / np.exp(scores - scores.max()).sum()
+    n = M.Neuron(1, 2, 1, q, keys, q * keys, scores, weights)
+    tokens = ("[CLS]", "##ing_", "cat", "[SEP]")
+    text = "\n".join(W.neuron_latex(n, tokens))
+    j = int(np.argmax(weights))
+    assert f"= {float(q @ keys[j]):.3f}" in text and f"= {weights[j]:.4f}" in text
+    assert r"\text{\#\#ing\_}" in text and r"\sqrt{32}" in text
+    assert W.tex_text("a$b{c}") == r"a\$b\{c\}"

@@ -3,6 +3,7 @@ round-trip and are formula-safe."""
 
 import csv
 import io
+from types import SimpleNamespace
 
 import numpy as np
 from PIL import Image
@@ -50,10 +51,27 @@ def test_clickable_heatmap_has_one_catcher_point_per_cell():
     assert len(V.alignment_heatmap(w, ["a", "b", "c"], ["x", "y"]).data) == 1
 
 
-def test_grid_image_and_head_view():
+def test_model_view_and_head_view():
     att = np.random.default_rng(0).random((6, 12, 5, 5))
-    img = V.grid_image(att)
-    assert img.dtype == np.uint8 and img.ndim == 3 and img.shape[1] > img.shape[0]
+    att /= att.sum(-1, keepdims=True)
+    special = np.array([True, False, False, False, True])
+    fig = V.model_view(att, ["[CLS]", "a", "b", "c", "[SEP]"], special, selected=(2, 9))
+    image, heads = fig.data
+    assert image.type == "image" and image.source.startswith("data:image/png;base64,")
+    cd = np.asarray(heads.customdata)
+    assert cd.shape == (72, 2) and {tuple(r) for r in cd} == {
+        (i, h) for i in range(6) for h in range(12)
+    }
+    xs, ys = np.asarray(heads.x), np.asarray(heads.y)
+    assert (np.diff(xs[:12]) > 0).all() and (
+        np.diff(ys[::12]) > 0
+    ).all()  # heads across, layers down
+    share = att[2, 9][:, special].sum(-1).mean()
+    assert f"{share:.0%} to [CLS]/[SEP]" in heads.text[2 * 12 + 9]
+    (box,) = fig.layout.shapes
+    assert box.x0 < xs[2 * 12 + 9] < box.x1 and box.y0 < ys[2 * 12 + 9] < box.y1
+    assert list(fig.layout.xaxis.ticktext) == [str(h) for h in range(12)]
+    assert fig.layout.xaxis.title.text == "head" and fig.layout.yaxis.title.text == "layer"
     a = np.zeros((2, 3, 3))
     a[0, 0, 2] = 1.0
     a[0, 1, 1] = 0.5
@@ -183,3 +201,23 @@ def test_png_export_is_projector_sized_with_colour_bar_and_axis_titles():
     orange = np.array([245, 147, 34])
     assert _colour_bar_column(img, np.array([247, 247, 247]), blue) is not None  # 0 .. max
     assert _colour_bar_column(img[::-1], np.array([247, 247, 247]), orange) is not None  # min
+
+
+def test_neuron_view_columns():
+    rng = np.random.default_rng(0)
+    q, keys = rng.normal(size=4), rng.normal(size=(3, 4))
+    scores = keys @ q / 2.0
+    weights = np.exp(scores) / np.exp(scores).sum()
+    neuron = SimpleNamespace(
+        layer=1, head=2, query=1, q=q, keys=keys, products=q * keys, scores=scores, weights=weights
+    )
+    fig = V.neuron_view(neuron, ["[CLS]", "cat", "[SEP]"])
+    assert fig.layout.title.text == "Neuron view: layer 1, head 2"
+    q_row, keys_map, prod, score, soft = fig.data
+    np.testing.assert_allclose(np.asarray(keys_map.z), keys)
+    np.testing.assert_allclose(np.asarray(q_row.z), q[None])
+    np.testing.assert_allclose(np.asarray(prod.z), q * keys)
+    np.testing.assert_allclose(np.asarray(score.z).ravel(), scores)
+    np.testing.assert_allclose(np.asarray(soft.z).ravel(), weights)
+    assert (soft.zmin, soft.zmax) == (0.0, 1.0) and score.zmin == -score.zmax
+    assert "<b>cat</b>" in list(fig.layout.yaxis5.ticktext)  # the query's own key row stands out

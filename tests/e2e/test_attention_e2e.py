@@ -4,6 +4,7 @@ hand, "Train a fresh model live" plays (live frames arrive) and pauses without a
 transformer view draws MiniLM's maps."""
 
 from bench.harness import parse_counter, status_text, wait_idle
+from dlcore.viz.common import PALETTE
 from tests.e2e.conftest import EXCEPTION, open_app
 
 CHART = "[data-testid=stPlotlyChart]"
@@ -142,3 +143,59 @@ def test_the_png_export_is_projector_sized(server, page, tmp_path):
     assert path.name == "alignment_additive.png"
     with Image.open(path) as img:
         assert img.width >= 1000 and img.height >= 600
+
+
+# the screen position of data point (x, y) on the axes (xa, ya) of the plot titled TITLE
+POINT_JS = """([title, x, y, xa, ya]) => {
+  const plot = [...document.querySelectorAll('.js-plotly-plot')].find(
+    el => (el.layout && el.layout.title && String(el.layout.title.text || '')).includes(title));
+  if (!plot || !plot._fullLayout) return null;
+  const ax = plot._fullLayout[xa], ay = plot._fullLayout[ya];
+  if (!ax || !ax.l2p || !ay || !ay.l2p) return null;
+  let r = plot.getBoundingClientRect();
+  if (r.top < 0 || r.bottom > window.innerHeight) {
+    plot.scrollIntoView({block: 'center'});
+    r = plot.getBoundingClientRect();
+  }
+  return [r.left + ax._offset + ax.l2p(x), r.top + ay._offset + ay.l2p(y)];
+}"""
+
+
+# the colours of the head view's token labels on the attending side
+LABEL_COLOURS_JS = """(title) => {
+  const plot = [...document.querySelectorAll('.js-plotly-plot')].find(
+    el => (el.layout && el.layout.title && String(el.layout.title.text || '')).includes(title));
+  return plot._fullData.find(t => t.mode === 'markers+text').textfont.color;
+}"""
+
+
+def _click(page, title: str, x: float, y: float, axes=("xaxis", "yaxis")) -> None:
+    """A real mouse click (no lasso, no box) on data point (x, y) of the plot titled ``title``."""
+    page.wait_for_function(f"() => ({POINT_JS})({[title, x, y, *axes]!r}) !== null")
+    page.wait_for_timeout(300)  # after a scroll
+    px, py = page.evaluate(POINT_JS, [title, x, y, *axes])
+    page.mouse.move(px, py)
+    page.wait_for_timeout(300)  # the hover that plotly's click needs
+    page.mouse.click(px, py)
+    page.wait_for_timeout(300)
+    wait_idle(page, 120000)
+
+
+def test_clicks_on_every_clickable_surface_of_the_transformer_view(server, page):
+    """A click picks what it says: a head of the model view (the map and the neuron view show
+    it), a row of MiniLM's map (the neuron view's query) and a token of the head view (only its
+    lines); every surface clicked with the mouse, as a student would."""
+    page.set_default_timeout(120000)
+    open_app(page, server.url("attention?view=transformer&sentence=The+cat+sat+on+the+mat"), 240000)
+    centre = 8 + 64 / 2  # the model view's first map, in image pixels (viz.MODEL_TILE, MODEL_GAP)
+    step = 64 + 8
+    _click(page, "Model view", centre + 7 * step, centre + 4 * step)  # layer 4, head 7
+    page.get_by_text("Neuron view: layer 4, head 7").first.wait_for(timeout=60000)
+    assert page.get_by_text("layer 4, head 7").first.is_visible()
+    _click(page, "layer 4, head 7", 0, 4)  # the row of query token 4, 'on'
+    page.get_by_text("query q of 'on'").first.wait_for(timeout=60000)
+    _click(page, "Head view", 0.0, 2)  # token 2 ('cat') on the attending side
+    assert "focus=2" in page.url  # the clicked token is the focus (the link follows it)
+    colours = page.evaluate(LABEL_COLOURS_JS, "Head view")
+    assert colours[2] == PALETTE["accent"] and colours.count(PALETTE["accent"]) == 1
+    assert page.locator(EXCEPTION).count() == 0

@@ -196,7 +196,8 @@ def test_transformer_view_and_bad_sentences():
     at = app(view="transformer")
     spec = chart(at, "layer 0, head 0")
     assert z(spec).shape == (8, 8)
-    assert "not an explanation" in texts(at) and len(at.get("image")) == 2  # + head swatches
+    assert "not an explanation" in texts(at) and len(at.get("image")) == 1  # head swatches
+    assert chart(at, "Model view")  # the model view is a clickable chart (was a second image)
     retype(at, "hide_special", True)
     assert z(chart(at, "layer 0, head 0")).shape == (6, 6)
     retype(at, "agg", "rollout")
@@ -221,7 +222,7 @@ def test_head_view_heads_colours_focus_and_pair_filter():
     at.pills(key=wkey("attention", "heads")).set_value([3, 7]).run()
     assert not at.exception
     _, _, colors = head_traces(at)
-    assert set(colors) <= {"head 3", "head 7"} and len(at.get("image")) == 2  # + swatches
+    assert set(colors) <= {"head 3", "head 7"} and len(at.get("image")) == 1  # swatches
     n_all = sum(len(arr(t["x"])) for t in head_traces(at)[1])
     retype(at, "lines", "ab")
     labels = next(t for t in chart(at, "Head view")["data"] if t["mode"] == "markers+text")["text"]
@@ -373,3 +374,51 @@ def test_long_inputs_get_a_line_for_every_row_label():
     px_per_row = (spec["layout"]["height"] - 150) / n  # the cells' share of the figure
     assert px_per_row * min(np.diff(shown)) >= 14  # no two row labels closer than the font
     assert len(shown) == n  # and each token keeps its own label
+
+
+def catcher(spec, name):
+    """The invisible markers that make a chart's cells clickable."""
+    return next(t for t in spec["data"] if t.get("name") == name)
+
+
+def test_model_view_is_large_labelled_and_a_click_picks_the_head():
+    """Issue 24 item 11: the model view was a small unlabelled static image."""
+    at = app(view="transformer", sentence="The cat sat on the mat")
+    spec = chart(at, "Model view")
+    assert spec["layout"]["height"] >= 450
+    assert spec["layout"]["xaxis"]["title"]["text"] == "head"
+    assert spec["layout"]["yaxis"]["title"]["text"] == "layer"
+    assert spec["layout"]["xaxis"]["ticktext"] == [str(h) for h in range(12)]
+    assert spec["layout"]["yaxis"]["ticktext"] == [str(layer) for layer in range(6)]
+    heads = catcher(spec, "heads")
+    pairs = {tuple(p) for p in heads["customdata"]}
+    assert pairs == {(layer, h) for layer in range(6) for h in range(12)}
+    assert "[CLS]" in heads["text"][0] and "click" in heads["text"][0]
+    click_chart(at, "attention.chart.model_view", [{"x": 0, "y": 0, "customdata": [4, 7]}])
+    assert (widget(at, "layer").value, widget(at, "head").value) == (4, 7)
+    assert widget(at, "agg").value == "head"
+    assert chart(at, "layer 4, head 7") and chart(at, "Neuron view: layer 4, head 7")
+    assert {t["name"] for t in head_traces(at)[1]} == {"head 7"}  # the head view shows it
+    shape = chart(at, "Model view")["layout"]["shapes"][0]  # the picked head is outlined
+    x, y = arr(heads["x"])[4 * 12 + 7], arr(heads["y"])[4 * 12 + 7]  # the marker of (4, 7)
+    assert shape["x0"] < x < shape["x1"] and shape["y0"] < y < shape["y1"]
+
+
+def test_neuron_view_recomputes_the_row_of_the_map_and_a_row_click_picks_the_query():
+    """Issue 24 item 11: BertViz's neuron view (q, k, q * k, softmax) from MiniLM's weights."""
+    at = app(view="transformer", sentence="The cat sat on the mat", layer="2", head="3", query="2")
+    neuron = chart(at, "Neuron view: layer 2, head 3")
+    softmax = arr(neuron["data"][-1]["z"]).ravel()
+    shown = z(chart(at, "layer 2, head 3"))  # the model's own attention output
+    np.testing.assert_allclose(softmax, shown[2], atol=1e-5)  # row of 'cat' (token 2)
+    assert "cat" in json.dumps(neuron["layout"]["annotations"])
+    latex = " ".join(str(e.value) for e in at.get("latex"))
+    assert r"\mathbf{q}_i" in latex and r"\sqrt{32}" in latex and r"\text{cat}" in latex
+    click_chart(at, "attention.chart.minilm", [{"x": 0, "y": 5, "customdata": [5, 0]}])
+    assert widget(at, "query").value == 5
+    np.testing.assert_allclose(
+        arr(chart(at, "Neuron view")["data"][-1]["z"]).ravel(), shown[5], atol=1e-5
+    )
+    retype(at, "hide_special", True)  # rows of the map are now the 6 words: row 0 is 'the'
+    click_chart(at, "attention.chart.minilm", [{"x": 0, "y": 0, "customdata": [0, 0]}])
+    assert widget(at, "query").value == 1  # the model's token 1, 'the' (not [CLS])

@@ -31,6 +31,7 @@ from dlcore.attention.config import (
 )
 from dlcore.attention.scores import renormalize
 from dlcore.attention.trainer import DateSnapshot, DateTrainCfg, DateTrainer
+from dlcore.config import field_specs
 from dlcore.ui.output import LiveOut
 from dlcore.ui.page import Page, View
 from dlcore.viz import attention as figures
@@ -40,11 +41,14 @@ AttentionPage = Page[AttentionConfig]
 # dicts are distinct, tests/pages/test_attention.py checks it)
 LABELS = {**MODEL_LABELS, **AGGREGATES, **LINES, **FOCUS_SIDES}
 CHECKPOINT_LABEL = "Training checkpoint (step): alignment from uniform to sharp"
-MAP_CHART, LINES_CHART = "map_a", "lines"  # the two clickable charts
+# the clickable charts: a date's map, the head view, the model view, MiniLM's map
+MAP_CHART, LINES_CHART, MODEL_CHART, MINILM_CHART = "map_a", "lines", "model_view", "minilm"
+NEURON_CHART = "neuron"
 PRETRAIN = "`python -m dlcore.pretrain attention`"
 QUERY_KEY = {"row_title": "query token", "col_title": "key token"}
 HALF_WIDTH, FULL_WIDTH = 470, 950  # px of a chart in half / all of the page's main column
 SIDE_BY_SIDE_CHARS = 24  # longer dates: the two maps one above the other (labels stay apart)
+SIDE_BY_SIDE_TOKENS = 16  # longer sentences: MiniLM's map above the neuron view
 
 
 # -- shared, read-only models (one copy per server process) -----------------------------
@@ -66,22 +70,16 @@ def minilm_model() -> tuple[object, object]:
 
 
 # -- callbacks (they run before the next script run) ------------------------------------
-def _selection(page: AttentionPage, chart: str) -> list:
-    """The points selected on a clickable chart of ``page.chart`` (keyed "chart.<name>")."""
-    state = page.get(f"chart.{chart}")
-    return state.selection.points if state is not None else []
-
-
 def _pick_cell(page: AttentionPage) -> None:
     """A click on the left alignment map picks the cell that the by-hand panel computes."""
-    cell = glue.cell_from_points(_selection(page, MAP_CHART), (dates.OUT_LEN, dates.MAX_SRC))
+    cell = glue.cell_from_points(page.selection(MAP_CHART), (dates.OUT_LEN, dates.MAX_SRC))
     if cell is not None:
         page.set_widgets({"row": cell[0], "col": cell[1]})
 
 
 def _pick_token(page: AttentionPage) -> None:
     """A click on a token of the head view shows only that token's lines."""
-    pick = glue.token_from_points(_selection(page, LINES_CHART), minilm.MAX_TOKENS)
+    pick = glue.token_from_points(page.selection(LINES_CHART), minilm.MAX_TOKENS)
     if pick is not None:
         page.set_widgets({"focus_side": pick[0], "focus": pick[1]})
 
@@ -426,6 +424,75 @@ def _head_view(page: AttentionPage, maps: minilm.MiniLMMaps) -> None:
         st.caption(glue.head_view_caption(cfg.layer))
 
 
+def _query_control(page: AttentionPage, tokens: tuple[str, ...]) -> int:
+    """The neuron view's query token (a model token index; clicks on the map's rows set it)."""
+    if not 0 <= page.widget_state("query", page.cfg.query) < len(tokens):
+        page.set_widgets({"query": min(max(page.cfg.query, 0), len(tokens) - 1)})
+    names = {i: f"{i}: {token}" for i, token in enumerate(tokens)}
+    return st.selectbox(
+        field_specs(AttentionConfig)["query"].label,
+        range(len(tokens)),
+        key=page.widget_key("query"),
+        format_func=names.get,
+    )
+
+
+def _neuron_view(
+    page: AttentionPage, model: object, maps: minilm.MiniLMMaps, where: object
+) -> None:
+    """BertViz's neuron view: q, k, q * k and the softmax of the chosen head for one query:
+    the query control and the equations with this head's numbers in ``where``, the figure
+    across the page below."""
+    with where:
+        query = _query_control(page, maps.tokens)
+        neuron = minilm.neuron(model, maps, page.cfg.layer, page.cfg.head, query)
+        for line in glue.neuron_latex(neuron, maps.tokens):
+            st.latex(line)
+    page.chart(figures.neuron_view(neuron, maps.tokens), NEURON_CHART)
+
+
+def _pick_head(page: AttentionPage) -> None:
+    """A click on a head of the model view shows that layer and head in the detailed views."""
+    pick = glue.head_from_points(page.selection(MODEL_CHART), minilm.LAYERS, minilm.HEADS)
+    if pick is not None:
+        layer, head = pick
+        page.set_widgets({"layer": layer, "head": head, "agg": "head", "heads": (head,)})
+
+
+def _pick_query(page: AttentionPage) -> None:
+    """A click on a row of MiniLM's map makes that row's token the neuron view's query."""
+    kept = page.get("shown_tokens") or []
+    cell = glue.cell_from_points(page.selection(MINILM_CHART), (len(kept), len(kept)))
+    if cell is not None:
+        page.set_widgets({"query": kept[cell[0]]})
+
+
+def _minilm_map(
+    page: AttentionPage, maps: minilm.MiniLMMaps, shown: tuple, where: object, width: int
+) -> None:
+    """The chosen head (or aggregate) as a map whose rows pick the neuron view's query."""
+    cfg = page.cfg
+    _, matrix, tokens, what = shown
+    kept = glue.shown_indices(maps, cfg.hide_special)
+    page.set("shown_tokens", kept)  # for the click callback: shown row -> model token index
+    row = kept.index(cfg.query) if cfg.query in kept else None
+    _heatmap(
+        page,
+        MINILM_CHART,
+        matrix,
+        tokens,
+        tokens,
+        where=where,
+        title=what,
+        height=figures.map_height(len(tokens), lo=420),
+        width=width,
+        selected_row=row,
+        on_select=partial(_pick_query, page),
+        click_hint="click: this query in the neuron view",
+        **QUERY_KEY,
+    )
+
+
 def transformer_view(page: AttentionPage) -> None:
     left, right = st.columns(2)
     with left:
@@ -439,26 +506,22 @@ def transformer_view(page: AttentionPage) -> None:
     _notices(page, notices)
     if maps is None:
         return
-    att, matrix, tokens, what = glue.minilm_matrix(
-        maps, cfg.layer, cfg.head, cfg.agg, cfg.hide_special
-    )
-    left, right = st.columns([2, 3])
-    left.image(figures.grid_image(att), caption=glue.MODEL_VIEW_CAPTION, width="stretch")
-    _heatmap(
-        page,
-        "minilm",
-        matrix,
-        tokens,
-        tokens,
-        where=right,
-        title=what,
-        height=figures.map_height(len(tokens), lo=420),
-        width=570,
-        **QUERY_KEY,
-    )
+    shown = glue.minilm_matrix(maps, cfg.layer, cfg.head, cfg.agg, cfg.hide_special)
+    att, matrix, tokens, what = shown
+    special = maps.special[glue.shown_indices(maps, cfg.hide_special)]
+    fig = figures.model_view(att, tokens, special, (cfg.layer, cfg.head))
+    page.chart(fig, MODEL_CHART, on_select=partial(_pick_head, page), selection_mode="points")
+    st.caption(glue.MODEL_VIEW_CAPTION)
+    wide = len(tokens) > SIDE_BY_SIDE_TOKENS
+    left, right = (st.container(), st.container()) if wide else st.columns(2)
+    _minilm_map(page, maps, shown, left, FULL_WIDTH if wide else HALF_WIDTH)
+    with left:
+        _export(
+            page, matrix, tokens, tokens, f"minilm_{cfg.agg}", title=f"MiniLM, {what}", **QUERY_KEY
+        )
+    _neuron_view(page, model, maps, right)
     _head_view(page, maps)
     st.caption(glue.minilm_caption(maps))
-    _export(page, matrix, tokens, tokens, f"minilm_{cfg.agg}", title=f"MiniLM, {what}", **QUERY_KEY)
 
 
 VIEWS: dict[str, View[AttentionConfig]] = {
