@@ -63,9 +63,12 @@ class Plane:
 
 
 def fit_plane(mu: np.ndarray) -> Plane:
+    """The identity when J = 2, else the top two principal directions of ``mu`` (N, J), computed
+    in float64 (a float32 SVD left the basis orthonormal only to 1e-7)."""
     j = mu.shape[1]
     if j == 2:
         return Plane(np.zeros(2), np.eye(2))
+    mu = np.asarray(mu, dtype=np.float64)
     center = mu.mean(0)
     _, _, vt = np.linalg.svd(mu - center, full_matrices=False)
     return Plane(center, vt[:2])

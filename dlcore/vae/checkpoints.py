@@ -17,7 +17,7 @@ ASSET_DIR = Path(__file__).resolve().parents[2] / "assets" / "vae"
 
 
 def checkpoint_name(dataset: str, spec: VAESpec, beta: float) -> str:
-    """e.g. digits_mlp_j2_h128_bernoulli_relu_b1.0.pt"""
+    """e.g. digits_mlp_j2_h256_bernoulli_relu_b1.pt"""
     return (
         f"{dataset}_{spec.arch}_j{spec.latent_dim}_h{spec.hidden}_{spec.likelihood}_{spec.act}"
         f"_b{float(beta):g}.pt"

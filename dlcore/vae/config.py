@@ -17,6 +17,7 @@ VIEWS = ("latent map", "interpolation", "reparameterization", "samples & beta", 
 SOURCES = ("shipped", "live")  # a shipped checkpoint or the model this session trains
 ENDPOINT_KINDS = ("dataset", "draw", "image")  # image = an upload or a camera snapshot
 INTERPS = ("linear", "spherical")
+INTERP_MODELS = ("sharp", "page")  # the shipped 8-D VAE, or the model of "Model and training"
 
 
 @dataclass(frozen=True)
@@ -28,7 +29,7 @@ class VAEConfig:
     dataset: str = choice("digits", ("digits", "mnist"), label="Data")
     arch: str = choice("mlp", ("mlp", "conv"), label="Encoder/decoder")
     latent_dim: int = num(2, options=LATENT_DIMS, label="Latent dimension J")
-    hidden: int = num(128, options=(64, 128, 256, 512), label="Hidden units")
+    hidden: int = num(256, options=(64, 128, 256, 512), label="Hidden units")
     likelihood: str = choice("bernoulli", ("bernoulli", "gaussian"), label="Decoder p(x|z)")
     beta: float = num(1.0, options=BETAS, live=True, label="beta (KL weight)")
     lr: float = num(1e-3, lo=1e-5, hi=0.05, live=True, label="Learning rate")
@@ -42,6 +43,7 @@ class VAEConfig:
     b_kind: str = choice("dataset", ENDPOINT_KINDS, live=True, label="Input B from")
     a_index: int = num(12, lo=0, hi=9999, live=True, label="Test image A #")
     b_index: int = num(9, lo=0, hi=9999, live=True, label="Test image B #")
+    interp_model: str = choice("sharp", INTERP_MODELS, live=True, label="Interpolate with")
     interp: str = choice("linear", INTERPS, live=True, label="Interpolation")
     n_steps: int = num(10, lo=3, hi=30, live=True, label="Steps")
     decode_sample: bool = flag(False, label="Decode a sample z (not mu)")

@@ -82,7 +82,7 @@ class VAESpec:
     arch: str = "mlp"  # key of ARCHS
     side: int = 8  # images are side x side, flattened to D = side^2
     latent_dim: int = 2
-    hidden: int = 128
+    hidden: int = 256
     likelihood: str = "bernoulli"  # key of LIKELIHOODS
     act: str = "relu"  # key of ACTIVATIONS
 

@@ -1,9 +1,11 @@
 """Pure helpers behind the VAE page's views (dlcore/ui/views/vae.py; no streamlit): which
-shipped model a view uses, the paintable canvas, index clamping, the shipped-beta comparison and
+shipped model a view uses (the 2-D map's model, the 8-D model that interpolates between a
+student's digits), the paintable canvas, index clamping, the shipped-beta comparison and
 the page's metric texts. Tested in tests/vae/test_views.py."""
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 from dataclasses import dataclass
 from typing import Any
@@ -17,6 +19,7 @@ from dlcore.vae.model import VAE, VAESpec
 from dlcore.vae.train import TrainCurves, spec_from_cfg
 
 CANVAS = 16  # drawing grid (normalized to the model's side like the UCI 32x32 -> 8x8 step)
+SHARP_J = 8  # latent size of the shipped model that reconstructs a student's digits
 
 
 @dataclass(frozen=True)
@@ -43,6 +46,25 @@ def shipped_choice(cfg: VAEConfig, side: int) -> ModelChoice:
         f"shipped checkpoint ({meta['epochs']:.0f} epochs): test -ELBO {meta['test_neg_elbo']:.2f} "
         f"= recon {meta['test_recon']:.2f} + KL {meta['test_kl']:.2f} nats/image, "
         f"5-NN accuracy {meta['knn5']:.2f}"
+    )
+    return ModelChoice(model, label)
+
+
+def sharp_choice(dataset: str, side: int) -> ModelChoice:
+    """The shipped 8-D VAE (beta = 1, default architecture) that interpolation encodes a
+    student's digits with: a 2-D latent space reconstructs few of them (a drawn 1 or a
+    photographed 3 comes back as a 9), eight dimensions keep them."""
+    cfg = dataclasses.replace(VAEConfig(), dataset=dataset, latent_dim=SHARP_J)
+    found = load_shipped(dataset, spec_from_cfg(cfg, side), 1.0)
+    if found is None:
+        return ModelChoice(
+            None, "", f"No shipped {SHARP_J}-D model for {dataset}: interpolating with the model "
+            "above (Model and training)."
+        )  # fmt: skip
+    model, meta = found
+    label = (
+        f"Interpolating with the shipped {SHARP_J}-D VAE (beta = 1): test -ELBO "
+        f"{meta['test_neg_elbo']:.2f} nats/image, 5-NN accuracy {meta['knn5']:.2f}."
     )
     return ModelChoice(model, label)
 

@@ -10,9 +10,14 @@ import numpy as np
 import plotly.graph_objects as go
 
 from dlcore.viz import raster
-from dlcore.viz.common import CATEGORICAL, GRAYS, PALETTE, colormap_rgb, image_grid, style
+from dlcore.viz.common import GRAYS, PALETTE, colormap_rgb, image_grid, style
 
 SEP = 215  # grey of the separators between tiles
+# one colour per digit, ten hues a projector keeps apart (D3 / Tableau "Category10")
+DIGIT_COLORS = (
+    "#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd",
+    "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf",
+)  # fmt: skip
 
 
 def digits_rgb(images: np.ndarray, *, ncols: int | None = None, scale: int = 6) -> np.ndarray:
@@ -89,7 +94,7 @@ def latent_map_figure(
         sel = labels == d
         fig.add_trace(
             go.Scatter(x=points[sel, 0], y=points[sel, 1], mode="markers", name=str(d),
-                       marker=dict(size=5, color=CATEGORICAL[int(d) % 10], opacity=0.8),
+                       marker=dict(size=7, color=DIGIT_COLORS[int(d) % 10], opacity=0.85),
                        hovertemplate=f"digit {d}<br>mu=(%{{x:.2f}}, %{{y:.2f}})<extra></extra>")
         )  # fmt: skip
     for i, (mu, sigma) in enumerate(ellipses):

@@ -3,6 +3,7 @@
 files give a message; a map click decodes; MNIST is never downloaded at page load."""
 
 import io
+import json
 import math
 from pathlib import Path
 
@@ -243,3 +244,22 @@ def test_a_diverged_live_model_shows_the_message_and_reset_recovers(view):
     assert not at.exception and not at.error
     assert fresh.steps == 10 and math.isfinite(fresh.history.last()["train_neg_elbo"])
     assert at.get("image")  # the view is back, on the fresh model
+
+
+def _chart(at, name):
+    return json.loads(
+        next(c for c in at.get("plotly_chart") if c.key == f"vae.chart.{name}").proto.spec
+    )
+
+
+def test_interpolation_encodes_with_the_8d_model_and_the_map_stays_2d():
+    """Issue 24 item 12: at the defaults a student's digits are interpolated by a model that
+    reconstructs them (8-D); the latent map keeps the 2-D model."""
+    at = app(view="interpolation")
+    assert "Interpolating with the shipped 8-D VAE" in texts(at, "caption")
+    assert "PC 1" in _chart(at, "path")["layout"]["xaxis"]["title"]["text"]
+    at = app(view="interpolation", interp_model="page")
+    assert "8-D" not in texts(at, "caption")
+    assert _chart(at, "path")["layout"]["xaxis"]["title"]["text"].startswith("z")
+    at = app()
+    assert _chart(at, "map")["layout"]["xaxis"]["title"]["text"].startswith("z")

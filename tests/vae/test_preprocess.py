@@ -68,3 +68,38 @@ def test_empty_canvas_or_uniform_photo(img):
 def test_bad_shape():
     with pytest.raises(ValueError):
         normalize_image(np.zeros((2, 2, 2, 2)))
+
+
+def _photo(ink: np.ndarray, seed: int = 0, light: float = 30.0) -> np.ndarray:
+    """A phone photo of ``ink`` (H, W in [0, 1]): grey paper lit unevenly from the left, sensor
+    noise, dark pen strokes (uint8 RGB)."""
+    rng = np.random.default_rng(seed)
+    h, w = ink.shape
+    paper = 205.0 + light * np.linspace(-1.0, 1.0, w)[None, :] + rng.normal(0.0, 6.0, (h, w))
+    grey = np.clip(paper * (1.0 - 0.8 * ink), 0, 255).astype(np.uint8)
+    return np.stack([grey] * 3, -1)
+
+
+def _pen_digit(side: int = 240) -> np.ndarray:
+    """A pen-drawn "7" (strokes side/24 wide) in the middle of a square sheet, ink = 1."""
+    from PIL import Image, ImageDraw
+
+    img = Image.new("L", (side, side), 0)
+    points = [(0.3, 0.2), (0.7, 0.2), (0.5, 0.5), (0.45, 0.8)]
+    ImageDraw.Draw(img).line([(side * x, side * y) for x, y in points], fill=255, width=side // 24)
+    return np.asarray(img, dtype=np.float64) / 255.0
+
+
+def test_a_photo_on_grey_unevenly_lit_paper_gives_the_clean_drawing():
+    """The paper's grey, its uneven light and the sensor noise are not ink (issue 24 item 12: an
+    uploaded photo became a small digit on a grey square, which every model decoded as 8 or 9)."""
+    clean = normalize_image(1.0 - _pen_digit(), side=8)
+    photo = normalize_image(_photo(_pen_digit()), side=8)
+    assert np.abs(photo - clean).max() < 0.25
+    assert photo[clean == 0].max() < 0.1  # the paper stays blank
+    assert np.corrcoef(photo, clean)[0, 1] > 0.97
+
+
+def test_a_photo_of_blank_paper_is_empty():
+    with pytest.raises(EmptyImage):
+        normalize_image(_photo(np.zeros((200, 160))), side=8)

@@ -65,7 +65,7 @@ def test_pretrain_script_writes_a_loadable_checkpoint(tmp_path):
 
     assert main(["vae", "--quick", "--only", "mlp_j8", "--out", str(tmp_path)]) == 0
     (path,) = tmp_path.glob("*.pt")
-    assert path.name == "digits_mlp_j8_h128_bernoulli_relu_b1.pt"
+    assert path.name == "digits_mlp_j8_h256_bernoulli_relu_b1.pt"
     model, meta = load_checkpoint_file(path)
     assert model.spec.latent_dim == 8 and meta["epochs"] == 5.0
     assert 0.0 <= meta["knn5"] <= 1.0 and np.isfinite(meta["test_neg_elbo"])

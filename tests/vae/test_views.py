@@ -135,3 +135,27 @@ def test_a_click_on_the_canvas_is_a_selection():
     assert fig.layout.dragmode not in ("lasso", "select")
     assert "select" in fig.layout.clickmode
     assert fig.layout.xaxis.fixedrange and fig.layout.yaxis.fixedrange
+
+
+def _lab(hex_colour: str) -> np.ndarray:
+    """sRGB '#rrggbb' -> CIE L*a*b* (D65)."""
+    rgb = np.array([int(hex_colour[i : i + 2], 16) for i in (1, 3, 5)]) / 255.0
+    lin = np.where(rgb <= 0.04045, rgb / 12.92, ((rgb + 0.055) / 1.055) ** 2.4)
+    m = np.array([[0.4124, 0.3576, 0.1805], [0.2126, 0.7152, 0.0722], [0.0193, 0.1192, 0.9505]])
+    xyz = m @ lin / np.array([0.95047, 1.0, 1.08883])
+    f = np.where(xyz > 0.008856, np.cbrt(xyz), 7.787 * xyz + 16 / 116)
+    return np.array([116 * f[1] - 16, 500 * (f[0] - f[1]), 200 * (f[1] - f[2])])
+
+
+def test_the_ten_digits_of_the_map_have_ten_distinct_colours():
+    """Any two digits differ by at least 27 (CIE76 Delta E) on the latent map (issue 24 item 12:
+    0, 5 and 6 were three oranges, 14.5 apart; 1 and 4 two blues)."""
+    data = cached_split("digits")
+    model = V.shipped_choice(VAEConfig(), 8).model
+    lm = A.latent_map(model, data.x_test, data.y_test, grid_n=3)
+    fig = P.latent_map_view(lm, 2.5)
+    colours = {t.name: t.marker.color for t in fig.data if t.name in {str(d) for d in range(10)}}
+    assert len(colours) == 10 and len(set(colours.values())) == 10
+    labs = [_lab(c) for c in colours.values()]
+    gaps = [np.linalg.norm(a - b) for i, a in enumerate(labs) for b in labs[i + 1 :]]
+    assert min(gaps) >= 27.0

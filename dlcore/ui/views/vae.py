@@ -10,7 +10,6 @@ of dlcore.vae.train.cached_split and dlcore.vae.checkpoints.load_shipped).
 
 from __future__ import annotations
 
-import time
 from functools import partial
 
 import numpy as np
@@ -30,9 +29,17 @@ from dlcore.vae.train import VAETrainer, cached_split, spec_from_cfg
 from dlcore.viz import vae as figures
 
 VAEPage = Page[VAEConfig]
+# what a student reads in the choice widgets, per config field (Page(labels=...))
+LABELS = {
+    "interp_model": {"sharp": "the 8-D VAE (keeps your digits)", "page": "the model above"},
+}
 INTRO = (
     "The encoder gives q(z|x) = N(mu, sigma^2 I); training maximises the ELBO "
     "**E_q[log p(x|z)] - KL(q(z|x) || p(z))** (reconstruction minus KL, in nats per image)."
+)
+PCA_PATH = (
+    "The path through the {j}-D latent space, seen in the plane of its two main directions (the "
+    "principal components of the test digits' mu)"
 )
 UNTRAINED = "A fresh, untrained VAE: press Play or Step to train it."
 PAINT_HELP = (
@@ -108,9 +115,23 @@ def _render_live(page: VAEPage, trainer: VAETrainer, out: LiveOut) -> None:
     page.chart(figures.curves_figure(snap.step, series), "curves")
 
 
-def _latent(page: VAEPage) -> analysis.LatentMap:
+def _latent(page: VAEPage, model: VAE | None = None) -> analysis.LatentMap:
+    """The test digits' map of ``model`` (default: the page's model) with the view's grid."""
     data, cfg = _data(page), page.cfg
-    return analysis.latent_map(_model(page), data.x_test, data.y_test, cfg.grid_n, cfg.grid_range)
+    model = model or _model(page)
+    return analysis.latent_map(model, data.x_test, data.y_test, cfg.grid_n, cfg.grid_range)
+
+
+def _interpolator(page: VAEPage) -> VAE:
+    """The model interpolation encodes with: the shipped 8-D VAE (it reconstructs a student's
+    digits; the 2-D map's model turns most of them into a 9), or the model above."""
+    if page.cfg.interp_model == "sharp":
+        choice = texts.sharp_choice(page.cfg.dataset, _data(page).side)
+        if choice.model is not None:
+            st.caption(choice.label)
+            return choice.model
+        page.notice(choice.notice)
+    return _model(page)
 
 
 # -- the drawing grid and the map's clicks (callbacks run before the next script run) -------
@@ -203,20 +224,18 @@ def interpolation(page: VAEPage) -> None:
         x_a = endpoint(page, "a")
     with right:
         x_b = endpoint(page, "b")
-    page.row("interp", "n_steps", "decode_sample", interp={"widget": "radio"})
+    page.row("interp_model", "interp", "n_steps", "decode_sample", widths=[3, 2, 2, 2],
+             interp_model={"widget": "radio"}, interp={"widget": "radio"})  # fmt: skip
     if x_a is None or x_b is None:
         st.info("Choose both inputs to see the interpolation.")
         return
-    cfg = page.cfg
-    t0 = time.perf_counter()
+    cfg, model = page.cfg, _interpolator(page)
     path = analysis.interpolate(
-        _model(page), x_a, x_b, cfg.n_steps, cfg.interp, cfg.decode_sample, cfg.seed
+        model, x_a, x_b, cfg.n_steps, cfg.interp, cfg.decode_sample, cfg.seed
     )
-    strip = figures.digits_rgb(path.images, scale=8)
-    ms = 1000 * (time.perf_counter() - t0)
-    caption = f"A -> B, {cfg.interp}, {cfg.n_steps} steps (computed in {ms:.0f} ms)"
-    st.image(strip, caption=caption)
-    lm = _latent(page)
+    caption = f"A -> B, {cfg.interp}, {cfg.n_steps} steps"
+    st.image(figures.digits_rgb(path.images, scale=8), caption=caption)
+    lm = _latent(page, model)
     fig = figures.latent_map_view(
         lm,
         cfg.grid_range,
@@ -224,6 +243,9 @@ def interpolation(page: VAEPage) -> None:
         ellipses=texts.plane_ellipses(path, lm.plane),
     )
     page.chart(fig, "path")
+    j = model.spec.latent_dim
+    where = PCA_PATH.format(j=j) if lm.is_pca else "The path on the latent map"
+    st.caption(f"{where}; rings: q(z|x) of A and B at one sigma.")
     st.caption(f"Mean |pixel change| per step: {texts.fmt(path.step_change)}")
 
 
