@@ -263,3 +263,29 @@ def test_interpolation_encodes_with_the_8d_model_and_the_map_stays_2d():
     assert _chart(at, "path")["layout"]["xaxis"]["title"]["text"].startswith("z")
     at = app()
     assert _chart(at, "map")["layout"]["xaxis"]["title"]["text"].startswith("z")
+
+
+def _strip_numbers(at):
+    """The numbers the interpolation view prints about its strip."""
+    return next(line for line in texts(at, "caption").splitlines() if "pixel change" in line)
+
+
+@pytest.mark.parametrize(
+    "unrelated",
+    [
+        {"beta": 4.0},
+        {"latent_dim": 8},
+        {"arch": "conv"},
+        {"source": "live", "hidden": 64},
+        {"seed": 5},
+        {"grid_n": 5, "grid_range": 1.0},
+        {"class_from": 3, "alpha": 2.0, "n_z": 10},
+    ],
+    ids=lambda d: ",".join(d),
+)
+def test_the_interpolation_gives_the_same_numbers_whatever_unrelated_control_changed(unrelated):
+    """The 8-D model's strip between test images #3 and #12 is the same whatever the 2-D map's
+    model (beta, J, width, live training), seed, map grid or other views' settings are."""
+    link = {"view": "interpolation", "a_index": 3, "b_index": 12, "n_steps": 6}
+    base = _strip_numbers(app(**link))
+    assert _strip_numbers(app(**link, **unrelated)) == base
