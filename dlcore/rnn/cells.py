@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 
 import torch
 from torch import nn
+from torch.nn.utils import skip_init
 
 
 @dataclass(frozen=True)
@@ -55,7 +56,9 @@ class _Cell(nn.Module):
     n_gates = 1
     kind = "base"
 
-    def __init__(self, input_size: int, hidden_size: int) -> None:
+    def __init__(
+        self, input_size: int, hidden_size: int, gen: torch.Generator | None = None
+    ) -> None:
         super().__init__()
         self.input_size, self.hidden_size = input_size, hidden_size
         g = self.n_gates * hidden_size
@@ -63,13 +66,15 @@ class _Cell(nn.Module):
         self.weight_hh = nn.Parameter(torch.empty(g, hidden_size))
         self.bias_ih = nn.Parameter(torch.empty(g))
         self.bias_hh = nn.Parameter(torch.empty(g))
-        self.reset_parameters()
+        self.reset_parameters(gen)
 
-    def reset_parameters(self) -> None:
-        """torch's default: U(-sqrt(k), sqrt(k)), k = 1 / hidden_size."""
+    def reset_parameters(self, gen: torch.Generator | None = None) -> None:
+        """torch's default: U(-sqrt(k), sqrt(k)), k = 1 / hidden_size, drawn from ``gen`` (torch's
+        global generator when None; a page passes its own: the global one is shared by every
+        session's thread). The same seed gives the same numbers either way."""
         bound = 1.0 / math.sqrt(self.hidden_size)
         for p in self.parameters():
-            nn.init.uniform_(p, -bound, bound)
+            nn.init.uniform_(p, -bound, bound, generator=gen)
 
     def h0(self, x: torch.Tensor) -> torch.Tensor:
         return x.new_zeros(x.shape[0], self.hidden_size)  # (B, H)
@@ -88,6 +93,8 @@ class _Cell(nn.Module):
         return None
 
     def _share(self, module: nn.Module) -> nn.Module:
+        """``module`` (built on the meta device: its own parameters are never drawn, torch's
+        global generator is left alone) on this cell's Parameter objects."""
         for name in ("weight_ih", "weight_hh", "bias_ih", "bias_hh"):
             setattr(module, f"{name}_l0", getattr(self, name))  # RNNBase re-flattens on setattr
         return module
@@ -104,8 +111,14 @@ class VanillaRNN(_Cell):
 
     kind = "rnn"
 
-    def __init__(self, input_size: int, hidden_size: int, activation: str = "tanh") -> None:
-        super().__init__(input_size, hidden_size)
+    def __init__(
+        self,
+        input_size: int,
+        hidden_size: int,
+        activation: str = "tanh",
+        gen: torch.Generator | None = None,
+    ) -> None:
+        super().__init__(input_size, hidden_size, gen)
         self.activation = activation
         self.act = ACTIVATIONS[activation]
 
@@ -113,7 +126,11 @@ class VanillaRNN(_Cell):
         if self.activation not in ("tanh", "relu"):
             return None
         mod = nn.RNN(
-            self.input_size, self.hidden_size, nonlinearity=self.activation, batch_first=True
+            self.input_size,
+            self.hidden_size,
+            nonlinearity=self.activation,
+            batch_first=True,
+            device="meta",
         )
         return self._share(mod)
 
@@ -139,9 +156,14 @@ class LSTM(_Cell):
     kind = "lstm"
 
     def __init__(
-        self, input_size: int, hidden_size: int, forget_gate: bool = True, forget_bias: float = 0.0
+        self,
+        input_size: int,
+        hidden_size: int,
+        forget_gate: bool = True,
+        forget_bias: float = 0.0,
+        gen: torch.Generator | None = None,
     ) -> None:
-        super().__init__(input_size, hidden_size)
+        super().__init__(input_size, hidden_size, gen)
         self.forget_gate = forget_gate
         if forget_bias:
             with torch.no_grad():  # Keras-style unit_forget_bias: shift the f block's bias
@@ -150,7 +172,8 @@ class LSTM(_Cell):
     def fused(self) -> nn.Module | None:
         if not self.forget_gate:
             return None
-        return self._share(nn.LSTM(self.input_size, self.hidden_size, batch_first=True))
+        mod = nn.LSTM(self.input_size, self.hidden_size, batch_first=True, device="meta")
+        return self._share(mod)
 
     def forward(self, x: torch.Tensor, h0: torch.Tensor | None = None) -> Unroll:
         xp = self.project_inputs(x)  # (B, T, 4H)
@@ -181,14 +204,21 @@ class GRU(_Cell):
     n_gates = 3
     kind = "gru"
 
-    def __init__(self, input_size: int, hidden_size: int, keep_bias: float = 0.0) -> None:
-        super().__init__(input_size, hidden_size)
+    def __init__(
+        self,
+        input_size: int,
+        hidden_size: int,
+        keep_bias: float = 0.0,
+        gen: torch.Generator | None = None,
+    ) -> None:
+        super().__init__(input_size, hidden_size, gen)
         if keep_bias:
             with torch.no_grad():  # gate order r, z, n: the z block is the second
                 self.bias_ih[hidden_size : 2 * hidden_size] += keep_bias
 
     def fused(self) -> nn.Module | None:
-        return self._share(nn.GRU(self.input_size, self.hidden_size, batch_first=True))
+        mod = nn.GRU(self.input_size, self.hidden_size, batch_first=True, device="meta")
+        return self._share(mod)
 
     def forward(self, x: torch.Tensor, h0: torch.Tensor | None = None) -> Unroll:
         xp = self.project_inputs(x)  # (B, T, 3H)
@@ -217,19 +247,22 @@ class CellSpec:
     forget_bias: float = 0.0
 
 
-def _build_rnn(spec: CellSpec, n_in: int, n_h: int) -> _Cell:
-    return VanillaRNN(n_in, n_h, spec.activation)
+Gen = torch.Generator | None
 
 
-def _build_lstm(spec: CellSpec, n_in: int, n_h: int) -> _Cell:
-    return LSTM(n_in, n_h, spec.forget_gate, spec.forget_bias)
+def _build_rnn(spec: CellSpec, n_in: int, n_h: int, gen: Gen = None) -> _Cell:
+    return VanillaRNN(n_in, n_h, spec.activation, gen)
 
 
-def _build_gru(spec: CellSpec, n_in: int, n_h: int) -> _Cell:
-    return GRU(n_in, n_h, spec.forget_bias)
+def _build_lstm(spec: CellSpec, n_in: int, n_h: int, gen: Gen = None) -> _Cell:
+    return LSTM(n_in, n_h, spec.forget_gate, spec.forget_bias, gen)
 
 
-CELLS: dict[str, Callable[[CellSpec, int, int], _Cell]] = {
+def _build_gru(spec: CellSpec, n_in: int, n_h: int, gen: Gen = None) -> _Cell:
+    return GRU(n_in, n_h, spec.forget_bias, gen)
+
+
+CELLS: dict[str, Callable[[CellSpec, int, int, Gen], _Cell]] = {
     "rnn": _build_rnn,
     "lstm": _build_lstm,
     "gru": _build_gru,
@@ -238,18 +271,40 @@ CELLS: dict[str, Callable[[CellSpec, int, int], _Cell]] = {
 CELL_LABELS: dict[str, str] = {"rnn": "vanilla RNN", "lstm": "LSTM", "gru": "GRU"}
 
 
-def build_cell(spec: CellSpec, input_size: int, hidden_size: int) -> _Cell:
-    """Build a cell from the CELLS registry (parameters on the caller's device afterwards)."""
-    return CELLS[spec.kind](spec, input_size, hidden_size)
+def build_cell(
+    spec: CellSpec, input_size: int, hidden_size: int, gen: torch.Generator | None = None
+) -> _Cell:
+    """Build a cell from the CELLS registry (parameters on the caller's device afterwards),
+    its initial weights drawn from ``gen`` (torch's global generator when None)."""
+    return CELLS[spec.kind](spec, input_size, hidden_size, gen)
+
+
+def linear(n_in: int, n_out: int, gen: torch.Generator | None = None) -> nn.Linear:
+    """nn.Linear with torch's default init (kaiming uniform weight, uniform bias), drawn from
+    ``gen``: the same numbers as ``nn.Linear`` after ``torch.manual_seed`` of the same seed."""
+    if gen is None:
+        return nn.Linear(n_in, n_out)
+    layer = skip_init(nn.Linear, n_in, n_out)
+    with torch.no_grad():
+        nn.init.kaiming_uniform_(layer.weight, a=math.sqrt(5), generator=gen)
+        bound = 1.0 / math.sqrt(n_in) if n_in > 0 else 0.0
+        nn.init.uniform_(layer.bias, -bound, bound, generator=gen)
+    return layer
 
 
 class SeqModel(nn.Module):
     """A cell plus a linear read-out o_t = c + V h_t, at the last step or at every step."""
 
-    def __init__(self, cell: _Cell, n_out: int, every_step: bool = False) -> None:
+    def __init__(
+        self,
+        cell: _Cell,
+        n_out: int,
+        every_step: bool = False,
+        gen: torch.Generator | None = None,
+    ) -> None:
         super().__init__()
         self.cell = cell
-        self.readout = nn.Linear(cell.hidden_size, n_out)
+        self.readout = linear(cell.hidden_size, n_out, gen)
         self.every_step = every_step
         self._fused = [cell.fused()]  # a list hides the twin from .parameters()/.to()
 

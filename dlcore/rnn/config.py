@@ -8,7 +8,7 @@ settings known to show the effect. Page: pages/rnn.py (views: dlcore/ui/views/rn
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from dlcore.config import choice, field_specs, flag, num, text
 from dlcore.rnn.analysis import SENTENCE_MAX
@@ -114,6 +114,14 @@ PRESETS: dict[str, dict] = {
 
 
 TRAIN_FIELDS = tuple(field_specs(TrainSpec))  # what a preset sets
+GATED_ONLY = ("forget_gate", "forget_bias")  # fields only the LSTM and GRU read
+
+
+def vanilla_only(cfg: RnnConfig) -> RnnConfig:
+    """``cfg`` with the LSTM / GRU fields at their defaults: the config of a trainer of vanilla
+    RNNs only (the clipping pair), which those controls must neither change nor rebuild."""
+    specs = field_specs(TrainSpec)
+    return replace(cfg, **{name: specs[name].default for name in GATED_ONLY})
 
 
 def preset_values(name: str) -> dict:

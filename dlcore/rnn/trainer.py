@@ -80,13 +80,13 @@ class Probe:
 
 
 def build_model(spec: TrainSpec, kind: str, device: torch.device) -> SeqModel:
-    """A cell + read-out for the task; the init depends only on (seed, kind)."""
+    """A cell + read-out for the task; the init depends only on (seed, kind), drawn from a
+    generator of its own (torch's global one is shared by every session's script thread)."""
     task = TASKS[spec.task]
-    torch.manual_seed(spec.seed * 1000 + KINDS.index(kind))
+    init = torch.Generator().manual_seed(spec.seed * 1000 + KINDS.index(kind))
     cs = CellSpec(kind, spec.activation, spec.forget_gate, spec.forget_bias)
-    model = SeqModel(
-        build_cell(cs, task.n_in(spec.seq_len), spec.hidden), task.n_out, task.every_step
-    )
+    cell = build_cell(cs, task.n_in(spec.seq_len), spec.hidden, init)
+    model = SeqModel(cell, task.n_out, task.every_step, init)
     if kind == "rnn":
         gen = torch.Generator().manual_seed(spec.seed)
         lam = spec.lambda_1 if spec.lambda_1 > 0 else None

@@ -315,3 +315,32 @@ def test_a_pasted_sentence_over_400_characters_is_cut_and_the_page_says_so():
     assert "1,350 characters" in notice and "first 400" in notice
     assert len(charts(at)) == 7  # the maps of the cut text
     assert at.query_params["sentence"] in (long[:400], [long[:400]])  # the link keeps the cut text
+
+
+def test_the_clipping_pair_is_not_reset_by_the_lstm_and_gru_controls():
+    """Two vanilla RNNs: the LSTM forget gate and the keep-gate bias have nothing to do with them,
+    and changing one threw their training away (a new pair at step 0)."""
+    at = app(view="clip")
+    at.button(key="rnn.clip.btn.step").click().run()
+    pair = at.session_state["rnn.clip.trainer"]
+    losses = pair.snapshot().loss.copy()
+    widget(at, "forget_gate").set_value(False).run()
+    widget(at, "forget_bias").set_value(3.0).run()
+    assert not at.exception
+    assert at.session_state["rnn.clip.trainer"] is pair and pair.steps == 10
+    np.testing.assert_array_equal(pair.snapshot().loss, losses)
+    widget(at, "hidden").set_value(16).run()  # the RNNs' own size: a new pair
+    assert at.session_state["rnn.clip.trainer"].steps == 0
+
+
+@pytest.mark.parametrize("mode", ["none", "value"])
+def test_the_cliff_shows_the_same_numbers_whatever_the_clipping_mode(mode):
+    """The cliff is the lecture's norm clipping at the sidebar's threshold v: the clipping mode
+    chosen for training (none, value) silently replaced v by 1 there."""
+    shown = {}
+    for clip in ("norm", mode):
+        at = app(view="clip", params={"clip": clip, "clip_v": "5.0"})
+        shown[clip] = [c.value for c in at.caption if "Pascanu" in c.value]
+        zoom = next(f for f in charts(at) if "Zoomed" in json.dumps(f["layout"].get("title")))
+        shown[clip].append(json.dumps(zoom["data"]))
+    assert shown[mode] == shown["norm"] and "0.05 long" in shown["norm"][-1]  # lr v = 0.01 * 5

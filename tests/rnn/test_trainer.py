@@ -186,3 +186,40 @@ def test_a_run_that_blows_up_records_the_step_it_blew_up_at():
     assert snap.diverged == (True, False)
     assert snap.diverged_at == (2, None)  # step 1 is finite (||g|| 2.7e5); step 2 is NaN
     assert np.isfinite(snap.loss[0, 0]) and not np.isfinite(snap.loss[0, 1])
+
+
+def _weights(tr: TaskTrainer) -> dict[str, torch.Tensor]:
+    return {f"{k}.{n}": p.detach().clone() for k, m in tr.models.items() for n, p in
+            m.named_parameters()}  # fmt: skip
+
+
+def test_building_a_trainer_leaves_torch_global_generator_alone():
+    """The page's trainers are built in the server's script threads, which share torch's global
+    generator with every other student: a model's init must not depend on it (another thread
+    drawing from it between a manual_seed and the init changed the weights) nor reset it."""
+    torch.manual_seed(123)
+    before = torch.get_rng_state()
+    tr = TaskTrainer(TrainSpec(**SMALL), CPU)
+    assert torch.equal(torch.get_rng_state(), before)  # not reseeded, nothing drawn
+    torch.rand(1000)  # another student's work moves the global generator
+    again = TaskTrainer(TrainSpec(**SMALL), CPU)
+    mine, theirs = _weights(tr), _weights(again)
+    assert all(torch.equal(mine[k], theirs[k]) for k in mine)
+
+
+def test_the_same_settings_give_the_same_numbers_whatever_the_other_cells_settings():
+    """The vanilla RNN's numbers do not depend on the LSTM / GRU controls, nor the LSTM's and
+    GRU's on the vanilla RNN's (same seed, same batches: each cell's own init)."""
+
+    def run(**kw) -> np.ndarray:
+        tr = TaskTrainer(TrainSpec(**SMALL, **kw), CPU)
+        tr.step(12)
+        snap = tr.snapshot()
+        return np.concatenate([snap.loss, snap.grad_norm, snap.eval_loss], axis=1)
+
+    base = run()
+    lstm_gru = run(forget_gate=False, forget_bias=3.0)
+    np.testing.assert_array_equal(lstm_gru[0], base[0])  # the RNN row
+    rnn = run(activation="relu", rnn_init="orthogonal", lambda_1=1.2)
+    np.testing.assert_array_equal(rnn[1:], base[1:])  # the LSTM and GRU rows
+    assert not np.array_equal(rnn[0], base[0]) and not np.array_equal(lstm_gru[1], base[1])

@@ -18,7 +18,7 @@ import streamlit as st
 from dlcore.rnn import analysis, charlm, texts
 from dlcore.rnn.cells import ACTIVATIONS
 from dlcore.rnn.clipping import cliff_view
-from dlcore.rnn.config import PRESETS, RnnConfig, preset_values
+from dlcore.rnn.config import PRESETS, RnnConfig, preset_values, vanilla_only
 from dlcore.rnn.gradflow import Highway, linear_trajectory
 from dlcore.rnn.tasks import TASKS
 from dlcore.rnn.trainer import CLIP_PAIR, TaskTrainer, TrainSnapshot
@@ -227,7 +227,7 @@ def clip(page: RnnPage) -> None:
     _intro(page, "cliff_w")
     cfg = page.cfg
     st.markdown(texts.CLIP_RULE)
-    cv = cliff_view(w0=cfg.cliff_w, v=cfg.clip_v if cfg.clip == "norm" else 1.0)
+    cv = cliff_view(w0=cfg.cliff_w, v=cfg.clip_v)  # norm clipping at v, whatever trains below
     left, right = st.columns(2)
     page.chart(figures.cliff_figure(cv), "cliff", where=left)
     page.chart(figures.cliff_zoom_figure(cv), "cliff_zoom", where=right)
@@ -241,7 +241,8 @@ def clip(page: RnnPage) -> None:
         )
     )
     st.subheader("Training with and without clipping")
-    page.live(clip_pair, partial(render_clip, page), name="clip", **LIVE)
+    # two vanilla RNNs: the LSTM / GRU controls neither change nor rebuild them
+    page.live(clip_pair, partial(render_clip, page), name="clip", cfg=vanilla_only(cfg), **LIVE)
 
 
 def render_clip(page: RnnPage, trainer: TaskTrainer, out: LiveOut) -> None:
