@@ -229,12 +229,14 @@ def token_from_points(points, n_tokens: int) -> tuple[str, int] | None:
 
 @dataclass(frozen=True)
 class HeadLines:
-    """What the head view draws: weights[i] (T, T) of head heads[i], zero where filtered out."""
+    """What the head view draws: weights[i] (T, T) of head heads[i], zero where filtered out;
+    ``focus``: the focused token as (side, position among the tokens shown)."""
 
     tokens: list[str]
     heads: tuple[int, ...]
     weights: np.ndarray  # (n_heads, T, T)
     notice: str | None = None
+    focus: tuple[str, int] | None = None
 
 
 def head_lines(
@@ -246,7 +248,9 @@ def head_lines(
     focus: tuple[str, int] | None = None,
 ) -> HeadLines:
     """The chosen heads of one layer, with special tokens hidden (rows re-normalized) if asked,
-    only sentence A -> B (or B -> A) lines for a pair, and only a focused token's lines."""
+    only sentence A -> B (or B -> A) lines for a pair, and only a focused token's lines
+    (``focus``: (side, the model's token index), so that it stays the same token whether or not
+    [CLS]/[SEP] are hidden)."""
     att, tokens = maps.attentions[layer], list(maps.tokens)  # (H, T, T)
     segment, keep = np.asarray(maps.segment), np.ones(len(tokens), bool)
     if hide and (~maps.special).any():
@@ -261,8 +265,12 @@ def head_lines(
         else:
             src, dst = (0, 1) if lines == "ab" else (1, 0)
             w *= ((segment == src)[:, None] & (segment == dst)[None, :])[None]
-    if focus is not None and 0 <= focus[1] < len(tokens):
+    at = np.flatnonzero(np.flatnonzero(keep) == focus[1]) if focus is not None else []
+    if len(at):
         only = np.zeros(len(tokens), bool)
-        only[focus[1]] = True
+        only[at[0]] = True
         w *= (only[:, None] if focus[0] == "from" else only[None, :])[None]
+        return HeadLines(tokens, heads, w, notice, (focus[0], int(at[0])))
+    if focus is not None and 0 <= focus[1] < len(maps.tokens):
+        notice = f"The focus token {maps.tokens[focus[1]]} is hidden: all lines are shown."
     return HeadLines(tokens, heads, w, notice)

@@ -95,3 +95,15 @@ def test_neuron_latex_carries_the_numbers_and_escapes_tokens():
     assert f"= {float(q @ keys[j]):.3f}" in text and f"= {weights[j]:.4f}" in text
     assert r"\text{\#\#ing\_}" in text and r"\sqrt{32}" in text
     assert W.tex_text("a$b{c}") == r"a\$b\{c\}"
+
+
+def test_head_lines_focus_is_a_model_token_whether_or_not_specials_are_hidden():
+    maps = _pair_maps()  # [CLS] the cat [SEP] a dog [SEP]
+    shown = W.head_lines(maps, 1, (3,), hide=False, focus=("from", 2))
+    hidden = W.head_lines(maps, 1, (3,), hide=True, focus=("from", 2))
+    assert shown.focus == ("from", 2) and hidden.focus == ("from", 1)  # 'cat' both times
+    assert hidden.tokens[hidden.focus[1]] == shown.tokens[shown.focus[1]] == "cat"
+    rows = hidden.weights[0].sum(-1)  # the focused token's row alone keeps its weights
+    assert rows[1] > 0 and np.delete(rows, 1).sum() == 0
+    gone = W.head_lines(maps, 1, (3,), hide=True, focus=("to", 0))  # [CLS] is hidden
+    assert gone.focus is None and "[CLS] is hidden" in gone.notice

@@ -422,3 +422,27 @@ def test_neuron_view_recomputes_the_row_of_the_map_and_a_row_click_picks_the_que
     retype(at, "hide_special", True)  # rows of the map are now the 6 words: row 0 is 'the'
     click_chart(at, "attention.chart.minilm", [{"x": 0, "y": 0, "customdata": [0, 0]}])
     assert widget(at, "query").value == 1  # the model's token 1, 'the' (not [CLS])
+
+
+def focused_tokens(at) -> tuple[list[str], set[str]]:
+    """(the head view's highlighted labels, the tokens its lines start from)."""
+    from dlcore.viz.common import PALETTE
+
+    spec = chart(at, "Head view")
+    labels = next(t for t in spec["data"] if t["mode"] == "markers+text")
+    lit = [
+        tok for tok, c in zip(labels["text"], labels["textfont"]["color"]) if c == PALETTE["accent"]
+    ]
+    starts = {int(y) for t in head_traces(at)[1] for y in arr(t["y"]).reshape(-1, 3)[:, 0]}
+    return lit, {labels["text"][i] for i in starts}
+
+
+def test_the_focused_token_does_not_depend_on_hiding_special_tokens():
+    """The same settings give the same result whatever an unrelated control says: hiding
+    [CLS]/[SEP] moved the focus from 'cat' to the next word ('sat')."""
+    at = app(view="transformer", sentence="The cat sat on the mat", layer="2", focus="2")
+    assert focused_tokens(at) == (["cat"], {"cat"})
+    retype(at, "hide_special", True)
+    assert focused_tokens(at) == (["cat"], {"cat"})
+    retype(at, "hide_special", False)
+    assert focused_tokens(at) == (["cat"], {"cat"})

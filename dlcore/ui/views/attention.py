@@ -79,9 +79,10 @@ def _pick_cell(page: AttentionPage) -> None:
 
 def _pick_token(page: AttentionPage) -> None:
     """A click on a token of the head view shows only that token's lines."""
-    pick = glue.token_from_points(page.selection(LINES_CHART), minilm.MAX_TOKENS)
+    kept = page.get("shown_tokens") or []
+    pick = glue.token_from_points(page.selection(LINES_CHART), len(kept))
     if pick is not None:
-        page.set_widgets({"focus_side": pick[0], "focus": pick[1]})
+        page.set_widgets({"focus_side": pick[0], "focus": kept[pick[1]]})
 
 
 def _use_example(page: AttentionPage) -> None:
@@ -383,11 +384,12 @@ def pointer_view(page: AttentionPage) -> None:
 
 
 # -- the transformer (MiniLM) -----------------------------------------------------------
-def _head_controls(page: AttentionPage, tokens: list[str], pair: bool) -> None:
+def _head_controls(page: AttentionPage, maps: minilm.MiniLMMaps, pair: bool) -> None:
     heads_key, focus_key = page.widget_key("heads"), page.widget_key("focus")
     if not isinstance(page.widget_state("heads"), list):  # a link seeds the text form "0,3,7"
         st.session_state[heads_key] = list(page.cfg.heads)
-    if not -1 <= page.widget_state("focus", -1) < len(tokens):
+    shown = glue.shown_indices(maps, page.cfg.hide_special)  # the focus is a model token
+    if page.widget_state("focus", -1) not in [-1, *shown]:
         st.session_state[focus_key] = -1
     st.pills(
         "Heads shown (click to toggle)", list(range(12)), selection_mode="multi", key=heads_key
@@ -397,19 +399,17 @@ def _head_controls(page: AttentionPage, tokens: list[str], pair: bool) -> None:
     )
     if pair:
         page.widget("lines", widget="radio")
-    names = {-1: "none", **{i: f"{i}: {token}" for i, token in enumerate(tokens)}}
-    st.selectbox("Focus token", range(-1, len(tokens)), key=focus_key, format_func=names.get)
+    names = {-1: "none", **{i: f"{i}: {maps.tokens[i]}" for i in shown}}
+    st.selectbox("Focus token", [-1, *shown], key=focus_key, format_func=names.get)
     page.widget("focus_side", widget="radio")
 
 
 def _head_view(page: AttentionPage, maps: minilm.MiniLMMaps) -> None:
     """BertViz's head view: one colour per head, lines from each token to what it attends to."""
-    cfg = page.cfg
-    tokens = glue.head_lines(maps, cfg.layer, (), cfg.hide_special).tokens
-    pair = bool(cfg.sentence_b.strip())
+    pair = bool(page.cfg.sentence_b.strip())
     view, controls = st.columns(2)  # room for all 12 head pills on one line
     with controls:
-        _head_controls(page, tokens, pair)
+        _head_controls(page, maps, pair)
     cfg = page.refresh()  # the controls may have reset the heads or the focus
     focus = (cfg.focus_side, cfg.focus) if cfg.focus >= 0 else None
     lines = cfg.lines if pair else "all"
@@ -419,7 +419,7 @@ def _head_view(page: AttentionPage, maps: minilm.MiniLMMaps) -> None:
             page.notice(shown.notice)
         if not shown.heads:
             page.notice("Pick at least one head to see its lines.")
-        fig = figures.head_view(shown.tokens, shown.weights, shown.heads, focus=focus)
+        fig = figures.head_view(shown.tokens, shown.weights, shown.heads, focus=shown.focus)
         page.chart(fig, LINES_CHART, on_select=partial(_pick_token, page), selection_mode="points")
         st.caption(glue.head_view_caption(cfg.layer))
 
