@@ -4,9 +4,9 @@ dlcore/ui/views/rnn.py."""
 
 from dlcore.rnn.config import RnnConfig
 from dlcore.ui.page import Page
-from dlcore.ui.views.rnn import VIEWS, sidebar
+from dlcore.ui.views.rnn import LABELS, VIEWS, sidebar
 
-page = Page("rnn", RnnConfig)
+page = Page("rnn", RnnConfig, labels=LABELS)
 sidebar(page)  # presets, task and training, cells
 page.show(VIEWS, label_visibility="collapsed")
 page.finish()

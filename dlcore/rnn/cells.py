@@ -30,10 +30,10 @@ class Activation:
 
 
 ACTIVATIONS: dict[str, Activation] = {
-    "tanh": Activation(torch.tanh, 1.0, "tanh (gamma = 1)"),
-    "relu": Activation(torch.relu, 1.0, "ReLU (gamma = 1)"),
-    "identity": Activation(lambda a: a, 1.0, "identity / linear (gamma = 1)"),
-    "sigmoid": Activation(torch.sigmoid, 0.25, "sigmoid (gamma = 1/4)"),
+    "tanh": Activation(torch.tanh, 1.0, "tanh (γ = 1)"),
+    "relu": Activation(torch.relu, 1.0, "ReLU (γ = 1)"),
+    "identity": Activation(lambda a: a, 1.0, "identity, linear (γ = 1)"),
+    "sigmoid": Activation(torch.sigmoid, 0.25, "sigmoid (γ = 1/4)"),
 }
 
 

@@ -38,7 +38,7 @@ class TrainSpec:
     clip_v: float = num(1.0, options=CLIP_VS, live=True, label="Clip threshold v")
     activation: str = choice("tanh", tuple(ACTIVATIONS), label="Vanilla RNN activation g")
     rnn_init: str = choice("default", INITS, label="Vanilla RNN init of W")
-    lambda_1: float = num(0.0, lo=0.0, hi=3.0, label="Set lambda_1 of W (0 = keep init)")
+    lambda_1: float = num(0.0, lo=0.0, hi=3.0, label="Set λ₁ of W (0 = keep the init)")
     forget_gate: bool = flag(True, live=False, label="LSTM forget gate")
     forget_bias: float = num(
         1.0, options=(0.0, 1.0, 2.0, 3.0, 5.0), label="Keep-gate bias (LSTM f, GRU z)"
@@ -51,8 +51,8 @@ class RnnConfig(TrainSpec):
     """The page: a run of the trainers plus the view and the analysis sliders."""
 
     view: str = choice("flow", VIEWS, live=True, label="View")
-    lin_l1: float = num(1.05, lo=0.0, hi=1.5, live=True, label="Eigenvalue lambda_1")
-    lin_l2: float = num(0.7, lo=-1.5, hi=1.5, live=True, label="Eigenvalue lambda_2")
+    lin_l1: float = num(1.05, lo=0.0, hi=1.5, live=True, label="Eigenvalue λ₁")
+    lin_l2: float = num(0.7, lo=-1.5, hi=1.5, live=True, label="Eigenvalue λ₂")
     lin_angle: float = num(30.0, lo=0.0, hi=180.0, live=True, label="Eigenvector angle (deg)")
     cliff_w: float = num(4.5, lo=4.2, hi=5.0, live=True, label="Start on the wall at w")
     sentence: str = text(DEFAULT_SENTENCE, max_len=PASTE_MAX, live=True, label="Sentence")
@@ -60,7 +60,7 @@ class RnnConfig(TrainSpec):
 
 
 PRESETS: dict[str, dict] = {
-    "adding T=50 (LSTM and GRU learn, vanilla RNN stays at 1/6)": dict(
+    "adding, T = 50 (LSTM and GRU learn, the vanilla RNN stays at 1/6)": dict(
         task="adding",
         seq_len=50,
         hidden=64,
@@ -76,7 +76,7 @@ PRESETS: dict[str, dict] = {
         forget_bias=1.0,
         seed=0,
     ),
-    "latch T=60 (LSTM and GRU remember the first symbol, vanilla RNN stays at ln 4)": dict(
+    "latch, T = 60 (LSTM and GRU remember the first symbol, the vanilla RNN stays at ln 4)": dict(
         task="latch",
         seq_len=60,
         hidden=32,
@@ -88,7 +88,7 @@ PRESETS: dict[str, dict] = {
         forget_bias=5.0,  # keep gates open at init: f, z ~ 0.993, ~150 steps of memory
         seed=1,
     ),
-    "delayed copy T=20 (GRU copies, LSTM slowly, vanilla RNN stays at the baseline)": dict(
+    "delayed copy, T = 20 (the GRU copies, the LSTM slowly, the vanilla RNN does not)": dict(
         task="copy",
         seq_len=20,
         hidden=64,
@@ -100,7 +100,7 @@ PRESETS: dict[str, dict] = {
         forget_bias=2.0,
         seed=0,
     ),
-    "exploding ReLU RNN (lambda_1 = 1.5, SGD: compare clipping in the Clipping view)": dict(
+    "exploding ReLU RNN (λ₁ = 1.5, SGD: compare clipping in the Clipping view)": dict(
         activation="relu",
         rnn_init="orthogonal",
         lambda_1=1.5,

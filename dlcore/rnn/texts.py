@@ -99,7 +99,7 @@ PRESET_NOTES = {
 
 def preset_note(name: str) -> str:
     """The note for a preset of dlcore.rnn.config.PRESETS (keyed by its first word)."""
-    return PRESET_NOTES.get(name.split()[0], "")
+    return PRESET_NOTES.get(name.split()[0].rstrip(","), "")
 
 
 def live_caption(labels: tuple[str, ...], diverged: tuple[bool, ...], text: str) -> str:

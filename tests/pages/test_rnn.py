@@ -344,3 +344,25 @@ def test_the_cliff_shows_the_same_numbers_whatever_the_clipping_mode(mode):
         zoom = next(f for f in charts(at) if "Zoomed" in json.dumps(f["layout"].get("title")))
         shown[clip].append(json.dumps(zoom["data"]))
     assert shown[mode] == shown["norm"] and "0.05 long" in shown["norm"][-1]  # lr v = 0.01 * 5
+
+
+RAW_KEYS = {"none", "norm", "value", "adam", "rmsprop", "sgd", "default", "orthogonal",
+            "identity", "tanh", "relu", "sigmoid", "adding", "latch", "copy"}  # fmt: skip
+ASCII_MATH = ("lambda", "gamma", "_1", "_2", "^")
+
+
+@pytest.mark.parametrize("view", ["flow", "linear", "clip", "sentence"])
+def test_every_widget_speaks_to_a_student(view):
+    """Issue 24 item 15: human labels in every widget (no raw option key such as 'norm' or
+    'orthogonal'), and symbols as a student reads them (λ₁, γ), not ASCII like 'lambda_1'."""
+    at = app(view=view)
+    shown = []
+    for kind in ("selectbox", "radio", "select_slider", "slider", "toggle", "text_input"):
+        for el in at.get(kind):
+            shown.append(el.label)
+            options = [str(o) for o in getattr(el, "options", [])]
+            assert not RAW_KEYS & set(options), (el.label, options)
+            shown += options
+    for text in shown:
+        assert not any(bit in text for bit in ASCII_MATH), text
+    assert any("λ₁" in text for text in shown)

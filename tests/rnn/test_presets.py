@@ -89,3 +89,10 @@ def test_exploding_preset_explodes_and_clipping_tames_it():
     assert s.diverged == (True, False)  # unclipped SGD blows up; clipped SGD keeps going
     assert s.clipped_share[1] > 0.5 and np.all(np.isfinite(s.loss[1]))
     assert s.loss[1, -1] < 0.01 * s.loss[1, 0]
+
+
+@pytest.mark.parametrize("name", list(PRESETS))
+def test_every_preset_has_its_note(name):
+    from dlcore.rnn.texts import preset_note
+
+    assert len(preset_note(name)) > 80

@@ -30,8 +30,18 @@ from dlcore.viz.raster import png_bytes
 
 RnnPage = Page[RnnConfig]
 Render = Callable[[RnnPage, TaskTrainer, LiveOut], None]
-TASK_LABELS = {name: task.label for name, task in TASKS.items()}
-ACTIVATION_LABELS = {name: act.label for name, act in ACTIVATIONS.items()}
+# what a student reads in the choice widgets (Page(labels=LABELS) in pages/rnn.py)
+LABELS = {
+    "task": {name: task.label for name, task in TASKS.items()},
+    "activation": {name: act.label for name, act in ACTIVATIONS.items()},
+    "optimizer": {"adam": "Adam", "rmsprop": "RMSprop", "sgd": "SGD with momentum 0.9"},
+    "clip": {"none": "No clipping", "norm": "Clip by norm", "value": "Clip by value"},
+    "rnn_init": {
+        "default": "Uniform ±1/√H (torch's default)",
+        "orthogonal": "Orthogonal",
+        "identity": "Identity (IRNN)",
+    },
+}
 TRAINING = ("seq_len", "hidden", "batch", "optimizer", "lr", "clip", "clip_v", "seed")
 CELLS = ("rnn_init", "lambda_1", "forget_gate", "forget_bias")
 # both live panels: ten steps a Step, the counter in sequences seen, one picture a frame
@@ -80,11 +90,11 @@ def sidebar(page: RnnPage) -> None:
         if page.get("preset"):
             st.caption(texts.preset_note(page.get("preset")))
         with st.expander("Task and training", expanded=True):
-            page.widget("task", format_func=TASK_LABELS.get)
+            page.widget("task")
             for name in TRAINING:
                 page.widget(name)
         with st.expander("Cells", expanded=True):
-            page.widget("activation", format_func=ACTIVATION_LABELS.get)
+            page.widget("activation")
             for name in CELLS:
                 page.widget(name)
 
