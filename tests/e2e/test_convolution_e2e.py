@@ -6,6 +6,7 @@ import io
 
 import numpy as np
 from PIL import Image
+from playwright.sync_api import expect
 
 from bench.harness import wait_idle
 from tests.e2e.conftest import EXCEPTION, open_app
@@ -81,4 +82,26 @@ def test_click_the_input_image_to_choose_the_window(server, page):
     assert "row=39" in page.url and "col=19" in page.url
     _click_input_pixel(page, 5, 60, 64, 64)  # near the right edge
     page.get_by_text("output pixel (4, 59) looks at input rows 4..6").wait_for()
+    assert page.locator(EXCEPTION).count() == 0
+
+
+def test_type_a_number_into_the_custom_grid(server, page):
+    """The custom kernel's grid is a surface a student clicks: double-click a cell, type a
+    number, and the kernel K table (and the link) hold it."""
+    page.set_default_timeout(90000)
+    open_app(page, server.url("convolution?kernel=custom"), 90000)
+    kernel = page.get_by_text("kernel K").locator("xpath=..").locator("table")
+    assert kernel.locator("td").first.inner_text() == "0"  # the identity grid to start from
+    grid = page.locator("[data-testid=stDataFrame]").first
+    grid.scroll_into_view_if_needed()
+    page.wait_for_timeout(1500)  # the grid's canvas takes keys once it has drawn
+    box = grid.bounding_box()
+    page.mouse.dblclick(box["x"] + box["width"] / 6, box["y"] + 35 * 1.5)  # row 0, column 0
+    editor = page.locator("#portal textarea, #portal input").first  # the cell's editor
+    editor.wait_for()
+    editor.fill("5")
+    editor.press("Enter")
+    wait_idle(page, 90000)
+    expect(kernel.locator("td").first).to_have_text("5", timeout=90000)
+    assert "custom=5.0%2C0.0%2C0.0%2C0.0%2C1.0%2C0.0" in page.url
     assert page.locator(EXCEPTION).count() == 0
