@@ -62,6 +62,12 @@ def image_rgb(img: np.ndarray, min_side: int = MIN_SIDE) -> np.ndarray:
     return upscale(out, _factor(*out.shape[:2], min_side))
 
 
+def framed(rgb: np.ndarray, shade: int = 190) -> np.ndarray:
+    """``rgb`` inside a 1 px gray frame: a white output (a bright image, clipped) keeps its
+    edge on the white page."""
+    return np.pad(rgb, ((1, 1), (1, 1), (0, 0)), constant_values=shade)
+
+
 @cache
 def _signed_lut() -> np.ndarray:
     """(256, 3) uint8: the shared diverging palette sampled from -1 to 1 (built on first use)."""

@@ -97,6 +97,13 @@ def test_signed_rgb_matches_shared_colormap():
     assert np.abs(V.signed_rgb(z, m).astype(int) - colormap_rgb(z, vmin=-m, vmax=m)).max() <= 3
 
 
+def test_framed_adds_a_gray_edge():
+    rgb = np.full((4, 5, 3), 255, np.uint8)
+    out = V.framed(rgb)
+    assert out.shape == (6, 7, 3) and out.dtype == np.uint8
+    assert (out[0] == 190).all() and (out[:, -1] == 190).all() and (out[1:-1, 1:-1] == 255).all()
+
+
 def test_response_rgb_shapes():
     out = np.random.default_rng(1).normal(size=(3, 20, 30))
     assert V.response_rgb(out, "signed").ndim == 3

@@ -295,7 +295,7 @@ def _output_rgb(fv: views.FilterView) -> np.ndarray:
     """One output picture: a signed map above its colour bar, or the image display."""
     if fv.display == "signed":
         return figures.signed_maps_rgb(fv.output)
-    return figures.response_rgb(fv.shown, fv.display)
+    return figures.framed(figures.response_rgb(fv.shown, fv.display))
 
 
 def inner_product(page: ConvPage) -> None:
