@@ -9,6 +9,7 @@ Used by ``pages/convolution.py``.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -49,14 +50,33 @@ class DigitsCNN(nn.Module):
         return self.stages(x)[-1][1]
 
 
+def _blank(device: torch.device | None = None) -> DigitsCNN:
+    """A DigitsCNN whose weights are not initialised: built on the meta device, so PyTorch's
+    default init draws nothing from the process's global generator."""
+    with torch.device("meta"):
+        model = DigitsCNN()
+    return model.to_empty(device=device or get_device())
+
+
+@torch.no_grad()
 def new_model(seed: int, device: torch.device | None = None) -> DigitsCNN:
-    torch.manual_seed(int(seed))
-    return DigitsCNN().to(device or get_device())
+    """A fresh CNN with PyTorch's default init (every weight and bias of a layer uniform in
+    +-1/sqrt(fan_in), what ``kaiming_uniform_(a=sqrt(5))`` and the bias rule give), drawn from
+    a generator of its own: the same ``seed`` gives the same weights whatever else the process
+    does. (``torch.manual_seed`` here reset the generator every page and session shares, and
+    a draw by another thread in between changed the weights.)"""
+    gen = torch.Generator().manual_seed(int(seed))
+    model = _blank(device)
+    for layer in (model.conv1, model.conv2, model.fc):
+        bound = 1.0 / math.sqrt(layer.weight[0].numel())  # fan_in = in_channels x kh x kw
+        for prm in (layer.weight, layer.bias):
+            prm.copy_(torch.rand(prm.shape, generator=gen) * (2 * bound) - bound)
+    return model
 
 
 def load_state(path: Path | str = CHECKPOINT, device: torch.device | None = None) -> DigitsCNN:
     """A model with the weights in ``path`` (a state dict saved by the pretrain script)."""
-    model = DigitsCNN().to(device or get_device())
+    model = _blank(device)
     state = torch.load(path, map_location=device or get_device(), weights_only=True)
     model.load_state_dict(state)
     return model

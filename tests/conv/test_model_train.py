@@ -114,3 +114,28 @@ def test_adam_first_steps_match_hand_formula():
     np.testing.assert_allclose(
         p.detach().numpy(), [0.9, -1.9, 0.4] - 0.1 * m / (np.sqrt(v) + 1e-8), atol=1e-5
     )
+
+
+def test_a_new_model_neither_reseeds_nor_draws_the_global_generator():
+    """The same seed gives the same CNN whatever else the process does (issue 24: the same
+    settings give the same numbers). The init called torch.manual_seed, resetting the generator
+    every page and session shares, and drew from it: a draw by another session's thread in
+    between changed this session's weights."""
+    torch.manual_seed(1234)
+    before = torch.get_rng_state()
+    a = model.new_model(7)
+    assert torch.equal(torch.get_rng_state(), before)
+    torch.manual_seed(99)  # another session seeds and draws in between
+    torch.rand(1000)
+    b = model.new_model(7)
+    for p, q in zip(a.parameters(), b.parameters(), strict=True):
+        assert torch.equal(p, q)
+    c = model.new_model(8)
+    assert not torch.equal(a.conv1.weight, c.conv1.weight)
+    for layer in (a.conv1, a.conv2, a.fc):  # PyTorch's default init: U(-1/sqrt(fan_in), ...)
+        bound = 1 / layer.weight[0].numel() ** 0.5
+        for p in (layer.weight, layer.bias):
+            assert p.abs().max() <= bound and p.abs().max() > 0.8 * bound
+    state = torch.get_rng_state()
+    model.load_state(model.CHECKPOINT)  # loading the shipped weights draws nothing either
+    assert torch.equal(torch.get_rng_state(), state)

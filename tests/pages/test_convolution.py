@@ -485,3 +485,38 @@ def test_learned_filters_draws_digits_large_enough_for_a_projector():
     assert seen["the 8x8 digit the network sees"][0] >= 224
     assert seen["conv1 + ReLU"][1] >= 8 * 112  # 8 maps of 8x8, 14 px a pixel
     assert seen["conv2 + ReLU"][1] >= 8 * 112
+
+
+def _stepped(at):
+    """Step 20 on the learned-filters view; (kernels, loss, test accuracy) of the run."""
+    next(b for b in at.button if b.label == "Step 20").click().run()
+    assert not at.exception
+    snap = at.session_state["conv.trainer"].snapshot()
+    return snap.kernels, snap.train_loss, snap.test_acc
+
+
+def test_learned_filters_give_the_same_numbers_whatever_unrelated_control_changed():
+    """Issue 24: the same training settings give the same numbers whatever else is chosen or
+    runs in the process. The digits CNN's init reseeded torch's global generator (shared by
+    every page and session) and drew from it; now it has a generator of its own."""
+    torch.manual_seed(5)
+    state = torch.get_rng_state()
+    plain = app(view="learned filters", seed=3)
+    assert torch.equal(torch.get_rng_state(), state)  # opening the view touched nothing shared
+    kernels_a, loss_a, acc_a = _stepped(plain)
+    other = app(
+        view="learned filters",
+        seed=3,
+        kernel="gaussian",
+        source="checkerboard",
+        color="color",
+        stride_x=3,
+        display="abs",
+        pool="lp",
+        digit=17,
+    )
+    torch.manual_seed(77)  # another session draws from the shared generator meanwhile
+    torch.rand(500)
+    kernels_b, loss_b, acc_b = _stepped(other)
+    np.testing.assert_array_equal(kernels_a, kernels_b)
+    assert (loss_a, acc_a) == (loss_b, acc_b)
