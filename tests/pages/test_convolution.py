@@ -520,3 +520,19 @@ def test_learned_filters_give_the_same_numbers_whatever_unrelated_control_change
     kernels_b, loss_b, acc_b = _stepped(other)
     np.testing.assert_array_equal(kernels_a, kernels_b)
     assert (loss_a, acc_a) == (loss_b, acc_b)
+
+
+def test_a_window_beyond_the_output_moves_to_its_edge_and_the_boxes_say_so():
+    """Row 200 with stride 1, then stride 2 (127 rows): the boxes, the caption and the equation
+    all name the same output pixel, the last row, and a note says why."""
+    at = app(view="inner product", row=200, col=5)
+    assert "Output pixel (200, 5)" in text(at)
+    widget(at, "number_input", "stride_y").set_value(2).run()
+    assert widget(at, "number_input", "row").value == 126
+    assert "Output pixel (126, 5)" in text(at) and r"S(126,\, 5)" in latex(at)
+    assert any("outside the output" in i.value for i in at.info)
+    at = app(view="inner product", row=4000, col=4000)
+    assert (widget(at, "number_input", "row").value, widget(at, "number_input", "col").value) == (
+        253,
+        253,
+    )

@@ -299,10 +299,11 @@ def _output_rgb(fv: views.FilterView) -> np.ndarray:
 
 
 def inner_product(page: ConvPage) -> None:
-    lab, cfg = lab_of(page), page.cfg
+    lab = lab_of(page)
     if lab.filtered.error:
         return
     img, conv, plan = lab.image, lab.settings, lab.filtered.plan
+    cfg = _window_inside(page, plan)
     a, b, c = st.columns(3)
     with a:
         page.widget("row", **WIDGETS["row"])
@@ -342,6 +343,23 @@ def inner_product(page: ConvPage) -> None:
             st.latex(tex.channel_sum(ip, "RGB"))
         held = lab.filtered.output[0 if summed else ch, ip.row, ip.col]
         st.markdown(views.result_text(ip, held, summed))
+
+
+def _window_inside(page: ConvPage, plan: ops.ConvPlan) -> ConvConfig:
+    """The window's output pixel kept inside the output (a larger stride or kernel shrinks it):
+    the boxes are set before they are drawn, so they, the caption and the equation name the
+    same pixel."""
+    cfg, size = page.cfg, {"row": plan.rows.out, "col": plan.cols.out}
+    outside = {name: n - 1 for name, n in size.items() if getattr(cfg, name) >= n}
+    if not outside:
+        return cfg
+    page.set_widgets(outside)
+    cfg = page.refresh()
+    page.notice(
+        f"The chosen window was outside the output ({size['row']} x {size['col']}): it moved "
+        f"to output pixel ({cfg.row}, {cfg.col})."
+    )
+    return cfg
 
 
 def _window_picker(
