@@ -479,13 +479,13 @@ def live_image(
     img, draw = raster.canvas(w, h)
     pitch = w // ncols
     side = min(pitch - 30, 84)  # the kernel's square: 28 px a weight for 3x3
-    row_h = side + 30
+    row_h = side + 34
     for i, (name, kernel) in enumerate(bank.items()):
         r, c = divmod(i, ncols)
         x0, y0 = c * pitch + (pitch - side) // 2, r * row_h
         raster.text(draw, (c * pitch + pitch / 2, y0 + 2), name, raster.INK, anchor="ma", size=13)
         m = _abs_max(np.asarray(kernel, dtype=np.float32))
-        box = (x0 - 2, y0 + 16, x0 + side + 2, y0 + 16 + side)
+        box = (x0 - 2, y0 + 19, x0 + side + 2, y0 + 19 + side)  # under its 13 px name
         raster.heat_panel(img, draw, box, kernel, signed=True, vmin=-m, vmax=m)
     top = -(-len(bank) // ncols) * row_h + 6
     series = [(np.asarray(steps), np.asarray(loss), PALETTE["pos"], "training cross-entropy")]
