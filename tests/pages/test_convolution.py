@@ -468,6 +468,13 @@ def test_no_ascii_equations_and_human_labels_in_every_widget(view):
             assert not raw, (el.label, label)
 
 
+def test_the_layer_table_has_human_column_names():
+    at = app(view="learned filters")
+    table = at.table[0].value
+    assert list(table.columns) == ["Output (C x H x W)", "Parameters", "Parameters counted"]
+    assert table.index.name == "Layer" and "conv1 3x3 + ReLU" in table.index
+
+
 def test_inner_product_channels_have_names():
     at = app(view="inner product", color="color")
     channel = next(s for s in at.selectbox if s.label == "Channel")

@@ -99,6 +99,12 @@ RUNS = {
     "convolution": "convolution (the cross-correlation with the kernel flipped)",
 }
 LIVE_MODEL = "Analyse with my live-trained model (off: the shipped checkpoint)"
+LAYER_COLUMNS = {
+    "layer": "Layer",
+    "output_shape": "Output (C x H x W)",
+    "params": "Parameters",
+    "formula": "Parameters counted",
+}
 PICKER_WIDTH = 370  # px: about the width of the inner-product view's image column
 DIGIT_SIDE, MAP_TILE = 224, 112  # px: an 8x8 digit or map read from the back of a lecture room
 
@@ -481,7 +487,8 @@ def _network_analysis(page: ConvPage, lab: views.Lab, net: model.DigitsCNN) -> N
         n, h, w = layer.maps.shape
         maps = jpeg_data_url(figures.feature_maps_rgb(layer.maps, MAP_TILE), 95)
         st.image(maps, caption=f"{layer.name}: {n} maps of {h}x{w} (white = 0, dark = strong)")
-    st.table(pd.DataFrame([row.__dict__ for row in model.layer_table(net)]))
+    table = pd.DataFrame([row.__dict__ for row in model.layer_table(net)])
+    st.table(table.rename(columns=LAYER_COLUMNS).set_index("Layer"))
 
 
 def learned_filters(page: ConvPage) -> None:
