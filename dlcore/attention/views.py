@@ -1,6 +1,7 @@
-"""View glue for pages/attention.py (no Streamlit): checkpoint metadata, the "by hand" text of one
-cell, which cell or token a click on a chart selected, the pointer summary, which MiniLM matrix a
-choice of layer / head / aggregate shows, and which lines the head view draws."""
+"""View glue for pages/attention.py (no Streamlit): checkpoint metadata, the "by hand" equations
+of one cell (LaTeX in the lecture's notation, with the cell's numbers), which cell, head or token a
+click on a chart selected, the pointer summary, which MiniLM matrix a choice of layer / head /
+aggregate shows, the neuron view's equations, and which lines the head view draws."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ import numpy as np
 from dlcore.attention import lengths, minilm, seq2seq
 from dlcore.attention.config import MODEL_LABELS
 from dlcore.attention.pointer import PointerResult
+from dlcore.attention.scores import SCORE_LABELS
 
 
 @lru_cache(maxsize=8)
@@ -47,33 +49,103 @@ def baseline_loss() -> tuple[np.ndarray, np.ndarray] | None:
     return None if m is None else (m["loss_steps"], m["loss"])
 
 
-def vec(v: np.ndarray, n: int = 6) -> str:
-    """A vector's first entries (or a scalar) for the by-hand panel."""
+# The lecture's notation: decoder state h_t (Bahdanau's query is the previous one, h_{t-1}),
+# encoder states bar h_s, alignment a_t(s), context c_t.
+H_PREV, H_T, H_S = r"\mathbf{h}_{t-1}", r"\mathbf{h}_t", r"\bar{\mathbf{h}}_s"
+H_S1 = r"\bar{\mathbf{h}}_{s'}"
+SCORE_TEX = {
+    "additive": (
+        H_PREV,
+        rf"\mathbf{{v}}^\top \tanh\big(\mathbf{{W}}{H_PREV} + \mathbf{{V}}{H_S}\big)",
+    ),
+    "dot": (H_T, rf"{H_T}^\top {H_S}"),
+    "general": (H_T, rf"{H_T}^\top \mathbf{{W}}_a {H_S}"),
+    "concat": (H_T, rf"\mathbf{{v}}_a^\top \tanh\big(\mathbf{{W}}_a [{H_T}; {H_S}]\big)"),
+}
+# the names of the intermediate terms of ``scores.<Score>.explain`` (the last one is the score)
+STEP_TEX = {
+    "additive": (
+        rf"\mathbf{{W}}{H_PREV}",
+        rf"\mathbf{{V}}{H_S} + \mathbf{{b}}",
+        rf"\tanh(\mathbf{{W}}{H_PREV} + \mathbf{{V}}{H_S} + \mathbf{{b}})",
+    ),
+    "dot": (rf"{H_T} \odot {H_S}\ \text{{(elementwise)}}",),
+    "general": (rf"\mathbf{{W}}_a {H_S}",),
+    "concat": (rf"[{H_T}; {H_S}]", rf"\tanh(\mathbf{{W}}_a [{H_T}; {H_S}])"),
+}
+
+
+def scoring_latex(chosen: str) -> str:
+    """The four scoring functions of the lecture, the model's own in colour."""
+    lines = []
+    for name, (query, formula) in SCORE_TEX.items():
+        body = rf"\mathrm{{score}}({query}, {H_S}) = {formula}"
+        if name == chosen:
+            body = rf"\textcolor{{#d62728}}{{{body}}}\quad\leftarrow\ \text{{this model}}"
+        lines.append(rf"\text{{{SCORE_LABELS[name]}:}}\quad & {body}")
+    return r"\begin{aligned}" + r" \\ ".join(lines) + r"\end{aligned}"
+
+
+def tex_vec(v: np.ndarray, n: int = 6) -> str:
+    """A vector's first entries for LaTeX: [0.615, -0.611, …] (64 values)."""
     if np.ndim(v) == 0:
         return f"{float(v):.4f}"
     body = ", ".join(f"{x:.3f}" for x in np.ravel(v)[:n])
-    return f"[{body}{', …' if np.size(v) > n else ''}] ({np.size(v)} values)"
+    more = r", \ldots" if np.size(v) > n else ""
+    return rf"[{body}{more}]\ \text{{({np.size(v)} values)}}"
 
 
-def cell_markdown(
+@dataclass(frozen=True)
+class CellMath:
+    """The by-hand panel of one cell: a heading, the vectors (markdown with inline TeX) and the
+    equations (LaTeX) of its score, its alignment weight and the context vector."""
+
+    heading: str
+    vectors: str
+    equations: list[str]
+
+
+def cell_math(
     model: seq2seq.Seq2Seq, maps: seq2seq.AttentionMaps, t: int, s: int, tau: float
-) -> str:
-    """Markdown that computes the weight of cell (t, s) from the query and key, step by step."""
+) -> CellMath:
+    """The weight of cell (t, s) computed from the query and the key, step by step, with this
+    cell's numbers, in the lecture's notation."""
     c = seq2seq.explain_cell(model, maps, t, s, tau)
+    query, formula = SCORE_TEX[maps.score]
     out_ch, in_ch = maps.output[t], maps.source[s].replace(" ", "␣")
-    lines = [
-        f"**Cell t = {t} (output `{out_ch}`), s = {s} (input `{in_ch}`)**, "
-        f"score(h, h_s) = {model.score.formula}",
-        f"- query h (decoder state) = {vec(c.query)}",
-        f"- key h_s (encoder state) = {vec(c.key)}",
-        *[f"- {name} = {vec(val)}" for name, val in c.steps],
-        f"- exp((score − max_s' score)/τ) = exp(({c.score:.4f} − {c.row_max * tau:.4f}) / {tau:g})"
-        f" = {c.exp_shifted:.4g}",
-        f"- normalizer Σ_s' exp((score_s' − max)/τ) = {c.normalizer:.4g}",
-        f"- weight a_t(s) = {c.exp_shifted:.4g} / {c.normalizer:.4g} = **{c.weight:.4f}**",
-        f"- context c_t = Σ_s a_t(s) h_s = {vec(c.context)}",
-    ]
-    return "\n".join(lines)
+    heading = f"**Cell t = {t} (output `{out_ch}`), s = {s} (input `{in_ch}`)**"
+    names = (
+        (f"query ${query}$ (decoder state)", c.query),
+        (f"key ${H_S}$ (encoder state)", c.key),
+        *((f"${tex}$", value) for tex, (_, value) in zip(STEP_TEX[maps.score], c.steps)),
+    )
+    vectors = "\n".join(f"- {name} = ${tex_vec(value)}$" for name, value in names)
+    top = c.row_max * tau  # the row's largest score (subtracted before exp: same weights)
+    score = rf"\mathrm{{score}}({query}, {H_S}) = {formula} = {c.score:.4f}"
+    weight = (
+        rf"a_t(s) = \frac{{\exp\big(\mathrm{{score}}({query}, {H_S})/\tau\big)}}"
+        rf"{{\sum_{{s'}} \exp\big(\mathrm{{score}}({query}, {H_S1})/\tau\big)}}"
+        rf" = \frac{{e^{{({c.score:.4f} - {top:.4f})/{tau:g}}}}}"
+        rf"{{\sum_{{s'}} e^{{(\mathrm{{score}}_{{s'}} - {top:.4f})/{tau:g}}}}}"
+        rf" = \frac{{{c.exp_shifted:.4g}}}{{{c.normalizer:.4g}}} = {c.weight:.4f}"
+    )
+    context = rf"c_t = \sum_s a_t(s)\,{H_S} = {tex_vec(c.context)}"
+    return CellMath(heading, vectors, [score, weight, context])
+
+
+def temperature_caption(tau: float) -> str:
+    """What the temperature τ does to the alignment, for the value chosen."""
+    effect = (
+        "the model's own softmax"
+        if tau == 1
+        else "sharper than the model's own: the largest score takes more weight"
+        if tau < 1
+        else "flatter than the model's own: the weights spread out"
+    )
+    return (
+        rf"Every score is divided by the temperature $\tau = {tau:g}$ before the softmax"
+        f" ({effect}); subtracting the row's largest score first changes no weight."
+    )
 
 
 POINTER_CAPTION = (
@@ -129,6 +201,17 @@ def minilm_matrix(
         return att, minilm.rollout(att), tokens, "rollout over layers 0-5"
     title = f"layer {layer}, {agg} over heads" + (", rows re-normalized" if agg == "max" else "")
     return att, minilm.aggregate_heads(att[layer], agg), tokens, title
+
+
+AGG_LATEX = {
+    "head": r"A^{(l,h)} = \mathrm{softmax}\Big(\frac{Q K^\top}{\sqrt{d}}\Big)",
+    "mean": r"\bar{A}^{(l)} = \frac{1}{12} \sum_{h=0}^{11} A^{(l,h)}",
+    "max": r"M^{(l)}_{ij} = \frac{\max_h A^{(l,h)}_{ij}}{\sum_{j'} \max_h A^{(l,h)}_{ij'}}",
+    "rollout": r"\begin{gathered} R = \tilde{A}^{(5)} \tilde{A}^{(4)} \cdots \tilde{A}^{(0)} \\"
+    r" \tilde{A}^{(l)} = \tfrac12 \bar{A}^{(l)} + \tfrac12 I\ \ \text{(rows re-normalized)}"
+    r" \end{gathered}",
+}
+"""What MiniLM's map shows for each choice of "Show"."""
 
 
 def _point_ints(points, n: int) -> list[int] | None:

@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 import plotly.graph_objects as go
-from PIL import Image, ImageDraw, ImageFont
+from PIL import Image, ImageDraw
 from plotly.subplots import make_subplots
 
 from dlcore.viz import raster
@@ -224,7 +224,7 @@ def loss_with_marker(
         )
     fig.update_xaxes(title="step")
     fig.update_yaxes(title="cross-entropy", type="log")
-    return style(fig, height=260, title=title, legend=baseline is not None)
+    return readable(style(fig, height=280, title=title, legend=baseline is not None))
 
 
 LIVE_SIZE = (900, 320)  # width, height of a live training frame (shown 1:1)
@@ -348,9 +348,9 @@ def accuracy_by_length(rep: Mapping, labels: Mapping[str, str]) -> go.Figure:
     fig.update_xaxes(type="category")  # "0-9" would otherwise be read as a date
     fig.update_yaxes(title="exact match (%)", row=1, col=1)
     fig.update_yaxes(title="characters right (%)", row=2, col=1)
-    fig = style(fig, height=480, title="Accuracy against input length", legend=True)
-    fig.update_layout(legend=dict(orientation="h", y=-0.12), margin=dict(t=70))
-    fig.update_annotations(font_size=12)
+    fig = readable(style(fig, height=520, title="Accuracy against input length", legend=True))
+    fig.update_layout(legend=dict(orientation="h", y=-0.14), margin=dict(t=80))
+    fig.update_annotations(font_size=FONT)
     return fig
 
 
@@ -478,8 +478,8 @@ def model_view(
             line=dict(color=PALETTE["accent"], width=3),
         )
     title = f"Model view: all {L} layers × {H} heads (click a head to show it below)"
-    fig = readable(style(fig, height=int(height * 0.95) + 110, title=title, legend=False))
-    fig.update_layout(margin=dict(t=100, b=10, l=60, r=10))
+    fig = readable(style(fig, height=int(height * 0.95) + 130, title=title, legend=False))
+    fig.update_layout(margin=dict(t=120, b=10, l=60, r=10), title=dict(y=0.98, yanchor="top"))
     return fig
 
 
@@ -501,14 +501,14 @@ def neuron_view(neuron: Any, tokens: Sequence[str]) -> go.Figure:
         horizontal_spacing=0.03,
         vertical_spacing=70 / height,  # px for the titles between the q row and the keys
         subplot_titles=(
-            f"query q of '{names[neuron.query]}'",
+            f"query q<sub>i</sub> of '{names[neuron.query]}'",
             "",
             "",
             "",
-            "keys k_j",
-            "q × k_j (elementwise)",
-            "q·k_j / √d",
-            "softmax",
+            "keys k<sub>j</sub>",
+            "q<sub>i</sub> × k<sub>j</sub> (elementwise)",
+            "q<sub>i</sub>·k<sub>j</sub> / √d",
+            "softmax a<sub>ij</sub>",
         ),
     )
     lim = float(max(np.abs(neuron.q).max(), np.abs(neuron.keys).max(), 1e-9))
@@ -599,16 +599,16 @@ HEAD_COLORS = (  # one colour per head (BertViz colours heads the same way)
 def head_swatches(selected: Sequence[int], n: int = 12, cell: int = 30) -> np.ndarray:
     """A strip of colour swatches, one per head with its number; unshown heads are pale."""
     img = Image.new("RGB", (n * (cell + 4) + 4, cell + 8), "white")
-    draw, font = ImageDraw.Draw(img), ImageFont.load_default()
+    draw, size = ImageDraw.Draw(img), max(10, int(cell * 0.45))
     for h in range(n):
         x0, color = 4 + h * (cell + 4), HEAD_COLORS[h % len(HEAD_COLORS)]
-        box = (x0, 4, x0 + cell, 4 + cell)
+        box, centre = (x0, 4, x0 + cell, 4 + cell), (x0 + cell / 2, 4 + cell / 2)
         if h in selected:
             draw.rectangle(box, fill=color)
-            draw.text((x0 + cell // 2 - 6, 4 + cell // 2 - 5), str(h), fill="white", font=font)
+            raster.text(draw, centre, str(h), "white", anchor="mm", size=size)
         else:
             draw.rectangle(box, fill="#f2f2f2", outline=color, width=2)
-            draw.text((x0 + cell // 2 - 6, 4 + cell // 2 - 5), str(h), fill="#999999", font=font)
+            raster.text(draw, centre, str(h), "#777777", anchor="mm", size=size)
     return np.asarray(img)
 
 
@@ -682,7 +682,9 @@ def head_view(
                 textposition=f"middle {anchor}",
             )
         )
-    frame = style(go.Figure(), height=max(260, 24 * T + 60), title="Head view: token → token")
+    frame = readable(
+        style(go.Figure(), height=max(280, 26 * T + 70), title="Head view: token → token")
+    )
     frame.update_xaxes(visible=False, range=[-0.45, 1.45])
     frame.update_yaxes(visible=False, autorange="reversed")
     frame.update_layout(showlegend=False)

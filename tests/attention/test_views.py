@@ -107,3 +107,9 @@ def test_head_lines_focus_is_a_model_token_whether_or_not_specials_are_hidden():
     assert rows[1] > 0 and np.delete(rows, 1).sum() == 0
     gone = W.head_lines(maps, 1, (3,), hide=True, focus=("to", 0))  # [CLS] is hidden
     assert gone.focus is None and "[CLS] is hidden" in gone.notice
+
+
+def test_temperature_caption_is_tex():
+    text = W.temperature_caption(0.5)
+    assert r"$\tau = 0.5$" in text and "\t" not in text and "sharper" in text
+    assert "flatter" in W.temperature_caption(2.0) and "own softmax" in W.temperature_caption(1)

@@ -70,6 +70,11 @@ def texts(at):
     return " ".join(str(e.value) for kind in kinds for e in at.get(kind))
 
 
+def latex(at) -> str:
+    """The page's rendered equations (st.latex)."""
+    return " ".join(str(e.value) for e in at.get("latex"))
+
+
 def click_chart(at, key, points):
     """Simulate a click on a plotly chart with on_select: AppTest has no API for chart selections,
     so the selection goes in as the chart's widget state (the JSON the browser would send)."""
@@ -101,7 +106,7 @@ def test_dates_view_draws_controls_maps_and_by_hand_cell(dates):
         widget(dates, name)
     t = texts(dates)
     assert "→ `2026-11-27`" in t  # the additive model translates the default date
-    assert "weight a_t(s)" in t and "context c_t" in t  # the by-hand panel
+    assert "a_t(s) =" in latex(dates) and "c_t =" in latex(dates)  # the by-hand panel
     assert z(chart(dates, "Bahdanau additive, τ = 1")).shape == (10, 15)
     assert "Accuracy against input length" in json.dumps(list(charts(dates).values()))
     assert len(dates.get("download_button")) >= 2
@@ -116,7 +121,7 @@ def test_clicking_a_cell_computes_it_by_hand():
     assert widget(at, "row").value == 3 and widget(at, "col").value == 5  # fallback stays in sync
     t = texts(at)
     assert "Cell t = 3 (output `6`), s = 5 (input `7`)" in t  # "2026-11-27"[3], "fri 27 nov"[5]
-    assert "weight a_t(s)" in t and "normalizer" in t and "context c_t" in t
+    assert "a_t(s) =" in latex(at) and r"\sum_{s'}" in latex(at) and "c_t =" in latex(at)
     shape = chart(at, "Bahdanau additive")["layout"]["shapes"][0]
     assert (shape["x0"], shape["y0"]) == (4.5, 2.5)  # the highlighted cell moved to (3, 5)
     retype(at, "col", 0)  # the keyboard fallback still works after a click
@@ -158,7 +163,9 @@ def test_switching_the_score():
     retype(at, "score", "dot")
     if checkpoint_path("dot").exists():
         assert chart(at, "Luong dot, τ = 1")
-        assert "h^T h_s" in texts(at)
+        h_t, h_s = r"\mathbf{h}_t", r"\bar{\mathbf{h}}_s"
+        dot = rf"\mathrm{{score}}({h_t}, {h_s}) = {h_t}^\top {h_s}"
+        assert r"\textcolor{#d62728}{" + dot + "}" in latex(at)  # the model's own score
     else:
         assert "no shipped checkpoint" in texts(at)
     retype(at, "compare", "none")
@@ -254,9 +261,13 @@ def test_view_registry_matches_the_config_and_feeds_the_radio():
         assert widget(at, "view").value == choice
 
 
-def test_choice_labels_do_not_collide():
-    parts = (MODEL_LABELS, AGGREGATES, LINES, FOCUS_SIDES)
-    assert len(LABELS) == sum(len(p) for p in parts)  # one label per choice value
+def test_every_choice_has_a_label_of_its_own_field():
+    specs = field_specs(AttentionConfig)
+    for name, spec in specs.items():
+        if spec.kind == "choice" and name not in ("view", "checkpoint"):  # own format_func
+            assert set(LABELS[name]) == set(spec.options), name  # per field (Page labels)
+    assert LABELS["agg"] == AGGREGATES and LABELS["focus_side"] == FOCUS_SIDES
+    assert LABELS["lines"] == LINES
     at = app()
     assert widget(at, "score").options[0] == MODEL_LABELS["additive"]
 
@@ -412,8 +423,9 @@ def test_neuron_view_recomputes_the_row_of_the_map_and_a_row_click_picks_the_que
     shown = z(chart(at, "layer 2, head 3"))  # the model's own attention output
     np.testing.assert_allclose(softmax, shown[2], atol=1e-5)  # row of 'cat' (token 2)
     assert "cat" in json.dumps(neuron["layout"]["annotations"])
-    latex = " ".join(str(e.value) for e in at.get("latex"))
-    assert r"\mathbf{q}_i" in latex and r"\sqrt{32}" in latex and r"\text{cat}" in latex
+    equations = latex(at)
+    assert r"\mathbf{q}_i" in equations and r"\sqrt{32}" in equations
+    assert r"\text{cat}" in equations
     click_chart(at, "attention.chart.minilm", [{"x": 0, "y": 5, "customdata": [5, 0]}])
     assert widget(at, "query").value == 5
     np.testing.assert_allclose(
@@ -446,3 +458,35 @@ def test_the_focused_token_does_not_depend_on_hiding_special_tokens():
     assert focused_tokens(at) == (["cat"], {"cat"})
     retype(at, "hide_special", False)
     assert focused_tokens(at) == (["cat"], {"cat"})
+
+
+def test_the_by_hand_cell_is_rendered_equations_with_its_numbers(dates):
+    """Issue 24 item 15: the scoring functions, the softmax alignment with its temperature and
+    the context vector were ASCII ('v^T tanh(W h + V h_s)', 'exp((score − max_s' score)/τ)')."""
+    from dlcore.attention.seq2seq import attend, explain_cell, load_model
+
+    shown = latex(dates)
+    assert r"\tanh" in shown and r"\bar{\mathbf{h}}_s" in shown  # the lecture's notation
+    for luong in (r"\mathbf{h}_t^\top \bar{\mathbf{h}}_s", r"\mathbf{W}_a", r"[\mathbf{h}_t;"):
+        assert luong in shown  # dot, general, concat beside Bahdanau's additive score
+    model = load_model("additive")
+    cell = explain_cell(model, attend(model, "Fri 27 Nov 2026"), 0, 0, 1.0)
+    assert f"{cell.score:.4f}" in shown and f"{cell.weight:.4f}" in shown  # this cell's numbers
+    assert r"\tau" in shown and r"c_t" in shown and r"a_t(s)" in shown
+    for ascii_math in ("v^T tanh", "score(h, h_s)", "exp((score", "Σ_s"):
+        assert ascii_math not in texts(dates)
+
+
+def test_every_choice_widget_shows_human_labels():
+    """Issue 24 item 15: no raw option keys ('final', 'dot', 'mean') in a widget."""
+    from dlcore.attention.config import CHECKPOINTS
+
+    specs = field_specs(AttentionConfig)
+    raw = {str(o) for s in specs.values() if s.kind == "choice" for o in s.options}
+    raw |= set(CHECKPOINTS)
+    pages = (app(), app(view="pointer"), app(view="transformer", sentence_b="A dog ran"))
+    for at in pages:
+        for kind in ("selectbox", "radio", "select_slider"):
+            for element in at.get(kind):
+                shown = {str(o) for o in element.options}
+                assert not shown & raw, (element.key, shown & raw)

@@ -29,7 +29,7 @@ from dlcore.attention.config import (
     MODEL_LABELS,
     AttentionConfig,
 )
-from dlcore.attention.scores import renormalize
+from dlcore.attention.scores import SCORE_LABELS, renormalize
 from dlcore.attention.trainer import DateSnapshot, DateTrainCfg, DateTrainer
 from dlcore.config import field_specs
 from dlcore.ui.output import LiveOut
@@ -37,9 +37,15 @@ from dlcore.ui.page import Page, View
 from dlcore.viz import attention as figures
 
 AttentionPage = Page[AttentionConfig]
-# what a student reads for each choice of the page's selectboxes and radios (the keys of these
-# dicts are distinct, tests/pages/test_attention.py checks it)
-LABELS = {**MODEL_LABELS, **AGGREGATES, **LINES, **FOCUS_SIDES}
+# what a student reads for each choice of the page's selectboxes and radios, per config field
+# (tests/pages/test_attention.py checks that every choice has one)
+LABELS = {
+    "score": SCORE_LABELS,
+    "compare": MODEL_LABELS,
+    "agg": AGGREGATES,
+    "lines": LINES,
+    "focus_side": FOCUS_SIDES,
+}
 CHECKPOINT_LABEL = "Training checkpoint (step): alignment from uniform to sharp"
 # the clickable charts: a date's map, the head view, the model view, MiniLM's map
 MAP_CHART, LINES_CHART, MODEL_CHART, MINILM_CHART = "map_a", "lines", "model_view", "minilm"
@@ -149,7 +155,20 @@ def _date_controls(page: AttentionPage) -> None:
         page.widget("compare")
     with tau_col:
         page.widget("temperature", step=0.05)
-    st.select_slider(CHECKPOINT_LABEL, options=list(CHECKPOINTS), key=page.widget_key("checkpoint"))
+    st.select_slider(
+        CHECKPOINT_LABEL,
+        options=list(CHECKPOINTS),
+        key=page.widget_key("checkpoint"),
+        format_func=partial(_checkpoint_label, page.cfg.score),
+    )
+
+
+def _checkpoint_label(score: str, checkpoint: str) -> str:
+    """What the checkpoint scrubber shows: the training step of each snapshot."""
+    if checkpoint == "final":
+        meta = glue.date_meta(score)
+        return f"trained (step {meta['steps']:,})" if meta else "trained"
+    return "untrained (step 0)" if checkpoint == "0" else f"step {checkpoint}"
 
 
 def _map_columns(n_chars: int) -> tuple[object, object, int]:
@@ -223,7 +242,13 @@ def _by_hand(page: AttentionPage, model: seq2seq.Seq2Seq, maps: seq2seq.Attentio
     with st.expander("Compute one cell by hand", expanded=True, icon=":material/calculate:"):
         st.caption("Click a cell of the left map, or type its position:")
         page.row("row", "col", row={"widget": "number"}, col={"widget": "number"})
-        st.markdown(glue.cell_markdown(model, maps, t, s, cfg.temperature))
+        math = glue.cell_math(model, maps, t, s, cfg.temperature)
+        st.markdown(math.heading)
+        st.latex(glue.scoring_latex(cfg.score))
+        st.markdown(math.vectors)
+        for line in math.equations:
+            st.latex(line)
+        st.caption(glue.temperature_caption(cfg.temperature))
 
 
 def _training_curves(page: AttentionPage) -> None:
@@ -395,11 +420,12 @@ def _head_controls(page: AttentionPage, maps: minilm.MiniLMMaps, pair: bool) -> 
         "Heads shown (click to toggle)", list(range(12)), selection_mode="multi", key=heads_key
     )
     st.image(
-        figures.head_swatches(page.widget_state("heads")), caption="Head colours (pale: not shown)"
+        figures.head_swatches(page.widget_state("heads"), cell=40),
+        caption="Head colours (pale: not shown)",
     )
     if pair:
         page.widget("lines", widget="radio")
-    names = {-1: "none", **{i: f"{i}: {maps.tokens[i]}" for i in shown}}
+    names = {-1: "none (all tokens)", **{i: f"{i}: {maps.tokens[i]}" for i in shown}}
     st.selectbox("Focus token", [-1, *shown], key=focus_key, format_func=names.get)
     page.widget("focus_side", widget="radio")
 
@@ -516,9 +542,9 @@ def transformer_view(page: AttentionPage) -> None:
     left, right = (st.container(), st.container()) if wide else st.columns(2)
     _minilm_map(page, maps, shown, left, FULL_WIDTH if wide else HALF_WIDTH)
     with left:
-        _export(
-            page, matrix, tokens, tokens, f"minilm_{cfg.agg}", title=f"MiniLM, {what}", **QUERY_KEY
-        )
+        st.latex(glue.AGG_LATEX[cfg.agg])
+        name, title = f"minilm_{cfg.agg}", f"MiniLM, {what}"
+        _export(page, matrix, tokens, tokens, name, title=title, **QUERY_KEY)
     _neuron_view(page, model, maps, right)
     _head_view(page, maps)
     st.caption(glue.minilm_caption(maps))
