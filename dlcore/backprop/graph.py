@@ -16,7 +16,7 @@ difference. Used by the expression-graph view of pages/backprop.py.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -585,16 +585,3 @@ def kinks(graph: Graph, values: np.ndarray) -> tuple[str, ...]:
         if node.op == "max" and args[0] == args[1]:
             out.append(f"{graph.short(node.id)} = max of a tie: the gradient is split ½ / ½")
     return tuple(out)
-
-
-def evaluation_trace(graph: Graph, values: np.ndarray) -> list[tuple[str, str, float]]:
-    """(name, definition, value) of every operation node, as in an autodiff evaluation trace."""
-    return [
-        (graph.short(n.id), graph.text(n.id), float(values[n.id]))
-        for n in graph.nodes
-        if n.op not in ("input", "const")
-    ]
-
-
-def input_vector(graph: Graph, inputs: Mapping[str, float]) -> Sequence[float]:
-    return [float(inputs[n]) for n in graph.names]
