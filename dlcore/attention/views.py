@@ -159,6 +159,15 @@ MODEL_VIEW_CAPTION = (
 )
 
 
+POINTER_LATEX = (
+    r"p(\text{pick } j \mid \text{step } i) = \mathrm{softmax}_j\big(\mathbf{v}^\top"
+    r" \tanh(\mathbf{W}\mathbf{d}_i + \mathbf{V}\mathbf{e}_j)\big),\quad"
+    r"\text{inputs } j \text{ already picked are masked out}"
+)
+"""The pointer network's output distribution (Vinyals et al. 2015): additive attention of the
+decoder state d_i over the encoder states e_j is itself the prediction."""
+
+
 def pointer_labels(res: PointerResult) -> tuple[list[str], list[str]]:
     """(row labels = the picked values in order, column labels = the inputs) for the export."""
     return [f"{res.values[p]:g}" for p in res.picks], [f"{v:g}" for v in res.values]

@@ -191,6 +191,7 @@ def test_garbage_url_gives_a_notice():
 def test_pointer_view_and_bad_numbers():
     at = app(view="pointer")
     assert "Network's order" in texts(at)
+    assert r"\mathrm{softmax}_j" in latex(at) and r"\mathbf{d}_i" in latex(at)  # its equation
     spec = chart(at, "Pointer")
     assert z(spec).shape == (6, 6)
     retype(at, "numbers", "")
@@ -490,3 +491,24 @@ def test_every_choice_widget_shows_human_labels():
             for element in at.get(kind):
                 shown = {str(o) for o in element.options}
                 assert not shown & raw, (element.key, shown & raw)
+
+
+def test_minilm_numbers_do_not_depend_on_unrelated_controls():
+    """The same settings give the same numbers whatever an unrelated control says: the mean map
+    whatever head is picked, the rollout whatever layer, the neuron view whatever is shown."""
+    at = app(view="transformer", sentence="The cat sat on the mat", agg="mean", layer="2")
+    mean = z(chart(at, "mean over heads"))
+    neuron = arr(chart(at, "Neuron view: layer 2, head 0")["data"][-1]["z"]).ravel()
+    retype(at, "head", 7)
+    np.testing.assert_array_equal(z(chart(at, "mean over heads")), mean)
+    retype(at, "head", 0)
+    retype(at, "agg", "rollout")
+    rollout = z(chart(at, "rollout"))
+    retype(at, "hide_special", True)
+    retype(at, "hide_special", False)
+    retype(at, "layer", 4)
+    np.testing.assert_array_equal(z(chart(at, "rollout")), rollout)
+    retype(at, "layer", 2)
+    retype(at, "hide_special", True)
+    again = arr(chart(at, "Neuron view: layer 2, head 0")["data"][-1]["z"]).ravel()
+    np.testing.assert_array_equal(again, neuron)  # the neuron view reads the model as it is

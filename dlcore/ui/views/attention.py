@@ -401,6 +401,7 @@ def pointer_view(page: AttentionPage) -> None:
         return
     res = pointer.sort_numbers(pointer_network(), values)
     st.markdown(glue.pointer_summary(res))
+    st.latex(glue.POINTER_LATEX)
     page.chart(figures.pointer_figure(res.weights, values, res.picks, res.correct), "pointer")
     st.caption(glue.POINTER_CAPTION)
     labels = glue.pointer_labels(res)
