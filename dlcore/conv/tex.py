@@ -68,7 +68,9 @@ def this_run(plan: ops.ConvPlan, st: ops.ConvSettings) -> str:
         rf"S(i,j) = \sum_{{m=0}}^{{{rows.k - 1}}}\sum_{{n=0}}^{{{cols.k - 1}}} "
         rf"I({i},\, {j})\, {k}(m,n)"
     )
-    if flipped:
+    if flipped and rows.k * cols.k == 1:
+        out += r",\qquad \tilde K = K \ \text{(a 1x1 kernel is its own flip)}"
+    elif flipped:
         out += rf",\qquad \tilde K(m,n) = K({rows.k - 1}-m,\, {cols.k - 1}-n)"
     return out
 

@@ -43,6 +43,9 @@ def test_this_run_writes_the_input_index_of_each_tap():
     assert r"\tilde K(m,n) = K(4-m,\, 4-n)" in line
     plain = tex.this_run(ops.plan((9, 9), (3, 3), ops.ConvSettings()), ops.ConvSettings())
     assert r"I(i + m,\, j + n)\, K(m,n)" in plain and "tilde" not in plain
+    one = ops.ConvSettings(mode="convolution")
+    single = tex.this_run(ops.plan((9, 9), (1, 1), one), one)
+    assert r"\tilde K = K" in single and "K(0-m" not in single
 
 
 def test_output_size_has_the_formula_and_this_run_s_numbers():
