@@ -160,6 +160,9 @@ def _num_widget(spec: FieldSpec, label: str, key: str, widget: str | None, kw: d
         bounds["min_value"] = cast(spec.lo)
     if spec.hi is not None:
         bounds["max_value"] = cast(spec.hi)
+    for name in ("min_value", "max_value"):  # a view may narrow them (an index into its output)
+        if name in kw:
+            bounds[name] = cast(kw.pop(name))
     if widget == "slider" or (widget is None and len(bounds) == 2):
         return st.slider(label, key=key, **bounds, **kw)
     return st.number_input(label, key=key, **bounds, **kw)

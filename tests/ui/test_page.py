@@ -36,7 +36,7 @@ def _script():
             page.set_widgets({"lr": 0.5, "n": 7, "sizes": "8, 8, 1"})
 
         st.button("Preset", key=page.key("preset"), on_click=preset)
-        page.widget("n")
+        page.widget("n", max_value=8)  # narrower than the config's 1..9
         page.widget("sizes")
         page.widget("rate", format_func=lambda v: f"{v:g} a step")
         st.markdown(f"second view: n={page.cfg.n} sizes={page.cfg.sizes}")
@@ -92,6 +92,11 @@ def test_the_registry_feeds_the_radio_with_its_labels_and_picks_the_view():
 def test_labels_show_in_choice_widgets():
     at = _app()
     assert at.selectbox(key="demo.w.opt").options == ["SGD", "Adam"]
+
+
+def test_a_view_may_narrow_a_numbers_bounds():
+    at = _app(view="second")
+    assert at.slider(key="demo.w.n").max == 8  # the config allows 1..9
 
 
 def test_a_number_from_a_list_reads_through_its_format():
