@@ -200,9 +200,9 @@ def weight_rows(s: NetState) -> list[dict]:
                         "from": "bias (+1)" if bias else f"{src} {i + 1}",
                         "to": f"{dst} {j + 1}",
                         "w": float(w),
-                        "o_i": 1.0 if bias else float(o[i]),
-                        "δ_j": float(delta[j]),
-                        "Δw = −η δ_j o_i": float(d),
+                        "oᵢ": 1.0 if bias else float(o[i]),
+                        "δⱼ": float(delta[j]),
+                        "Δw = −η δⱼ oᵢ": float(d),
                         "w + Δw": float(w + d),
                     }
                 )
@@ -218,15 +218,16 @@ def _mat(m) -> str:
     return r"\begin{pmatrix}" + r" \\ ".join(rows) + r"\end{pmatrix}"
 
 
-def matrix_latex(s: NetState) -> str:
+def matrix_latex(s: NetState) -> list[str]:
     """delta^h = g'(z) o U^T delta^o and dJ/dW = delta^h x^T (the lecture's matrix form, with
-    the lecture's sign: its deltas are minus ours)."""
+    the lecture's sign: its deltas are minus ours), one line each."""
     g_prime = s.o_h * (1 - s.o_h)
-    return (
+    return [
         rf"\delta^{{h}} = g'(z) \circ U^{{\top}} \delta^{{o}} = {_vec(g_prime)} \circ "
-        rf"{_mat(s.W2.T)} {_vec(-s.delta_o)} = {_vec(-s.delta_h)}, \qquad "
-        rf"\frac{{\partial J}}{{\partial W}} = \delta^{{h}} x^{{\top}} = {_mat(-s.dw1 / s.eta)}"
-    )
+        rf"{_mat(s.W2.T)} {_vec(-s.delta_o)} = {_vec(-s.delta_h)}",
+        rf"\frac{{\partial J}}{{\partial W}} = \delta^{{h}} x^{{\top}} = {_vec(-s.delta_h)}"
+        rf"{_vec(s.x)}^{{\top}} = {_mat(s.dw1 / s.eta)}",
+    ]
 
 
 # ----------------------------------------------------------------------------- depth

@@ -379,7 +379,8 @@ def _net_check(page: BPPage, s) -> None:
             "($\\delta_{\\text{lecture}} = -\\partial E/\\partial \\mathrm{net}$). "
             "In vectors, with this network's numbers:"
         )
-        st.latex(text.matrix_latex(s))
+        for line in text.matrix_latex(s):
+            st.latex(line)
 
 
 # ----------------------------------------------------------------------------- why depth hurts
