@@ -70,8 +70,8 @@ class Spectrum:
         if not np.isfinite(self.product):
             return "undefined: W is no longer finite (training diverged)"
         if self.product < 1.0:
-            return "vanishing guaranteed (lambda_1 < 1/gamma)"
-        return "exploding possible (lambda_1 >= 1/gamma); vanishing still possible"
+            return "vanishing guaranteed"
+        return "exploding possible; vanishing still possible"
 
 
 def spectrum(cell: VanillaRNN) -> Spectrum:

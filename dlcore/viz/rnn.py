@@ -20,6 +20,8 @@ from plotly.subplots import make_subplots
 
 from dlcore.viz.common import CATEGORICAL, PALETTE, SERIES, style
 
+GRAD_T = "‖∂L/∂h<sub>t</sub>‖"  # the gradient norm the flow figures show
+JAC = "‖∂h<sub>T</sub>/∂h<sub>t</sub>‖"
 TITLES_TOP = 36  # px above the plot area for subplot titles (style's 10 px cut them off)
 ARM_COLORS = {"no clipping": PALETTE["accent"], "with clipping": PALETTE["pos"]}
 
@@ -59,13 +61,13 @@ def flow_curves(
             go.Scatter(
                 x=t,
                 y=positive(bound),
-                name="bound (lambda_1 gamma)^(T-1-t)",
+                name="bound ‖∂L/∂h<sub>T−1</sub>‖ (λ<sub>1</sub>γ)<sup>T−1−t</sup>",
                 mode="lines",
                 line=dict(color=arm_color("RNN", 0), dash="dash"),
             )
         )
     fig.update_xaxes(title="time step t (the loss is at the last step)")
-    fig.update_yaxes(title="||dL/dh_t||", type="log", exponentformat="power")
+    fig.update_yaxes(title=GRAD_T, type="log", exponentformat="power")
     return style(fig, height=height).update_layout(legend=dict(orientation="h", y=1.15))
 
 
@@ -87,8 +89,10 @@ def flow_heatmaps(
                 zmax=hi,
                 colorscale="Viridis",
                 showscale=i == len(labels) - 1,
-                colorbar=dict(title="log10"),
-                hovertemplate="t %{x}<br>training step %{y}<br>log10 norm %{z:.2f}<extra></extra>",
+                colorbar=dict(title=f"log<sub>10</sub> {GRAD_T}"),
+                hovertemplate="t %{x}<br>training step %{y}<br>log<sub>10</sub> "
+                + GRAD_T
+                + " %{z:.2f}<extra></extra>",
             ),
             row=1,
             col=i + 1,
@@ -106,7 +110,7 @@ def flow_heatmaps(
 def regime_figure(lambda_1: float, gamma: float, height: int = 200) -> go.Figure:
     """lambda_1 on an axis: vanishing guaranteed (< 1/gamma) or exploding possible (>= 1/gamma)."""
     fig = go.Figure()
-    rows = [("gamma = 1 (tanh, ReLU, linear)", 1.0), ("gamma = 1/4 (sigmoid)", 0.25)]
+    rows = [("γ = 1 (tanh, ReLU, linear)", 1.0), ("γ = 1/4 (sigmoid)", 0.25)]
     x_max = max(5.0, lambda_1 * 1.2)
     for y, (_name, g) in enumerate(rows):
         edge = min(1.0 / g, x_max)
@@ -136,13 +140,13 @@ def regime_figure(lambda_1: float, gamma: float, height: int = 200) -> go.Figure
             y=[active],
             mode="markers+text",
             marker=dict(size=14, color=PALETTE["ink"], symbol="diamond"),
-            text=[f"lambda_1 = {lambda_1:.3f}"],
+            text=[f"λ<sub>1</sub> = {lambda_1:.3f}"],
             textposition="top center",
             name="this W",
         )
     )
     fig.update_yaxes(tickvals=[0, 1], ticktext=[r[0] for r in rows], range=[-0.6, 1.6])
-    fig.update_xaxes(title="lambda_1 (largest singular value of W)", range=[0, x_max])
+    fig.update_xaxes(title="λ<sub>1</sub> (largest singular value of W)", range=[0, x_max])
     return style(fig, height=height, legend=False)
 
 
@@ -154,14 +158,17 @@ def linear_figure(
     fig = make_subplots(
         rows=1,
         cols=2,
-        subplot_titles=("trajectory h_t = W^T h_(t-1)", "components along the eigenvectors"),
+        subplot_titles=(
+            "trajectory h<sub>t</sub> = W<sup>⊤</sup>h<sub>t−1</sub>",
+            "components along the eigenvectors",
+        ),
     )
     fig.add_trace(
         go.Scatter(
             x=h[:, 0],
             y=h[:, 1],
             mode="lines+markers",
-            name="h_t",
+            name="h<sub>t</sub>",
             marker=dict(size=5, color=np.arange(len(h)), colorscale="Viridis"),
             line=dict(color=PALETTE["muted"]),
         ),
@@ -176,7 +183,7 @@ def linear_figure(
                 x=[-v[0], v[0]],
                 y=[-v[1], v[1]],
                 mode="lines",
-                name=f"eigenvector {i + 1} (lambda = {eigvals[i]:.2f})",
+                name=f"eigenvector {i + 1} (λ<sub>{i + 1}</sub> = {eigvals[i]:.2f})",
                 line=dict(color=CATEGORICAL[i + 2], dash="dot"),
             ),
             row=1,
@@ -186,7 +193,7 @@ def linear_figure(
             go.Scatter(
                 x=np.arange(len(comps)),
                 y=positive(np.abs(comps[:, i])),
-                name=f"|component {i + 1}| ~ |{eigvals[i]:.2f}|^t",
+                name=f"|component {i + 1}| ∝ |{eigvals[i]:.2f}|<sup>t</sup>",
                 line=dict(color=CATEGORICAL[i + 2], width=2),
             ),
             row=1,
@@ -205,13 +212,13 @@ def highway_figure(f_running: np.ndarray, lstm_jac: np.ndarray, rnn_jac: np.ndar
     fig = go.Figure()
     traces = [
         (
-            "LSTM: mean over units of prod f_k (the additive path)",
+            "LSTM: mean over units of ∏<sub>k</sub> f<sub>k</sub> (the additive path)",
             f_running,
             SERIES["LSTM"],
             "dash",
         ),
-        ("LSTM: ||d h_T / d h_t|| (autograd)", lstm_jac, SERIES["LSTM"], "solid"),
-        ("vanilla RNN: ||prod Diag(g') W|| = ||d h_T / d h_t||", rnn_jac, SERIES["RNN"], "solid"),
+        (f"LSTM: {JAC} (autograd)", lstm_jac, SERIES["LSTM"], "solid"),
+        (f"vanilla RNN: ‖∏ Diag(g′) W‖ = {JAC}", rnn_jac, SERIES["RNN"], "solid"),
     ]
     for name, y, color, dash in traces:
         fig.add_trace(
@@ -224,7 +231,9 @@ def highway_figure(f_running: np.ndarray, lstm_jac: np.ndarray, rnn_jac: np.ndar
             )
         )
     fig.update_xaxes(title="time step t (going back from the last step T)")
-    fig.update_yaxes(title="gain from h_t to h_T", type="log", exponentformat="power")
+    fig.update_yaxes(
+        title="gain from h<sub>t</sub> to h<sub>T</sub>", type="log", exponentformat="power"
+    )
     fig.update_layout(legend=dict(orientation="v", y=-0.25))
     return style(fig, height=380).update_layout(legend=dict(orientation="v", y=-0.3))
 
@@ -465,7 +474,7 @@ def _loss_map(ws, bs, loss, zmin, zmax, showscale: bool) -> go.Heatmap:
         colorscale="Viridis",
         showscale=showscale,
         colorbar=dict(title="log<sub>10</sub> L"),
-        hovertemplate="w %{x:.4f}<br>b %{y:.4f}<br>log10 loss %{z:.2f}<extra></extra>",
+        hovertemplate="w %{x:.4f}<br>b %{y:.4f}<br>log<sub>10</sub> L %{z:.2f}<extra></extra>",
     )
 
 
@@ -564,7 +573,8 @@ def connectivity_figure(
             zmax=1,
             customdata=np.asarray(conn),
             colorbar=dict(title="rel."),
-            hovertemplate="%{y}: char %{x} '%{text}'<br>||d logit / d x_i|| = %{customdata:.3g}"
+            hovertemplate="%{y}: char %{x} '%{text}'<br>‖∂ logit / ∂x<sub>i</sub>‖ = "
+            "%{customdata:.3g}"
             "<extra></extra>",
         )
     )

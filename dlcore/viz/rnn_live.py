@@ -199,7 +199,7 @@ def _norms_and_losses(
         (w // 2 + 10, 0, w, body),
         norms,
         [(clip_v, INK, f"clip threshold v = {clip_v:g}")],
-        title="pre-clip ||g|| per step (log axis)",
+        title="gradient norm before clipping, per step (log axis)",
         x_note="training step",
         blowups=blowups(norms),
     )
@@ -283,7 +283,8 @@ def _regime_bar(
     """regime_figure's row for this gamma: lambda_1 < 1/gamma vanishing guaranteed, beyond it
     exploding possible; a diamond at lambda_1 of W."""
     x0, y0, x1, y1 = box[0] + 4, box[1] + 18, box[2] - 8, box[3] - 16
-    raster.text(draw, (box[0] + 4, box[1]), f"lambda_1 of W (gamma = {gamma:g})", INK)
+    title = f"largest singular value of W (|g'| at most {gamma:g})"
+    raster.text(draw, (box[0] + 4, box[1]), title, INK)
     x_max = max(5.0, lam * 1.2) if np.isfinite(lam) else 5.0
     edge = min(1.0 / gamma, x_max) if gamma > 0 else x_max
 
@@ -307,7 +308,7 @@ def _regime_bar(
 def _colorbar(img, draw, box: tuple[int, int, int, int], lo: float, hi: float) -> None:
     """A vertical Viridis bar for log10 values lo..hi, labelled in data units."""
     x0, y0, x1, y1 = box[0], box[1] + 18, box[0] + 14, box[3]
-    raster.text(draw, (box[0], box[1]), "||dL/dh_t||", INK)
+    raster.text(draw, (box[0], box[1]), "gradient", INK)
     ramp = viridis_rgb(np.linspace(1.0, 0.0, max(1, y1 - y0))[:, None], 0.0, 1.0)  # high on top
     img.paste(Image.fromarray(np.repeat(ramp, x1 - x0, axis=1)), (x0, y0))
     raster.text(draw, (x1 + 4, y0), f"{10.0**hi:.2g}", MUTED, anchor="la")
@@ -333,12 +334,12 @@ def flow_image(now, snap, size: tuple[int, int] = (LIVE_WIDTH, 560)) -> np.ndarr
         draw,
         (0, 0, split, top),
         cells,
-        title="||dL/dh_t|| now (log axis)",
+        title="gradient norm at each step t, now (log axis)",
         x_note="time step t (the loss is at the last step)",
         extra=[now.bound],
     )
     rnn = arm_color("RNN", 0)
-    _key(draw, split - 6, 2, [("bound (lambda_1 gamma)^(T-1-t)", rnn, "dashed")])
+    _key(draw, split - 6, 2, [("the lecture's bound", rnn, "dashed")])
     if lim is not None and len(t):
         x0, y0, x1, y1 = area
         b = np.log10(positive(now.bound))
@@ -346,11 +347,11 @@ def flow_image(now, snap, size: tuple[int, int] = (LIVE_WIDTH, 560)) -> np.ndarr
         v = y1 - (np.clip(b, *lim) - lim[0]) / (lim[1] - lim[0]) * (y1 - y0)
         _dashed(draw, np.stack([u, v], 1), rnn)
     sp = now.spectrum
-    lines = [
+    lines = [  # words: the raster font has no Greek (the caption under the frame has symbols)
         ("Vanilla RNN now", INK),
-        (f"lambda_1 = {sp.lambda_1:.3f}", INK),
-        (f"gamma = {sp.gamma:g}", INK),
-        (f"lambda_1 gamma = {sp.product:.3f}", INK),
+        (f"largest singular value of W: {sp.lambda_1:.3f}", INK),
+        (f"bound on |g'|: {sp.gamma:g}", INK),
+        (f"their product: {sp.product:.3f}", INK),
     ]
     regime = sp.regime.split("; ")
     lines += [(r, PALETTE["pos"] if sp.product < 1.0 else PALETTE["accent"]) for r in regime]
@@ -386,8 +387,8 @@ def _flow_heat_row(img, draw, box, flows: np.ndarray, steps: np.ndarray, labels:
     raster.text(
         draw,
         ((x0 + x1) / 2, y1 + 18),
-        "x: time step t    y: training step (the latest probe on top)    colour: ||dL/dh_t|| on a "
-        "log scale",
+        "x: time step t    y: training step (the latest probe on top)    colour: gradient norm "
+        "at step t (log scale)",
         MUTED,
         anchor="ma",
     )

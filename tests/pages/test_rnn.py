@@ -4,6 +4,7 @@ URL parameters set controls (garbage -> notice), presets set the controls, and t
 
 import json
 import math
+import re
 from pathlib import Path
 
 import numpy as np
@@ -52,7 +53,7 @@ def charts(at):
 def texts(at):
     return " ".join(
         str(e.value)
-        for kind in ("markdown", "caption", "info", "warning", "error")
+        for kind in ("markdown", "caption", "info", "warning", "error", "latex")
         for e in at.get(kind)
     )
 
@@ -92,7 +93,7 @@ def test_default_view_draws_every_control_and_the_flow(start):
     "view, n_charts, needle",
     [
         ("train", 2, "no-memory baseline"),
-        ("linear", 1, "Q^T Lambda^t Q"),
+        ("linear", 1, r"Q^\top \Lambda^t Q"),  # rendered LaTeX (issue 24 item 15)
         ("highway", 2, "forget gate"),
         ("clip", 4, "Pascanu"),
         ("sentence", 7, "connectivity"),
@@ -366,3 +367,70 @@ def test_every_widget_speaks_to_a_student(view):
     for text in shown:
         assert not any(bit in text for bit in ASCII_MATH), text
     assert any("λ₁" in text for text in shown)
+
+
+def _latex(at) -> str:
+    return " ".join(e.value for e in at.get("latex"))
+
+
+@pytest.mark.parametrize(
+    "view, needles",
+    [
+        ("flow", [r"z_t = W h_{t-1} + U x_t", r"\prod_{k < i \le T}", r"\lambda_1 \gamma ="]),
+        ("train", [r"f_t &= \sigma", r"z_t &= \sigma", r"\delta h_{t-1}"]),
+        ("linear", [r"Q^\top \Lambda^t Q", r"|\lambda_1|^{40}"]),
+        ("highway", [r"f_t \big) \circ \delta c_t", r"\prod_k f_k"]),
+        ("clip", [r"g \leftarrow \frac{g\, v}{\lVert g \rVert}", r"\lVert g \rVert = 2{,}681"]),
+        ("sentence", [r"i_t &= \sigma", r"\bar f_t &="]),
+    ],
+)
+def test_each_view_renders_the_lectures_equations(view, needles):
+    """Issue 24 item 15: the equations as the lecture writes them, rendered (st.latex)."""
+    at = app(view=view, params={"clip_v": "1.0"})
+    shown = _latex(at)
+    for needle in needles:
+        assert needle in shown, (needle, shown)
+
+
+def test_the_flow_condition_shows_the_live_lambda_1_gamma_and_their_product():
+    at = app()
+    sp = at.session_state["rnn.trainer"].probe_spectrum
+    shown = _latex(at)
+    assert rf"\lambda_1 = {sp.lambda_1:.4g}" in shown and rf"\gamma = {sp.gamma:g}" in shown
+    assert rf"\lambda_1 \gamma = {sp.product:.4g}" in shown
+    at = app({"activation": "sigmoid"})
+    assert r"\gamma = 0.25" in _latex(at)
+
+
+ASCII_SYMBOLS = ("lambda", "gamma", "||", "_(", "^(", "^T", "sigma", "dL/dh", "delta")
+
+
+def _prose(text: str) -> str:
+    """Text outside $...$ math (where LaTeX is written as LaTeX)."""
+    return re.sub(r"\$[^$]*\$", "", text)
+
+
+@pytest.mark.parametrize("view", ["flow", "train", "linear", "highway", "clip", "sentence"])
+def test_no_equation_is_written_in_ascii(view):
+    """Issue 24 item 15: never ASCII like 'lambda_1', '||g||' or 'h_(t-1)' in markdown,
+    captions or figures (their titles, axes, legends, notes and hover texts)."""
+    at = app(view=view)
+    for kind in ("markdown", "caption", "info", "warning", "error"):
+        for el in at.get(kind):
+            prose = _prose(str(el.value))
+            assert not any(bit in prose for bit in ASCII_SYMBOLS), prose
+    for fig in charts(at):
+        words = [t.get(k, "") for t in fig["data"] for k in ("name", "hovertemplate")]
+        words += re.findall(r'"text": "([^"]*)"', json.dumps(fig["layout"]))
+        for word in words:
+            assert not any(bit in str(word) for bit in ASCII_SYMBOLS), word
+
+
+@pytest.mark.parametrize("view", ["flow", "train", "clip"])
+def test_live_captions_write_symbols_as_a_student_reads_them(view):
+    at = app(view=view)
+    key = "rnn.clip.btn.play" if view == "clip" else "rnn.btn.play"
+    at.button(key=key).click().run()
+    caption = next(c.value for c in at.caption if c.value.endswith("interactive charts."))
+    assert not any(bit in caption for bit in ASCII_SYMBOLS), caption
+    assert "‖" in caption

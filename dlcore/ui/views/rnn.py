@@ -13,11 +13,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import partial
 
+import numpy as np
 import streamlit as st
 
 from dlcore.rnn import analysis, charlm, texts
 from dlcore.rnn.cells import ACTIVATIONS
-from dlcore.rnn.clipping import cliff_view
+from dlcore.rnn.clipping import CliffView, cliff_view
 from dlcore.rnn.config import PRESETS, RnnConfig, preset_values, vanilla_only
 from dlcore.rnn.gradflow import Highway, linear_trajectory
 from dlcore.rnn.tasks import TASKS
@@ -37,7 +38,7 @@ LABELS = {
     "optimizer": {"adam": "Adam", "rmsprop": "RMSprop", "sgd": "SGD with momentum 0.9"},
     "clip": {"none": "No clipping", "norm": "Clip by norm", "value": "Clip by value"},
     "rnn_init": {
-        "default": "Uniform ±1/√H (torch's default)",
+        "default": "Uniform (torch's default)",
         "orthogonal": "Orthogonal",
         "identity": "Identity (IRNN)",
     },
@@ -53,6 +54,8 @@ LIVE = {
     "one_element": True,
 }
 GATES = (("i", "input"), ("f", "forget"), ("o", "output"))
+LINEAR_STEPS = 40  # steps of the linear case's trajectory
+CLIFF_LR = 0.01  # the cliff's learning rate (dlcore.rnn.clipping.cliff_view's default)
 
 
 # -- shared models and callbacks (defined once) ---------------------------------------------
@@ -121,23 +124,35 @@ def render_flow(page: RnnPage, trainer: TaskTrainer, out: LiveOut) -> None:
     snap = trainer.snapshot()
     if out.live:
         out.image(_flow_png(page, trainer, snap), "image/png", width=rnn_live.LIVE_WIDTH)
-        out.caption(texts.live_caption(snap.labels, snap.diverged, f"{texts.FLOW} {texts.HEAT}"))
+        text = f"{texts.live_condition(trainer.probe_spectrum)} {texts.LIVE_FLOW}"
+        out.caption(texts.live_caption(snap.labels, snap.diverged, text))
         return
     page.set("flow_frame", None)  # the next live run draws its first frame
     _arm_errors(trainer, snap)
     now = analysis.flow_now(trainer)
     sp = now.spectrum
+    _flow_equations(now)
     left, right = st.columns([3, 2])
     page.chart(figures.flow_curves(now.flows, now.labels, now.bound), "flow", where=left)
-    right.markdown(
-        f"Vanilla RNN now: **lambda_1 = {sp.lambda_1:.3f}**, **gamma = {sp.gamma:g}**, "
-        f"lambda_1 gamma = **{sp.product:.3f}**: {sp.regime}."
-    )
     right.caption(texts.FLOW)
     page.chart(figures.regime_figure(sp.lambda_1, sp.gamma), "regime")
     st.caption(texts.REGIME)
     page.chart(figures.flow_heatmaps(snap.flow, snap.eval_steps, snap.labels), "flow_heat")
     st.caption(texts.HEAT)
+
+
+def _flow_equations(now: analysis.FlowNow) -> None:
+    """The lecture's recurrence, gradient through time and condition for vanishing, with the
+    vanilla RNN's numbers of the latest probe."""
+    left, right = st.columns([2, 3])
+    left.latex(texts.RECURRENCE_TEX)
+    right.latex(texts.BPTT_TEX)
+    st.latex(texts.BOUND_TEX)
+    st.latex(texts.condition_tex(now.spectrum))
+    rnn = next(i for i, label in enumerate(now.labels) if label == "RNN")
+    flow, bound = now.flows[rnn], now.bound
+    if len(flow):
+        st.latex(texts.measured_tex(float(flow[0]), float(flow[-1]), float(bound[0]), len(flow)))
 
 
 def _flow_png(page: RnnPage, trainer: TaskTrainer, snap: TrainSnapshot) -> bytes:
@@ -158,7 +173,7 @@ def render_train(page: RnnPage, trainer: TaskTrainer, out: LiveOut) -> None:
     if out.live:
         rgb = rnn_live.train_image(snap, clip_v)
         out.png(rgb, width=rgb.shape[1])
-        out.caption(texts.live_caption(snap.labels, snap.diverged, texts.TRAIN))
+        out.caption(texts.live_caption(snap.labels, snap.diverged, texts.LIVE_TRAIN))
         return
     _arm_errors(trainer, snap)
     left, right = st.columns(2)
@@ -176,7 +191,7 @@ def render_train(page: RnnPage, trainer: TaskTrainer, out: LiveOut) -> None:
         snap.train_steps,
         snap.grad_norm,
         snap.labels,
-        "pre-clip ||g||",
+        "‖g‖ before clipping",
         hline=("clip threshold v", clip_v),
         diverged_at=snap.diverged_at,
     )
@@ -193,6 +208,18 @@ def render_train(page: RnnPage, trainer: TaskTrainer, out: LiveOut) -> None:
             delta_color="normal" if solved else "off",
         )
         col.caption(f"{share:.0%} of steps clipped")
+    _cell_equations()
+
+
+def _cell_equations() -> None:
+    """The vanilla RNN, LSTM and GRU as the lecture writes them, side by side."""
+    st.markdown(texts.CELLS)
+    for col, (name, tex) in zip(
+        st.columns([2, 3, 3]),
+        (("Vanilla RNN", texts.RNN_TEX), ("LSTM", texts.LSTM_TEX), ("GRU", texts.GRU_TEX)),
+    ):
+        col.markdown(f"**{name}**")
+        col.latex(tex)
 
 
 def _trio(page: RnnPage, render: Render) -> None:
@@ -213,8 +240,10 @@ def train(page: RnnPage) -> None:
 def linear(page: RnnPage) -> None:
     _intro(page, "lin_l1", "lin_l2", "lin_angle")
     cfg = page.cfg
-    tr = linear_trajectory(cfg.lin_l1, cfg.lin_l2, cfg.lin_angle, (1.0, 1.0), 40)
+    tr = linear_trajectory(cfg.lin_l1, cfg.lin_l2, cfg.lin_angle, (1.0, 1.0), LINEAR_STEPS)
     st.markdown(texts.LINEAR)
+    st.latex(texts.LINEAR_TEX)
+    st.latex(texts.linear_tex(cfg.lin_l1, cfg.lin_l2, LINEAR_STEPS))
     page.chart(figures.linear_figure(tr.h, tr.components, tr.eigvals, tr.q), "linear")
 
 
@@ -229,25 +258,29 @@ def highway(page: RnnPage) -> None:
     _intro(page)
     hw = _highway_now(page)
     st.markdown(texts.HIGHWAY)
+    st.latex(texts.HIGHWAY_TEX)
+    st.latex(texts.highway_tex(float(hw.f_running[0]), float(hw.rnn_jac[0]), len(hw.f_running)))
     page.chart(figures.highway_figure(hw.f_running, hw.lstm_jac, hw.rnn_jac), "highway")
-    page.chart(figures.gate_heatmap(hw.f, title="LSTM forget gate f_t per unit"), "forget_gate")
+    title = "LSTM forget gate f<sub>t</sub> per unit"
+    page.chart(figures.gate_heatmap(hw.f, title=title), "forget_gate")
 
 
 def clip(page: RnnPage) -> None:
     _intro(page, "cliff_w")
     cfg = page.cfg
-    st.markdown(texts.CLIP_RULE)
-    cv = cliff_view(w0=cfg.cliff_w, v=cfg.clip_v)  # norm clipping at v, whatever trains below
+    # norm clipping at v, whatever trains below
+    cv = cliff_view(w0=cfg.cliff_w, lr=CLIFF_LR, v=cfg.clip_v)
+    _clip_equations(cv, cfg.clip_v)
     left, right = st.columns(2)
     page.chart(figures.cliff_figure(cv), "cliff", where=left)
     page.chart(figures.cliff_zoom_figure(cv), "cliff_zoom", where=right)
     st.caption(
         texts.CLIFF.format(
-            g=float((cv.grad**2).sum() ** 0.5),
+            g=texts.tex_num(float(np.linalg.norm(cv.grad))),
             w1=cv.path_plain[1, 0],
             b1=cv.path_plain[1, 1],
-            l1=cv.loss_plain[1],
-            l2=cv.loss_clipped[1],
+            l1=texts.tex_num(float(cv.loss_plain[1])),
+            l2=texts.tex_num(float(cv.loss_clipped[1])),
         )
     )
     st.subheader("Training with and without clipping")
@@ -255,14 +288,29 @@ def clip(page: RnnPage) -> None:
     page.live(clip_pair, partial(render_clip, page), name="clip", cfg=vanilla_only(cfg), **LIVE)
 
 
+def _clip_equations(cv: CliffView, v: float) -> None:
+    """The lecture's clipping rule, with the numbers of the cliff's wall beside it."""
+    st.markdown(texts.CLIP_RULE)
+    left, right = st.columns(2)
+    left.latex(texts.CLIP_TEX)
+    right.latex(texts.VALUE_CLIP_TEX)
+    st.markdown(texts.CLIFF_INTRO)
+    st.latex(texts.CLIFF_TEX)
+    step = float(np.linalg.norm(cv.path_clipped[1] - cv.path_clipped[0]))
+    st.latex(texts.clip_tex(v, float(np.linalg.norm(cv.grad)), CLIFF_LR, step))
+
+
 def render_clip(page: RnnPage, trainer: TaskTrainer, out: LiveOut) -> None:
     snap, cfg = trainer.snapshot(), page.cfg
-    text = texts.CLIP_TRAIN.format(mode=cfg.clip, v=cfg.clip_v, share=snap.clipped_share[1])
+    mode = page.label(cfg.clip, "clip")
     if out.live:
         rgb = rnn_live.clip_image(snap, cfg.clip_v)
         out.png(rgb, width=rgb.shape[1])
+        text = texts.LIVE_CLIP.format(mode=mode, v=cfg.clip_v, share=snap.clipped_share[1])
         out.caption(texts.live_caption(snap.labels, snap.diverged, text))
         return
+    if cfg.clip == "none":
+        page.notice(texts.NO_CLIPPING, "info")
     _arm_errors(trainer, snap)  # the unclipped run of the exploding preset ends here
     left, right = st.columns(2)
     loss = figures.curves_figure(
@@ -277,12 +325,12 @@ def render_clip(page: RnnPage, trainer: TaskTrainer, out: LiveOut) -> None:
         snap.train_steps,
         snap.grad_norm,
         snap.labels,
-        "pre-clip ||g||",
-        hline=("v", cfg.clip_v),
+        "‖g‖ before clipping",
+        hline=("clip threshold v", cfg.clip_v),
         diverged_at=snap.diverged_at,
     )
     page.chart(norms, "clip_norms", where=right)
-    st.caption(text)
+    st.caption(texts.CLIP_TRAIN.format(mode=mode, v=cfg.clip_v, share=snap.clipped_share[1]))
 
 
 def _cut_sentence(page: RnnPage) -> str | None:
@@ -320,8 +368,15 @@ def sentence(page: RnnPage) -> None:
         page.chart(top, f"top.{view.kind}", where=col)
         col.caption(f"validation loss {report.meta[view.kind]['val_loss']:.2f} nats/char")
     lstm = next(v for v in views if v.kind == "lstm")
+    st.markdown(texts.GATES)
+    left, right = st.columns([3, 2])
+    left.latex(texts.LSTM_TEX)
+    at = lstm.position
+    means = [float(lstm.gates[gate][at].mean()) for gate, _ in GATES]
+    right.latex(texts.gates_tex(*means))
     for gate, name in GATES:
-        heat = figures.gate_heatmap(lstm.gates[gate], lstm.chars, f"LSTM {name} gate {gate}_t")
+        title = f"LSTM {name} gate {gate}<sub>t</sub>"
+        heat = figures.gate_heatmap(lstm.gates[gate], lstm.chars, title)
         page.chart(heat, f"gate.{gate}")
 
 
