@@ -193,7 +193,7 @@ def test_clicks_on_every_clickable_surface_of_the_transformer_view(server, page)
     page.get_by_text("Neuron view: layer 4, head 7").first.wait_for(timeout=60000)
     assert page.get_by_text("layer 4, head 7").first.is_visible()
     _click(page, "layer 4, head 7", 0, 4)  # the row of query token 4, 'on'
-    page.get_by_text("query q of 'on'").first.wait_for(timeout=60000)
+    page.get_by_text("of 'on'").first.wait_for(timeout=60000)  # the neuron view's query
     _click(page, "Head view", 0.0, 2)  # token 2 ('cat') on the attending side
     assert "focus=2" in page.url  # the clicked token is the focus (the link follows it)
     colours = page.evaluate(LABEL_COLOURS_JS, "Head view")

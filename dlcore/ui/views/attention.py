@@ -164,11 +164,12 @@ def _date_controls(page: AttentionPage) -> None:
 
 
 def _checkpoint_label(score: str, checkpoint: str) -> str:
-    """What the checkpoint scrubber shows: the training step of each snapshot."""
+    """What the checkpoint scrubber shows: how many training steps each snapshot had ("after N
+    steps": the live panel's counter line alone reads "step N")."""
     if checkpoint == "final":
         meta = glue.date_meta(score)
-        return f"trained (step {meta['steps']:,})" if meta else "trained"
-    return "untrained (step 0)" if checkpoint == "0" else f"step {checkpoint}"
+        return f"trained ({meta['steps']:,} steps)" if meta else "trained"
+    return "untrained (0 steps)" if checkpoint == "0" else f"after {checkpoint} steps"
 
 
 def _map_columns(n_chars: int) -> tuple[object, object, int]:
