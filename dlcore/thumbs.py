@@ -124,6 +124,8 @@ def backprop() -> np.ndarray:
 
 DRAW = {
     "playground": playground,
+    "backprop": backprop,
+    "optimization": optimization,
     "conv": conv,
     "rnn": rnn,
     "attention": attention,

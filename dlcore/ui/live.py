@@ -179,8 +179,12 @@ class LivePanel:
         step_label: str = "Step",
         hide: Collection[str] = (),
         one_element: bool = False,
+        step_help: str | None = None,
+        reset_help: str = "Start again from fresh weights (same seed).",
     ) -> None:
         self.state, self.factory, self.render = state, factory, render
+        self.step_help = step_help or f"Train {max(1, step_size)} step(s), then pause."
+        self.reset_help = reset_help
         self._gen, self._lock = claim(state), session_lock(state)  # an older run's loop lets go
         self.hide = frozenset(hide)  # of "play", "step", "reset": a teacher's link hid them
         # a live render that draws exactly one element replaces it in place: each delta the
@@ -245,10 +249,8 @@ class LivePanel:
         )
         buttons = (
             ("play", c1, label, icon, self._toggle, None),
-            ("step", c2, step_label, ":material/skip_next:", self._step,
-             f"Train {self.step_size} step(s), then pause."),
-            ("reset", c3, "Reset", ":material/restart_alt:", self._reset,
-             "Start again from fresh weights (same seed)."),
+            ("step", c2, step_label, ":material/skip_next:", self._step, self.step_help),
+            ("reset", c3, "Reset", ":material/restart_alt:", self._reset, self.reset_help),
         )  # fmt: skip
         for name, col, text, icon_, callback, tip in buttons:
             if name not in self.hide:
@@ -336,7 +338,7 @@ class LivePanel:
         proc = process()
         rate, chunk = _Rate(self.state.get("rate", 0.0)), 1
         started, frames_left = time.monotonic(), self._frames_left()
-        last_frame, last_status = time.perf_counter(), 0.0
+        last_frame, last_status, ticks = time.perf_counter(), 0.0, 0
         notice = _SlotNotice(self._notice, proc.settings, self._notice_on)
         while self.playing:
             frame_start = time.perf_counter()
@@ -362,8 +364,9 @@ class LivePanel:
                     return
                 out = self._render_live()
             now = time.perf_counter()
-            rate.add(done, now - last_frame)  # wall time since the last frame, waits included
-            last_frame = now
+            if ticks:  # wall time from one frame to the next, waits included (the first frame
+                rate.add(done, now - last_frame)  # had no wait before it: it would read high)
+            ticks, last_frame = ticks + 1, now
             self.state.set("rate", rate.value)
             last_status = self._publish(out, last_status)
             if stop or rerun_waiting():

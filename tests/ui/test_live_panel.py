@@ -251,3 +251,12 @@ def test_forgetting_the_trainer_claims_it_and_a_new_one_is_built(monkeypatch):
     live.forget_trainer(state)
     assert state.trainer is None and state.get("gen") == 1  # an older loop lets go
     assert state.ensure_trainer(ToyConfig(), ToyTrainer) is not old  # same config, new trainer
+
+
+def test_the_rate_counts_the_wait_between_frames_from_the_first_frame_on(monkeypatch):
+    p = process()
+    monkeypatch.setattr(p, "frame_share", lambda max_fps: 5.0)  # a frame every 0.2 s at most
+    at = _app().run()
+    at.button(key="toy.btn.play").click().run()  # under AppTest: 3 frames
+    steps, rate = at.session_state["toy.trainer"].steps, at.session_state["toy.rate"]
+    assert 0 < rate < 2 * steps / (3 * 0.2)  # ~steps per 0.2 s, not per training burst
