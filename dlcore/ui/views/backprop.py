@@ -165,6 +165,9 @@ def graph_view(page: BPPage) -> None:
         epoch_label=f"Backward pass ({total} nodes): node",
         step_label="Step",
         one_element=True,
+        step_help="Take one node of the backward pass: its local derivative times the upstream "
+        "gradient, summed over its consumers.",
+        reset_help="Go back to the end of the forward pass: no gradient computed yet.",
     )
     _tables(page, page.panel.trainer.snapshot())
 
