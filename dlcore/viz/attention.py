@@ -25,7 +25,7 @@ from dlcore.viz.common import CATEGORICAL, DIVERGING, PALETTE, colormap_rgb, sty
 
 WEIGHTS = [[0.0, "#ffffff"], [1.0, PALETTE["pos"]]]  # attention weight 0 (white) .. max (blue)
 FONT, TITLE_FONT, TICK_FONT = 15, 18, 14  # px: readable on a projector (style() sets 13)
-PLOT_MARGIN_Y = 150  # px of a heatmap's height outside its cells (title, column labels, axis)
+PLOT_MARGIN_Y = 120  # px of a heatmap's height outside its cells (title, column labels, axis)
 PLOT_MARGIN_X = 170  # px of its width outside them (row labels, axis title, colour bar)
 
 

@@ -512,3 +512,11 @@ def test_minilm_numbers_do_not_depend_on_unrelated_controls():
     retype(at, "hide_special", True)
     again = arr(chart(at, "Neuron view: layer 2, head 0")["data"][-1]["z"]).ravel()
     np.testing.assert_array_equal(again, neuron)  # the neuron view reads the model as it is
+
+
+def test_every_date_map_labels_every_output_character():
+    at = app()
+    at.button(key="attention.btn.step").click().run()
+    for title in ("τ = 1", "Luong dot", "Difference", "Live alignment"):
+        axis = chart(at, title)["layout"]["yaxis"]
+        assert axis["tickvals"] == list(range(10)), title  # no label thinned out of 10 rows

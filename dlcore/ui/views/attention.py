@@ -365,7 +365,6 @@ def _render_training(page: AttentionPage, trainer: DateTrainer, out: LiveOut) ->
             maps.output,
             where=right,
             title=title,
-            height=300,
         )
     st.caption(_training_caption(snap))  # in the body: a live frame replaces it with its own
 
