@@ -27,6 +27,7 @@ class ModelChoice:
     model: VAE | None
     label: str
     notice: str | None = None
+    test: dict[str, float] | None = None  # neg_elbo, recon, kl on the test set (nats per image)
 
 
 def shipped_choice(cfg: VAEConfig, side: int) -> ModelChoice:
@@ -35,11 +36,12 @@ def shipped_choice(cfg: VAEConfig, side: int) -> ModelChoice:
     found = load_shipped(cfg.dataset, spec, float(cfg.beta))
     if found is None:
         have = shipped_betas(cfg.dataset, spec)
-        hint = f" (shipped betas for it: {', '.join(f'{b:g}' for b in have)})" if have else ""
+        shipped = ", ".join(f"{b:g}" for b in have)
+        hint = f" (shipped for it: $\\beta$ = {shipped})" if have else ""
         return ModelChoice(
             None, "", f"No shipped checkpoint for {cfg.dataset} / {cfg.arch} / J={cfg.latent_dim} "
-            f"/ {cfg.hidden} hidden / {cfg.likelihood} / beta={cfg.beta:g}{hint}. "
-            "Switch 'Model' to live and press Play to train one.",
+            f"/ {cfg.hidden} hidden / {cfg.likelihood} / $\\beta$ = {cfg.beta:g}{hint}. "
+            "Set 'Model' to 'train one live' and press Play to train one.",
         )  # fmt: skip
     model, meta = found
     label = (
@@ -47,7 +49,8 @@ def shipped_choice(cfg: VAEConfig, side: int) -> ModelChoice:
         f"= recon {meta['test_recon']:.2f} + KL {meta['test_kl']:.2f} nats/image, "
         f"5-NN accuracy {meta['knn5']:.2f}"
     )
-    return ModelChoice(model, label)
+    test = {k: float(meta[f"test_{k}"]) for k in ("neg_elbo", "recon", "kl")}
+    return ModelChoice(model, label, test=test)
 
 
 def sharp_choice(dataset: str, side: int) -> ModelChoice:
@@ -63,7 +66,7 @@ def sharp_choice(dataset: str, side: int) -> ModelChoice:
         )  # fmt: skip
     model, meta = found
     label = (
-        f"Interpolating with the shipped {SHARP_J}-D VAE (beta = 1): test -ELBO "
+        f"Interpolating with the shipped {SHARP_J}-D VAE (β = 1): test -ELBO "
         f"{meta['test_neg_elbo']:.2f} nats/image, 5-NN accuracy {meta['knn5']:.2f}."
     )
     return ModelChoice(model, label)
@@ -109,13 +112,69 @@ def fmt(values: np.ndarray, digits: int = 3) -> str:
 
 
 def train_line(last: dict[str, float], beta: float, *, bold: bool = True) -> str:
-    """The live panel's metric line: the three numbers always add up. ``bold``: the -ELBO in
-    markdown bold (paused); plain text under a live frame."""
+    """The live panel's metric line: the three numbers always add up. ``bold``: markdown, the
+    -ELBO in bold and beta rendered (paused); plain text under a live frame."""
     star = "**" if bold else ""
+    weight = f"$\\beta = {beta:g}$" if bold else f"β = {beta:g}"
     return (
         f"Minibatch average: {star}-ELBO {last['train_neg_elbo']:.2f}{star} = reconstruction "
         f"{last['train_recon']:.2f} + KL {last['train_kl']:.2f} nats per image "
-        f"(beta = {beta:g} weights the KL in the training loss only)."
+        f"({weight} weights the KL in the training loss only)."
+    )
+
+
+# the lecture's notation ("VAE: KL Divergence Term", "VAE: Gaussian case") in LaTeX
+Q = r"q_{\phi}(\mathbf{z}|\mathbf{x})"
+MU, SIGMA, EPS = r"\boldsymbol{\mu}", r"\boldsymbol{\sigma}", r"\boldsymbol{\epsilon}"
+NEG_ELBO = r"-\mathcal{L}(\boldsymbol{\theta}, \boldsymbol{\phi}; \mathbf{x})"
+RECON_TERM = rf"-\mathbb{{E}}_{{{Q}}}\left[\log p_{{\theta}}(\mathbf{{x}}|\mathbf{{z}})\right]"
+KL_TERM = rf"D_{{KL}}\left({Q}\,\|\,p_{{\theta}}(\mathbf{{z}})\right)"
+
+
+def elbo_latex(numbers: dict[str, float] | None = None, where: str = "") -> str:
+    """-L(theta, phi; x) = reconstruction + KL in the lecture's notation; with ``numbers``
+    (neg_elbo, recon, kl in nats per image) each term has its value under it."""
+    if not numbers:
+        return f"{NEG_ELBO} = {RECON_TERM} + {KL_TERM}"
+    unit = rf"\text{{ nats per {where + ' ' if where else ''}image}}"
+    neg, recon, kl = (f"{numbers[k]:.2f}" for k in ("neg_elbo", "recon", "kl"))
+    return (
+        rf"\underbrace{{{NEG_ELBO}}}_{{{neg}}}"
+        rf" = \underbrace{{{RECON_TERM}}}_{{\text{{reconstruction }} {recon}}}"
+        rf" + \underbrace{{{KL_TERM}}}_{{\text{{KL }} {kl}}}{unit}"
+    )
+
+
+def vector_latex(values: np.ndarray, digits: int = 2) -> str:
+    """A column vector as LaTeX: (0.12, -1.50)^T."""
+    return "(" + ", ".join(f"{float(v):.{digits}f}" for v in np.ravel(values)) + r")^{\top}"
+
+
+def reparam_latex(mu: np.ndarray, sigma: np.ndarray) -> str:
+    """z = mu + sigma (.) eps with this input's mu and sigma under their symbols."""
+    return (
+        rf"\mathbf{{z}} = \underbrace{{{vector_latex(mu)}}}_{{{MU}}}"
+        rf" + \underbrace{{{vector_latex(sigma)}}}_{{{SIGMA}}} \odot {EPS},"
+        rf"\quad {EPS} \sim \mathcal{{N}}(\mathbf{{0}}, \mathbf{{I}})"
+    )
+
+
+GRADIENT_LATEX = (
+    rf"\nabla_{{{MU},\,\log{SIGMA}^2}}\,\mathbb{{E}}_{{{Q}}}\left[f(\mathbf{{z}})\right],\;"
+    r"f(\mathbf{z}) = \log p_{\theta}(\mathbf{x}|\mathbf{z}):\quad"
+    rf"\underbrace{{f(\mathbf{{z}})\,\nabla \log {Q}}}_{{\text{{REINFORCE}}}}"
+    r"\quad\text{vs.}\quad"
+    rf"\underbrace{{\nabla f({MU} + {SIGMA} \odot {EPS})}}_{{\text{{reparameterization}}}}"
+)
+
+
+def arithmetic_caption(class_from: int, class_to: int, alpha: float) -> str:
+    """The latent arithmetic the strip shows, as markdown with LaTeX."""
+    mean = rf"\bar{{{MU}}}"
+    return (
+        rf"$\mathbf{{z}} = {MU}(\mathbf{{x}}) + \alpha\,({mean}_{{{class_to}}} - "
+        rf"{mean}_{{{class_from}}})$, $\alpha$ from 0 to {alpha:g}, left to right; "
+        rf"${mean}_c$ is the mean ${MU}$ of the training images of digit $c$."
     )
 
 
@@ -139,7 +198,7 @@ def elbo_line(eb: ElboBreakdown) -> str:
 def grad_caption(gv: GradVariance) -> str:
     ratio = gv.total_var[0] / max(gv.total_var[2], 1e-30)
     return (
-        f"{gv.n_samples} samples of eps. All three estimators have the same expectation; "
+        f"{gv.n_samples} samples of ε. All three estimators have the same expectation; "
         f"REINFORCE's variance is {ratio:,.0f} times the reparameterization estimator's."
     )
 

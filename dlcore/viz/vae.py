@@ -36,6 +36,11 @@ def digits_rgb(images: np.ndarray, *, ncols: int | None = None, scale: int = 6) 
     return image_grid(tiles, ncols=ncols or n, pad=2, pad_value=SEP)
 
 
+def subscript(n: int) -> str:
+    """12 -> '₁₂' (axis and bar names: z₁, z₁₂)."""
+    return str(n).translate(str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉"))
+
+
 def manifold_rgb(grid_images: np.ndarray, scale: int = 3) -> np.ndarray:
     """(n, n, s, s) decoded grid -> RGB, top row = largest z_2 (like the paper's figure)."""
     n = grid_images.shape[0]
@@ -59,7 +64,7 @@ def latent_map_figure(
     ellipses: Sequence[tuple[np.ndarray, np.ndarray]] = (),
     marker: np.ndarray | None = None,
     click_n: int = 41,
-    axis_names: tuple[str, str] = ("z_1", "z_2"),
+    axis_names: tuple[str, str] = ("z₁", "z₂"),
     height: int = 460,
 ) -> go.Figure:
     """Encoded means coloured by digit over the prior's 1- and 2-sigma circles.
@@ -81,12 +86,12 @@ def latent_map_figure(
     fig.add_trace(
         go.Scatter(x=uu.ravel(), y=vv.ravel(), mode="markers", name="click grid",
                    marker=dict(size=7, color="rgba(0,0,0,0.01)"), showlegend=False,
-                   hovertemplate="click to decode z=(%{x:.2f}, %{y:.2f})<extra></extra>")
+                   hovertemplate="click to decode z = (%{x:.2f}, %{y:.2f})<extra></extra>")
     )  # fmt: skip
     for k in (1, 2):
         cx, cy = _circle(k)
         fig.add_trace(
-            go.Scatter(x=cx, y=cy, mode="lines", name=f"prior {k} sigma", hoverinfo="skip",
+            go.Scatter(x=cx, y=cy, mode="lines", name=f"prior {k}σ", hoverinfo="skip",
                        line=dict(color=PALETTE["muted"], dash="dot", width=1), showlegend=k == 1)
         )  # fmt: skip
     labels = np.asarray(labels)
@@ -95,13 +100,13 @@ def latent_map_figure(
         fig.add_trace(
             go.Scatter(x=points[sel, 0], y=points[sel, 1], mode="markers", name=str(d),
                        marker=dict(size=7, color=DIGIT_COLORS[int(d) % 10], opacity=0.85),
-                       hovertemplate=f"digit {d}<br>mu=(%{{x:.2f}}, %{{y:.2f}})<extra></extra>")
+                       hovertemplate=f"digit {d}<br>μ = (%{{x:.2f}}, %{{y:.2f}})<extra></extra>")
         )  # fmt: skip
     for i, (mu, sigma) in enumerate(ellipses):
         cx, cy = _circle(1, center=mu, radii=sigma)
         fig.add_trace(
             go.Scatter(x=cx, y=cy, mode="lines", line=dict(color=PALETTE["accent"], width=2),
-                       name="q(z|x) 1 sigma", showlegend=i == 0, hoverinfo="skip")
+                       name="q(z|x) at 1σ", showlegend=i == 0, hoverinfo="skip")
         )  # fmt: skip
     if path is not None:
         fig.add_trace(
@@ -167,15 +172,15 @@ def live_curves_image(
 def beta_figure(betas: Sequence[float], recon: Sequence[float], kl: Sequence[float],
                 active: Sequence[int], current: float | None = None) -> go.Figure:  # fmt: skip
     """Stacked bars: -ELBO = reconstruction NLL + KL per beta (posterior collapse at high beta)."""
-    x = [f"beta={b:g}" for b in betas]
+    x = [f"β = {b:g}" for b in betas]
     fig = go.Figure([
-        go.Bar(x=x, y=list(recon), name="reconstruction -E[log p(x|z)]",
+        go.Bar(x=x, y=list(recon), name="reconstruction −E[log p(x|z)]",
                marker_color=PALETTE["pos"]),
-        go.Bar(x=x, y=list(kl), name="KL(q(z|x) || p(z))", marker_color=PALETTE["neg"],
+        go.Bar(x=x, y=list(kl), name="KL(q(z|x) ‖ p(z))", marker_color=PALETTE["neg"],
                text=[f"{a} active" for a in active], textposition="outside"),
     ])  # fmt: skip
     if current is not None:
-        fig.add_annotation(x=f"beta={current:g}", y=0, text="selected", showarrow=False, yshift=-12)
+        fig.add_annotation(x=f"β = {current:g}", y=0, text="selected", showarrow=False, yshift=-12)
     fig.update_layout(barmode="stack")
     fig.update_yaxes(title="nats per test image")
     return style(fig, height=320)
@@ -184,10 +189,10 @@ def beta_figure(betas: Sequence[float], recon: Sequence[float], kl: Sequence[flo
 def kl_dims_figure(kl_per_dim: np.ndarray) -> go.Figure:
     """Mean KL of each latent dimension (a collapsed dimension has KL ~ 0)."""
     fig = go.Figure(
-        go.Bar(x=[f"z_{j + 1}" for j in range(len(kl_per_dim))], y=kl_per_dim,
+        go.Bar(x=[f"z{subscript(j + 1)}" for j in range(len(kl_per_dim))], y=kl_per_dim,
                marker_color=PALETTE["neg"])
     )  # fmt: skip
-    fig.update_yaxes(title="KL nats")
+    fig.update_yaxes(title="KL (nats)")
     return style(fig, height=220, legend=False)
 
 
@@ -198,20 +203,20 @@ def reparam_figure(mu: np.ndarray, sigma: np.ndarray, z: np.ndarray, dims=(0, 1)
     for k in (1, 2):
         cx, cy = _circle(1, center=(mu[i], mu[j]), radii=(k * sigma[i], k * sigma[j]))
         fig.add_trace(
-            go.Scatter(x=cx, y=cy, mode="lines", name=f"{k} sigma", hoverinfo="skip",
+            go.Scatter(x=cx, y=cy, mode="lines", name=f"{k}σ", hoverinfo="skip",
                        line=dict(color=PALETTE["accent"], dash="solid" if k == 1 else "dot"))
         )  # fmt: skip
     fig.add_trace(
-        go.Scatter(x=z[:, i], y=z[:, j], mode="markers", name="z = mu + sigma * eps",
+        go.Scatter(x=z[:, i], y=z[:, j], mode="markers", name="z = μ + σ ⊙ ε",
                    marker=dict(size=6, color=PALETTE["pos"], opacity=0.7),
                    hovertemplate="sample %{pointNumber}<extra></extra>")
     )  # fmt: skip
     fig.add_trace(
-        go.Scatter(x=[mu[i]], y=[mu[j]], mode="markers", name="mu",
+        go.Scatter(x=[mu[i]], y=[mu[j]], mode="markers", name="μ",
                    marker=dict(symbol="x", size=14, color=PALETTE["ink"]))
     )  # fmt: skip
-    fig.update_xaxes(title=f"z_{i + 1}")
-    fig.update_yaxes(title=f"z_{j + 1}", scaleanchor="x", scaleratio=1)
+    fig.update_xaxes(title=f"z{subscript(i + 1)}")
+    fig.update_yaxes(title=f"z{subscript(j + 1)}", scaleanchor="x", scaleratio=1)
     return style(fig, height=360)
 
 
@@ -251,7 +256,7 @@ def canvas_figure(canvas: np.ndarray, height: int = 330) -> go.Figure:
 
 def latent_map_view(lm, grid_range: float, **kw) -> go.Figure:
     """``latent_map_figure`` for a dlcore.vae.analysis.LatentMap (PCA axes named when J > 2)."""
-    names = ("PC 1 of mu", "PC 2 of mu") if lm.is_pca else ("z_1", "z_2")
+    names = ("PC 1 of μ", "PC 2 of μ") if lm.is_pca else ("z₁", "z₂")
     bg = mean_ink_background(lm.grid_axis, lm.grid_images)
     return latent_map_figure(
         lm.points, lm.labels, grid_range=grid_range, background=bg, axis_names=names, **kw

@@ -145,3 +145,34 @@ def test_a_click_paints_a_cell_and_erase_removes_it(server, page, which):
     assert _cell(page, "canvas", 5, 8)["colour"] == INK
     _click_cell(page, "canvas", 5, 8, PAPER)
     assert page.locator(EXCEPTION).count() == 0
+
+
+# -- readable on a projector: digits 128 px alone, a strip as wide as its column allows --------
+IMAGES_JS = """() => [...document.querySelectorAll('[data-testid=stImage]')].map(fig => {
+    const img = fig.querySelector('img');
+    const loaded = img !== null && img.complete && img.naturalWidth > 0;
+    return {caption: fig.innerText, width: loaded ? img.getBoundingClientRect().width : 0};
+})"""
+
+
+@pytest.mark.parametrize(
+    ("link", "caption", "digits_across", "px"),
+    [
+        ("vae?view=interpolation", "test #12", 1, 128),
+        ("vae?view=interpolation&n_steps=10", "10 steps", 10, 88),
+        ("vae?view=latent+map&grid_n=15", "Decoded grid", 15, 28),
+        ("vae?view=samples+%26+beta", "reconstructions", 10, 88),
+        ("vae?view=reparameterization", "decodings of the first", 8, 96),
+        ("vae?view=arithmetic", "α from 0 to", 7, 96),
+    ],
+)
+def test_digits_are_drawn_big_enough_for_a_projector(
+    server, page, link, caption, digits_across, px
+):
+    """Issue 24 item 15: digits were drawn at 64 px (8 px a pixel), a 15 x 15 decoded grid at
+    24 px a digit; in a 1400 x 1000 window a 10-step strip now fills its column."""
+    open_app(page, server.url(link), timeout_ms=120000)
+    drawn = f"() => ({IMAGES_JS})().some(im => im.caption.includes({caption!r}) && im.width > 0)"
+    page.wait_for_function(drawn, timeout=60000)
+    shown = [im for im in page.evaluate(IMAGES_JS) if caption in im["caption"]]
+    assert shown[0]["width"] / digits_across >= px, shown[0]

@@ -5,6 +5,7 @@ files give a message; a map click decodes; MNIST is never downloaded at page loa
 import io
 import json
 import math
+import re
 from pathlib import Path
 
 import numpy as np
@@ -126,7 +127,7 @@ def test_empty_canvas_is_handled_and_a_drawing_is_used():
     canvas[2:14, 7:9] = 1.0  # a drawn "1"
     at = app(state={"vae.canvas_a": canvas}, view="interpolation", a_kind="draw")
     assert any("as the model sees it" in c for c in captions(at))
-    assert any("A -> B" in c for c in captions(at))
+    assert any("A → B" in c for c in captions(at))
 
 
 def test_upload_of_a_digit_photo_goes_through():
@@ -136,7 +137,8 @@ def test_upload_of_a_digit_photo_goes_through():
     at.file_uploader[0].set_value(("one.png", png(img), "image/png")).run()
     assert not at.exception and not at.error
     assert any("as the model sees it" in c for c in captions(at))
-    assert any("z = mu(x) + alpha" in c for c in captions(at))
+    assert any(c.startswith("α from 0 to 1") for c in captions(at))  # the strip, and its sum:
+    assert r"$\mathbf{z} = \boldsymbol{\mu}(\mathbf{x}) + \alpha\," in texts(at, "caption")
 
 
 @pytest.mark.parametrize(
@@ -185,7 +187,7 @@ def test_mnist_from_the_cache_trains_live_at_28x28(tmp_path, monkeypatch, fresh_
     tr = at.session_state["vae.trainer"]
     assert tr.steps == 10 and tr.model.spec.side == 28 and tr.x_train.shape == (40, 784)
     assert "no examples of class 1" in texts(at, "warning") or any(
-        "alpha" in c for c in captions(at)
+        "α from 0 to" in c for c in captions(at)
     )
 
 
@@ -289,3 +291,38 @@ def test_the_interpolation_gives_the_same_numbers_whatever_unrelated_control_cha
     link = {"view": "interpolation", "a_index": 3, "b_index": 12, "n_steps": 6}
     base = _strip_numbers(app(**link))
     assert _strip_numbers(app(**link, **unrelated)) == base
+
+
+ASCII_MATH = re.compile(
+    r"\b(mu|sigma|alpha|beta|eps|epsilon|phi|theta)\b|\^|->|\|\||E_q|d/d|\bz_\d|\bN\(|~"
+)
+
+
+def _prose(text: str) -> str:
+    """``text`` without its rendered math ($...$ spans)."""
+    return re.sub(r"\$[^$]*\$", "", text)
+
+
+@pytest.mark.parametrize("view", VIEWS)
+@pytest.mark.parametrize("source", ["shipped", "live"])
+def test_no_ascii_math_and_no_raw_option_keys(view, source):
+    """Issue 24 item 15: equations are rendered ($...$ or st.latex), never written as ASCII
+    ("N(mu, sigma^2 I)", "E_q[log p(x|z)]", "d/d(mu, log sigma^2)", "z = mu(x) + alpha"); every
+    choice widget shows a human label, not its option key."""
+    width = {"hidden": 64} if source == "live" else {}
+    at = app(view=view, source=source, b_kind="image", **width)
+    if source == "live":
+        at.button(key="vae.btn.step").click().run()
+    shown = [el.value for kind in ("markdown", "caption", "info", "warning") for el in at.get(kind)]
+    shown += captions(at) + [w.label for kind in ("radio", "selectbox", "select_slider", "slider",
+                                                  "number_input", "toggle", "checkbox")
+                             for w in at.get(kind)]  # fmt: skip
+    for text in shown:
+        assert not ASCII_MATH.search(_prose(text)), text
+    assert at.get("latex"), "the ELBO is rendered"
+    raw = {"shipped", "live", "digits", "mnist", "mlp", "conv", "bernoulli", "gaussian",
+           "dataset", "draw", "image", "sharp", "page", "latent map", "samples & beta"}  # fmt: skip
+    for radio in at.radio:
+        assert not raw & set(radio.options), radio.options
+    for box in at.selectbox:
+        assert not raw & set(box.options), box.options

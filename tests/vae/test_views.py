@@ -78,7 +78,7 @@ def test_latent_map_figure_has_click_grid_points_and_path():
     it = A.interpolate(model, data.x_test[0], data.x_test[9])
     fig = P.latent_map_view(lm, 2.0, path=it.z, ellipses=V.plane_ellipses(it, lm.plane))
     names = [t.name for t in fig.data]
-    assert "click grid" in names and "path" in names and "q(z|x) 1 sigma" in names
+    assert "click grid" in names and "path" in names and "q(z|x) at 1σ" in names
     grid = fig.data[names.index("click grid")]
     assert len(grid.x) == 41 * 41 and min(grid.x) == -2.0 and max(grid.y) == 2.0
     n_points = sum(len(t.x) for t in fig.data if t.name in {str(d) for d in range(10)})

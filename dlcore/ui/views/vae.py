@@ -31,16 +31,30 @@ from dlcore.viz import vae as figures
 VAEPage = Page[VAEConfig]
 # what a student reads in the choice widgets, per config field (Page(labels=...))
 LABELS = {
+    "source": {"shipped": "shipped checkpoint", "live": "train one live"},
+    "dataset": {"digits": "8×8 digits", "mnist": "MNIST 28×28"},
+    "arch": {"mlp": "MLP", "conv": "convolutional"},
+    "likelihood": {"bernoulli": "Bernoulli", "gaussian": "Gaussian"},
+    "a_kind": {"dataset": "a test image", "draw": "draw it", "image": "upload or camera"},
+    "b_kind": {"dataset": "a test image", "draw": "draw it", "image": "upload or camera"},
     "interp_model": {"sharp": "the 8-D VAE (keeps your digits)", "page": "the model above"},
+    "interp": {"linear": "linear", "spherical": "spherical (slerp)"},
 }
 INTRO = (
-    "The encoder gives q(z|x) = N(mu, sigma^2 I); training maximises the ELBO "
-    "**E_q[log p(x|z)] - KL(q(z|x) || p(z))** (reconstruction minus KL, in nats per image)."
+    r"The encoder gives $q_{\phi}(\mathbf{z}|\mathbf{x}) = \mathcal{N}(\mathbf{z}; "
+    r"\boldsymbol{\mu}, \boldsymbol{\sigma}^2\mathbf{I})$ and the prior is $p_{\theta}(\mathbf{z})"
+    r" = \mathcal{N}(\mathbf{z}; \mathbf{0}, \mathbf{I})$; training minimises the negative ELBO,"
+    " reconstruction plus KL in nats per image (below the settings, with this model's numbers)."
 )
 PCA_PATH = (
     "The path through the {j}-D latent space, seen in the plane of its two main directions (the "
-    "principal components of the test digits' mu)"
+    r"principal components of the test digits' $\boldsymbol{{\mu}}$)"
 )
+MAP_CAPTION = (
+    r"Test digits at their encoded mean $\boldsymbol{\mu}$; dotted: the $1\sigma$ and $2\sigma$"
+    r" circles of the prior $p_{\theta}(\mathbf{z}) = \mathcal{N}(\mathbf{0}, \mathbf{I})$."
+)
+DIGIT_SCALE = 16  # screen pixels per image pixel: an 8x8 digit is 128 px (a strip shrinks to fit)
 UNTRAINED = "A fresh, untrained VAE: press Play or Step to train it."
 PAINT_HELP = (
     "Click a cell to paint it; to paint many, pick Lasso or Box select in the grid's toolbar "
@@ -74,6 +88,7 @@ def open_model(page: VAEPage) -> bool:
         mnist_download(str(err), page.key("download"))
         return False
     if page.cfg.source == "live":
+        st.latex(texts.elbo_latex())  # its numbers: the panel's line, under the curves
         render = partial(_render_live, page)
         panel = page.live(VAETrainer, render, step_size=10, one_element=True)
         if panel.trainer.diverged:  # the panel shows why; a NaN model has nothing to show
@@ -86,8 +101,16 @@ def open_model(page: VAEPage) -> bool:
     if choice.model is None:
         page.notice(choice.notice)
         return False
+    st.latex(texts.elbo_latex(choice.test, "test"))
     st.caption(choice.label)
     return True
+
+
+def _digits(images: np.ndarray, caption: str | None = None, *, where=None, ncols=None) -> None:
+    """Digits big enough for a projector (DIGIT_SCALE), crisp (PNG, not JPEG); a strip wider
+    than its column shrinks to fit it."""
+    rgb = figures.digits_rgb(images, ncols=ncols, scale=DIGIT_SCALE)
+    (where or st).image(rgb, caption=caption, width="content", output_format="PNG")
 
 
 def _data(page: VAEPage) -> DataSplit:
@@ -180,9 +203,7 @@ def endpoint(page: VAEPage, which: str) -> np.ndarray | None:
         i, note = texts.clamp_index(getattr(page.cfg, f"{which}_index"), len(data.x_test))
         if note:
             st.warning(note)
-        st.image(
-            figures.digits_rgb(data.x_test[i], scale=8), caption=f"test #{i}: a {data.y_test[i]}"
-        )
+        _digits(data.x_test[i], f"test #{i}: a {data.y_test[i]}")
         return data.x_test[i]
     try:
         if kind == "draw":
@@ -196,7 +217,7 @@ def endpoint(page: VAEPage, which: str) -> np.ndarray | None:
     except EmptyImage as err:
         st.info(f"Input {which.upper()}: {err}.", icon=":material/draw:")
         return None
-    st.image(figures.digits_rgb(x, scale=8), caption="as the model sees it")
+    _digits(x, "as the model sees it")
     return x
 
 
@@ -204,18 +225,18 @@ def endpoint(page: VAEPage, which: str) -> np.ndarray | None:
 def latent_map(page: VAEPage) -> None:
     page.row("grid_n", "grid_range")
     click, lm = page.get("click"), _latent(page)
-    left, right = st.columns([3, 2])
+    left, right = st.columns(2)
     fig = figures.latent_map_view(lm, page.cfg.grid_range, marker=click)
     on_click = partial(on_map_click, page)
     page.chart(fig, "map", where=left, on_select=on_click, selection_mode="points")
-    left.caption("Test digits at their encoded mean mu; dotted: the prior's 1 and 2 sigma circles.")
-    right.image(figures.manifold_rgb(lm.grid_images), caption="Decoded grid over the same area")
+    left.caption(MAP_CAPTION)
+    grid = figures.manifold_rgb(lm.grid_images, scale=6)
+    right.image(grid, caption="Decoded grid over the same area", output_format="PNG")
     if click is None:
         right.info("Click anywhere on the map to decode that point.", icon=":material/ads_click:")
         return
     img = analysis.decode_at(_model(page), lm.plane, click)
-    caption = f"decoded at ({click[0]:.2f}, {click[1]:.2f})"
-    right.image(figures.digits_rgb(img, scale=14), caption=caption)
+    _digits(img, f"decoded at ({click[0]:.2f}, {click[1]:.2f})", where=right)
 
 
 def interpolation(page: VAEPage) -> None:
@@ -233,8 +254,7 @@ def interpolation(page: VAEPage) -> None:
     path = analysis.interpolate(
         model, x_a, x_b, cfg.n_steps, cfg.interp, cfg.decode_sample, cfg.seed
     )
-    caption = f"A -> B, {cfg.interp}, {cfg.n_steps} steps"
-    st.image(figures.digits_rgb(path.images, scale=8), caption=caption)
+    _digits(path.images, f"A → B, {cfg.interp}, {cfg.n_steps} steps")
     lm = _latent(page, model)
     fig = figures.latent_map_view(
         lm,
@@ -245,7 +265,7 @@ def interpolation(page: VAEPage) -> None:
     page.chart(fig, "path")
     j = model.spec.latent_dim
     where = PCA_PATH.format(j=j) if lm.is_pca else "The path on the latent map"
-    st.caption(f"{where}; rings: q(z|x) of A and B at one sigma.")
+    st.caption(rf"{where}; rings: $q_{{\phi}}(\mathbf{{z}}|\mathbf{{x}})$ of A and B at $1\sigma$.")
     st.caption(f"Mean |pixel change| per step: {texts.fmt(path.step_change)}")
 
 
@@ -259,15 +279,16 @@ def reparameterization(page: VAEPage) -> None:
     cfg, model = page.cfg, _model(page)
     rv = analysis.reparam_view(model, x, cfg.n_z, cfg.seed)
     page.chart(figures.reparam_figure(rv.mu, rv.sigma, rv.z), "reparam", where=left)
-    left.markdown(f"mu = ({texts.fmt(rv.mu)}), sigma = ({texts.fmt(rv.sigma)})")
-    samples = figures.digits_rgb(rv.images, ncols=16, scale=4)
-    st.image(samples, caption="decodings of the samples z")
+    left.latex(texts.reparam_latex(rv.mu, rv.sigma))
+    shown = min(len(rv.images), 16)
+    _digits(rv.images[:shown], f"decodings of the first {shown} samples z", ncols=8)
     gv = analysis.grad_variance(model, x, 2000, cfg.seed)
-    st.markdown("**d/d(mu, log sigma^2) of E_q[log p(x|z)]: one-sample gradient estimators**")
+    st.markdown("**One-sample estimators of the gradient**")
+    st.latex(texts.GRADIENT_LATEX)
     left, right = st.columns(2)
     page.chart(figures.grad_variance_figure(gv.names, gv.total_var), "grad_variance", where=left)
     right.table(
-        {"estimator": gv.names, "total variance": gv.total_var, "mean d/dmu_1": gv.mean[:, 0]}
+        {"estimator": gv.names, "total variance": gv.total_var, "mean ∂/∂μ₁": gv.mean[:, 0]}
     )
     right.caption(texts.grad_caption(gv))
 
@@ -276,11 +297,12 @@ def samples_and_beta(page: VAEPage) -> None:
     cfg, data, model = page.cfg, _data(page), _model(page)
     rc = analysis.reconstruct(model, data.x_test[:10])
     both = np.concatenate([rc.originals, rc.recon])
-    caption = "top: test images, bottom: decoded mu"
-    st.image(figures.digits_rgb(both, ncols=10, scale=6), caption=caption)
+    _digits(both, "top: test images; bottom: their reconstructions (μ decoded)", ncols=10)
     samples = analysis.prior_samples(model, 20, cfg.seed)
-    caption = "samples: z ~ N(0, I), decoded"
-    st.image(figures.digits_rgb(samples, ncols=10, scale=6), caption=caption)
+    _digits(samples, ncols=10)
+    st.caption(
+        r"Samples $\mathbf{z} \sim \mathcal{N}(\mathbf{0}, \mathbf{I})$ from the prior, decoded."
+    )
     eb = analysis.elbo_breakdown(model, data.x_test)
     st.markdown(texts.elbo_line(eb))
     left, right = st.columns([1, 2])
@@ -293,8 +315,8 @@ def samples_and_beta(page: VAEPage) -> None:
     fig = figures.beta_figure(betas, recon, kl, active, cfg.beta)
     page.chart(fig, "beta", where=right)
     right.caption(
-        "Shipped checkpoints, one per beta (slider under Model and training). "
-        "High beta: KL -> 0, posterior collapse, blurry average digits."
+        r"Shipped checkpoints, one per $\beta$ (KL weight, under Model and training). "
+        r"High $\beta$: KL $\to 0$, posterior collapse, blurry average digits."
     )
 
 
@@ -312,18 +334,22 @@ def arithmetic(page: VAEPage) -> None:
     except ValueError as err:  # a class missing from the (training) data
         st.warning(str(err))
         return
-    caption = f"z = mu(x) + alpha (mean mu of {b}s - mean mu of {a}s), alpha 0 -> {cfg.alpha:g}"
-    right.image(figures.digits_rgb(ar.images, scale=10), caption=caption)
-    right.markdown(f"|direction| = {np.linalg.norm(ar.direction):.2f} (latent units)")
     lm = _latent(page)
     fig = figures.latent_map_view(lm, cfg.grid_range, path=lm.plane.to_plane(ar.z))
     page.chart(fig, "arithmetic", where=right)
+    _digits(ar.images, f"α from 0 to {cfg.alpha:g}")
+    norm = np.linalg.norm(ar.direction)
+    st.caption(texts.arithmetic_caption(a, b, cfg.alpha))
+    st.markdown(
+        rf"$\|\bar{{\boldsymbol{{\mu}}}}_{{{b}}} - \bar{{\boldsymbol{{\mu}}}}_{{{a}}}\| = "
+        rf"{norm:.2f}$ (latent units)"
+    )
 
 
 VIEWS: dict[str, View[VAEConfig]] = {
-    "latent map": View("latent map", latent_map),
-    "interpolation": View("interpolation", interpolation),
-    "reparameterization": View("reparameterization", reparameterization),
-    "samples & beta": View("samples & beta", samples_and_beta),
-    "arithmetic": View("arithmetic", arithmetic),
+    "latent map": View("Latent map", latent_map),
+    "interpolation": View("Interpolation", interpolation),
+    "reparameterization": View("Reparameterization trick", reparameterization),
+    "samples & beta": View("Samples and β", samples_and_beta),
+    "arithmetic": View("Latent arithmetic", arithmetic),
 }
