@@ -44,7 +44,11 @@ class AttentionConfig:
     layer: int = num(0, lo=0, hi=5, live=True, label="Layer")
     head: int = num(0, lo=0, hi=11, live=True, label="Head")
     agg: str = choice("head", list(AGGREGATES), live=True, label="Show")
-    hide_special: bool = flag(False, label="Hide [CLS]/[SEP] and re-normalize")
+    hide_special: bool = flag(
+        False,
+        label="Hide [CLS]/[SEP]",
+        help="Drop the special tokens' rows and columns and re-normalize every row to sum to 1.",
+    )
     heads: tuple = ints(tuple(range(12)), lo=0, hi=11, max_len=12, live=True, label="Heads shown")
     lines: str = choice("all", list(LINES), live=True, label="Lines")
     focus: int = num(-1, lo=-1, hi=63, live=True, label="Focus token")
