@@ -13,6 +13,7 @@ from dlcore.viz import raster
 from dlcore.viz.common import GRAYS, PALETTE, colormap_rgb, image_grid, style
 
 SEP = 215  # grey of the separators between tiles
+DIGIT_SCALE = 16  # screen pixels per image pixel on the page: an 8x8 digit is 128 px (projector)
 # one colour per digit, ten hues a projector keeps apart (D3 / Tableau "Category10")
 DIGIT_COLORS = (
     "#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd",

@@ -54,7 +54,6 @@ MAP_CAPTION = (
     r"Test digits at their encoded mean $\boldsymbol{\mu}$; dotted: the $1\sigma$ and $2\sigma$"
     r" circles of the prior $p_{\theta}(\mathbf{z}) = \mathcal{N}(\mathbf{0}, \mathbf{I})$."
 )
-DIGIT_SCALE = 16  # screen pixels per image pixel: an 8x8 digit is 128 px (a strip shrinks to fit)
 UNTRAINED = "A fresh, untrained VAE: press Play or Step to train it."
 PAINT_HELP = (
     "Click a cell to paint it; to paint many, pick Lasso or Box select in the grid's toolbar "
@@ -107,9 +106,9 @@ def open_model(page: VAEPage) -> bool:
 
 
 def _digits(images: np.ndarray, caption: str | None = None, *, where=None, ncols=None) -> None:
-    """Digits big enough for a projector (DIGIT_SCALE), crisp (PNG, not JPEG); a strip wider
+    """Digits big enough for a projector (figures.DIGIT_SCALE), crisp (PNG, not JPEG); a strip wider
     than its column shrinks to fit it."""
-    rgb = figures.digits_rgb(images, ncols=ncols, scale=DIGIT_SCALE)
+    rgb = figures.digits_rgb(images, ncols=ncols, scale=figures.DIGIT_SCALE)
     (where or st).image(rgb, caption=caption, width="content", output_format="PNG")
 
 
