@@ -13,6 +13,7 @@
     python bench/bench_gan.py --train     # bar 1 only
     python bench/bench_gan.py --frame     # server CPU per live frame (bar 2, server side)
     python bench/bench_gan.py --browser   # bar 2 in the browser
+    python bench/bench_gan.py --lessons   # what the saturating and oscillation presets promise
     DLX_THREADS=1 python bench/bench_gan.py --browser   # the server on one torch thread
 
 Measured (2 cores shared with other work, headless Chromium on the same machine; the 1-minute
@@ -39,6 +40,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+import numpy as np  # noqa: E402
 import torch  # noqa: E402
 
 from dlcore.gan.plane import PlaneGan  # noqa: E402
@@ -251,8 +253,56 @@ def browser_bar(seconds: float = 8.0, url: str = "gan", profile: str | None = No
         page.get_by_role("button", name="Pause").click(timeout=120000)
 
 
+def _d_on_fakes(t: PlaneGan) -> float:
+    with torch.no_grad():
+        return t.loss.prob(t.D(t.G(t.z_view))).mean().item()
+
+
+def lessons_bar(iters: int = 1000) -> None:
+    """What the two failure presets promise, measured (seeds 0-2): "saturating" (the minimax
+    loss: D wins early and G's gradient vanishes, G stalls) against the non-saturating loss
+    with every other setting the same; "oscillation" (the fake centre swings across the data
+    instead of settling) against Adam's defaults on the same target."""
+    from dlcore.gan.config import GanConfig
+    from dlcore.gan.metrics import swings
+
+    torch.set_num_threads(1)
+    print(f"load_average_1min: {os.getloadavg()[0]:.1f} (cores: {os.cpu_count()})")
+    for seed in (0, 1, 2):
+        for loss in ("minimax", "nonsaturating"):
+            cfg = dataclasses.replace(PRESETS["saturating"].config(), seed=seed, loss=loss)
+            t = PlaneGan(cfg, torch.device("cpu"))
+            marks = []
+            while t.steps < iters:
+                t.step(100 if t.steps < 200 else 400)
+                q, grad = t.quality.last(), t.history.array("g_grad")[-100:]
+                marks.append(
+                    f"{t.steps}: JS {q['js']:.2f}, modes {q['modes_hit']:.0f}, "
+                    f"|grad G| {statistics.median(grad):.1e}, D(G(z)) {_d_on_fakes(t):.3f}"
+                )
+            print(f"saturating_seed{seed}_{loss}: " + " | ".join(marks), flush=True)
+    for seed in (0, 1, 2):
+        for name, cfg in (
+            ("oscillation", PRESETS["oscillation"].config()),
+            ("adam_defaults", GanConfig(target=PRESETS["oscillation"].config().target)),
+        ):
+            t = PlaneGan(dataclasses.replace(cfg, seed=seed), torch.device("cpu"))
+            t.step(iters // 2)
+            path = t.centre_path(iters // 2, every=10)
+            dist = float(np.linalg.norm(path, axis=1).mean())
+            print(
+                f"oscillation_seed{seed}_{name}: iterations {iters // 2}-{iters}: "
+                f"{swings(path, 0.25)} swings beyond 0.25, mean offset {dist:.2f}, "
+                f"JS {t.quality.last()['js']:.2f}",
+                flush=True,
+            )
+    print(f"load_average_1min_after: {os.getloadavg()[0]:.1f}")
+
+
 if __name__ == "__main__":
     args = set(sys.argv[1:])
+    if "--lessons" in args:
+        lessons_bar()
     if not args or "--train" in args:
         train_bar()
     if not args or "--frame" in args:

@@ -7,6 +7,7 @@
 - Mode coverage for mixtures: modes hit, share of samples within n_sigma std of a mode.
 - D*(x) = p_data(x) / (p_data(x) + p_g(x)) (Proposition 1) estimated from histograms, and
   C(G) = E_pdata[log D*] + E_pg[log(1 - D*)] = -log 4 + 2 JS(p_data || p_g) (Theorem 1).
+- Swings of the fake samples' centre across the data's: how an oscillating GAN is measured.
 Numpy only. Page: pages/gan.py.
 """
 
@@ -130,3 +131,18 @@ def mode_coverage(
     counts = np.bincount(nearest[near], minlength=len(modes))
     fair = len(x) / len(modes)
     return Coverage(counts, int((counts >= min_share * fair).sum()), float(near.mean()))
+
+
+def swings(offsets: np.ndarray, reach: float) -> int:
+    """How many times a path of 2-D offsets (K, 2) of the fake samples' centre from the data's
+    goes from beyond ``reach`` on one side of the data's centre to beyond ``reach`` on the
+    other, along the path's main direction (its first principal axis). A GAN that oscillates
+    swings across the data again and again; one that settles stays within ``reach``."""
+    path = np.asarray(offsets, float).reshape(-1, 2)
+    if len(path) < 2:
+        return 0
+    axis = np.linalg.svd(path - path.mean(0), full_matrices=False)[2][0]
+    along = path @ axis  # (K,) signed distance from the data's centre
+    sides = np.sign(along) * (np.abs(along) > reach)  # -1 / +1 beyond reach, 0 within
+    beyond = sides[sides != 0]
+    return int(np.sum(beyond[1:] != beyond[:-1]))

@@ -251,6 +251,16 @@ class PlaneGan(BaseTrainer):
             row.update(modes_hit=cov.modes_hit, share_near=cov.share_near)
         self.quality.append(self.steps, row)
 
+    def centre_path(self, iterations: int, every: int = 10) -> np.ndarray:
+        """Train ``iterations`` more iterations; after each ``every`` of them, the offset of the
+        fake samples' centre (fixed noise) from the data's: (iterations // every, 2)."""
+        centre = self.real_ref.mean(0)
+        path = []
+        for _ in range(max(1, iterations // every)):
+            self.step(every)
+            path.append(self.sample(self.z_view).mean(0) - centre)
+        return np.array(path)
+
     # ------------------------------------------------------------------ views
     def _heat(self) -> tuple[np.ndarray, np.ndarray]:
         with torch.no_grad():
