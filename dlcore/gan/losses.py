@@ -30,6 +30,7 @@ class GanLoss:
     prob: Callable[[torch.Tensor], torch.Tensor]
     d_at_half: float  # D loss when D(x) = 1/2 everywhere (the equilibrium line on the chart)
     g_at_half: float
+    log: bool = True  # D(x) = sigmoid(s) and D ascends V(D, G) (its loss is -V); False: LSGAN
 
 
 def _log_d_loss(s_real: torch.Tensor, s_fake: torch.Tensor) -> torch.Tensor:
@@ -45,6 +46,10 @@ def _nonsat_g(s_fake: torch.Tensor) -> torch.Tensor:
     return F.softplus(-s_fake).mean()  # -mean log D(G(z))
 
 
+def _identity(s: torch.Tensor) -> torch.Tensor:
+    return s  # LSGAN's D(x) is its score
+
+
 def _ls_d(s_real: torch.Tensor, s_fake: torch.Tensor) -> torch.Tensor:
     return 0.5 * ((s_real - 1) ** 2).mean() + 0.5 * (s_fake**2).mean()
 
@@ -55,12 +60,12 @@ def _ls_g(s_fake: torch.Tensor) -> torch.Tensor:
 
 GAN_LOSSES: dict[str, GanLoss] = {
     "minimax": GanLoss(
-        "Minimax log(1 - D(G(z)))", _log_d_loss, _minimax_g, torch.sigmoid, 2 * LN2, -LN2
+        "Minimax (saturating, the lecture's)", _log_d_loss, _minimax_g, torch.sigmoid, 2 * LN2, -LN2
     ),
-    "nonsaturating": GanLoss(
-        "Non-saturating -log D(G(z))", _log_d_loss, _nonsat_g, torch.sigmoid, 2 * LN2, LN2
+    "nonsaturating": GanLoss("Non-saturating", _log_d_loss, _nonsat_g, torch.sigmoid, 2 * LN2, LN2),
+    "least_squares": GanLoss(
+        "Least squares (LSGAN)", _ls_d, _ls_g, _identity, 0.25, 0.125, log=False
     ),
-    "least_squares": GanLoss("Least squares (LSGAN)", _ls_d, _ls_g, lambda s: s, 0.25, 0.125),
 }
 
 

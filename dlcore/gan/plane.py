@@ -32,7 +32,7 @@ JS_BINS = 30
 D_PHASES = (
     "G derives fake samples from a minibatch of noise z",
     "D classifies the real and the fake samples",
-    "D's loss -[log D(x) + log(1 - D(G(z)))] is computed",
+    r"D's loss $-[\log D(x) + \log(1 - D(G(z)))]$ is computed",
     "D's gradients are computed by backpropagation",
     "D's parameters are updated (ascending V)",
 )
@@ -63,6 +63,9 @@ class PlaneSnapshot:
     n_modes: int
     d_at_half: float
     g_at_half: float
+    d_real: float  # mean D(x) on the real view samples
+    d_fake: float  # mean D(G(z)) on the fake view samples (near 0: D rejects them all)
+    value: float | None  # V(D, G) on the view samples (log losses; None for least squares)
     steps: int
     d_updates: int
     g_updates: int
@@ -274,6 +277,15 @@ class PlaneGan(BaseTrainer):
         (grad,) = torch.autograd.grad(loss, fake)
         return to_numpy(fake), -to_numpy(grad)
 
+    @torch.no_grad()
+    def _value(self, fake: torch.Tensor) -> tuple[float, float, float | None]:
+        """Mean D(x) on the real view samples, mean D(G(z)) on the fakes, and V(D, G) there."""
+        s = self.D(torch.cat([self.real_view, fake]))  # (2N, 1) scores
+        s_real, s_fake = s[: len(self.real_view)], s[len(self.real_view) :]
+        prob = self.loss.prob
+        value = -self.loss.d_loss(s_real, s_fake).item() if self.loss.log else None  # loss = -V
+        return prob(s_real).mean().item(), prob(s_fake).mean().item(), value
+
     def _dstar(self) -> tuple[np.ndarray, np.ndarray]:
         bins = 40
         d = optimal_d_from_samples(self.real_ref, self.sample(self.z_metric), bins)  # [ix, iy]
@@ -289,6 +301,7 @@ class PlaneGan(BaseTrainer):
         with torch.no_grad():
             lines = self.G(self.z_lines)  # (L, P, 2)
         dstar_axis, dstar = self._dstar() if with_dstar else (None, None)
+        d_real, d_fake, value = self._value(torch.as_tensor(fake, device=self.device))
         hist = {k: self.history.array(k) for k in ("step", "d_loss", "g_loss", "g_grad")}
         hist.update(
             q_step=self.quality.array("step"),
@@ -311,6 +324,9 @@ class PlaneGan(BaseTrainer):
             n_modes=0 if self.target.modes is None else len(self.target.modes),
             d_at_half=self.loss.d_at_half,
             g_at_half=self.loss.g_at_half,
+            d_real=d_real,
+            d_fake=d_fake,
+            value=value,
             steps=self.steps,
             d_updates=self.d_updates,
             g_updates=self.g_updates,
