@@ -483,101 +483,152 @@ def model_view(
     return fig
 
 
+NEURON_PANELS = (  # (title, width share) of the neuron view's columns, left to right
+    ("keys k<sub>j</sub>", 0.38),
+    ("q<sub>i</sub> × k<sub>j</sub> (elementwise)", 0.38),
+    ("q<sub>i</sub>·k<sub>j</sub> / √d", 0.12),
+    ("softmax a<sub>ij</sub>", 0.12),
+)
+
+
 def neuron_view(neuron: Any, tokens: Sequence[str]) -> go.Figure:
-    """BertViz's neuron view of one head for query token i: the query vector q_i, the key
-    vectors k_j, their elementwise products q_i * k_j, the scores q_i . k_j / sqrt(d) and the
-    softmax over j (the head's attention from token i), one row per key token j."""
+    """BertViz's neuron view of one head for query token i: the query vector q_i (on top), and
+    one row per key token j of the key vectors k_j, their elementwise products q_i * k_j, the
+    scores q_i . k_j / sqrt(d) and the softmax over j (the head's attention from token i).
+    ``neuron``: a ``dlcore.attention.minilm.Neuron`` (layer, head, query, q, keys, products,
+    scores, weights). Built as plain trace and layout dicts: through make_subplots and its
+    axis updates the figure cost ~100 ms of CPU a run (measured), now a few."""
     T, d = neuron.keys.shape
     names = [_show(t) for t in tokens]
     rows = [f"<b>{n}</b>" if j == neuron.query else n for j, n in enumerate(names)]
     height = map_height(T, lo=380) + 120
-    cells_px = height - PLOT_MARGIN_Y - 70  # the q row, the key rows
-    fig = make_subplots(
-        rows=2,
-        cols=4,
-        column_widths=[0.38, 0.38, 0.12, 0.12],
-        row_heights=[1.5 / (T + 1.5), T / (T + 1.5)],
-        shared_yaxes=False,
-        horizontal_spacing=0.03,
-        vertical_spacing=70 / height,  # px for the titles between the q row and the keys
-        subplot_titles=(
-            f"query q<sub>i</sub> of '{names[neuron.query]}'",
-            "",
-            "",
-            "",
-            "keys k<sub>j</sub>",
-            "q<sub>i</sub> × k<sub>j</sub> (elementwise)",
-            "q<sub>i</sub>·k<sub>j</sub> / √d",
-            "softmax a<sub>ij</sub>",
-        ),
-    )
+    gap_y = 70 / height  # room for the column titles between the q row and the key rows
+    keys_top = (1 - gap_y) * T / (T + 1.5)
+    who = np.array(names, dtype=object)[:, None]
     lim = float(max(np.abs(neuron.q).max(), np.abs(neuron.keys).max(), 1e-9))
     prod = float(max(np.abs(neuron.products).max(), 1e-9))
     score = float(max(np.abs(neuron.scores).max(), 1e-9))
-    j_names = np.array(names)[:, None]
-    dims = np.arange(d)
-    cells = [
-        (1, 1, neuron.q[None], lim, [f"q of {names[neuron.query]}"], "q[%{x}] = %{z:.3f}"),
-        (2, 1, neuron.keys, lim, rows, "k of %{customdata}[%{x}] = %{z:.3f}"),
-        (2, 2, neuron.products, prod, rows, "q[%{x}] × k[%{x}] of %{customdata} = %{z:.3f}"),
+    grids = [  # (z, custom names, colours, low, high, hover, numbers written in the cells)
+        (neuron.keys, who, DIVERGING, -lim, lim, "k[%{x}] of %{customdata}", False),
+        (neuron.products, who, DIVERGING, -prod, prod, "q[%{x}] × k[%{x}] of %{customdata}", False),
+        (neuron.scores[:, None], who, DIVERGING, -score, score, "%{customdata}", True),
+        (neuron.weights[:, None], who, WEIGHTS, 0.0, 1.0, "%{customdata}", True),
     ]
-    for row, col, z, top, labels, hover in cells:
-        fig.add_trace(
-            go.Heatmap(
-                z=z,
-                x=dims,
-                y=np.arange(len(labels)),
-                customdata=np.repeat(j_names[: len(labels)], d, 1),
-                colorscale=DIVERGING,
-                zmin=-top,
-                zmax=top,
-                showscale=False,
-                hovertemplate=hover + "<extra></extra>",
-            ),
-            row=row,
-            col=col,
+    left, layout, traces = 0.0, _neuron_layout(neuron, height), []
+    for k, ((title, share), grid) in enumerate(zip(NEURON_PANELS, grids), start=2):
+        z, custom, colours, low, high, hover, numbers = grid
+        width = share * (1 - 0.03 * 3)
+        domain = [left, left + width]
+        left += width + 0.03
+        layout[f"xaxis{k}"] = dict(domain=domain, anchor=f"y{k}", showticklabels=False, **_QUIET)
+        layout[f"yaxis{k}"] = dict(
+            domain=[0, keys_top],
+            anchor=f"x{k}",
+            autorange="reversed",
+            showticklabels=k == 2,
+            **_QUIET,
         )
-    for col, z, colours, top, fmt in (
-        (3, neuron.scores, DIVERGING, score, ".2f"),
-        (4, neuron.weights, WEIGHTS, 1.0, ".2f"),
-    ):
-        fig.add_trace(
-            go.Heatmap(
-                z=z[:, None],
-                y=np.arange(T),
-                text=np.vectorize(lambda v, f=fmt: format(v, f))(z)[:, None],
+        layout["annotations"].append(_panel_title(title, sum(domain) / 2, keys_top))
+        traces.append(
+            _neuron_cells(z, np.repeat(custom, z.shape[1], 1), colours, low, high, hover, k)
+        )
+        if numbers:
+            traces[-1].update(
+                text=[[f"{v:.2f}"] for v in z[:, 0]],
                 texttemplate="%{text}",
                 textfont=dict(size=TICK_FONT - 1),
-                customdata=j_names,
-                colorscale=colours,
-                zmin=-top if col == 3 else 0.0,
-                zmax=top,
-                showscale=False,
-                hovertemplate="%{customdata}: %{z:.4f}<extra></extra>",
                 xgap=1,
                 ygap=1,
-            ),
-            row=2,
-            col=col,
-        )
-    y_idx, y_text = thin_ticks(rows, cells_px * T / (T + 1.5) / T, TICK_FONT + 2)
-    fig.update_yaxes(autorange="reversed", showgrid=False, zeroline=False)
-    fig.update_yaxes(tickvals=[0], ticktext=[f"<b>{names[neuron.query]}</b>"], row=1, col=1)
-    fig.update_yaxes(tickvals=y_idx, ticktext=y_text, title="key token j", row=2, col=1)
-    for col in (2, 3, 4):
-        fig.update_yaxes(showticklabels=False, row=2, col=col)
-    for col in (2, 3, 4):
-        fig.update_yaxes(visible=False, row=1, col=col)
-        fig.update_xaxes(visible=False, row=1, col=col)
-    fig.update_xaxes(showticklabels=False, showgrid=False, zeroline=False)
-    fig.update_xaxes(title=f"{d} dimensions of the head", row=2, col=1)
-    fig.update_xaxes(title=f"{d} dimensions", row=2, col=2)
-    title = f"Neuron view: layer {neuron.layer}, head {neuron.head}"
-    fig = readable(style(fig, height=height, title=title, legend=False))
-    fig.update_layout(margin=dict(t=90))
-    fig.update_yaxes(tickfont_size=TICK_FONT)
-    fig.update_annotations(font_size=FONT)
-    return fig
+            )
+    q_domain = layout["xaxis2"]["domain"]
+    layout["xaxis"] = dict(domain=q_domain, anchor="y", showticklabels=False, **_QUIET)
+    layout["yaxis"] = dict(
+        domain=[1 - (1 - gap_y) * 1.5 / (T + 1.5), 1],
+        anchor="x",
+        tickvals=[0],
+        ticktext=[f"<b>{names[neuron.query]}</b>"],
+        **_QUIET,
+    )
+    q_title = f"query q<sub>i</sub> of '{names[neuron.query]}'"
+    layout["annotations"].append(_panel_title(q_title, sum(q_domain) / 2, 1.0))
+    q_who = who[[neuron.query]]
+    traces.insert(
+        0,
+        _neuron_cells(
+            neuron.q[None],
+            np.repeat(q_who, d, 1),
+            DIVERGING,
+            -lim,
+            lim,
+            "q[%{x}] of %{customdata}",
+            "",
+        ),
+    )
+    y_idx, y_text = thin_ticks(rows, (height - PLOT_MARGIN_Y - 70) / (T + 1.5), TICK_FONT + 2)
+    layout["yaxis2"].update(tickvals=y_idx, ticktext=y_text, title=dict(text="key token j"))
+    layout["xaxis2"]["title"] = dict(text=f"{d} dimensions of the head")
+    layout["xaxis3"]["title"] = dict(text=f"{d} dimensions")
+    return go.Figure(data=traces, layout=layout, _validate=False)
+
+
+_QUIET = dict(showgrid=False, zeroline=False, tickfont=dict(size=TICK_FONT))
+
+
+def _neuron_layout(neuron: Any, height: int) -> dict:
+    """The neuron view's page: size, fonts, title (the axes are added per panel)."""
+    return dict(
+        height=height,
+        margin=dict(l=10, r=10, t=90, b=10),
+        title=dict(
+            text=f"Neuron view: layer {neuron.layer}, head {neuron.head}",
+            font=dict(size=TITLE_FONT),
+        ),
+        paper_bgcolor="white",
+        plot_bgcolor="white",
+        showlegend=False,
+        font=dict(size=FONT, color=PALETTE["ink"]),
+        annotations=[],
+    )
+
+
+def _panel_title(text: str, x: float, y: float) -> dict:
+    return dict(
+        text=text,
+        x=x,
+        y=y,
+        xref="paper",
+        yref="paper",
+        xanchor="center",
+        yanchor="bottom",
+        showarrow=False,
+        font=dict(size=FONT),
+    )
+
+
+def _neuron_cells(
+    z: np.ndarray,
+    custom: np.ndarray,
+    colours: list,
+    low: float,
+    high: float,
+    hover: str,
+    axis: int | str,
+) -> dict:
+    """One heatmap of the neuron view on axes x{axis}, y{axis} (a plain trace dict)."""
+    return dict(
+        type="heatmap",
+        xaxis=f"x{axis}",
+        yaxis=f"y{axis}",
+        z=z,
+        x=np.arange(z.shape[1]),
+        y=np.arange(z.shape[0]),
+        customdata=custom,
+        colorscale=colours,
+        zmin=low,
+        zmax=high,
+        showscale=False,
+        hovertemplate=hover + " = %{z:.3f}<extra></extra>",
+    )
 
 
 HEAD_COLORS = (  # one colour per head (BertViz colours heads the same way)

@@ -220,4 +220,4 @@ def test_neuron_view_columns():
     np.testing.assert_allclose(np.asarray(score.z).ravel(), scores)
     np.testing.assert_allclose(np.asarray(soft.z).ravel(), weights)
     assert (soft.zmin, soft.zmax) == (0.0, 1.0) and score.zmin == -score.zmax
-    assert "<b>cat</b>" in list(fig.layout.yaxis5.ticktext)  # the query's own key row stands out
+    assert "<b>cat</b>" in list(fig.layout.yaxis2.ticktext)  # the query's own key row stands out
