@@ -1,8 +1,11 @@
 """Figures for the attention page (pages/attention.py, views in dlcore/ui/views/attention.py):
-alignment heatmaps with hover values, side-by-side difference, training loss with the scrubber
-position, accuracy versus input length, pointer-network picks, MiniLM model view (layer x head
-grid), head view (token lines), the live training frame (loss and alignment as one raster), and
-the CSV / PNG export of any shown matrix. Arrays in, plotly figures / RGB arrays / bytes out.
+alignment heatmaps with hover values (maps shown side by side share one colour scale; labels of
+long inputs turned or thinned so none overlap), the difference map's rows for two models,
+training loss with the scrubber position, accuracy versus input length, pointer-network picks,
+MiniLM's model view (every layer x head, clickable) and neuron view (q, k, q * k, softmax; BertViz,
+Vig 2019), the head view (token lines), the live training frame (loss and alignment as one
+raster), and the CSV / PNG export of any shown matrix (projector-sized, with a colour bar).
+Arrays in, plotly figures / RGB arrays / bytes out.
 """
 
 from __future__ import annotations

@@ -5,7 +5,9 @@
   a_t(s) of every output character over the input, one cell computed by hand, the training
   checkpoints, accuracy against input length, and a fresh model trained live.
 - Pointer network (Vinyals et al. 2015): the output vocabulary is the input; it sorts numbers.
-- Transformer: MiniLM's 6 layers x 12 heads (model view, one head or an aggregate, head view).
+- Transformer: MiniLM's 6 layers x 12 heads: the model view (a click picks a head), one head or
+  an aggregate as a map (a click on a row picks the query), the neuron view (q, k, q * k and the
+  softmax from the model's weights) and the head view (a click on a token focuses it).
 
 The models are in dlcore/attention, what the views show as text and arrays in
 dlcore/attention/views.py, the figures in dlcore/viz/attention.py. The shipped date models, the
