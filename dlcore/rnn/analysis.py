@@ -42,6 +42,35 @@ def highway_now(trainer: TaskTrainer) -> Highway:
     return highway(models["rnn"], models["lstm"], trainer.probe.x)
 
 
+CHAR_WINDOW = 60  # characters the maps show (all of a longer text were unreadable)
+
+
+def char_window(n: int, position: int, width: int = CHAR_WINDOW, after: int = 8) -> tuple:
+    """[lo, hi) of the characters the maps show: ``width`` of them, ending ``after`` characters
+    past ``position`` (those have no influence: the maps show them as zero), or all ``n``."""
+    if n <= width:
+        return 0, n
+    hi = min(n, max(position + 1 + after, width))
+    return hi - width, hi
+
+
+def clicked_value(points: list, lo: float, hi: float) -> float | None:
+    """The number a clicked marker carries (the first entry of its customdata: a character's
+    index, a start's w), from ``st.plotly_chart`` selection points; None when no point carries
+    one within [lo, hi]. A typed array arrives as {"0": value}."""
+    for point in points or ():
+        custom = point.get("customdata") if isinstance(point, dict) else None
+        if isinstance(custom, dict):
+            custom = [custom[k] for k in sorted(custom, key=str)]
+        try:
+            value = float(next(iter(custom)))
+        except (TypeError, ValueError, StopIteration):
+            continue
+        if lo <= value <= hi:
+            return value
+    return None
+
+
 SENTENCE_MAX = 400  # characters of a typed text that are kept (the models read the last 200)
 
 

@@ -90,6 +90,12 @@ def cliff_grad(w: torch.Tensor, b: torch.Tensor) -> tuple[torch.Tensor, torch.Te
     return loss.detach(), torch.stack([gw, gb], dim=-1)  # (...), (..., 2)
 
 
+# starts a student can click on the map: 0.2 apart in w (~11 px), so that their markers do not
+# overlap (plotly picks any marker under the cursor)
+WALL_WS = (4.2, 4.4, 4.6, 4.8, 5.0)
+
+
+@functools.lru_cache(maxsize=256)  # pure; ~30 ms each
 def wall_point(w0: float, b_range: tuple[float, float] = (-6.0, 0.0), n: int = 20001) -> float:
     """The b on the slice w = w0 where the gradient is steepest: the face of the cliff."""
     bs = torch.linspace(*b_range, n, dtype=torch.float64)

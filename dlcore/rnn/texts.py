@@ -208,8 +208,18 @@ SENTENCE = (
     r"**Gradient connectivity** (Distill, 'Visualizing memorization in RNNs'): for the most "
     r"likely next character at the outlined position, $\lVert \partial\, \mathrm{logit} / "
     r"\partial x_i \rVert$ for every earlier character $i$, normalised per model (hover for the "
-    r"raw value). Characters after the position have no influence (exactly zero)."
+    r"raw value). Characters after the position have no influence (exactly zero). Click a "
+    "character to predict after it."
 )
+
+
+def window_note(lo: int, hi: int, n: int) -> str:
+    """Which characters the maps show of a long text."""
+    return (
+        f"The maps show characters {lo} to {hi - 1} of {n} (up to the position and a few "
+        "after it); move the position to see others."
+    )
+
 
 # -- live captions (plain text: Unicode symbols, no markdown) --------------------------------
 LIVE_FLOW = (

@@ -22,8 +22,16 @@ from dlcore.viz.common import CATEGORICAL, PALETTE, SERIES, style
 
 GRAD_T = "‖∂L/∂h<sub>t</sub>‖"  # the gradient norm the flow figures show
 JAC = "‖∂h<sub>T</sub>/∂h<sub>t</sub>‖"
+PLOT_WIDTH = 860  # px of a full-width chart on a 1400-px window (sizes click markers)
+READABLE = 14  # px: the figures' text, for a projector (the shared style's 13 is small)
 TITLES_TOP = 36  # px above the plot area for subplot titles (style's 10 px cut them off)
 ARM_COLORS = {"no clipping": PALETTE["accent"], "with clipping": PALETTE["pos"]}
+
+
+def _style(fig: go.Figure, **kw) -> go.Figure:
+    """The shared style (dlcore.viz.common.style) with the text at READABLE px: ticks, legends
+    and titles follow the layout's font."""
+    return style(fig, **kw).update_layout(font=dict(size=READABLE))
 
 
 def arm_color(label: str, i: int) -> str:
@@ -68,7 +76,7 @@ def flow_curves(
         )
     fig.update_xaxes(title="time step t (the loss is at the last step)")
     fig.update_yaxes(title=GRAD_T, type="log", exponentformat="power")
-    return style(fig, height=height).update_layout(legend=dict(orientation="h", y=1.15))
+    return _style(fig, height=height).update_layout(legend=dict(orientation="h", y=1.15))
 
 
 def flow_heatmaps(
@@ -104,7 +112,7 @@ def flow_heatmaps(
     for i, title in enumerate(fig.layout.annotations):
         title.font = dict(size=15, color=arm_color(labels[i], i))
     # the subplot titles sit above the plot area: they need a top margin of their own
-    return style(fig, height=height, legend=False).update_layout(margin=dict(t=TITLES_TOP))
+    return _style(fig, height=height, legend=False).update_layout(margin=dict(t=TITLES_TOP))
 
 
 def regime_figure(lambda_1: float, gamma: float, height: int = 200) -> go.Figure:
@@ -147,7 +155,7 @@ def regime_figure(lambda_1: float, gamma: float, height: int = 200) -> go.Figure
     )
     fig.update_yaxes(tickvals=[0, 1], ticktext=[r[0] for r in rows], range=[-0.6, 1.6])
     fig.update_xaxes(title="λ<sub>1</sub> (largest singular value of W)", range=[0, x_max])
-    return style(fig, height=height, legend=False)
+    return _style(fig, height=height, legend=False)
 
 
 def linear_figure(
@@ -204,7 +212,7 @@ def linear_figure(
     fig.update_xaxes(title="t", row=1, col=2)
     # the subplot titles take the row above the plots; the legend goes under them
     below = dict(orientation="h", x=0, y=-0.16, yanchor="top")
-    return style(fig, height=440).update_layout(legend=below, margin=dict(t=TITLES_TOP, b=90))
+    return _style(fig, height=440).update_layout(legend=below, margin=dict(t=TITLES_TOP, b=90))
 
 
 def highway_figure(f_running: np.ndarray, lstm_jac: np.ndarray, rnn_jac: np.ndarray) -> go.Figure:
@@ -235,7 +243,7 @@ def highway_figure(f_running: np.ndarray, lstm_jac: np.ndarray, rnn_jac: np.ndar
         title="gain from h<sub>t</sub> to h<sub>T</sub>", type="log", exponentformat="power"
     )
     fig.update_layout(legend=dict(orientation="v", y=-0.25))
-    return style(fig, height=380).update_layout(legend=dict(orientation="v", y=-0.3))
+    return _style(fig, height=380).update_layout(legend=dict(orientation="v", y=-0.3))
 
 
 def gate_heatmap(
@@ -245,9 +253,10 @@ def gate_heatmap(
     height: int = 260,
     zmin: float = 0.0,
     zmax: float = 1.0,
+    offset: int = 0,
 ) -> go.Figure:
-    """(T, H) gate values as units (y) against time / characters (x)."""
-    x = list(range(values.shape[0]))
+    """(T, H) gate values as units (y) against time / characters (x, from index ``offset``)."""
+    x = list(range(offset, offset + values.shape[0]))
     fig = go.Figure(
         go.Heatmap(
             z=values.T,
@@ -261,7 +270,7 @@ def gate_heatmap(
     if chars is not None:
         fig.update_xaxes(tickvals=x, ticktext=[_show(c) for c in chars], tickangle=0)
     fig.update_yaxes(title="unit")
-    return style(fig, height=height, title=title, legend=False)
+    return _style(fig, height=height, title=title, legend=False)
 
 
 def _show(c: str) -> str:
@@ -357,7 +366,7 @@ def loss_figure(
     _mark_blowups(fig, steps, losses, labels, diverged_at)
     fig.update_xaxes(title="training step")
     fig.update_yaxes(title=f"held-out {metric}", type="log", exponentformat="power")
-    return style(fig, height=height).update_layout(legend=LEGEND_ABOVE)
+    return _style(fig, height=height).update_layout(legend=LEGEND_ABOVE)
 
 
 def curves_figure(
@@ -394,7 +403,7 @@ def curves_figure(
     _mark_blowups(fig, steps, values, labels, diverged_at)
     fig.update_xaxes(title="training step")
     fig.update_yaxes(title=y_title, type="log" if log_y else "linear", exponentformat="power")
-    return style(fig, height=height).update_layout(legend=LEGEND_ABOVE)
+    return _style(fig, height=height).update_layout(legend=LEGEND_ABOVE)
 
 
 CLIPPED_COLOR = "#00e5ff"  # the clipped path: cyan reads on every colour of Viridis
@@ -483,12 +492,27 @@ def _log_range(cv) -> tuple[float, float]:
     return float(z.min()), float(z.max())
 
 
-def cliff_figure(cv, height: int = 440) -> go.Figure:
+def cliff_figure(cv, height: int = 440, wall: tuple | None = None) -> go.Figure:
     """The whole (w, b) plane of Pascanu's cliff (log10 loss; ``cv`` a
     dlcore.rnn.clipping.CliffView): both descents where they are on the map, the plain step as an
     arrow to the border when it lands off the map (with where it lands), and the zoom window
-    (cliff_zoom_figure) framed around the start."""
+    (cliff_zoom_figure) framed around the start. ``wall``: (ws, bs) of starts on the wall a
+    student can click (each marker carries its w)."""
     fig = go.Figure(_loss_map(cv.ws, cv.bs, cv.loss, *_log_range(cv), showscale=False))
+    if wall is not None:
+        fig.add_trace(
+            go.Scatter(
+                x=list(wall[0]),
+                y=list(wall[1]),
+                mode="markers",
+                name="click a start on the wall",
+                customdata=[[w] for w in wall[0]],  # plain lists reach the selection as [w]
+                marker=dict(
+                    size=10, color="rgba(255,255,255,0.25)", line=dict(width=1.5, color="white")
+                ),
+                hovertemplate="start here: w = %{x:.2f}, b = %{y:.3f}<extra></extra>",
+            )
+        )
     plain, clipped = cv.path_plain, cv.path_clipped
     on_map = _inside(plain, cv.ws, cv.bs)
     on_map = np.logical_and.accumulate(on_map)  # the path up to where it first leaves the map
@@ -512,7 +536,7 @@ def cliff_figure(cv, height: int = 440) -> go.Figure:
     fig.update_xaxes(title="w (recurrent weight)", range=[cv.ws[0], cv.ws[-1]])
     fig.update_yaxes(title="b (bias)", range=[cv.bs[0], cv.bs[-1]])
     title = "The whole loss surface (the dotted square is zoomed on the right)"
-    return style(fig, height=height, title=title).update_layout(legend=LEGEND_ABOVE)
+    return _style(fig, height=height, title=title).update_layout(legend=LEGEND_ABOVE)
 
 
 def cliff_zoom_figure(cv, height: int = 440) -> go.Figure:
@@ -550,24 +574,33 @@ def cliff_zoom_figure(cv, height: int = 440) -> go.Figure:
     fig.update_yaxes(title="b", range=[cv.zoom_bs[0], cv.zoom_bs[-1]])
     zoom = (cv.ws[-1] - cv.ws[0]) / (cv.zoom_ws[-1] - cv.zoom_ws[0])
     title = f"Zoomed {zoom:,.0f} times around the start"
-    return style(fig, height=height, title=title).update_layout(legend=LEGEND_ABOVE)
+    return _style(fig, height=height, title=title).update_layout(legend=LEGEND_ABOVE)
 
 
 def connectivity_figure(
-    chars: Sequence[str], conn: np.ndarray, labels: Sequence[str], position: int, height: int = 220
+    chars: Sequence[str],
+    conn: np.ndarray,
+    labels: Sequence[str],
+    position: int,
+    height: int = 240,
+    offset: int = 0,
 ) -> go.Figure:
-    """Rows = models, columns = characters; colour = connectivity normalised per row, text = the
-    character. The column of the predicting position is outlined."""
+    """Rows = models, columns = characters (``chars`` from index ``offset`` of the text);
+    colour = connectivity normalised per row, text = the character. The column of the predicting
+    position is outlined; a click on a character selects it (an invisible marker per cell
+    carries its index: plotly selects points, not heat-map cells)."""
     z = np.asarray(conn, dtype=float)
     z = z / np.maximum(z.max(axis=1, keepdims=True), 1e-30)
     text = np.array([[_show(c) for c in chars]] * len(labels))
+    x = list(range(offset, offset + len(chars)))
     fig = go.Figure(
         go.Heatmap(
             z=z,
-            x=list(range(len(chars))),
+            x=x,
             y=list(labels),
             text=text,
             texttemplate="%{text}",
+            textfont=dict(size=READABLE + 2),
             colorscale=[[0, "#ffffff"], [1, PALETTE["ok"]]],
             zmin=0,
             zmax=1,
@@ -578,10 +611,34 @@ def connectivity_figure(
             "<extra></extra>",
         )
     )
+    fig.add_trace(_character_catcher(x, labels, chars, height))
     fig.add_vrect(x0=position - 0.5, x1=position + 0.5, line_color=PALETTE["accent"], line_width=2)
-    fig.update_xaxes(showticklabels=False)
+    fig.update_xaxes(showticklabels=False, range=[x[0] - 0.5, x[-1] + 0.5] if x else None)
     fig.update_yaxes(autorange="reversed")
-    return style(fig, height=height, legend=False)
+    return _style(fig, height=height, legend=False)
+
+
+def _character_catcher(
+    x: Sequence[int], labels: Sequence[str], chars: Sequence[str], height: int
+) -> go.Scatter:
+    """Invisible square markers on every character of every row, each carrying the character's
+    index in the text: a click selects one (the sentence view moves the position there)."""
+    cols, rows = np.meshgrid(np.asarray(x), np.arange(len(labels)))
+    cell = min((PLOT_WIDTH - 90) / max(len(x), 1), (height - 60) / max(len(labels), 1))
+    size = float(np.clip(0.9 * cell, 6, 40))  # within its cell: a click picks that character
+    shown = [_show(c) for c in chars]
+    return go.Scatter(
+        x=cols.ravel(),
+        y=[labels[r] for r in rows.ravel()],
+        mode="markers",
+        # plain lists: a typed array reaches Streamlit's selection as {"0": i}
+        customdata=[[int(c)] for c in cols.ravel()],
+        text=[f"'{shown[c - x[0]]}' (#{c}): click to predict after it" for c in cols.ravel()],
+        hovertemplate="%{text}<extra></extra>",
+        marker=dict(symbol="square", size=size, color="rgba(0,0,0,0)"),
+        showlegend=False,
+        name="characters",
+    )
 
 
 def topk_figure(
@@ -596,4 +653,4 @@ def topk_figure(
         )
     )
     fig.update_yaxes(range=[0, 1], title="p(next char)")
-    return style(fig, height=height, title=label, legend=False)
+    return _style(fig, height=height, title=label, legend=False)

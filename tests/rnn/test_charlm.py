@@ -110,3 +110,14 @@ def test_a_text_over_400_characters_is_cut_to_its_first_400_with_a_message():
     assert "1,600 characters" in rep.message and "first 400" in rep.message
     assert "last 200" in rep.message  # what the models then read, as before
     assert rep.text == encode(long[:400]).text
+
+
+def test_a_click_reads_the_value_its_marker_carries():
+    from dlcore.rnn.analysis import clicked_value
+
+    assert clicked_value([{"customdata": [12]}], 0, 399) == 12
+    assert clicked_value([{"customdata": {"0": 4.25}}], 4.2, 5.0) == 4.25  # a typed array
+    assert clicked_value([{"x": 1}, {"customdata": [7]}], 0, 399) == 7  # the star: no data
+    assert clicked_value([{"customdata": [1000]}], 0, 399) is None  # out of range
+    assert clicked_value([{"customdata": ["x"]}], 0, 399) is None
+    assert clicked_value([], 0, 399) is None and clicked_value(None, 0, 1) is None

@@ -92,3 +92,45 @@ def test_the_cliff_shows_the_clipped_step_next_to_the_plain_one():
     assert any("plain step" in (a.text or "") for a in zoom.layout.annotations)
     tip = np.array([leaving.x, leaving.y]) - cv.start
     assert tip @ -cv.grad > 0.99 * np.linalg.norm(tip) * np.linalg.norm(cv.grad)  # along -g
+
+
+def test_the_connectivity_map_is_clickable_and_readable_on_a_projector():
+    """Every character of every model row carries its index for a click (plotly selects points,
+    not heat-map cells), the characters are drawn large enough, and the columns are the text's
+    own indices (a window of a long text keeps them)."""
+    chars = tuple("the river bank")
+    conn = np.abs(np.random.default_rng(1).normal(size=(3, len(chars))))
+    fig = figures.connectivity_figure(chars, conn, ["RNN", "LSTM", "GRU"], 20, offset=10)
+    heat = fig.data[0]
+    assert list(heat.x) == list(range(10, 10 + len(chars)))
+    assert heat.textfont.size >= 14
+    catcher = next(t for t in fig.data if t.name == "characters")
+    picked = sorted({int(c[0]) for c in catcher.customdata})
+    assert picked == list(range(10, 10 + len(chars))) and len(catcher.x) == 3 * len(chars)
+    assert fig.layout.font.size >= 14
+
+
+def test_the_sentence_window_keeps_the_position_and_a_few_characters_after_it():
+    from dlcore.rnn.analysis import CHAR_WINDOW, char_window
+
+    assert char_window(30, 29) == (0, 30)  # short: everything
+    lo, hi = char_window(200, 199)
+    assert (lo, hi) == (200 - CHAR_WINDOW, 200)
+    lo, hi = char_window(200, 50)
+    assert lo <= 50 < hi and hi - lo == CHAR_WINDOW and hi >= 51 + 8 - 1
+
+
+def test_the_cliff_map_offers_starts_on_the_wall_to_click():
+    """A click on one of the marked points of the wall starts the descent there (each carries
+    its w; the view sets the slider)."""
+    from dlcore.rnn.clipping import WALL_WS, wall_point
+
+    cv = cliff_view(w0=4.5, lr=0.01, v=1.0)
+    fig = figures.cliff_figure(cv, wall=(WALL_WS, tuple(wall_point(w) for w in WALL_WS)))
+    starts = next(t for t in fig.data if (t.name or "").startswith("click"))
+    assert [c[0] for c in starts.customdata] == list(WALL_WS)
+    assert list(starts.y) == [wall_point(w) for w in WALL_WS]
+    assert WALL_WS[0] == 4.2 and WALL_WS[-1] == 5.0  # the slider's range
+    xy = np.array([list(starts.x), list(starts.y)]).T / [7.0, 5.0]  # the map's w and b ranges
+    gaps = np.linalg.norm(np.diff(xy, axis=0), axis=1)
+    assert gaps.min() * 400 > starts.marker.size + 2  # on a ~400-px map they never overlap

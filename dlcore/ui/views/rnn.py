@@ -18,7 +18,7 @@ import streamlit as st
 
 from dlcore.rnn import analysis, charlm, texts
 from dlcore.rnn.cells import ACTIVATIONS
-from dlcore.rnn.clipping import CliffView, cliff_view
+from dlcore.rnn.clipping import WALL_WS, CliffView, cliff_view, wall_point
 from dlcore.rnn.config import PRESETS, RnnConfig, preset_values, vanilla_only
 from dlcore.rnn.gradflow import Highway, linear_trajectory
 from dlcore.rnn.tasks import TASKS
@@ -272,7 +272,9 @@ def clip(page: RnnPage) -> None:
     cv = cliff_view(w0=cfg.cliff_w, lr=CLIFF_LR, v=cfg.clip_v)
     _clip_equations(cv, cfg.clip_v)
     left, right = st.columns(2)
-    page.chart(figures.cliff_figure(cv), "cliff", where=left)
+    wall = (WALL_WS, tuple(wall_point(w) for w in WALL_WS))
+    select = {"on_select": partial(_pick_start, page), "selection_mode": "points"}
+    page.chart(figures.cliff_figure(cv, wall=wall), "cliff", where=left, **select)
     page.chart(figures.cliff_zoom_figure(cv), "cliff_zoom", where=right)
     st.caption(
         texts.CLIFF.format(
@@ -286,6 +288,13 @@ def clip(page: RnnPage) -> None:
     st.subheader("Training with and without clipping")
     # two vanilla RNNs: the LSTM / GRU controls neither change nor rebuild them
     page.live(clip_pair, partial(render_clip, page), name="clip", cfg=vanilla_only(cfg), **LIVE)
+
+
+def _pick_start(page: RnnPage) -> None:
+    """A click on a marked start on the wall moves the descents' start there."""
+    w = analysis.clicked_value(page.selection("cliff"), WALL_WS[0], WALL_WS[-1])
+    if w is not None:
+        page.set_widgets({"cliff_w": w})
 
 
 def _clip_equations(cv: CliffView, v: float) -> None:
@@ -333,6 +342,13 @@ def render_clip(page: RnnPage, trainer: TaskTrainer, out: LiveOut) -> None:
     st.caption(texts.CLIP_TRAIN.format(mode=mode, v=cfg.clip_v, share=snap.clipped_share[1]))
 
 
+def _pick_position(page: RnnPage) -> None:
+    """A click on a character of the connectivity map predicts after that character."""
+    index = analysis.clicked_value(page.selection("connectivity"), 0, analysis.SENTENCE_MAX - 1)
+    if index is not None:
+        page.set_widgets({"position": int(index)})
+
+
 def _cut_sentence(page: RnnPage) -> str | None:
     """A text over SENTENCE_MAX characters (a paste, a link) is cut to its first SENTENCE_MAX
     in the box itself, before the box is drawn; returns what to tell the student."""
@@ -356,13 +372,18 @@ def sentence(page: RnnPage) -> None:
         return
     st.markdown(texts.SENTENCE)
     views = report.views
+    lo, hi = analysis.char_window(len(views[0].chars), views[0].position)
+    if (lo, hi) != (0, len(views[0].chars)):
+        st.caption(texts.window_note(lo, hi, len(views[0].chars)))
     maps = figures.connectivity_figure(
-        views[0].chars,
-        [v.connectivity for v in views],
+        views[0].chars[lo:hi],
+        [v.connectivity[lo:hi] for v in views],
         [v.kind.upper() for v in views],
         views[0].position,
+        offset=lo,
     )
-    page.chart(maps, "connectivity")
+    select = {"on_select": partial(_pick_position, page), "selection_mode": "points"}
+    page.chart(maps, "connectivity", **select)
     for col, view in zip(st.columns(3), views):
         top = figures.topk_figure(view.top_chars, view.top_probs, view.kind.upper())
         page.chart(top, f"top.{view.kind}", where=col)
@@ -376,7 +397,7 @@ def sentence(page: RnnPage) -> None:
     right.latex(texts.gates_tex(*means))
     for gate, name in GATES:
         title = f"LSTM {name} gate {gate}<sub>t</sub>"
-        heat = figures.gate_heatmap(lstm.gates[gate], lstm.chars, title)
+        heat = figures.gate_heatmap(lstm.gates[gate][lo:hi], lstm.chars[lo:hi], title, offset=lo)
         page.chart(heat, f"gate.{gate}")
 
 
