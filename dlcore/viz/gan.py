@@ -2,8 +2,10 @@
 curves, mode-coverage bars, digit grids. Arrays in, plotly figures or RGB arrays out.
 
 Colours: real samples and "D says real" are blue, fake samples and "D says fake" orange (the
-app's palette); D(x) = 1/2 is white. The live view is a rasterised RGB frame (fast, ~25 KB);
-when paused the same layers are an interactive plotly figure. Page: pages/gan.py.
+app's palette); D(x) = 1/2 is white; every curve has a colour of its own (COLORS). A live frame
+is one raster: the plane with its curves beside it (live_image), or the digits GAN's two grids
+with its curves under them (digits_frame); when paused the same numbers are interactive plotly
+figures. Page: pages/gan.py.
 """
 
 from __future__ import annotations
@@ -21,11 +23,10 @@ from dlcore.viz.common import (
     SERIES,
     colormap_rgb,
     image_grid,
-    jpeg_bytes,
     style,
     upscale,
 )
-from dlcore.viz.raster import dotted, hex_rgb, line_panel, text
+from dlcore.viz.raster import dotted, font, hex_rgb, line_panel, text
 
 REAL, FAKE = PALETTE["pos"], PALETTE["neg"]
 MANIFOLD = "#555a64"
@@ -34,6 +35,7 @@ RGB = {
     k: hex_rgb(v).astype(np.uint8)
     for k, v in {"real": REAL, "fake": FAKE, "manifold": MANIFOLD, "arrow": ARROW}.items()
 }
+RIM = {"real": "#04415f", "fake": "#87510f"}  # darker rims: a dot stays visible on its colour
 ARROW_LEN = 0.35  # plane units of the longest gradient arrow
 LAYERS = ("heatmap", "manifold", "real", "fake", "grads")
 
@@ -46,11 +48,21 @@ def arrow_segments(x: np.ndarray, push: np.ndarray, max_len: float = ARROW_LEN) 
 
 
 # ----------------------------------------------------------------------------- raster (live)
-LIVE_SIZE = 320  # pixels of the live raster, shown 1:1 (no browser rescaling)
-LIVE_QUALITY = 70  # JPEG quality of live frames: ~17 KB a frame (q 90: ~30 KB)
-_DISC = np.array(  # pixel offsets (col, row) of a dot of radius 2
-    [(dc, dr) for dc in range(-2, 3) for dr in range(-2, 3) if dc * dc + dr * dr <= 5], np.int32
-)
+LIVE_SIZE = 480  # pixels of the live plane, shown 1:1 (no browser rescaling)
+LIVE_QUALITY = 70  # JPEG quality of the live D vs D* pair
+DIGIT_PX = 96  # screen pixels of a digit (64 was too small on a projector)
+DIGITS_FRAME_W = 936  # the digits GAN's live frame: two grids of ~100 px digits, curves below
+
+
+def _disc(r2: int) -> np.ndarray:
+    """Pixel offsets (col, row) of a disc of squared radius ``r2``."""
+    r = int(np.sqrt(r2))
+    span = range(-r, r + 1)
+    return np.array([(c, d) for c in span for d in span if c * c + d * d <= r2], np.int32)
+
+
+_DISC = _disc(5)  # a dot: radius 2, 21 pixels
+_RIM = _disc(10)  # its dark rim, one pixel wider: a real dot stays visible where D says real
 
 
 def _to_px(xy: np.ndarray, size: int) -> np.ndarray:
@@ -60,12 +72,15 @@ def _to_px(xy: np.ndarray, size: int) -> np.ndarray:
 
 
 def _dots(img: np.ndarray, xy: np.ndarray, color: np.ndarray) -> None:
-    """Filled dots of radius 2 at every point, all at once: (N, 21) pixels by broadcasting."""
+    """Filled dots of radius 2 with a darker rim at every point, all at once: (N, 21) pixels
+    by broadcasting (a blue dot on the blue of a confident D was invisible without its rim)."""
     size = img.shape[0]
     xy = xy[np.isfinite(xy).all(1)]  # a diverged G's NaN samples are not drawn
-    px = (np.rint(_to_px(xy, size)).astype(np.int32)[:, None, :] + _DISC).reshape(-1, 2)
-    ok = ((px >= 0) & (px < size)).all(1)
-    img[px[ok, 1], px[ok, 0]] = color
+    centres = np.rint(_to_px(xy, size)).astype(np.int32)[:, None, :]
+    for disc, shade in ((_RIM, np.rint(0.55 * color).astype(np.uint8)), (_DISC, color)):
+        px = (centres + disc).reshape(-1, 2)
+        ok = ((px >= 0) & (px < size)).all(1)
+        img[px[ok, 1], px[ok, 0]] = shade
 
 
 def _polylines(img: np.ndarray, lines: np.ndarray, color: np.ndarray, alpha: float) -> None:
@@ -109,11 +124,6 @@ def plane_image(snap, layers: set[str], size: int = LIVE_SIZE) -> np.ndarray:
     return img
 
 
-def live_jpeg(snap, layers: set[str], size: int = LIVE_SIZE, quality: int = LIVE_QUALITY) -> bytes:
-    """The live plane as JPEG bytes (a live frame: ``LiveOut.image``, dlcore.ui.output)."""
-    return jpeg_bytes(plane_image(snap, layers, size), quality)
-
-
 def dstar_image(heat: np.ndarray, dstar: np.ndarray, size: int = 200, gap: int = 10) -> np.ndarray:
     """Learned D(x) and the estimated optimal D*(x) side by side as one RGB raster (live)."""
     white = np.full((size, gap, 3), 255, np.uint8)
@@ -121,79 +131,146 @@ def dstar_image(heat: np.ndarray, dstar: np.ndarray, size: int = 200, gap: int =
 
 
 # ----------------------------------------------------------------------------- raster curves (live)
-CURVES_SIZE = (900, 220)  # width, height of the live curves raster (shown 1:1)
+CURVES_SIZE = (440, LIVE_SIZE)  # width, height of the curves column beside the live plane
+FRAME_GAP = 16  # pixels between the plane and its curves in a live frame
 _INK, _MUTED = PALETTE["ink"], PALETTE["muted"]
+# one colour a series, never shared on the page (G loss and modes hit were both green)
+COLORS = {
+    "d_loss": SERIES["D"],
+    "g_loss": SERIES["G"],
+    "g_grad": "#7f3c8d",
+    "js": _INK,
+    "modes_hit": "#cc79a7",
+    "coverage": REAL,
+    "confidence": "#56b4e9",
+    "class_entropy": "#e69f00",
+}
+LABELS = {
+    "d_loss": "D loss",
+    "g_loss": "G loss",
+    "g_grad": "norm of G's gradient (log scale)",
+    "js": "JS divergence (nats)",
+    "modes_hit": "modes hit",
+    "confidence": "judge confidence",
+    "class_entropy": "class entropy",
+}
+
+
+SHORT = {  # the paused figure's legend: one line above a half-width chart
+    "d_loss": "D loss",
+    "g_loss": "G loss",
+    "g_grad": "G's gradient",
+    "js": "JS",
+}
+
+
+def _series(hist: dict, x: str, *names: str) -> list[tuple]:
+    return [(hist[x], hist[name], COLORS[name], LABELS[name]) for name in names]
 
 
 def curves_image(snap, size: tuple[int, int] = CURVES_SIZE) -> np.ndarray:
-    """The curves while training, as one RGB raster (the paused view is curves_figure and
-    coverage_figure): D and G losses with their D = 1/2 levels; JS by grid with its noise floor
-    and ln 2, modes hit on a right-hand scale; samples near each mode against the fair share."""
+    """The curves beside the live plane, as one RGB raster, top to bottom (the paused view is
+    curves_figure and coverage_figure): D and G losses with their D = 1/2 levels; the norm of
+    G's gradient on a log scale (it vanishes when the minimax loss saturates); JS by grid with
+    its noise floor and ln 2, modes hit on a right-hand scale; samples near each mode against
+    the fair share."""
     w, h = size
     img = Image.new("RGB", size, "white")
     draw = ImageDraw.Draw(img)
     hist, cov = snap.hist, snap.coverage
-    split = (int(w * 0.42), int(w * 0.76)) if cov is not None else (int(w * 0.5), w)
+    shares = (0.31, 0.24, 0.30) if cov is not None else (0.36, 0.28, 0.36)  # bars: the rest
+    rows = [int(r) for r in (*np.cumsum((0.0, *shares)) * h, h)]
     line_panel(
         draw,
-        (0, 0, split[0], h),
+        (0, rows[0], w, rows[1]),
+        _series(hist, "step", "d_loss", "g_loss"),
         [
-            (hist["step"], hist["d_loss"], SERIES["D"], "D loss"),
-            (hist["step"], hist["g_loss"], SERIES["G"], "G loss"),
+            (snap.d_at_half, COLORS["d_loss"], ""),
+            (snap.g_at_half, COLORS["g_loss"], "dotted: D = 1/2"),
         ],
-        [(snap.d_at_half, SERIES["D"], ""), (snap.g_at_half, SERIES["G"], "dotted: D = 1/2")],
     )
+    line_panel(draw, (0, rows[1], w, rows[2]), _series(hist, "step", "g_grad"), [], log_y=True)
     area = line_panel(
         draw,
-        (split[0] + 10, 0, split[1], h),
-        [(hist["q_step"], hist["js"], _INK, "JS(p_data, p_g) nats")],
+        (0, rows[2], w, rows[3]),
+        _series(hist, "q_step", "js"),
         [(snap.js_floor, _MUTED, "noise floor"), (float(np.log(2)), _MUTED, "ln 2")],
         ylim=(0.0, 0.72),
     )
-    if snap.n_modes:  # modes hit on its own 0..K scale (right-hand labels)
-        x0, y0, x1, y1 = area
-        q, m = hist["q_step"], hist["modes_hit"]
-        if len(q) > 1:
-            u = x0 + (q - q.min()) / max(q.max() - q.min(), 1) * (x1 - x0)
-            v = y1 - m / (snap.n_modes + 0.5) * (y1 - y0)
-            draw.line(list(zip(u.tolist(), v.tolist())), fill=PALETTE["ok"], width=2)
-        label = f"modes hit {int(m[-1]) if len(m) else 0}/{snap.n_modes}"
-        text(draw, (x1, 2), label, PALETTE["ok"], anchor="ra")
+    if snap.n_modes:
+        _modes_line(draw, area, hist, snap.n_modes)
     if cov is not None:
-        _bars(draw, (split[1] + 16, 0, w - 4, h), cov.counts, N_METRIC)  # fair share of all
+        _bars(draw, (0, rows[3], w - 4, rows[4]), cov.counts, N_METRIC)  # fair share of all
     return np.asarray(img)
+
+
+def _modes_line(draw: ImageDraw.ImageDraw, area, hist: dict, n_modes: int) -> None:
+    """Modes hit on its own 0..K scale over the JS panel (its label at the top right)."""
+    x0, y0, x1, y1 = area
+    q, m = hist["q_step"], hist["modes_hit"]
+    if len(q) > 1:
+        u = x0 + (q - q.min()) / max(q.max() - q.min(), 1) * (x1 - x0)
+        v = y1 - m / (n_modes + 0.5) * (y1 - y0)
+        draw.line(list(zip(u.tolist(), v.tolist())), fill=COLORS["modes_hit"], width=2)
+    label = f"modes hit {int(m[-1]) if len(m) else 0}/{n_modes} (right scale)"
+    after_js = x0 + draw.textlength(LABELS["js"], font=font()) + 14  # beside the JS legend
+    text(draw, (after_js, y0 - 16), label, COLORS["modes_hit"])
 
 
 def _bars(draw: ImageDraw.ImageDraw, box, counts: np.ndarray, total: float) -> None:
     """Samples within 3 std of each mode (bars) against the fair share total / K (dotted)."""
-    x0, y0, x1, y1 = box[0] + 8, box[1] + 20, box[2], box[3] - 18
+    x0, y0, x1, y1 = box[0] + 46, box[1] + 20, box[2], box[3] - 16
     k, top = len(counts), max(float(counts.max()), total / max(len(counts), 1)) * 1.1 or 1.0
     bw = (x1 - x0) / k
     for i, c in enumerate(counts):
         yy = y1 - c / top * (y1 - y0)
-        draw.rectangle([x0 + i * bw + 2, yy, x0 + (i + 1) * bw - 2, y1], fill=REAL)
-        text(draw, (x0 + (i + 0.5) * bw, y1 + 3), str(i + 1), _MUTED, anchor="ma")
+        draw.rectangle([x0 + i * bw + 1, yy, x0 + (i + 1) * bw - 1, y1], fill=COLORS["coverage"])
+        if k <= 12 or i % 5 == 0:
+            text(draw, (x0 + (i + 0.5) * bw, y1 + 2), str(i + 1), _MUTED, anchor="ma")
     fair = y1 - total / k / top * (y1 - y0)
     dotted(draw, x0, x1, fair, _INK)
-    text(draw, (x0, box[1] + 2), "per mode (dotted: fair share)", _INK)
+    text(draw, (x0, box[1] + 2), "samples per mode (dotted: fair share)", _INK)
 
 
-def digits_curves_image(hist: dict, size: tuple[int, int] = (400, 260)) -> np.ndarray:
+def live_image(snap, layers: set[str]) -> np.ndarray:
+    """One live frame: the plane (LIVE_SIZE square) with its curves beside it, (H, W, 3); sent
+    as a palette PNG (``LiveOut.png``): ~35 KB, sharper lines and text than a JPEG of ~85 KB
+    (measured at 936 x 480)."""
+    plane = plane_image(snap, layers, LIVE_SIZE)
+    gap = np.full((LIVE_SIZE, FRAME_GAP, 3), 255, np.uint8)
+    return np.concatenate([plane, gap, curves_image(snap)], 1)
+
+
+def digits_curves_image(hist: dict, size: tuple[int, int] = (DIGITS_FRAME_W, 200)) -> np.ndarray:
     """The digits GAN's curves while training (paused: digits_curves_figure): D and G losses on
-    top, the judge's confidence and class entropy (1 = all ten digits) below, as one raster."""
+    the left, the judge's confidence and class entropy (1 = all ten digits) on the right."""
     w, h = size
     img = Image.new("RGB", size, "white")
     draw = ImageDraw.Draw(img)
-    losses = [
-        (hist["step"], hist[k], SERIES[n], f"{n} loss")
-        for k, n in (("d_loss", "D"), ("g_loss", "G"))
-    ]
-    judge = [
-        (hist["j_step"], hist["confidence"], PALETTE["pos"], "judge confidence"),
-        (hist["j_step"], hist["class_entropy"], PALETTE["ok"], "class entropy"),
-    ]
-    line_panel(draw, (0, 0, w, h // 2), losses, [])
-    line_panel(draw, (0, h // 2, w, h), judge, [], ylim=(0.0, 1.05))
+    line_panel(draw, (0, 0, w // 2 - 8, h), _series(hist, "step", "d_loss", "g_loss"), [])
+    judge = _series(hist, "j_step", "confidence", "class_entropy")
+    line_panel(draw, (w // 2 + 8, 0, w, h), judge, [], ylim=(0.0, 1.05))
+    return np.asarray(img)
+
+
+def digits_frame(
+    samples: np.ndarray, fixed: np.ndarray, hist: dict, *, curves: bool = True
+) -> np.ndarray:
+    """One live frame of the digits GAN: fresh samples and the fixed-noise grid side by side,
+    each titled, the curves under them (digits_curves_image; ``curves=False``: the grids only,
+    for the paused page, which draws the interactive curves)."""
+    grids = [digit_grid(samples, ncols=4), digit_grid(fixed, ncols=4)]
+    titles = ("fresh samples (new noise each frame)", "fixed noise (the same z every frame)")
+    gh, gw = grids[0].shape[:2]
+    width = max(DIGITS_FRAME_W, 2 * gw + FRAME_GAP)
+    img = Image.new("RGB", (width, gh + 26 + (212 if curves else 0)), "white")
+    draw = ImageDraw.Draw(img)
+    for i, (grid, title) in enumerate(zip(grids, titles)):
+        x = i * (gw + FRAME_GAP)
+        text(draw, (x, 2), title, _INK, size=16)
+        img.paste(Image.fromarray(grid), (x, 24))
+    if curves:
+        img.paste(Image.fromarray(digits_curves_image(hist, (width, 200))), (0, gh + 38))
     return np.asarray(img)
 
 
@@ -244,7 +321,7 @@ def plane_figure(snap, layers: set[str], height: int = 460) -> go.Figure:
                     y=pts[:, 1],
                     mode="markers",
                     name=key,
-                    marker=dict(size=5, color=color, opacity=0.8),
+                    marker=dict(size=6, color=color, line=dict(width=0.6, color=RIM[key])),
                 )
             )
     if "grads" in layers:
@@ -289,6 +366,7 @@ def draw_figure(points: np.ndarray, res: int = 45, height: int = 420) -> go.Figu
             y=yy.ravel(),
             mode="markers",
             name="canvas",
+            showlegend=False,
             marker=dict(size=7, color="rgba(0,0,0,0.03)"),
             hovertemplate="add (%{x:.2f}, %{y:.2f})<extra></extra>",
         )
@@ -360,73 +438,61 @@ def _hline(y: float, xref: str, yref: str, color: str, text: str = "") -> tuple[
     return shape, note
 
 
-def _line(x, y, name: str, color: str, axes: str = "", **kw) -> go.Scatter:
-    return go.Scatter(
-        x=x,
-        y=y,
-        name=name,
-        mode=kw.pop("mode", "lines"),
-        xaxis=f"x{axes}",
-        yaxis=f"y{axes}",
-        line=dict(color=color, width=1.5, **kw),
-    )
-
-
 def curves_figure(
-    hist: dict, d_half: float, g_half: float, js_floor: float, n_modes: int, height: int = 300
+    hist: dict, d_half: float, g_half: float, js_floor: float, n_modes: int, height: int = 480
 ) -> go.Figure:
-    """Left: D and G losses with their D = 1/2 equilibrium lines. Right: JS (and modes hit).
-
-    Built from one layout dict (no make_subplots / add_hline): it is redrawn every live frame.
-    """
-    data = [
-        _line(hist["step"], hist["d_loss"], "D loss", SERIES["D"]),
-        _line(hist["step"], hist["g_loss"], "G loss", SERIES["G"]),
-        _line(hist["q_step"], hist["js"], "JS (nats)", PALETTE["ink"], "2", mode="lines+markers"),
+    """The paused curves beside the plane, top to bottom: D and G losses with their D = 1/2
+    levels; the norm of G's gradient (log scale); JS by grid with modes hit on a right axis."""
+    fig = make_subplots(
+        3, 1, shared_xaxes=True, vertical_spacing=0.07, row_heights=[0.36, 0.28, 0.36],
+        specs=[[{}], [{}], [{"secondary_y": True}]],
+    )  # fmt: skip
+    for name in ("d_loss", "g_loss"):
+        fig.add_trace(_line(hist["step"], hist[name], SHORT[name], COLORS[name]), 1, 1)
+    fig.add_trace(_line(hist["step"], hist["g_grad"], SHORT["g_grad"], COLORS["g_grad"]), 2, 1)
+    js = _line(hist["q_step"], hist["js"], SHORT["js"], COLORS["js"], mode="lines+markers")
+    fig.add_trace(js, 3, 1)
+    levels = [
+        (d_half, 1, COLORS["d_loss"], ""),
+        (g_half, 1, COLORS["g_loss"], "dotted: at D = 1/2"),
+        (js_floor, 3, PALETTE["muted"], "noise floor"),
+        (float(np.log(2)), 3, PALETTE["muted"], "ln 2 (disjoint)"),
     ]
-    lines = [
-        _hline(d_half, "x", "y", SERIES["D"]),
-        _hline(g_half, "x", "y", SERIES["G"]),
-        _hline(js_floor, "x2", "y2", PALETTE["muted"], "noise floor"),
-        _hline(float(np.log(2)), "x2", "y2", PALETTE["muted"], "ln 2 (disjoint)"),
-    ]
-    layout = dict(
-        xaxis=dict(domain=[0, 0.42], title="iteration"),
-        yaxis=dict(title="D and G loss (dotted: at D = 1/2)"),
-        xaxis2=dict(domain=[0.56, 0.92], title="iteration", anchor="y2"),
-        yaxis2=dict(anchor="x2", range=[0, 0.72], title="JS(p_data, p_g) by grid"),
-        shapes=[sh for sh, _ in lines],
-        annotations=[a for _, a in lines if a["text"]],
-    )
+    for y, row, color, note in levels:
+        fig.add_hline(
+            y, row=row, col=1, line=dict(color=color, dash="dot", width=1.5),
+            annotation_text=note, annotation_position="top right",
+            annotation_font=dict(size=12, color=PALETTE["muted"]),
+        )  # fmt: skip
     if n_modes:
-        data.append(
-            go.Scatter(
-                x=hist["q_step"],
-                y=hist["modes_hit"],
-                name="modes hit",
-                mode="lines",
-                xaxis="x2",
-                yaxis="y3",
-                line=dict(color=PALETTE["ok"], width=1.5, shape="hv"),
-            )
-        )
-        layout["yaxis3"] = dict(
-            overlaying="y2",
-            side="right",
-            anchor="x2",
-            showgrid=False,
-            range=[0, n_modes + 0.5],
-            dtick=max(1, n_modes // 5),
-            title="modes hit",
-        )
-    return fast_style(go.Figure(data=data, layout=layout), height=height)
+        modes = go.Scatter(
+            x=hist["q_step"], y=hist["modes_hit"], name="modes hit", mode="lines",
+            line=dict(color=COLORS["modes_hit"], width=2, shape="hv"),
+        )  # fmt: skip
+        fig.add_trace(modes, 3, 1, secondary_y=True)
+        fig.update_yaxes(
+            range=[0, n_modes + 0.5], dtick=max(1, n_modes // 4), showgrid=False,
+            title="modes hit", row=3, col=1, secondary_y=True,
+        )  # fmt: skip
+    fig.update_yaxes(title="loss", row=1, col=1)
+    fig.update_yaxes(
+        title="G's gradient", type="log", nticks=4, exponentformat="power", row=2, col=1
+    )
+    fig.update_yaxes(title="JS (nats)", range=[0, 0.72], row=3, col=1, secondary_y=False)
+    fig.update_xaxes(title="iteration", row=3, col=1)
+    fig = style(fig, height=height)
+    return fig.update_layout(font=dict(size=14), margin=dict(t=40, r=56))
+
+
+def _line(x, y, name: str, color: str, *, mode: str = "lines") -> go.Scatter:
+    return go.Scatter(x=x, y=y, name=name, mode=mode, line=dict(color=color, width=2))
 
 
 def coverage_figure(counts: np.ndarray, total: int, height: int = 220) -> go.Figure:
     """Samples within 3 std of each mode, against the fair share total / K."""
     k = len(counts)
     shape, note = _hline(total / k, "x", "y", PALETTE["muted"], "fair share")
-    bar = go.Bar(x=[str(i + 1) for i in range(k)], y=counts, marker_color=REAL)
+    bar = go.Bar(x=[str(i + 1) for i in range(k)], y=counts, marker_color=COLORS["coverage"])
     layout = dict(
         shapes=[shape],
         annotations=[note],
@@ -484,8 +550,9 @@ def phase_figure(view, real_pts: np.ndarray, height: int = 400) -> go.Figure:
 # ----------------------------------------------------------------------------- digits
 def digit_grid(images: np.ndarray, ncols: int = 8, scale: int | None = None) -> np.ndarray:
     """(N, S, S) ink in [0, 1] -> a grayscale RGB grid (ink dark on paper), each pixel a
-    ``scale`` x ``scale`` block (default: ~64 screen pixels a digit: 8 for 8x8, 3 for 28x28)."""
-    scale = scale or -(-64 // images.shape[-1])
+    ``scale`` x ``scale`` block (default: about DIGIT_PX screen pixels a digit, readable on a
+    projector: 12 for 8x8, 4 for 28x28)."""
+    scale = scale or -(-DIGIT_PX // images.shape[-1])
     ink = np.clip(np.nan_to_num(images, nan=0.0), 0, 1)  # a diverged G's NaN: blank paper
     grid = image_grid(1 - ink, ncols=ncols, pad=1, pad_value=1.0)
     rgb = np.rint(255 * np.repeat(grid[..., None], 3, -1)).astype(np.uint8)
@@ -500,30 +567,11 @@ def digits_curves_figure(hist: dict, height: int = 280) -> go.Figure:
         subplot_titles=("losses", "judge (real-digit classifier)"),
         horizontal_spacing=0.1,
     )
-    for key, name in (("d_loss", "D"), ("g_loss", "G")):
-        fig.add_trace(
-            go.Scatter(
-                x=hist["step"],
-                y=hist[key],
-                name=f"{name} loss",
-                mode="lines",
-                line=dict(color=SERIES[name], width=1.5),
-            ),
-            1,
-            1,
-        )
-    for key, color in (("confidence", PALETTE["pos"]), ("class_entropy", PALETTE["ok"])):
-        fig.add_trace(
-            go.Scatter(
-                x=hist["j_step"],
-                y=hist[key],
-                name=key.replace("_", " "),
-                mode="lines+markers",
-                line=dict(color=color),
-            ),
-            1,
-            2,
-        )
+    for key in ("d_loss", "g_loss"):
+        fig.add_trace(_line(hist["step"], hist[key], LABELS[key], COLORS[key]), 1, 1)
+    for key in ("confidence", "class_entropy"):
+        judged = _line(hist["j_step"], hist[key], LABELS[key], COLORS[key], mode="lines+markers")
+        fig.add_trace(judged, 1, 2)
     fig.update_yaxes(range=[0, 1.05], row=1, col=2)
     fig.update_xaxes(title="step (this session)")
     fig = style(fig, height=height)  # the legend below the axis titles, not over them

@@ -68,11 +68,11 @@ def test_mnist_gan_trains_and_draws_28x28(mnist_dir):
     assert after.samples.shape == after.fixed.shape == (16, SIDE, SIDE)
     assert after.samples.min() >= 0 and after.samples.max() <= 1
     assert not np.array_equal(before.fixed, after.fixed)  # training moved G
-    grid = digit_grid(after.fixed, ncols=4)
-    assert grid.shape == (3 * (4 * (SIDE + 1) + 1), 3 * (4 * (SIDE + 1) + 1), 3)
+    grid = digit_grid(after.fixed, ncols=4)  # 4 screen pixels a pixel: 112 px a digit
+    assert grid.shape == (4 * (4 * (SIDE + 1) + 1), 4 * (4 * (SIDE + 1) + 1), 3)
     path = t.interpolate(1, 2, 10)
     assert path.shape == (10, SIDE, SIDE)
-    assert digit_grid(path, ncols=10).shape[1] == 3 * (10 * (SIDE + 1) + 1)
+    assert digit_grid(path, ncols=10).shape[1] == 4 * (10 * (SIDE + 1) + 1)
     np.testing.assert_allclose(path[-1], t.generate(noise(1, 2, CPU, 64))[0], atol=1e-6)
     q = t.quality.last()
     assert 0 <= q["class_entropy"] <= 1 and 0.1 <= q["confidence"] <= 1

@@ -1,8 +1,10 @@
-"""Live rasters of the GAN page: the plane (dots, heatmap), the inline JPEG frame, D vs D*, the
-curves raster, and the digit grids (8x8 and 28x28)."""
+"""Live rasters of the GAN page: the plane (dots, heatmap), the live frame (the plane with its
+curves beside it), D vs D*, the curves column, the digits frame and grids (8x8 and 28x28), and a
+colour of its own for every series."""
 
 import base64
 import io
+import itertools
 from types import SimpleNamespace
 
 import numpy as np
@@ -11,7 +13,8 @@ from PIL import Image
 from dlcore.gan.metrics import Coverage
 from dlcore.gan.targets import PLANE_EXTENT
 from dlcore.viz import gan as P
-from dlcore.viz.common import PALETTE, SERIES, data_url
+from dlcore.viz.common import PALETTE, SERIES
+from dlcore.viz.raster import png_data_url
 
 MID = sum(PLANE_EXTENT) / 2
 
@@ -43,6 +46,13 @@ def test_a_dot_is_a_radius_2_disc_at_its_position():
     np.testing.assert_array_equal(hit.mean(0), [50, 50])  # the plane's centre, row and column
 
 
+def test_a_real_dot_stays_visible_where_d_says_real():
+    """D(x) = 1 is drawn in the real samples' blue: each dot has a darker rim around it."""
+    img = P.plane_image(snap(heat=1.0), {"heatmap", "real"}, size=101)
+    rim = np.argwhere((np.abs(img.astype(int) - 0.55 * P.RGB["real"]) < 2).all(-1))
+    assert len(rim) == len(P._RIM) - 21 and (np.abs(rim - 50) <= 3).all()
+
+
 def test_dots_off_the_plane_are_clipped_and_fake_is_drawn_over_real():
     far = PLANE_EXTENT[1] + 5
     img = P.plane_image(snap(real=((far, far), (MID, MID)), fake=((MID, MID),)), {"real", "fake"})
@@ -62,12 +72,18 @@ def test_heatmap_colours_follow_d():
     assert img[:, -1, 2].mean() > img[:, 0, 2].mean()  # blue on the right, orange on the left
 
 
-def test_live_frame_is_a_small_inline_jpeg_of_the_plane():
-    url = data_url(P.live_jpeg(snap(heat=1.0), {"heatmap", "real"}), "image/jpeg")
-    img = decode(url, "data:image/jpeg;base64,")
-    assert img.shape == (P.LIVE_SIZE, P.LIVE_SIZE, 3)
-    assert len(url) < 40_000
-    np.testing.assert_allclose(img[5, 5], P.d_colors(np.array(1.0)), atol=12)
+def test_live_frame_is_the_plane_with_its_curves_beside_it_in_one_small_png():
+    cov = Coverage(counts=np.full(8, 1250), modes_hit=8, share_near=1.0)
+    frame = P.live_image(SimpleNamespace(**{**vars(curves_snap(cov)), **vars(snap(heat=1.0))}),
+                         {"heatmap", "real"})  # fmt: skip
+    w = P.LIVE_SIZE + P.FRAME_GAP + P.CURVES_SIZE[0]
+    assert frame.shape == (P.LIVE_SIZE, w, 3) and P.LIVE_SIZE >= 480  # was 320 px, half empty
+    np.testing.assert_array_equal(frame[5, 5], P.d_colors(np.array(1.0)))  # the plane, left
+    curves = frame[:, P.LIVE_SIZE + P.FRAME_GAP :]
+    assert colour_pixels(curves, P.COLORS["d_loss"]) > 300  # the curves, right
+    url = png_data_url(frame)  # a palette PNG (LiveOut.png): sharp lines, a small frame
+    assert len(url) < 60_000
+    np.testing.assert_allclose(decode(url, "data:image/png;base64,")[5, 5], frame[5, 5], atol=12)
 
 
 def test_dstar_image_puts_learned_d_left_and_dstar_right():
@@ -85,6 +101,7 @@ def curves_snap(coverage):
         "step": steps,
         "d_loss": 1.3 + 0.05 * np.sin(steps),
         "g_loss": 0.8 + 0.05 * np.cos(steps),
+        "g_grad": np.exp(-steps / 300),
         "q_step": q,
         "js": np.linspace(0.6, 0.1, len(q)),
         "modes_hit": np.minimum(np.arange(len(q)), 8.0),
@@ -100,20 +117,44 @@ def colour_pixels(img, hex_color):
     return int((np.abs(img.astype(int) - rgb(hex_color)).sum(-1) < 30).sum())
 
 
-def test_curves_raster_draws_losses_js_modes_and_coverage_bars():
+def _panels(img: np.ndarray, cov) -> list[np.ndarray]:
+    """The curves column's four panels, top to bottom (losses, G's gradient, JS, bars)."""
+    h = img.shape[0]
+    shares = (0.31, 0.24, 0.30) if cov is not None else (0.36, 0.28, 0.36)
+    rows = [int(r) for r in (*np.cumsum((0.0, *shares)) * h, h)]
+    return [img[a:b] for a, b in itertools.pairwise(rows)]
+
+
+def test_curves_raster_draws_losses_gradient_js_modes_and_coverage_bars():
     cov = Coverage(counts=np.array([900, 1000, 1100, 950, 1050, 1000, 980, 1020]),
                    modes_hit=8, share_near=0.8)  # fmt: skip
     img = P.curves_image(curves_snap(cov))
     assert img.shape == (P.CURVES_SIZE[1], P.CURVES_SIZE[0], 3)
-    assert colour_pixels(img, SERIES["D"]) > 300 and colour_pixels(img, SERIES["G"]) > 300
-    w = img.shape[1]
-    js_panel, bars = img[:, int(0.42 * w) : int(0.76 * w)], img[:, int(0.76 * w) :]
-    assert colour_pixels(js_panel, PALETTE["ok"]) > 200  # modes hit (green, own scale)
-    assert colour_pixels(js_panel, PALETTE["ink"]) > 200  # JS
+    losses, grad, js, bars = _panels(img, cov)
+    assert colour_pixels(losses, P.COLORS["d_loss"]) > 300
+    assert colour_pixels(losses, P.COLORS["g_loss"]) > 300
+    assert colour_pixels(grad, P.COLORS["g_grad"]) > 300  # the norm of G's gradient
+    assert colour_pixels(losses, P.COLORS["g_grad"]) == 0
+    assert colour_pixels(js, P.COLORS["modes_hit"]) > 200  # modes hit (own scale)
+    assert colour_pixels(js, PALETTE["ink"]) > 200  # JS
     assert colour_pixels(bars, P.REAL) > 3000  # eight blue bars
     plain = P.curves_image(curves_snap(None))  # a target without modes: no bars, no modes line
-    right = plain[:, w // 2 :]
-    assert colour_pixels(plain, P.REAL) == 0 and colour_pixels(right, PALETTE["ok"]) == 0
+    assert colour_pixels(plain, P.REAL) == 0 and colour_pixels(plain, P.COLORS["modes_hit"]) == 0
+
+
+def test_every_series_has_a_colour_of_its_own():
+    """G loss and modes hit were both green: each curve of the page now has its own colour."""
+    assert len(set(P.COLORS.values())) == len(P.COLORS)
+    real_fake = {P.REAL, P.FAKE}
+    assert not real_fake & {P.COLORS[k] for k in P.COLORS if k != "coverage"}
+    hist = curves_snap(None).hist
+    fig = P.curves_figure(hist, 1.38, 0.69, 0.01, 8)
+    colours = [t.line.color for t in fig.data]
+    assert len(colours) == len(set(colours)) == 5  # D loss, G loss, |grad G|, JS, modes hit
+    hist = {k: np.arange(3.0) for k in ("step", "d_loss", "g_loss", "j_step")}
+    hist.update(confidence=np.full(3, 0.5), class_entropy=np.full(3, 0.9))
+    colours = [t.line.color for t in P.digits_curves_figure(hist).data]
+    assert len(colours) == len(set(colours)) == 4
 
 
 def test_curves_raster_survives_an_empty_history():
@@ -122,30 +163,51 @@ def test_curves_raster_survives_an_empty_history():
     assert P.curves_image(empty).shape[2] == 3
 
 
-def test_digit_grid_scales_each_size_to_about_64_pixels():
-    assert P.digit_grid(np.zeros((16, 8, 8)), ncols=4).shape == (8 * 37, 8 * 37, 3)
+def test_digit_grid_scales_each_size_to_about_100_pixels_for_a_projector():
+    assert P.digit_grid(np.zeros((16, 8, 8)), ncols=4).shape == (12 * 37, 12 * 37, 3)  # 96 px
     grid = P.digit_grid(np.ones((2, 28, 28)), ncols=2)
-    assert grid.shape == (3 * 30, 3 * 59, 3)
-    assert grid[3 * 1 + 5, 3 * 1 + 5].tolist() == [0, 0, 0]  # ink is dark
+    assert grid.shape == (4 * 30, 4 * 59, 3)  # 112 px a digit
+    assert grid[4 * 1 + 5, 4 * 1 + 5].tolist() == [0, 0, 0]  # ink is dark
 
 
-def test_digits_curves_raster_has_losses_on_top_and_the_judge_below():
+def digits_hist():
     steps = np.arange(1.0, 301.0)
     j = np.array([0.0, 250.0])
-    hist = {"step": steps, "d_loss": 1.2 + 0 * steps, "g_loss": 0.9 + 0 * steps, "j_step": j,
+    return {"step": steps, "d_loss": 1.2 + 0 * steps, "g_loss": 0.9 + 0 * steps, "j_step": j,
             "confidence": np.array([0.2, 0.7]), "class_entropy": np.array([0.5, 0.95])}  # fmt: skip
-    img = P.digits_curves_image(hist, size=(400, 240))
-    top, bottom = img[:120], img[120:]
-    assert colour_pixels(top, SERIES["D"]) > 100 and colour_pixels(bottom, SERIES["D"]) == 0
-    assert colour_pixels(bottom, PALETTE["pos"]) > 100 and colour_pixels(top, PALETTE["pos"]) == 0
+
+
+def test_digits_curves_raster_has_losses_left_and_the_judge_right():
+    img = P.digits_curves_image(digits_hist(), size=(800, 200))
+    left, right = img[:, :400], img[:, 400:]
+    assert colour_pixels(left, SERIES["D"]) > 100 and colour_pixels(right, SERIES["D"]) == 0
+    judge = P.COLORS["confidence"]
+    assert colour_pixels(right, judge) > 100 and colour_pixels(left, judge) == 0
+    assert colour_pixels(right, P.COLORS["class_entropy"]) > 100
+
+
+def test_digits_frame_is_one_picture_of_both_grids_and_the_curves():
+    samples, fixed = np.zeros((16, 8, 8)), np.ones((16, 8, 8))
+    frame = P.digits_frame(samples, fixed, digits_hist())
+    grid = P.digit_grid(samples, ncols=4)
+    gh, gw = grid.shape[:2]
+    assert frame.shape[1] == max(P.DIGITS_FRAME_W, 2 * gw + P.FRAME_GAP)
+    left = frame[24 : 24 + gh, :gw]  # the fresh samples: blank digits
+    right = frame[24 : 24 + gh, gw + P.FRAME_GAP : 2 * gw + P.FRAME_GAP]  # fixed noise: ink
+    np.testing.assert_array_equal(left, grid)
+    np.testing.assert_array_equal(right, P.digit_grid(fixed, ncols=4))
+    below = frame[24 + gh :]
+    assert colour_pixels(below, SERIES["D"]) > 100  # the curves under the grids
+    paused = P.digits_frame(samples, fixed, digits_hist(), curves=False)
+    assert paused.shape[0] == 24 + gh + 2 and colour_pixels(paused, SERIES["D"]) == 0
 
 
 def test_coverage_bars_are_scaled_to_the_fair_share_of_all_samples():
     few = Coverage(counts=np.full(8, 125), modes_hit=0, share_near=0.1)  # 10 % of 10,000 / 8
     img = P.curves_image(curves_snap(few))
-    bars = img[:, int(0.76 * img.shape[1]) :]
+    bars = _panels(img, few)[3]
     rows = np.flatnonzero((np.abs(bars.astype(int) - rgb(P.REAL)).sum(-1) < 30).any(1))
-    assert 0 < len(rows) < 0.15 * img.shape[0]  # short bars under a fair-share line far above
+    assert 0 < len(rows) < 0.15 * bars.shape[0]  # short bars under a fair-share line far above
 
 
 def test_a_diverged_generator_draws_nothing_where_its_samples_are_nan(recwarn):
@@ -154,7 +216,8 @@ def test_a_diverged_generator_draws_nothing_where_its_samples_are_nan(recwarn):
     diverged.manifold = np.full((3, 5, 2), np.nan)  # G's image of noise-space lines
     img = P.plane_image(diverged, {"real", "fake", "grads", "manifold"})
     assert (img == P.RGB["real"]).all(-1).sum() == 21  # the real dot, and nothing else drawn
-    assert (img == 255).all(-1).sum() == img.shape[0] * img.shape[1] - 21  # no lines, no arrows
+    dot = len(P._RIM)  # the dot and its rim
+    assert (img == 255).all(-1).sum() == img.shape[0] * img.shape[1] - dot  # no lines, arrows
     grid = P.digit_grid(np.full((4, 8, 8), np.nan), ncols=2)
     assert grid.min() == 255  # blank paper, not ink of undefined value
     assert not [w for w in recwarn if issubclass(w.category, RuntimeWarning)]

@@ -3,19 +3,26 @@ parameters set the controls, garbage falls back with a notice, a drawn distribut
 points gets a message, presets load, the digits panel trains and interpolates; the panel radio is
 the view registry, and a diverged GAN (either panel) shows the message and Reset recovers."""
 
+import base64
+import io
 import math
 from pathlib import Path
 
 import numpy as np
 import pytest
+from PIL import Image
 from streamlit.testing.v1 import AppTest
 
-from dlcore.config import field_specs
+import dlcore.viz.gan as viz
+from dlcore.config import field_specs, to_query
 from dlcore.gan.config import GanConfig
+from dlcore.gan.presets import PRESETS
 from dlcore.ui.views.gan import DSTAR_CAPTION, VIEWS
+from dlcore.viz.gan import CURVES_SIZE, DIGITS_FRAME_W, FRAME_GAP, LIVE_SIZE, digit_grid
 from tests.gan.test_digits_mnist import write_fake_mnist
 
 PAGE = str(Path(__file__).resolve().parents[2] / "pages" / "gan.py")
+DSTAR_HEADING = "The learned $D(x)$ beside the optimal"
 PLANE_ONLY = {"digits_start", "digits_lr", "digits_data", "points"}
 KINDS = ("selectbox", "slider", "select_slider", "toggle", "radio", "number_input", "button")
 
@@ -29,12 +36,21 @@ def app(params=None):
     return at
 
 
+def decode(url: str) -> np.ndarray:
+    body = url.split(",", 1)[1]
+    return np.asarray(Image.open(io.BytesIO(base64.b64decode(body))).convert("RGB"))
+
+
 def keys(at):
     return {el.key for kind in KINDS for el in at.get(kind) if getattr(el, "key", None)}
 
 
 def texts(at):
     return " ".join(m.value for m in at.markdown)
+
+
+def captions(at):
+    return " ".join(c.value for c in at.caption)
 
 
 @pytest.fixture(scope="module")
@@ -45,8 +61,10 @@ def shared():
 def test_every_control_draws(shared):
     want = {f"gan.w.{n}" for n in field_specs(GanConfig)} - {f"gan.w.{n}" for n in PLANE_ONLY}
     assert want <= keys(shared)
-    assert {"gan.btn.play", "gan.btn.step", "gan.btn.reset", "gan.slow", "gan.load"} <= keys(shared)
-    assert "Iteration 0" in texts(shared) and "JS " in texts(shared)
+    assert {"gan.btn.play", "gan.btn.step", "gan.btn.reset", "gan.slow", "gan.preset"} <= keys(
+        shared
+    )
+    assert "Iteration 0" in texts(shared) and "JS " in captions(shared)
 
 
 def test_step_and_slow_motion_advance(shared):
@@ -63,9 +81,11 @@ def test_step_and_slow_motion_advance(shared):
 
 
 def test_view_toggle_changes_what_is_drawn(shared):
-    assert "optimal D*" not in texts(shared)
+    assert DSTAR_HEADING not in texts(shared)
+    n_charts = len(shared.get("plotly_chart"))
     shared.toggle(key="gan.w.show_dstar").set_value(True).run()
-    assert "optimal D\\* = p_data" in texts(shared)
+    assert DSTAR_HEADING in texts(shared)  # learned D beside D* = p_data / (p_data + p_g)
+    assert len(shared.get("plotly_chart")) == n_charts + 1
 
 
 def test_url_parameters_set_controls():
@@ -96,8 +116,7 @@ def test_drawn_distribution_with_too_few_points_gets_a_message():
 
 def test_preset_loads_every_control():
     at = app()
-    at.selectbox(key="gan.preset").set_value("fast_g")
-    at.button(key="gan.load").click().run()
+    at.selectbox(key="gan.preset").set_value("fast_g").run()  # choosing one loads it
     assert at.select_slider(key="gan.w.g_lr").value == 0.01
     assert at.select_slider(key="gan.w.d_lr").value == 0.001
     assert at.toggle(key="gan.w.show_grads").value is True
@@ -109,39 +128,45 @@ def test_play_runs_ticks_then_counter_moved():
     assert not at.exception
     line = next(m.value for m in at.markdown if m.value.startswith("**Iteration"))
     assert "**Iteration 0**" not in line
-    frame = at.get("image")[0].proto.imgs[0]  # the last live frame: an inline JPEG
-    assert frame.url.startswith("data:image/jpeg;base64,") and not frame.caption
+    (frame,) = [e.proto.imgs[0] for e in at.get("image")]  # the last live frame: one picture
+    assert frame.url.startswith("data:image/png;base64,") and not frame.caption
+    assert decode(frame.url).shape == (LIVE_SIZE, LIVE_SIZE + FRAME_GAP + CURVES_SIZE[0], 3)
     assert any(c.value.startswith("JS ") for c in at.caption)  # the readout under it
+    assert not at.get("plotly_chart")  # plane and curves are in the picture
 
 
-def test_play_with_dstar_draws_the_plane_and_dstar_side_by_side():
+def test_play_with_dstar_draws_one_frame_and_dstar_beside_the_learned_d():
     at = app({"g_neurons": "8", "d_neurons": "8", "batch": "32", "show_dstar": "1"})
-    n_paused = len(at.get("plotly_chart"))  # the plane, D vs D*, the curves, the coverage
     at.button(key="gan.btn.play").click().run()
     assert not at.exception
-    assert "**Iteration 0**" not in texts(at) and "optimal D\\* = p_data" in texts(at)
+    assert "**Iteration 0**" not in texts(at) and DSTAR_HEADING in texts(at)
     frames = [e.proto.imgs[0] for e in at.get("image")]
-    plane, dstar = frames[0], frames[1]  # the plane left, learned D beside D* right
-    assert plane.url.startswith("data:image/jpeg;base64,") and not plane.caption
+    plane, dstar = frames[0], frames[1]  # the live frame, then learned D beside D* under it
+    assert plane.url.startswith("data:image/png;base64,") and not plane.caption
     assert dstar.url.startswith("data:image/jpeg;base64,") and dstar.caption == DSTAR_CAPTION
-    assert any(m.value.startswith("JS ") for m in at.markdown)  # the readout beside the plane
-    assert len(at.get("plotly_chart")) <= n_paused - 2  # the plane and D* figures: images
+    assert any(c.value.startswith("JS ") for c in at.caption)  # the readout under the frame
+    assert not at.get("plotly_chart")  # plane, curves and D*: pictures while playing
 
 
 def test_digits_panel_trains_and_interpolates():
     at = app({"panel": "digits"})
     assert {"gan.digits.btn.step", "gan.digits.za", "gan.digits.zb"} <= keys(at)
-    assert len(at.get("image")) >= 3  # fresh samples, fixed noise, interpolation
+    assert len(at.get("image")) == 2  # the two grids (fresh samples, fixed noise), interpolation
+    assert len(at.get("plotly_chart")) == 1  # the curves, interactive while paused
     assert "Checkpoint trained 6,000 steps" in " ".join(c.value for c in at.caption)
     at.button(key="gan.digits.btn.step").click().run()
     assert not at.exception
     assert "step 1" in texts(at)
     at.number_input(key="gan.digits.za").set_value(5).run()
     assert not at.exception
-    at.button(key="gan.digits.btn.play").click().run()  # live frames: rasters, no plotly
-    assert not at.exception and "step 1**" not in texts(at)
-    urls = [e.proto.imgs[0].url for e in at.get("image")]
-    assert len(urls) >= 4 and all(u.startswith("data:image/png;base64,") for u in urls)
+    at.button(key="gan.digits.btn.play").click().run()  # a live frame: one picture, no plotly
+    assert not at.exception and "step 1**" not in texts(at) and not at.get("plotly_chart")
+    frame, interpolation = (e.proto.imgs[0].url for e in at.get("image"))
+    assert frame.startswith("data:image/png;base64,")
+    assert interpolation.startswith("data:image/png;base64,")
+    grids = 2 * digit_grid(np.zeros((16, 8, 8)), ncols=4).shape[1] + FRAME_GAP
+    assert decode(frame).shape[1] == max(DIGITS_FRAME_W, grids)  # grids and curves, one image
+    assert decode(frame).shape[0] > digit_grid(np.zeros((16, 8, 8)), ncols=4).shape[0] + 200
 
 
 def test_digits_panel_trains_on_mnist_when_its_files_are_cached(tmp_path, monkeypatch):
@@ -152,7 +177,7 @@ def test_digits_panel_trains_on_mnist_when_its_files_are_cached(tmp_path, monkey
     assert "No shipped checkpoint for MNIST" in " ".join(c.value for c in at.caption)
     at.button(key="gan.digits.btn.step").click().run()
     assert not at.exception and "step 1" in texts(at)
-    assert len(at.get("image")) >= 3
+    assert len(at.get("image")) == 2  # the 28x28 grids, the interpolation
 
 
 def test_digits_panel_without_mnist_says_so_and_uses_8x8(tmp_path, monkeypatch):
@@ -161,14 +186,16 @@ def test_digits_panel_without_mnist_says_so_and_uses_8x8(tmp_path, monkeypatch):
     notice = " ".join(w.value for w in at.warning)
     assert "MNIST is not cached" in notice and "8x8 digits instead" in notice
     assert at.session_state["gan.digits.trainer"].side == 8
-    assert "gan.digits.download" in keys(at) and len(at.get("image")) >= 3
+    assert "gan.digits.download" in keys(at) and len(at.get("image")) == 2
 
 
 @pytest.mark.parametrize("crowded", [False, True])
-def test_curves_redraw_every_half_second_alone_and_every_five_seconds_in_a_full_class(
+def test_equations_redraw_every_half_second_alone_and_every_five_seconds_in_a_full_class(
     monkeypatch, settings, crowded
 ):
-    import dlcore.viz.gan as viz
+    """The live frame (plane and curves) is one picture every frame; the equations' numbers
+    under the panel are a Streamlit delta, redrawn twice a second, every 5 s in a full class."""
+    import dlcore.gan.views as gan_text
     from dlcore.ui.process import process
 
     clock = [1000.0]
@@ -177,18 +204,22 @@ def test_curves_redraw_every_half_second_alone_and_every_five_seconds_in_a_full_
         clock[0] += 0.5
         return clock[0]
 
-    drawn = []
-    curves_image = viz.curves_image
-    monkeypatch.setattr(viz, "curves_image", lambda snap: drawn.append(1) or curves_image(snap))
+    drawn, frames = [], []
+    equations, live_image = gan_text.equations, viz.live_image
+    monkeypatch.setattr(gan_text, "equations", lambda *a: drawn.append(1) or equations(*a))
+    monkeypatch.setattr(viz, "live_image", lambda *a: frames.append(1) or live_image(*a))
     monkeypatch.setattr(process(), "clock", tick)
     settings(test_ticks=24)
     if crowded:  # more sessions play than there are slots: one slot for this one
         settings(max_training=0)
     at = app({"g_neurons": "8", "d_neurons": "8", "batch": "32"})
+    drawn.clear()
     at.button(key="gan.btn.play").click().run()
     assert not at.exception
-    # 24 frames over 12 s after the paused frame: every frame alone, at +5 and +10 s crowded
-    assert len(drawn) == (2 if crowded else 24)
+    assert len(frames) == 24  # a picture every frame, alone or crowded
+    # the paused page draws them once; then 24 frames over 12 s: every frame alone; crowded,
+    # the first frame (its pictures replace the paused charts), then at +5 and +10 s
+    assert len(drawn) == (1 + 24 if not crowded else 1 + 1 + 2)
 
 
 def test_the_panel_radio_is_the_view_registry(shared):
@@ -278,3 +309,43 @@ def test_the_digits_gan_gives_the_same_numbers_whatever_unrelated_control_change
         np.testing.assert_array_equal(_curves(b)[name], want, err_msg=name)
     for p, q in zip(a.G.parameters(), b.G.parameters()):
         assert p.equal(q)
+
+
+# -- the preset box, the equations, the labels ------------------------------------------------
+def test_the_preset_box_says_what_the_link_set():
+    assert app({"target": "moons"}).selectbox(key="gan.preset").value == "moons"  # not "Ring of 8"
+    at = app(dict(to_query(PRESETS["saturating"].config())))
+    assert at.selectbox(key="gan.preset").value == "saturating"
+    assert PRESETS["saturating"].explain in captions(at)
+    at = app({"target": "moons", "g_lr": "0.003"})
+    assert at.selectbox(key="gan.preset").value == "custom"  # matches no preset
+    assert "Custom settings" in at.selectbox(key="gan.preset").options
+    at.select_slider(key="gan.w.g_lr").set_value(0.001).run()  # back to the moons' settings
+    assert at.selectbox(key="gan.preset").value == "moons"
+    at.toggle(key="gan.w.show_real").set_value(False).run()  # a view toggle is no setting
+    assert at.selectbox(key="gan.preset").value == "moons"
+
+
+def test_the_lectures_equations_are_rendered_with_this_runs_numbers(shared):
+    assert any(r"\min_G \max_D V(D, G)" in e.value for e in shared.latex)  # above both panels
+    text = texts(shared)
+    assert r"D_G^*(\boldsymbol{x}) = \frac{p_{\text{data}}(\boldsymbol{x})}" in text
+    assert r"C(G) = \max_D V(G, D) = -\log 4 + 2\,\mathrm{JSD}" in text
+    js = shared.session_state["gan.trainer"].quality.last()["js"]
+    assert f"2 \\times {js:.3f} = {2 * js - math.log(4):.3f}" in text  # the live number
+    for ascii_math in ("min_G max_D", "-log 4 +", "E_x[", "|grad|", "p_data /"):
+        assert ascii_math not in text + captions(shared)
+
+
+RAW_KEYS = {"sgd", "adam", "leaky_relu", "relu", "elu", "minimax", "nonsaturating", "scratch",
+            "least_squares", "ring8", "grid25", "gaussian2", "uniform1", "checkpoint", "digits8",
+            "both", "d", "g", "plane", "digits", "custom"}  # fmt: skip
+
+
+@pytest.mark.parametrize("params", [{}, {"panel": "digits"}])
+def test_every_choice_widget_shows_human_labels(params):
+    at = app(params)
+    shown = [opt for kind in ("selectbox", "radio") for box in at.get(kind) for opt in box.options]
+    assert len(shown) >= 6  # the panel radio and every choice of the panel
+    for option in shown:
+        assert option not in RAW_KEYS and "_" not in option, option

@@ -20,13 +20,14 @@ import numpy as np
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
+from dlcore.gan import views as gan_text
 from dlcore.gan.config import GanConfig, plane_config
 from dlcore.gan.digits import DIGIT_DATA, DigitsConfig, DigitsGan, resolve_data
 from dlcore.gan.losses import GAN_LOSSES
 from dlcore.gan.nets import ACTIVATIONS
 from dlcore.gan.noise import NOISES
-from dlcore.gan.plane import PlaneGan, PlaneSnapshot
-from dlcore.gan.presets import PRESETS
+from dlcore.gan.plane import N_METRIC, PlaneGan, PlaneSnapshot
+from dlcore.gan.presets import PRESETS, matching_preset
 from dlcore.gan.targets import MIN_DRAWN_POINTS, TARGETS, points_from_flat
 from dlcore.gan.views import add_points, layers, readout
 from dlcore.ui.inputs import mnist_download
@@ -36,19 +37,29 @@ from dlcore.ui.page import Page, View
 from dlcore.ui.process import process
 from dlcore.viz import gan as figures
 from dlcore.viz.common import jpeg_data_url
-from dlcore.viz.raster import FramePalette, png_data_url
+from dlcore.viz.raster import png_data_url
 
 GanPage = Page[GanConfig]
-OBJECTIVE = (
-    "min_G max_D V(D, G) = E_x[log D(x)] + E_z[log(1 - D(G(z)))]. Blue = real / 'D says real', "
-    "orange = fake / 'D says fake', white = D(x) = 1/2."
+OBJECTIVE = (  # the lecture's two-player minimax game
+    r"\min_G \max_D V(D, G) = "
+    r"\mathbb{E}_{\boldsymbol{x} \sim p_{\text{data}}(\boldsymbol{x})}[\log D(\boldsymbol{x})]"
+    r" + \mathbb{E}_{\boldsymbol{z} \sim p_{\boldsymbol{z}}(\boldsymbol{z})}"
+    r"[\log(1 - D(G(\boldsymbol{z})))]"
 )
-CHART_SECONDS = 0.5  # curves and D* while training (rasters: ~20 ms here, one image there)
+INTERPOLATION = (  # the lecture's digits "obtained by linearly interpolating ... in z space"
+    r"G\big((1 - a)\,\boldsymbol{z}_A + a\,\boldsymbol{z}_B\big), \quad "
+    r"a = 0, \tfrac{1}{9}, \dots, 1"
+)
+COLOUR_CODE = (
+    "**Blue**: real samples, and where $D$ says *real*; **orange**: fake samples $G(z)$, and "
+    "where $D$ says *fake*; **white**: $D(x) = \\tfrac{1}{2}$, $D$ cannot tell."
+)
+CHART_SECONDS = 0.5  # the equations' numbers and D* while training (one delta each time)
 CROWDED_CHART_SECONDS = 5.0  # ... while a class outnumbers the training slots: the frame's
-# caption already gives the losses and JS at every frame, and each curves update is the one
-# Streamlit delta a playing page still sends (the whole app re-renders in the browser)
+# caption already gives the losses and JS at every frame, and each update of the equations is
+# the one Streamlit delta a playing page still sends (the whole app re-renders in the browser)
 BUDGET_S = 0.02  # training seconds per live frame (the panel's default is 0.03)
-DSTAR_CAPTION = "learned D(x) (live) | optimal D*(x) from 10,000 samples (twice a second)"
+DSTAR_CAPTION = "learned D(x), live (left) · optimal D*(x) from 10,000 samples (right)"
 SETTINGS = (  # the columns of "Model and training settings"
     ("**Data**", ("target", "noise", "seed")),
     ("**Generator G**", ("g_layers", "g_neurons", "g_act", "g_opt", "g_lr")),
@@ -64,37 +75,50 @@ LAYER_TOGGLES = (
     "show_dstar",
 )
 RADIO = {"widget": "radio"}  # a choice shown as a radio, not a select box
+ACTIVATION_LABELS = {
+    "leaky_relu": "Leaky ReLU (slope 0.2)",
+    "relu": "ReLU",
+    "tanh": "tanh",
+    "elu": "ELU",
+}
 LABELS = {  # option value -> what a student reads in the choice widgets
     **{key: target.label for key, target in TARGETS.items()},
     "drawn": "Draw your own",
     **{key: noise.label for key, noise in NOISES.items()},
     **{key: loss.label for key, loss in GAN_LOSSES.items()},
-    **{key: key.replace("_", " ") for key in ACTIVATIONS},
+    **{key: ACTIVATION_LABELS[key] for key in ACTIVATIONS},
     "adam": "Adam",
     "sgd": "SGD + momentum",
     "both": "Both (Algorithm 1)",
     "d": "Only D",
     "g": "Only G",
     "checkpoint": "Shipped checkpoint",
-    "scratch": "Scratch",
+    "scratch": "From scratch",
     **{key: data.label for key, data in DIGIT_DATA.items()},
 }
+CUSTOM = "custom"  # the preset box's entry for settings that match no preset
+CUSTOM_EXPLAIN = (
+    "Your own settings: they match no lesson preset. Choose a preset to set every control to it."
+)
 
 
 def objective() -> None:
     """The lecture's min-max game and the colour code, above both panels."""
-    st.caption(OBJECTIVE)
+    st.latex(OBJECTIVE)
+    st.caption(COLOUR_CODE)
 
 
 # -- callbacks (run before the next script run) -----------------------------------------------
 def _preset_label(key: str) -> str:
-    return PRESETS[key].label
+    return "Custom settings" if key == CUSTOM else PRESETS[key].label
 
 
 def _load_preset(page: GanPage) -> None:
     """Every control to the chosen lesson preset (a full GanConfig)."""
-    page.set_widgets(dataclasses.asdict(PRESETS[page.get("preset")].config()))
-    page.set("phase", None)
+    key = page.get("preset")
+    if key in PRESETS:
+        page.set_widgets(dataclasses.asdict(PRESETS[key].config()))
+        page.set("phase", None)
 
 
 def _canvas_name(points: str | tuple) -> str:
@@ -123,21 +147,23 @@ def _slow_step(page: GanPage) -> None:
 
 # -- the 2-D GAN ------------------------------------------------------------------------------
 class PlaneLive:
-    """The 2-D GAN's live output in one script run: the panel's render, and the curves under the
-    panel. Made for each run: its placeholder and latest snapshot belong to the run that drew
-    them (the loop redraws them), never to the session."""
+    """The 2-D GAN's live output in one script run: the panel's render (the plane with its curves
+    beside it), and the lecture's equations with this run's numbers (and D*) under the panel.
+    Made for each run: its placeholder and latest snapshot belong to the run that drew them (the
+    loop redraws them), never to the session."""
 
     def __init__(self, page: GanPage) -> None:
         self.page = page
         self.layers = layers(page.cfg)
         self.snap: PlaneSnapshot | None = None  # the latest frame's snapshot
         self.dstar: np.ndarray | None = None  # the latest D* estimate (slow: twice a second)
-        self.curves: DeltaGenerator | None = None  # the placeholder under the panel
-        self.palette: FramePalette | None = None  # this student's PNG palette (the panel's)
+        self.slot: DeltaGenerator | None = None  # the placeholder under the panel
+        self.below_live = False  # the placeholder shows its live version (pictures, no plotly)
 
     def render(self, trainer: PlaneGan, out: LiveOut) -> None:
-        """One frame: the plane (one JPEG while playing), the readout, D* and, at its own
-        cadence (``CHART_SECONDS``), the curves under the panel."""
+        """One frame: the plane and its curves (one picture while playing, the interactive
+        figures when paused), the readout under it, and, at their own cadence
+        (``CHART_SECONDS``), the equations' numbers and D* under the panel."""
         cfg = self.page.cfg
         every = CROWDED_CHART_SECONDS if process().crowded() else CHART_SECONDS
         slow = self.page.state.due("chart_t", every, force=not out.live)
@@ -145,76 +171,70 @@ class PlaneLive:
         self.snap = snap
         if snap.dstar is not None:
             self.dstar = snap.dstar
-        if (
-            out.live and not cfg.show_dstar
-        ):  # one element a frame: the browser's work is per element
-            jpeg = figures.live_jpeg(snap, self.layers)
-            out.image(jpeg, "image/jpeg", width=figures.LIVE_SIZE)
-            out.caption(readout(snap))
-        else:
-            self._plane_and_readout(snap, out)
-        if out.live and slow and self.curves is not None:
-            self.draw_curves(live=True)
+        out.caption(readout(snap))
+        if out.live:  # one picture a frame: the browser's work is per element
+            frame = figures.live_image(snap, self.layers)
+            out.png(frame, width=frame.shape[1])
+            if self.slot is not None and (slow or not self.below_live):
+                self.draw_below(live=True)  # and at once when Play replaces the paused charts
+            return
+        left, right = st.columns(2)
+        self.page.chart(figures.plane_figure(snap, self.layers), "plane", where=left)
+        curves = (snap.hist, snap.d_at_half, snap.g_at_half, snap.js_floor, snap.n_modes)
+        self.page.chart(figures.curves_figure(*curves), "curves", where=right)
+        if snap.coverage is not None:
+            coverage = figures.coverage_figure(snap.coverage.counts, N_METRIC)
+            self.page.chart(coverage, "coverage", where=right)
 
-    def _plane_and_readout(self, snap: PlaneSnapshot, out: LiveOut) -> None:
-        left, right = st.columns([5, 6])
-        if out.live:  # a small inline JPEG; Pause for the interactive figure
-            with left:
-                out.image(
-                    figures.live_jpeg(snap, self.layers), "image/jpeg", width=figures.LIVE_SIZE
-                )
-        else:
-            self.page.chart(figures.plane_figure(snap, self.layers), "plane", where=left)
-        right.markdown(readout(snap))
-        if self.page.cfg.show_dstar:
-            with right:
-                self._dstar(snap, out.live)
+    def below(self, panel: LivePanel) -> None:
+        """The placeholder under the panel (the loop redraws it), drawn for the paused page."""
+        self.slot = st.empty()
+        self.draw_below(live=False)
 
-    def _plane_frame(self, snap: PlaneSnapshot, out: LiveOut) -> None:
-        """The plane as one JPEG (~17 KB), drawn 1:1."""
-        out.image(figures.live_jpeg(snap, self.layers), "image/jpeg", width=figures.LIVE_SIZE)
+    def draw_below(self, *, live: bool) -> None:
+        """D* beside the learned D (when shown), then the lecture's equations with this run's
+        numbers: one markdown element, so an update while playing is one delta."""
+        snap, self.below_live = self.snap, live
+        with self.slot.container():
+            if self.page.cfg.show_dstar:
+                self._dstar(snap, live)
+            cfg = self.page.cfg
+            st.markdown(equations_markdown(gan_text.equations(snap, cfg.loss, cfg.show_dstar)))
 
     def _dstar(self, snap: PlaneSnapshot, live: bool) -> None:
-        st.markdown("**Learned D vs the lecture's optimal D\\* = p_data / (p_data + p_g)**")
+        st.markdown(
+            "**The learned $D(x)$ beside the optimal** "
+            r"$D_G^*(\boldsymbol{x}) = \frac{p_{\text{data}}(\boldsymbol{x})}"
+            r"{p_{\text{data}}(\boldsymbol{x}) + p_g(\boldsymbol{x})}$"
+        )
         if not live:
             self.page.chart(figures.dstar_figure(snap), "dstar")
         elif self.dstar is not None:  # D* from the latest slow frame, learned D from this one
-            img = figures.dstar_image(snap.heat, self.dstar)
+            img = figures.dstar_image(snap.heat, self.dstar, size=260)
             st.image(jpeg_data_url(img, figures.LIVE_QUALITY), caption=DSTAR_CAPTION)
 
-    def under(self, panel: LivePanel) -> None:
-        """The curves under the panel (interactive while paused; the loop redraws them)."""
-        self.palette = panel.palette
-        self.curves = st.empty()
-        self.draw_curves(live=False)
 
-    def draw_curves(self, *, live: bool) -> None:
-        snap = self.snap
-        if live:  # one raster: a plotly chart remounts in the browser at every update (~0.3 s)
-            url = png_data_url(figures.curves_image(snap), palette=self.palette)
-            self.curves.image(url, width=figures.CURVES_SIZE[0])
-            return
-        with self.curves.container():
-            if snap.coverage is None:
-                left, right = st.container(), None
-            else:
-                left, right = st.columns([3, 2])
-            curves = (snap.hist, snap.d_at_half, snap.g_at_half, snap.js_floor, snap.n_modes)
-            self.page.chart(figures.curves_figure(*curves), "curves", where=left)
-            if right is not None:
-                coverage = figures.coverage_figure(snap.coverage.counts, 10_000)
-                self.page.chart(coverage, "coverage", where=right)
+def equations_markdown(items: list) -> str:
+    """The equations as one markdown text: a bold title, the display equation, the note."""
+    return "\n\n".join(f"**{e.title}**\n\n$$\n{e.latex}\n$$\n\n{e.note}" for e in items)
 
 
 def _presets(page: GanPage) -> None:
-    cols = st.columns([3, 1, 6], vertical_alignment="bottom")
+    """The lesson presets: the box says which preset the settings match (a link's, a loaded
+    one's) or "Custom"; choosing one sets every control to it."""
+    page.set("preset", matching_preset(page.cfg) or CUSTOM)
+    cols = st.columns([2, 3], vertical_alignment="center")
     key = cols[0].selectbox(
-        "Lesson preset", list(PRESETS), key=page.key("preset"), format_func=_preset_label
+        "Lesson preset",
+        [*PRESETS, CUSTOM],
+        key=page.key("preset"),
+        format_func=_preset_label,
+        on_change=_load_preset,
+        args=(page,),
+        help="Choosing a preset sets every control to it. The box shows the preset your "
+        "settings match, or Custom settings.",
     )
-    cols[1].button(
-        "Load", on_click=_load_preset, args=(page,), key=page.key("load"), width="stretch"
-    )
-    cols[2].caption(PRESETS[key].explain)
+    cols[1].caption(PRESETS[key].explain if key in PRESETS else CUSTOM_EXPLAIN)
 
 
 def _settings(page: GanPage) -> None:
@@ -270,7 +290,7 @@ def _phase_view(page: GanPage, trainer: PlaneGan) -> None:
     if view.loss is not None:
         text += f" · loss {view.loss:.3f}"
     if view.grad_norm:
-        text += f" · |grad| {view.grad_norm:.3g}"
+        text += f" · norm of the gradient {view.grad_norm:.3g}"
     st.markdown(text)
     page.chart(figures.phase_figure(view, trainer.real_ref[:2000]), "phase")
 
@@ -288,33 +308,35 @@ def plane(page: GanPage) -> None:
         cfg=plane_config(cfg),  # what it trains on: other controls never rebuild it
         epoch_label="Iteration",
         budget_s=BUDGET_S,
-        one_element=not cfg.show_dstar,  # one JPEG a frame (D* adds a second picture)
+        one_element=True,  # one picture a frame: the plane and its curves
     )
-    live.under(panel)
+    live.below(panel)
     _phase_view(page, panel.trainer)
 
 
 # -- the digits GAN ---------------------------------------------------------------------------
 def _render_digits(page: GanPage, trainer: DigitsGan, out: LiveOut) -> None:
+    """Fresh samples and the fixed-noise grid with the curves under them: one picture while
+    playing; paused, the grids and the interactive curves."""
     snap = trainer.snapshot()
-    a, b, c = st.columns([2, 2, 3])
-    for col, images, text in ((a, snap.samples, "fresh samples"), (b, snap.fixed, "fixed noise")):
-        col.image(png_data_url(figures.digit_grid(images, ncols=4)), caption=text, width=260)
-    with c:
-        st.caption(snap.start_note)
-        if out.live:  # a raster: a plotly chart would remount in the browser every frame
-            st.image(png_data_url(figures.digits_curves_image(snap.hist)), width=400)
-        else:
-            page.chart(figures.digits_curves_figure(snap.hist), "digits_curves")
+    out.caption(snap.start_note)
+    if out.live:
+        frame = figures.digits_frame(snap.samples, snap.fixed, snap.hist)
+        out.png(frame, width=frame.shape[1])
+        return
+    grids = figures.digits_frame(snap.samples, snap.fixed, snap.hist, curves=False)
+    st.image(png_data_url(grids), width=grids.shape[1])
+    page.chart(figures.digits_curves_figure(snap.hist), "digits_curves")
 
 
 def _interpolation(page: GanPage, trainer: DigitsGan) -> None:
-    st.markdown("**Latent interpolation** G((1 - a) z_A + a z_B), a = 0 ... 1 (compare the VAE)")
-    cols = st.columns([1, 1, 6])
-    za = cols[0].number_input("seed of z_A", 0, 9999, 1, key=page.key("digits.za"))
-    zb = cols[1].number_input("seed of z_B", 0, 9999, 2, key=page.key("digits.zb"))
+    st.markdown("**Latent interpolation** (the lecture's figure; compare the VAE's)")
+    st.latex(INTERPOLATION)
+    cols = st.columns([1, 1, 3])
+    za = cols[0].number_input("Seed of $z_A$", 0, 9999, 1, key=page.key("digits.za"))
+    zb = cols[1].number_input("Seed of $z_B$", 0, 9999, 2, key=page.key("digits.zb"))
     grid = figures.digit_grid(trainer.interpolate(int(za), int(zb)), ncols=10)
-    cols[2].image(png_data_url(grid))
+    st.image(png_data_url(grid))
 
 
 def digits(page: GanPage) -> None:
@@ -326,7 +348,9 @@ def digits(page: GanPage) -> None:
     if message:  # MNIST is not on this machine: the 8x8 digits meanwhile
         mnist_download(message, page.key("digits.download"))
     dcfg = DigitsConfig(seed=cfg.seed, start=cfg.digits_start, lr=cfg.digits_lr, data=data)
-    panel = page.live(DigitsGan, partial(_render_digits, page), cfg=dcfg, name="digits")
+    panel = page.live(
+        DigitsGan, partial(_render_digits, page), cfg=dcfg, name="digits", one_element=True
+    )
     _interpolation(page, panel.trainer)
 
 
