@@ -156,7 +156,9 @@ class Page(Generic[C]):
 
     def selection(self, name: str) -> list[dict]:
         """The points selected (or clicked) on chart ``name``, drawn with ``on_select``: read it
-        in the chart's callback or later in the run; empty before any selection."""
+        in the chart's callback or later in the run; empty before any selection. Streamlit turns
+        a click into a selection only while the chart's drag mode is not lasso or box: a chart
+        students click on opens in pan or zoom mode (lasso and box stay in its toolbar)."""
         event = st.session_state.get(self.key(f"chart.{name}"))
         selection = getattr(event, "selection", None)
         return list(getattr(selection, "points", None) or [])
