@@ -182,7 +182,8 @@ CLIFF = (
     r"$w$). On the wall $\lVert g \rVert = {g}$: one plain step ($\eta = 0.01$) lands at "
     r"$(w, b) = ({w1:.1f}, {b1:.1f})$ with loss ${l1}$, far off the map (left); the clipped step "
     r"moves only $\eta v$, too short to see on the whole map: the right-hand map zooms into the "
-    r"dotted square, where it crosses the wall to loss ${l2}$."
+    r"dotted square, where it crosses the wall to loss ${l2}$. Click a white circle on the wall "
+    "to start there."
 )
 CLIP_TRAIN = (
     "The same vanilla RNN (same initial weights, same batches) trained twice: once without "

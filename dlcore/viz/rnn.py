@@ -506,6 +506,7 @@ def cliff_figure(cv, height: int = 440, wall: tuple | None = None) -> go.Figure:
                 y=list(wall[1]),
                 mode="markers",
                 name="click a start on the wall",
+                showlegend=False,  # the caption says it; a fourth entry wrapped onto the title
                 customdata=[[w] for w in wall[0]],  # plain lists reach the selection as [w]
                 marker=dict(
                     size=10, color="rgba(255,255,255,0.25)", line=dict(width=1.5, color="white")
@@ -535,7 +536,7 @@ def cliff_figure(cv, height: int = 440, wall: tuple | None = None) -> go.Figure:
     _start(fig, cv.start)
     fig.update_xaxes(title="w (recurrent weight)", range=[cv.ws[0], cv.ws[-1]])
     fig.update_yaxes(title="b (bias)", range=[cv.bs[0], cv.bs[-1]])
-    title = "The whole loss surface (the dotted square is zoomed on the right)"
+    title = "The whole loss surface"
     return _style(fig, height=height, title=title).update_layout(legend=LEGEND_ABOVE)
 
 
