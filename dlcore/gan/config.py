@@ -2,6 +2,7 @@
 
 Structural fields (target, noise, architecture, seed) rebuild the trainer; live fields (learning
 rates, optimizers, loss, k, batch, step mode, view toggles) apply to the running GAN, like GAN Lab.
+``plane_config`` is what the 2-D GAN trains on: the fields it does not use at their defaults.
 Page: pages/gan.py.
 """
 
@@ -62,12 +63,7 @@ class GanConfig:
     digits_data: str = choice("digits8", DIGIT_DATA_NAMES, label="Digits data")
 
 
-# what the 2-D GAN does not train on: the panel choice, the digits panel's fields, the view toggles
-NOT_PLANE = (
-    "panel",
-    "digits_start",
-    "digits_lr",
-    "digits_data",
+VIEW_TOGGLES = (  # what the 2-D view draws: GAN Lab's layers and D*
     "show_real",
     "show_fake",
     "show_heatmap",
@@ -75,6 +71,8 @@ NOT_PLANE = (
     "show_grads",
     "show_dstar",
 )
+# what the 2-D GAN does not train on: the panel choice, the digits panel's fields, the view toggles
+NOT_PLANE = ("panel", "digits_start", "digits_lr", "digits_data", *VIEW_TOGGLES)
 
 
 def plane_config(cfg: GanConfig) -> GanConfig:

@@ -270,6 +270,15 @@ def _curves(trainer) -> dict:
     return {k: trainer.history.array(k) for k in names}
 
 
+def assert_same_numbers(a, b, steps: int) -> None:
+    """Two trainers at the same step with the same curves and the same weights of G."""
+    assert a.steps == b.steps == steps
+    for name, want in _curves(a).items():
+        np.testing.assert_array_equal(_curves(b)[name], want, err_msg=name)
+    for p, q in zip(a.G.parameters(), b.G.parameters()):
+        assert p.equal(q)
+
+
 def test_the_2d_gan_gives_the_same_numbers_whatever_unrelated_control_changed():
     plain = app(SMALL_NETS)
     for _ in range(3):
@@ -285,12 +294,7 @@ def test_the_2d_gan_gives_the_same_numbers_whatever_unrelated_control_changed():
     for _ in range(2):
         busy.button(key="gan.btn.step").click().run()
     assert not busy.exception
-    a, b = plain.session_state["gan.trainer"], busy.session_state["gan.trainer"]
-    assert a.steps == b.steps == 3
-    for name, want in _curves(a).items():
-        np.testing.assert_array_equal(_curves(b)[name], want, err_msg=name)
-    for p, q in zip(a.G.parameters(), b.G.parameters()):
-        assert p.equal(q)
+    assert_same_numbers(plain.session_state["gan.trainer"], busy.session_state["gan.trainer"], 3)
 
 
 def test_the_digits_gan_gives_the_same_numbers_whatever_unrelated_control_changed():
@@ -303,12 +307,8 @@ def test_the_digits_gan_gives_the_same_numbers_whatever_unrelated_control_change
     busy.number_input(key="gan.digits.zb").set_value(9).run()
     busy.button(key="gan.digits.btn.step").click().run()
     assert not busy.exception
-    a, b = plain.session_state["gan.digits.trainer"], busy.session_state["gan.digits.trainer"]
-    assert a.steps == b.steps == 2
-    for name, want in _curves(a).items():
-        np.testing.assert_array_equal(_curves(b)[name], want, err_msg=name)
-    for p, q in zip(a.G.parameters(), b.G.parameters()):
-        assert p.equal(q)
+    trainers = (plain.session_state["gan.digits.trainer"], busy.session_state["gan.digits.trainer"])
+    assert_same_numbers(*trainers, 2)
 
 
 # -- the preset box, the equations, the labels ------------------------------------------------

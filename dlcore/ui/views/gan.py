@@ -21,7 +21,7 @@ import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
 from dlcore.gan import views as gan_text
-from dlcore.gan.config import GanConfig, plane_config
+from dlcore.gan.config import VIEW_TOGGLES, GanConfig, plane_config
 from dlcore.gan.digits import DIGIT_DATA, DigitsConfig, DigitsGan, resolve_data
 from dlcore.gan.losses import GAN_LOSSES
 from dlcore.gan.nets import ACTIVATIONS
@@ -65,14 +65,6 @@ SETTINGS = (  # the columns of "Model and training settings"
     ("**Generator G**", ("g_layers", "g_neurons", "g_act", "g_opt", "g_lr")),
     ("**Discriminator D**", ("d_layers", "d_neurons", "d_act", "d_opt", "d_lr")),
     ("**Training**", ("loss", "k_d", "k_g", "batch", "step_mode")),
-)
-LAYER_TOGGLES = (
-    "show_real",
-    "show_fake",
-    "show_heatmap",
-    "show_manifold",
-    "show_grads",
-    "show_dstar",
 )
 RADIO = {"widget": "radio"}  # a choice shown as a radio, not a select box
 ACTIVATION_LABELS = {
@@ -244,7 +236,7 @@ def _settings(page: GanPage) -> None:
             st.markdown(title)
             for name in names:
                 page.widget(name, **(RADIO if name == "step_mode" else {}))
-    for col, name in zip(st.columns(len(LAYER_TOGGLES)), LAYER_TOGGLES):
+    for col, name in zip(st.columns(len(VIEW_TOGGLES)), VIEW_TOGGLES):
         with col:
             page.widget(name)
 
