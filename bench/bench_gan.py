@@ -24,8 +24,18 @@ per frame). With DLX_THREADS=1: 30.1 DOM frames/s, 20.7 plane images/s, 55 itera
 5.3 (server 39 ms, browser 51 ms CPU per frame); with OMP_WAIT_POLICY=PASSIVE and 2 threads:
 18.9 DOM frames/s, 14.1 images/s at load 4.9. Since the plane's frames travel over the live-frame
 channel (DLX_THREADS=1, load 11.8 from other work): 12.2 plane frames/s, the curves raster 2.1 a
-second, 31 iterations/s; server 23 ms, browser 21 ms CPU a frame.
+second, 31 iterations/s; server 23 ms, browser 21 ms CPU a frame. Since the plane (480 px) and
+its curves are one palette PNG a frame (issue 24; DLX_THREADS=1, load 6.2): 10.1 frames/s on the
+channel, 11.9 DOM frames/s, 37 iterations/s; server 38 ms, browser 31 ms CPU a frame; --frame:
+21-23 ms CPU and 36.8 KB a frame.
     GAN_PROFILE=/tmp/gan.txt python bench/bench_gan.py --browser   # + py-spy raw profile
+
+--lessons, measured (issue 24, seeds 0-2): the "saturating" preset's G stalls, D(G(z)) = 0.000,
+JS 0.69 and 0 modes through 1,000 iterations, the norm of G's gradient 0.5-1.1e-3 at 200 and
+0.8-1.9e-5 at 1,000; the same run with the non-saturating loss: D(G(z)) 0.12-0.26, gradient
+4.5-10 at 200, JS 0.48-0.59 and 2-3 modes at 200. "oscillation", iterations 500-1,000: 3-5
+swings of the fake centre beyond 0.25 across the data, 0.53-0.69 from it on average, JS
+0.62-0.68; Adam's defaults on the same target: 0.13-0.23 from it, JS 0.05-0.08.
 """
 
 from __future__ import annotations
@@ -45,7 +55,7 @@ import torch  # noqa: E402
 
 from dlcore.gan.plane import PlaneGan  # noqa: E402
 from dlcore.gan.presets import PRESETS  # noqa: E402
-from dlcore.viz.raster import png_data_url  # noqa: E402
+from dlcore.viz.raster import FramePalette, png_bytes  # noqa: E402
 
 SEEDS = (0, 1, 2, 3, 4)
 MAX_ITERS = 6000
@@ -120,23 +130,27 @@ def _frame_costs(threads: int, n: int) -> str:
         figures.curves_figure(*c).to_json()
         figures.coverage_figure(snap.coverage.counts, 10_000).to_json()
 
+    palette = FramePalette()  # a session's palette, as the live panel keeps one
+
     def live_frame() -> bytes:
-        return figures.live_jpeg(t.snapshot(with_dstar=False), shown)
+        return png_bytes(figures.live_image(t.snapshot(with_dstar=False), shown), palette=palette)
 
     frame = _cpu_ms(live_frame, n)
-    raster = _cpu_ms(lambda: png_data_url(figures.curves_image(snap)), 5)
+    raster = _cpu_ms(lambda: figures.curves_image(snap), 5)
     paused = _cpu_ms(plotly, 3)
     it_ms = _cpu_ms(lambda: t.step(20), 5) / 20
+    size = len(png_bytes(figures.live_image(snap, shown), palette=palette)) / 1024
     return (
-        f"torch_threads_{threads}: live frame {frame:.1f} ms CPU (snapshot + raster + JPEG, "
-        f"{len(figures.live_jpeg(snap, shown)) / 1024:.1f} KB), curves raster {raster:.1f} ms, "
+        f"torch_threads_{threads}: live frame {frame:.1f} ms CPU (snapshot + plane + curves "
+        f"+ palette PNG, {size:.1f} KB), of which the curves column {raster:.1f} ms, "
         f"paused plotly curves {paused:.1f} ms, iteration {it_ms:.2f} ms"
     )
 
 
 def frame_cost(n: int = 30) -> None:
-    """Server CPU per live frame: snapshot + raster plane + inline JPEG (what the page sends every
-    frame), the curves raster (twice a second) and the paused plotly curves, and an iteration;
+    """Server CPU per live frame: snapshot + the plane and its curves as one palette PNG (what
+    the page sends every frame), the curves column alone, the paused plotly curves, and an
+    iteration;
     with torch on the server's thread count (dlcore.device.set_threads: $DLX_THREADS, else
     min(4, cores)) and on one thread, in the same run: on a busy 2-core machine the intra-op
     threads of these tiny nets can spin far more than they compute."""
@@ -149,7 +163,8 @@ def frame_cost(n: int = 30) -> None:
 
 
 # The plane's frames arrive over the live-frame channel (dlcore/ui/channel.py): its element counts
-# them in data-seq. Inline images (the curves raster) are counted by their src changes.
+# them in data-seq (the curves are in the same frame since issue 24). Inline images (D* beside the
+# learned D, when shown) are counted by their src changes.
 _SEQ_JS = (
     "() => Number(document.querySelector('[data-testid=dlx-live-frame]')"
     "?.getAttribute('data-seq') || 0)"
@@ -237,7 +252,7 @@ def browser_bar(seconds: float = 8.0, url: str = "gan", profile: str | None = No
         print(f"live_view_frames_per_s: {fps:.1f} frames/s (browser DOM updates, {seconds:.0f} s)")
         print(f"live_plane_frames_per_s: {channel_frames / dt:.1f} plane frames/s (channel)")
         print(
-            f"inline_images_per_s: {gan['images'] / dt:.1f} (curves raster), "
+            f"inline_images_per_s: {gan['images'] / dt:.1f} (D* beside D, when shown), "
             f"{gan['bytes'] / max(1, gan['images']) / 1024:.1f} KB per image (data URL), "
             f"{gan['mounts']} new <img> elements"
         )

@@ -68,7 +68,7 @@ PRESETS: dict[str, Preset] = {
         "saturates and G's gradient vanishes (its norm is $10^{-3}$ after 200 iterations, "
         "$10^{-5}$ after 1,000): the orange samples do not move. Switch **Loss** to "
         "non-saturating: the gradient grows about 10,000 times and the samples reach the ring "
-        "within 100 iterations (measured, seeds 0 and 1).",
+        "within 100 iterations (measured, seeds 0 to 2).",
         dict(
             target="ring8",
             seed=0,
