@@ -3,7 +3,9 @@
 Classification sets follow tensorflow/playground ``src/dataset.ts`` (circle, xor, gauss, spiral:
 same formulas, same [-6, 6] domain, labels +-1); moons and the CS231n 3-class spiral are added.
 Regression sets: TF Playground's plane and multi-Gaussian. The 1-D function-fitting targets feed
-the universal-approximation view. ``parse_csv`` validates user uploads (x1, x2, label).
+the universal-approximation view. ``parse_csv`` validates user uploads (x1, x2, label and an
+optional split column). A student's own points train the model unless the student marks them as
+test points (``own_split``); generated sets are split at random by the ratio slider (``split``).
 Page: pages/playground.py.
 """
 
@@ -30,6 +32,12 @@ class Points:
     y: np.ndarray  # (N,)
     n_classes: int  # 0 = regression, 2 = labels +-1, 3 = labels 0/1/2
     domain: float = DOMAIN  # the plot shows [-domain, domain]^2
+    test: np.ndarray | None = None  # (N,) bool: own points the student holds out for testing
+
+    @property
+    def test_mask(self) -> np.ndarray:
+        """(N,) bool: True for a test point (none marked: all False)."""
+        return np.zeros(len(self.y), bool) if self.test is None else self.test
 
 
 def _u(rng: np.random.Generator, lo: float, hi: float, n: int) -> np.ndarray:
@@ -192,6 +200,17 @@ def split(points: Points, ratio_pct: float, seed: int) -> Split:
     return Split(part(tr), part(te))
 
 
+def own_split(points: Points) -> Split:
+    """A student's own points: every point trains except those marked test (the test set may
+    be empty)."""
+    test = points.test_mask
+
+    def part(keep: np.ndarray) -> Points:
+        return Points(points.x[keep], points.y[keep], points.n_classes, points.domain)
+
+    return Split(part(~test), part(test))
+
+
 # ----------------------------------------------------------------------------- user data
 class DataError(ValueError):
     """A user-facing message about uploaded or clicked data."""
@@ -236,21 +255,34 @@ def _is_number(s: str) -> bool:
     return True
 
 
+SPLITS = ("train", "test")
+
+
+def _cell_split(r: list[str], row: int) -> bool:
+    """The optional 4th column: "train" (or empty) -> False, "test" -> True."""
+    cell = r[3].strip().lower() if len(r) > 3 else ""
+    if cell not in ("", *SPLITS):
+        raise DataError(f"Row {row}: split {cell[:20]!r} must be 'train' or 'test'.")
+    return cell == "test"
+
+
 def parse_csv(raw: bytes) -> Points:
-    """Parse an uploaded CSV with columns x1, x2, label (optional header line).
+    """Parse an uploaded CSV with columns x1, x2, label and an optional split (train / test;
+    a point trains unless it says test), with an optional header line.
 
     Labels: two distinct values -> classes +-1 (the larger is +1; 0/1 and -1/+1 both work);
     three distinct integers -> classes 0/1/2; otherwise regression targets scaled into [-1, 1].
     Points are scaled to fit the [-6, 6] plot when they fall outside it. Raises DataError.
     """
     rows = _read_rows(raw)
-    vals = []
+    vals, test = [], []
     for i, r in enumerate(rows, 1):
         if len(r) < 3:
             raise DataError(f"Row {i}: expected 3 columns (x1, x2, label), got {len(r)}.")
         vals.append(
             [_cell_float(r[0], i, "x1"), _cell_float(r[1], i, "x2"), _cell_float(r[2], i, "label")]
         )
+        test.append(_cell_split(r, i))
     arr = np.asarray(vals)  # (N, 3)
     if len(arr) < 2:
         raise DataError("Need at least 2 points.")
@@ -258,7 +290,8 @@ def parse_csv(raw: bytes) -> Points:
     scale = np.abs(x).max()
     if scale > DOMAIN:
         x = x * (5.0 / scale)
-    return Points(x, *_labels(y))
+    labels, n_classes = _labels(y)
+    return Points(x, labels, n_classes, test=np.array(test, bool))
 
 
 def _labels(y: np.ndarray) -> tuple[np.ndarray, int]:
@@ -280,28 +313,40 @@ def class_ids(points: Points) -> np.ndarray:
     return points.y.astype(int)
 
 
-def add_point(points: Points | None, x1: float, x2: float, cls: int) -> Points:
-    """Append one clicked point of class ``cls`` (0 orange, 1 blue, 2 green).
+def add_point(
+    points: Points | None, x1: float, x2: float, cls: int, *, test: bool = False
+) -> Points:
+    """Append one clicked point of class ``cls`` (0 orange, 1 blue, 2 green): a training point,
+    or a test point when ``test``. The points already there keep their split.
 
     The set stays binary (labels +-1) until a third-class point appears, then uses 0/1/2.
     """
     p = np.array([[float(np.clip(x1, -DOMAIN, DOMAIN)), float(np.clip(x2, -DOMAIN, DOMAIN))]])
     if points is None or points.n_classes not in (2, 3):
-        x, ids = p, np.array([cls])
+        x, ids, flags = p, np.array([cls]), np.array([test])
     else:
         x, ids = np.concatenate([points.x, p]), np.append(class_ids(points), cls)
+        flags = np.append(points.test_mask, test)
     if np.any(ids == 2):
-        return Points(x, ids.astype(float), 3)
-    return Points(x, np.where(ids == 1, 1.0, -1.0), 2)
+        return Points(x, ids.astype(float), 3, test=flags)
+    return Points(x, np.where(ids == 1, 1.0, -1.0), 2, test=flags)
 
 
 def erase_near(points: Points, x1: float, x2: float, radius: float = 0.6) -> Points:
-    """Remove the points within ``radius`` of (x1, x2) (the eraser)."""
+    """Remove the points within ``radius`` of (x1, x2) (the eraser), training or test."""
     keep = np.hypot(points.x[:, 0] - x1, points.x[:, 1] - x2) > radius
-    return Points(points.x[keep], points.y[keep], points.n_classes, points.domain)
+    return Points(
+        points.x[keep], points.y[keep], points.n_classes, points.domain, points.test_mask[keep]
+    )
 
 
 def to_csv(points: Points) -> str:
-    """The points as CSV text (x1, x2, label), for download (TF Playground #229)."""
-    lines = ["x1,x2,label"] + [f"{a:.6g},{b:.6g},{c:.6g}" for (a, b), c in zip(points.x, points.y)]
+    """The points as CSV text (x1, x2, label, and a split column when some are test points), for
+    download (TF Playground #229); ``parse_csv`` reads it back."""
+    test = points.test_mask
+    rows = [f"{a:.6g},{b:.6g},{c:.6g}" for (a, b), c in zip(points.x, points.y)]
+    if test.any():
+        lines = ["x1,x2,label,split"] + [f"{r},{SPLITS[int(t)]}" for r, t in zip(rows, test)]
+    else:
+        lines = ["x1,x2,label", *rows]
     return "\n".join(lines) + "\n"

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from dlcore.playground.config import PlaygroundConfig, feature_names
-from dlcore.playground.data import Points, Split, class_ids, make_dataset, split
+from dlcore.playground.data import Points, Split, class_ids, make_dataset, own_split, split
 from dlcore.playground.features import featurize
 from dlcore.playground.mlp import MLP
 from dlcore.playground.optim import OPTIMIZERS, linear_decay
@@ -86,6 +86,7 @@ class PlaygroundSnapshot:
     curve_train: np.ndarray  # (E,)
     curve_test: np.ndarray  # (E,)
     curve_test_acc: np.ndarray  # (E,) NaN for regression
+    test_is_train: bool  # no test points: the test loss is the training loss
     weights: tuple[np.ndarray, ...]  # W_l (n_l, n_{l+1})
     biases: tuple[np.ndarray, ...]  # b_l (n_{l+1},)
 
@@ -97,13 +98,9 @@ class PlaygroundTrainer(BaseTrainer):
     def __init__(self, cfg: PlaygroundConfig, points: Points | None = None) -> None:
         super().__init__(cfg)
         self.features = feature_names(cfg)
-        if points is None:
-            points = make_dataset(cfg.dataset, cfg.noise, cfg.seed)
-        self.data: Split = (
-            Split(points, points) if cfg.dataset == "xor4" else split(points, cfg.ratio, cfg.seed)
-        )
-        self.n_classes = points.n_classes
-        self.head = head_for(points.n_classes, cfg.output)
+        self.data: Split = self._split(cfg, points)
+        self.n_classes = self.data.train.n_classes
+        self.head = head_for(self.n_classes, cfg.output)
         self.x_train = featurize(self.data.train.x, self.features)  # (N, F)
         self.x_test = featurize(self.data.test.x, self.features)
         self.y_train = targets(self.data.train, self.head)  # (N, K)
@@ -121,6 +118,23 @@ class PlaygroundTrainer(BaseTrainer):
         self.best_loss, self.best_epoch, self.best_theta = math.inf, math.nan, None
         self.last: dict[str, float] = {}
         self._evaluate()
+
+    @staticmethod
+    def _split(cfg: PlaygroundConfig, points: Points | None) -> Split:
+        """The student's own points as they marked them; the lecture's four XOR points both
+        train and test; a generated set split at random by the ratio slider."""
+        if points is not None:
+            return own_split(points)
+        points = make_dataset(cfg.dataset, cfg.noise, cfg.seed)
+        if cfg.dataset == "xor4":
+            return Split(points, points)
+        return split(points, cfg.ratio, cfg.seed)
+
+    @property
+    def test_is_train(self) -> bool:
+        """No test points of its own (own points none of which is marked test, or the lecture's
+        XOR, tested on its training points): the test metrics are the training set's."""
+        return self.data.test is self.data.train or len(self.data.test.y) == 0
 
     # -- bookkeeping --------------------------------------------------------------------
     @property
@@ -201,18 +215,27 @@ class PlaygroundTrainer(BaseTrainer):
         if before is not None:  # TF Playground: an L1 step that crosses 0 lands on 0
             net.theta[(before * net.theta < 0) & (net.wmask > 0)] = 0.0
 
-    def _evaluate(self) -> None:
+    def _metrics(self) -> dict[str, float]:
+        """Losses (and accuracies for classes) of the current weights on both sets; with no
+        test points the test figures are the training set's."""
         net = self.net
-        o_tr, o_te = net.predict(self.x_train), net.predict(self.x_test)
-        m = {
-            "train_loss": net.head.loss(o_tr, self.y_train),
-            "test_loss": net.head.loss(o_te, self.y_test),
-            "train_acc": accuracy(o_tr, self.data.train, self.head),
-            "test_acc": accuracy(o_te, self.data.test, self.head),
-        }
+        with np.errstate(all="ignore"):
+            o_tr = net.predict(self.x_train)
+            train_loss = net.head.loss(o_tr, self.y_train)
+            train_acc = accuracy(o_tr, self.data.train, self.head)
+            m = {"train_loss": train_loss, "test_loss": train_loss}
+            m |= {"train_acc": train_acc, "test_acc": train_acc}
+            if len(self.x_test):
+                o_te = net.predict(self.x_test)
+                m["test_loss"] = net.head.loss(o_te, self.y_test)
+                m["test_acc"] = accuracy(o_te, self.data.test, self.head)
         if self.n_classes == 0:  # regression: no accuracy (and no NaN the live loop would flag)
             del m["train_acc"], m["test_acc"]
-        self._diverged = self._diverged or divergence(net.theta, m)
+        return m
+
+    def _evaluate(self) -> None:
+        m = self._metrics()
+        self._diverged = self._diverged or divergence(self.net.theta, m)
         self.last = m
         self.history.append(self.steps, {"epoch": self.epochs_done, **m})
         self._early_stopping(m["test_loss"])
@@ -263,6 +286,7 @@ class PlaygroundTrainer(BaseTrainer):
             curve_train=h.array("train_loss"),
             curve_test=h.array("test_loss"),
             curve_test_acc=h.array("test_acc"),
+            test_is_train=self.test_is_train,
             weights=tuple(w.copy() for w in self.net.W),
             biases=tuple(b.copy() for b in self.net.b),
         )

@@ -66,19 +66,27 @@ def status_parts(snap: PlaygroundSnapshot) -> list[tuple[str, str]]:
     parts = [("Test loss", f"{snap.test_loss:.3f}"), ("Training loss", f"{snap.train_loss:.3f}")]
     if np.isfinite(snap.test_acc):
         parts.append(("accuracy", f"{snap.test_acc:.1%}"))
+    if snap.test_is_train:
+        parts.append((NO_TEST, ""))
     return parts
+
+
+NO_TEST = "no test points: the test figures are the training set's"
 
 
 def status_line(snap: PlaygroundSnapshot) -> str:
     """The same line as markdown, values in bold."""
     return " · ".join(
-        f"{k} **{v}**" if k != "accuracy" else f"{k} {v}" for k, v in status_parts(snap)
+        f"{k} **{v}**" if k not in ("accuracy", NO_TEST) else f"{k} {v}".strip()
+        for k, v in status_parts(snap)
     )
 
 
 def epoch_steps(cfg: PlaygroundConfig, n_points: int) -> int:
-    """Updates in one epoch (the Step button): ceil(train points / batch size)."""
-    n_train = n_points if cfg.dataset == "xor4" else max(1, round(n_points * cfg.ratio / 100))
+    """Updates in one epoch (the Step button): ceil(train points / batch size). ``n_points``:
+    the generated set's size (split by the ratio slider), or the own points' training count."""
+    split = cfg.dataset not in ("xor4", "custom")
+    n_train = max(1, round(n_points * cfg.ratio / 100)) if split else max(1, n_points)
     batch = n_train if cfg.batch <= 0 else min(cfg.batch, n_train)
     return math.ceil(n_train / batch)
 
@@ -89,23 +97,39 @@ def n_points(cfg: PlaygroundConfig, custom: Points | None) -> int:
     return DATASETS[cfg.dataset][1]
 
 
+def n_own_train(custom: Points | None) -> int:
+    """How many of the student's own points train the model (those not marked test)."""
+    return 0 if custom is None else int(np.sum(~custom.test_mask))
+
+
+def step_size(cfg: PlaygroundConfig, custom: Points | None) -> int:
+    """The Step button's updates: one epoch over the training points the trainer will have."""
+    if cfg.dataset == "custom":
+        return epoch_steps(cfg, n_own_train(custom))
+    return epoch_steps(cfg, n_points(cfg, custom))
+
+
 def all_points(trainer: PlaygroundTrainer) -> Points:
-    """Train and test points together (to start a custom set from the current data)."""
+    """Train and test points together, each marked as it is (to start own points from the
+    current data: a click then keeps every point where it was)."""
     tr, te = trainer.data.train, trainer.data.test
-    if te.x is tr.x:
-        return tr
-    return Points(
-        np.concatenate([tr.x, te.x]), np.concatenate([tr.y, te.y]), tr.n_classes, tr.domain
-    )
+    if te is tr:  # the lecture's XOR: its four points, once
+        return Points(tr.x, tr.y, tr.n_classes, tr.domain, np.zeros(len(tr.y), bool))
+    test = np.r_[np.zeros(len(tr.y), bool), np.ones(len(te.y), bool)]
+    x, y = np.concatenate([tr.x, te.x]), np.concatenate([tr.y, te.y])
+    return Points(x, y, tr.n_classes, tr.domain, test)
 
 
-def edit_points(points: Points | None, x1: float, x2: float, brush: str) -> Points | None:
-    """Apply a click: add a point of the brush's class, or erase near it."""
+def edit_points(
+    points: Points | None, x1: float, x2: float, brush: str, *, test: bool = False
+) -> Points | None:
+    """Apply a click: add a training point of the brush's class (a test point when ``test``),
+    or erase the points near it."""
     if brush == "eraser":
         return erase_near(points, x1, x2) if points is not None else None
     if points is not None and points.n_classes not in (2, 3):
         points = None  # regression data cannot take class points: start a new set
-    return add_point(points, x1, x2, BRUSHES[brush])
+    return add_point(points, x1, x2, BRUSHES[brush], test=test)
 
 
 BRUSHES = {"blue": 1, "orange": 0, "green": 2, "eraser": -1}

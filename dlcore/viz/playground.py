@@ -60,6 +60,28 @@ def field_rgb(value: np.ndarray, probs: np.ndarray | None, discretize: bool) -> 
     return lut_rgb(np.sign(value) if discretize else value)
 
 
+TRAIN_RING_PALE = 77  # grey level of the ring of a training point whose colour is pale: a
+# regression target near 0 is drawn white, and a white ring on the pale plane made it vanish (the
+# lecture's XOR showed 2 of its 4 points); other training points keep TF Playground's white ring,
+# test points a black one
+PALE_TARGET = 0.3  # |target| under this is drawn nearly white
+FEW_POINTS = 20  # a set this small (the lecture's XOR) gets big markers
+
+
+def ring_grey(y: np.ndarray, n_classes: int, test: bool) -> np.ndarray:
+    """(N,) uint8 grey levels (0 black .. 255 white) of the points' rings: test black; training
+    white, or dark grey for a regression target near 0 (a pale point)."""
+    if test:
+        return np.zeros(len(y), np.uint8)
+    pale = np.abs(y) < PALE_TARGET if n_classes == 0 else np.zeros(len(y), bool)
+    return np.where(pale, TRAIN_RING_PALE, 255).astype(np.uint8)
+
+
+def marker_size(n_points: int) -> int:
+    """Plotly marker size (px) of the plane's points: large for a handful of points."""
+    return 16 if n_points <= FEW_POINTS else 7
+
+
 def point_colors(y: np.ndarray, n_classes: int) -> np.ndarray:
     """(N, 3) colours: class colours, or the diverging map for regression targets."""
     if n_classes == 0:
@@ -70,13 +92,14 @@ def point_colors(y: np.ndarray, n_classes: int) -> np.ndarray:
 
 def plane_figure(frame, show_test: bool, discretize: bool) -> go.Figure:
     """The interactive plane of a frame (a 50 x 50 heatmap to click on, and the points)."""
+    test = frame.test if show_test and frame.test[0] is not frame.train[0] else None
     probs = None if frame.probs is None else frame.probs[::2, ::2]
     return boundary_figure(
         frame.value[::2, ::2],
         probs,
         frame.domain,
         frame.train,
-        frame.test if show_test else None,
+        test,
         frame.n_classes,
         discretize=discretize,
     )
@@ -149,10 +172,12 @@ def boundary_figure(
             "<br>click: add a point<extra></extra>",
         )
     )
-    for name, part, ring in (("train", train, "white"), ("test", test, "black")):
+    n_shown = sum(len(part[0]) for part in (train, test) if part is not None)
+    for name, part in (("train", train), ("test", test)):
         if part is None or len(part[0]) == 0:
             continue
         x, y = part
+        grey = ring_grey(y, n_classes, name == "test")
         fig.add_trace(
             go.Scattergl(
                 x=x[:, 0],
@@ -161,9 +186,9 @@ def boundary_figure(
                 name=name,
                 hoverinfo="skip",
                 marker=dict(
-                    size=7,
+                    size=marker_size(n_shown),
                     color=[_hex(c) for c in point_colors(y, n_classes)],
-                    line=dict(color=ring, width=1),
+                    line=dict(color=[_hex(np.full(3, g)) for g in grey], width=1.5),
                 ),
             )
         )

@@ -15,7 +15,14 @@ import base64
 
 import numpy as np
 
-from dlcore.viz.playground import LUT, LUT_THUMB, field_rgb, point_colors
+from dlcore.viz.playground import (
+    FEW_POINTS,
+    LUT,
+    LUT_THUMB,
+    field_rgb,
+    point_colors,
+    ring_grey,
+)
 
 PLANE_PX = 300  # the plane canvas is PLANE_PX x PLANE_PX pixels
 CURVE_POINTS = 300  # the loss / accuracy curves are thinned to at most this many points
@@ -43,17 +50,18 @@ def _field(frame, discretize: bool) -> dict:
 
 
 def _points(frame, show_test: bool) -> dict:
-    """Train (white ring) and test (black ring) points in canvas pixels, with their colours."""
-    parts = [(frame.train, 255)] + ([(frame.test, 0)] if show_test else [])
+    """Train (white ring; dark grey for a pale regression target) and test (black ring) points
+    in canvas pixels, with their colours and ring grey levels; ``big`` for a handful of points."""
+    parts = [(frame.train, False)] + ([(frame.test, True)] if show_test else [])
     xs, ys, rgbs, rings = [], [], [], []
     d = frame.domain
-    for (x, y), ring in parts:
-        if len(x) == 0 or (ring == 0 and x is frame.train[0]):  # XOR-4: test is the train set
+    for (x, y), test in parts:
+        if len(x) == 0 or (test and x is frame.train[0]):  # XOR-4: test is the train set
             continue
         xs.append((x[:, 0] + d) / (2 * d) * (PLANE_PX - 1))
         ys.append((d - x[:, 1]) / (2 * d) * (PLANE_PX - 1))
         rgbs.append(point_colors(y, frame.n_classes))
-        rings.append(np.full(len(x), ring, np.uint8))
+        rings.append(ring_grey(y, frame.n_classes, test))
     if not xs:
         return {"n": 0}
     xy = np.stack([np.concatenate(xs), np.concatenate(ys)], 1)  # (N, 2) pixels
@@ -61,7 +69,9 @@ def _points(frame, show_test: bool) -> dict:
     rgb = np.clip(np.concatenate(rgbs), 0, 255).astype(np.uint8)
     ring = np.concatenate(rings)
     key = f"{len(xy)}-{int(xy.astype(np.int64).sum())}-{int(rgb.sum())}-{int(ring.sum())}"
-    return {"n": len(xy), "key": key, "xy": b64(xy), "rgb": b64(rgb), "ring": b64(ring)}
+    big = len(xy) <= FEW_POINTS
+    out = {"n": len(xy), "key": key, "xy": b64(xy), "rgb": b64(rgb), "ring": b64(ring)}
+    return out | {"big": big}
 
 
 def _network(frame) -> dict:

@@ -1,5 +1,6 @@
 """Browser test of the playground: Play, wait, Pause - the epoch counter advanced and then
-stopped; a click on the plane adds a point (the data becomes "Your own points")."""
+stopped; each click on the plane adds a point that shows at once (training points unless the
+student adds test data; the data becomes "Your own points")."""
 
 from bench.harness import parse_counter, status_text, wait_idle
 from tests.e2e.conftest import EXCEPTION, open_app
@@ -103,4 +104,72 @@ def test_click_on_a_neuron_enlarges_its_map(server, page):
     caption = page.get_by_text("Layer 1, unit 1", exact=True)
     caption.wait_for(timeout=SLOW_MS)
     assert page.locator("[data-testid=stImage] img").count() >= 1
+    assert page.locator(EXCEPTION).count() == 0
+
+
+# how many points the plane draws in its trace ``name`` ("train" or "test")
+TRACE_JS = """([i, name]) => { const el = document.querySelectorAll('.js-plotly-plot')[i];
+    const t = el && el._fullData ? el._fullData.find(t => t.name === name) : null;
+    return t ? t.x.length : 0; }"""
+
+
+def _plane_points(page, name: str) -> int:
+    return page.evaluate(TRACE_JS, [page.evaluate(PLANE_JS), name])
+
+
+def _click_plane(page, fx: float, fy: float) -> None:
+    """Click the plane at a fraction (fx, fy) of its plot area (0, 0 = top left)."""
+    page.wait_for_function(f"() => ({PLANE_JS})() >= 0")
+    plot = page.locator(".js-plotly-plot").nth(page.evaluate(PLANE_JS))
+    plot.scroll_into_view_if_needed()
+    box = plot.locator(".nsewdrag").first.bounding_box()
+    page.mouse.click(box["x"] + box["width"] * fx, box["y"] + box["height"] * fy)
+    page.wait_for_timeout(300)
+    wait_idle(page)
+
+
+def _wait_points(page, name: str, n: int) -> None:
+    page.wait_for_function(
+        f"() => ({TRACE_JS})([({PLANE_JS})(), {name!r}]) === {n}", timeout=SLOW_MS
+    )
+
+
+def test_every_click_on_the_plane_shows_its_point(server, page):
+    """Issue 24 item 6: with "Show test data" off, each click adds a visible training point (a
+    random train/test split hid every other click); a point added as test data shows with
+    the test points, which the click turns on."""
+    page.set_default_timeout(SLOW_MS)
+    open_app(page, server.url("playground"), timeout_ms=SLOW_MS)
+    page.get_by_text("Test loss").first.scroll_into_view_if_needed()  # charts draw when seen
+    page.wait_for_function(f"() => ({PLANE_JS})() >= 0")
+    assert _plane_points(page, "train") == 250 and _plane_points(page, "test") == 0
+    for k, (fx, fy) in enumerate(((0.85, 0.15), (0.15, 0.85), (0.85, 0.85)), 1):
+        _click_plane(page, fx, fy)
+        _wait_points(page, "train", 250 + k)  # the generated points keep their split
+        assert _plane_points(page, "test") == 0  # nothing went to the hidden test set
+    page.get_by_text("test data", exact=True).click()
+    wait_idle(page)
+    _click_plane(page, 0.15, 0.15)
+    _wait_points(page, "test", 251)  # shown: adding a test point turned "Show test data" on
+    assert _plane_points(page, "train") == 253
+    assert "dataset=custom" in page.url and "show_test=1" in page.url
+    assert page.locator(EXCEPTION).count() == 0
+
+
+def test_clicks_on_an_empty_plane_show_each_point_and_start_training(server, page):
+    """Own data from nothing: the first click shows its point (the empty plane drew none), the
+    second starts training on both."""
+    page.set_default_timeout(SLOW_MS)
+    open_app(page, server.url("playground?dataset=custom"), timeout_ms=SLOW_MS)
+    page.wait_for_function(f"() => ({PLANE_JS})() >= 0")
+    assert _plane_points(page, "train") == 0
+    _click_plane(page, 0.8, 0.2)
+    _wait_points(page, "train", 1)
+    page.get_by_text("Orange (−1)", exact=True).click()
+    wait_idle(page)
+    _click_plane(page, 0.2, 0.8)
+    page.get_by_text("Test loss").first.wait_for(timeout=SLOW_MS)  # the live panel is there
+    _wait_points(page, "train", 2)
+    _click_plane(page, 0.5, 0.2)
+    _wait_points(page, "train", 3)
     assert page.locator(EXCEPTION).count() == 0

@@ -406,3 +406,25 @@ def test_student_text_in_messages_is_shown_as_typed():
     assert r"'\_\_import\_\_'" in error.value
     at.file_uploader(key="playground.csv").set_value(("__my__.csv", b"1,2\n", "text/csv")).run()
     assert any(r"\_\_my\_\_.csv" in e.value and "3 columns" in e.value for e in at.error)
+
+
+def test_own_points_all_train_whatever_the_ratio_and_seed():
+    """Uploaded points are the student's own: every one trains (none marked test), whatever the
+    ratio slider and the seed say; the ratio slider is off for them and Step is one epoch over
+    all of them (issue 24 item 6: own points were split at random and half seemed lost)."""
+    rows = "x1,x2,label\n" + "".join(f"{x},{x * 0.5},{int(x > 0)}\n" for x in range(-5, 6))
+    for params in ({}, {"ratio": "90", "seed": "3", "batch": "4"}):
+        at = app(params)
+        at.file_uploader(key="playground.csv").set_value(("mine.csv", rows.encode(), "text/csv"))
+        at.run()
+        trainer = at.session_state["playground.trainer"]
+        assert len(trainer.x_train) == 11 and trainer.test_is_train, params
+        assert len(trainer.x_test) == 0, params
+        assert at.slider(key=key("ratio")).disabled
+        at.button(key="playground.btn.step").click().run()
+        assert trainer.epoch == 1, params
+    held = rows + "0.5,3,1,test\n"
+    at.file_uploader(key="playground.csv").set_value(("held.csv", held.encode(), "text/csv"))
+    at.run()
+    trainer = at.session_state["playground.trainer"]
+    assert len(trainer.x_train) == 11 and trainer.data.test.x.tolist() == [[0.5, 3.0]]

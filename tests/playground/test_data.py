@@ -121,3 +121,32 @@ def test_add_and_erase_points():
     assert len(D.erase_near(p3, 1.1, 1.0).y) == 2
     assert D.to_csv(p).splitlines()[0] == "x1,x2,label"
     assert D.parse_csv(D.to_csv(p).encode()).n_classes == 2
+
+
+def test_own_points_are_training_points_unless_marked_test():
+    """A student's own points (clicked or uploaded) train the model; only the ones the student
+    marks as test points are held out (issue 24 item 6: clicks split at random vanished)."""
+    p = D.add_point(None, 1.0, 1.0, 1)
+    p = D.add_point(p, -1.0, -1.0, 0)
+    p = D.add_point(p, 2.0, -2.0, 1, test=True)
+    assert p.test.tolist() == [False, False, True]
+    s = D.own_split(p)
+    assert s.train.x.tolist() == [[1.0, 1.0], [-1.0, -1.0]] and s.test.x.tolist() == [[2.0, -2.0]]
+    only_train = D.own_split(D.add_point(D.add_point(None, 0, 0, 1), 1, 1, 0))
+    assert len(only_train.train.y) == 2 and len(only_train.test.y) == 0  # no test points
+    three = D.add_point(p, 0.0, 3.0, 2)  # a third class keeps the flags
+    assert three.n_classes == 3 and three.test.tolist() == [False, False, True, False]
+    erased = D.erase_near(three, 2.0, -2.0)
+    assert erased.test.tolist() == [False, False, False] and len(erased.y) == 3
+
+
+def test_csv_split_column_round_trips():
+    p = D.add_point(D.add_point(D.add_point(None, 1, 1, 1), -1, -1, 0), 2, 2, 0, test=True)
+    text = D.to_csv(p)
+    assert text.splitlines()[0] == "x1,x2,label,split" and text.splitlines()[3].endswith(",test")
+    back = D.parse_csv(text.encode())
+    assert back.test.tolist() == [False, False, True] and back.y.tolist() == p.y.tolist()
+    plain = D.parse_csv(b"1,1,1\n2,2,0\n")  # no split column: every point trains
+    assert plain.test.tolist() == [False, False]
+    with pytest.raises(D.DataError, match="split"):
+        D.parse_csv(b"1,1,1,train\n2,2,0,maybe\n")

@@ -102,3 +102,15 @@ def test_curves_thinned_with_accuracy_and_early_stop():
     )
     c = live_payload(dataclasses.replace(V.frame(t), snap=long), False, False, 2)["curves"]
     assert c["n"] == 300 and np.isnan(f32("acc")).all() and f32("epoch")[-1] == 4999
+
+
+def test_the_lecture_xor_points_are_big_with_a_dark_ring_while_playing():
+    """The four XOR points (targets 0 are drawn white) get a dark ring and big dots in the live
+    frame too, so all four show on the pale plane (issue 24 item 6)."""
+    _t, f = _frame(dataset="xor4", hidden=(2,), activation="relu", batch=0)
+    p = live_payload(f, show_test=True, discretize=False, counter=1)["pts"]
+    assert p["n"] == 4 and p["big"]  # the test set is the training set: drawn once
+    ring, targets = _bytes(p["ring"]), f.train[1]  # targets 0, 1, 1, 0
+    assert (ring[targets == 0] == P.TRAIN_RING_PALE).all() and P.TRAIN_RING_PALE < 128
+    assert (ring[targets == 1] == 255).all()
+    assert not live_payload(_frame()[1], False, False, 1)["pts"]["big"]

@@ -196,3 +196,21 @@ def test_diverged_names_what_blew_up_and_halted_means_early_stopping():
     fresh.run_epochs(2)
     assert len(fresh.history) == 3 and fresh.history.last()["epoch"] == 2
     assert fresh.history.array("step").tolist() == [0, 25, 50]
+
+
+def test_own_points_train_on_every_point_the_student_did_not_mark_test():
+    """Own points: the training set is every point not marked test, whatever the seed and the
+    ratio slider say (before: a random split by seed and ratio hid half of the clicks)."""
+    from dlcore.playground.data import add_point
+
+    pts = None
+    for k in range(9):
+        pts = add_point(pts, k - 4.0, 0.5 * k, k % 2, test=k == 8)
+    for seed, ratio in ((0, 50), (3, 10), (7, 90)):
+        t = PlaygroundTrainer(cfg(dataset="custom", seed=seed, ratio=ratio), pts)
+        assert t.x_train[:, 0].tolist() == [k - 4.0 for k in range(8)], (seed, ratio)
+        assert t.data.test.x.tolist() == [[4.0, 4.0]]
+    alone = PlaygroundTrainer(cfg(dataset="custom"), add_point(add_point(None, 0, 0, 1), 1, 1, 0))
+    assert len(alone.x_train) == 2 and len(alone.x_test) == 0 and alone.snapshot().test_is_train
+    alone.run_epochs(2)  # no test points: the test figures are the training set's
+    assert alone.last["test_loss"] == alone.last["train_loss"] and alone.diverged is None

@@ -24,6 +24,7 @@ from dlcore.playground.views import (
     n_points,
     resized_layers,
     status_parts,
+    step_size,
 )
 
 CFG = PlaygroundConfig()
@@ -117,3 +118,25 @@ def test_xor_presets_are_valid_settings_and_the_slide_fits_exactly():
     assert load_slide_solution(slide)
     assert slide.last["train_loss"] == 0.0 and slide.diverged is None
     assert not load_slide_solution(PlaygroundTrainer(cfg(**LINEAR_XOR)))  # no hidden layer
+
+
+def test_clicks_on_generated_data_keep_its_split_and_new_points_train():
+    """Clicking on a generated set turns it into own points: the points keep their train/test
+    split, a click adds a training point unless the student asks for a test point, and Step is
+    one epoch over the training points (issue 24 item 6)."""
+    t = PlaygroundTrainer(CFG)
+    pts = all_points(t)
+    assert int(pts.test.sum()) == 250 and not pts.test[:250].any()
+    more = edit_points(pts, 1.0, 1.0, "blue")
+    held = edit_points(more, 2.0, 2.0, "orange", test=True)
+    assert held.test[-2:].tolist() == [False, True]
+    own = PlaygroundTrainer(cfg(dataset="custom"), held)
+    assert len(own.x_train) == 251 and len(own.data.test.y) == 251
+    np.testing.assert_array_equal(own.data.train.x[:250], t.data.train.x)
+    for ratio in (10, 50, 90):  # the ratio slider does not split own points
+        custom = cfg(dataset="custom", ratio=ratio)
+        assert step_size(custom, held) == own.steps_per_epoch == 26
+    assert step_size(CFG, None) == t.steps_per_epoch
+    near = np.hypot(held.x[:, 0] - 2.0, held.x[:, 1] - 2.0) <= 0.6
+    erased = edit_points(held, 2.0, 2.0, "eraser")  # the eraser takes test points too
+    assert near[-1] and len(erased.y) == 502 - near.sum()

@@ -82,15 +82,16 @@ function drawPoints(v, p) {
     const xy = new Uint16Array(xyb.buffer, 0, 2 * p.n);
     const rgb = bytes(p.rgb);
     const ring = bytes(p.ring);
+    const [outer, inner] = p.big ? [7.5, 6] : [3.6, 2.8]; // a handful of points: big dots
     for (let k = 0; k < p.n; k++) {
       const x = xy[2 * k] + 0.5;
       const y = xy[2 * k + 1] + 0.5;
       ctx.beginPath();
-      ctx.arc(x, y, 3.6, 0, 2 * Math.PI);
-      ctx.fillStyle = ring[k] ? "#ffffff" : "#000000";
+      ctx.arc(x, y, outer, 0, 2 * Math.PI);
+      ctx.fillStyle = `rgb(${ring[k]},${ring[k]},${ring[k]})`; // the ring's grey level
       ctx.fill();
       ctx.beginPath();
-      ctx.arc(x, y, 2.8, 0, 2 * Math.PI);
+      ctx.arc(x, y, inner, 0, 2 * Math.PI);
       ctx.fillStyle = `rgb(${rgb[3 * k]},${rgb[3 * k + 1]},${rgb[3 * k + 2]})`;
       ctx.fill();
     }

@@ -23,7 +23,7 @@ import streamlit as st
 from dlcore.inputs import markdown_literal
 from dlcore.playground import analysis
 from dlcore.playground.config import HIDEABLE, PlaygroundConfig, hidden_controls
-from dlcore.playground.data import DATASETS, DataError, parse_csv, to_csv
+from dlcore.playground.data import DATASETS, DataError, Points, parse_csv, to_csv
 from dlcore.playground.export import torch_snippet, weights_bytes
 from dlcore.playground.expr import ExprError
 from dlcore.playground.features import FEATURES
@@ -38,15 +38,15 @@ from dlcore.playground.views import (
     control_shown,
     early_stop_text,
     edit_points,
-    epoch_steps,
     frame,
     linear_xor_text,
     load_slide_solution,
-    n_points,
+    n_own_train,
     neuron_map,
     resized_layers,
     status_line,
     status_parts,
+    step_size,
 )
 from dlcore.ui.output import LiveOut
 from dlcore.ui.page import Page, View
@@ -67,8 +67,16 @@ CONTROL_ROWS = (
 )
 MAX_LAYERS = 6
 OWN_DATA_HINT = (
-    "Your own data: click the plane (brush below picks the class) or upload a CSV to add at "
-    "least two points."
+    "Your own data: click the plane to add points (the choice under the plane picks their "
+    "class, and whether they are training or test points), or upload a CSV. Training starts "
+    "with two training points."
+)
+BRUSH_LABELS = {"blue": "Blue (+1)", "orange": "Orange (−1)", "green": "Green (3rd class)"}
+BRUSH_LABELS |= {"eraser": "Eraser"}
+CLICK_SPLITS = {"train": "training data", "test": "test data"}
+OWN_RATIO_HELP = (
+    "Your own points are not split at random: each one is a training point unless you added "
+    "it as a test point."
 )
 
 
@@ -93,16 +101,19 @@ def regenerate(page: PlaygroundPage) -> None:
 
 def plane_clicked(page: PlaygroundPage) -> None:
     """A click on the plane adds a point of the brush's class (or erases): the data becomes
-    "Your own points", starting from the current data set."""
+    "Your own points", starting from the current data set with its split kept. A new point is a
+    training point unless the student chose test data (then "Show test data" turns on, so the
+    point shows)."""
     points = page.selection("plane")
     if not points:
         return
     custom, trainer = page.get("custom"), page.get("trainer")
     if page.widget_state("dataset") != "custom" and trainer is not None:
         custom = all_points(trainer)
-    brush = page.get("brush", "blue")
-    page.set("custom", edit_points(custom, points[0]["x"], points[0]["y"], brush))
-    use_settings(page, {"dataset": "custom"})
+    brush, test = page.get("brush", "blue"), page.get("click_split", "train") == "test"
+    page.set("custom", edit_points(custom, points[0]["x"], points[0]["y"], brush, test=test))
+    shown = {"show_test": True} if test and brush != "eraser" else {}
+    use_settings(page, {"dataset": "custom", **shown})
 
 
 def csv_uploaded(page: PlaygroundPage) -> None:
@@ -196,9 +207,11 @@ def _data_row(page: PlaygroundPage, hidden: set[str]) -> None:
     cols = st.columns([3, 1, 1, 1, 1])
     with cols[0]:
         _control(page, hidden, "dataset", format_func=DATASET_LABELS.get)
+    own = page.cfg.dataset == "custom"  # own points keep the split the student gave them
     for col, name in zip(cols[1:4], ("noise", "ratio", "batch")):
         with col:
-            _control(page, hidden, name, step=SLIDER_STEPS[name])
+            extra = {"disabled": True, "help": OWN_RATIO_HELP} if own and name == "ratio" else {}
+            _control(page, hidden, name, step=SLIDER_STEPS[name], **extra)
     if "data" in hidden:
         return
     with cols[4]:
@@ -258,23 +271,35 @@ def _live(page: PlaygroundPage, hidden: set[str]) -> None:
     """The live panel (Play / Pause / Step / Reset, one epoch a Step), or an empty plane to click
     while the student's own data has fewer than two points."""
     cfg, custom = page.cfg, page.get("custom")
-    if cfg.dataset == "custom" and (custom is None or len(custom.y) < 2):
+    if cfg.dataset == "custom" and n_own_train(custom) < 2:
         st.info(OWN_DATA_HINT)
-        empty = figures.boundary_figure(
-            np.zeros((50, 50)), None, 6.0, (np.zeros((0, 2)), None), None, 2
-        )
-        page.chart(empty, "plane", on_select=partial(plane_clicked, page), selection_mode="points")
-        return
+        _first_points(page, custom)
+        return None
     panel = page.live(
         partial(build_trainer, page),
         partial(render, page),
-        step_size=epoch_steps(cfg, n_points(cfg, custom)),
+        step_size=step_size(cfg, custom),
         budget_s=0.004,
         max_fps=40,
         hide=hidden,
         one_element=True,
     )
     _neuron(page, panel.trainer)
+
+
+def _first_points(page: PlaygroundPage, custom: Points | None) -> None:
+    """The empty plane to click until two training points are there, with the points so far."""
+    if custom is None:
+        custom = Points(np.zeros((0, 2)), np.zeros(0), 2)
+    test = custom.test_mask
+    train_part, test_part = (custom.x[~test], custom.y[~test]), (custom.x[test], custom.y[test])
+    empty = figures.boundary_figure(
+        np.zeros((50, 50)), None, 6.0, train_part, test_part, custom.n_classes
+    )
+    left, _ = st.columns([5, 4])
+    page.chart(
+        empty, "plane", where=left, on_select=partial(plane_clicked, page), selection_mode="points"
+    )
 
 
 def _neuron(page: PlaygroundPage, trainer: PlaygroundTrainer) -> None:
@@ -288,10 +313,33 @@ def _neuron(page: PlaygroundPage, trainer: PlaygroundTrainer) -> None:
 
 
 def _own_data(page: PlaygroundPage) -> None:
-    with st.expander("Your own data: click the plane to add points, or upload a CSV"):
-        st.radio("Click adds", list(BRUSHES), key=page.key("brush"), horizontal=True)
+    """What a click on the plane adds (class, training or test data), and the CSV upload."""
+    brush, split = st.columns([3, 2])
+    brush.radio(
+        "A click on the plane adds",
+        list(BRUSHES),
+        format_func=BRUSH_LABELS.get,
+        key=page.key("brush"),
+        horizontal=True,
+    )
+    split.radio(
+        "as",
+        list(CLICK_SPLITS),
+        format_func=CLICK_SPLITS.get,
+        key=page.key("click_split"),
+        horizontal=True,
+        help="Your points train the model unless you add them as test data.",
+    )
+    custom = page.get("custom") if page.cfg.dataset == "custom" else None
+    if custom is not None:
+        n_test = int(custom.test_mask.sum())
+        st.caption(f"Your points: {len(custom.y) - n_test} training, {n_test} test.")
+    with st.expander("Upload your own data (CSV), or clear your points"):
         st.file_uploader(
-            "CSV: x1, x2, label", key=page.key("csv"), on_change=csv_uploaded, args=(page,)
+            "CSV: x1, x2, label, and optionally split (train or test)",
+            key=page.key("csv"),
+            on_change=csv_uploaded,
+            args=(page,),
         )
         error = page.get("csv_error")
         if error:
