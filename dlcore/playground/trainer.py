@@ -240,6 +240,16 @@ class PlaygroundTrainer(BaseTrainer):
         self.history.append(self.steps, {"epoch": self.epochs_done, **m})
         self._early_stopping(m["test_loss"])
 
+    def set_parameter(self, layer: int, row: int | None, col: int, value: float) -> None:
+        """Set one weight W_layer[row, col] (``row`` None: the bias b_layer[col]) to exactly
+        ``value``, as a click on a link in TF Playground does; training goes on from it. The
+        losses shown are those of the edited network (the curves get their next point at the
+        end of the epoch); a finite network is no longer diverged."""
+        target = self.net.b[layer] if row is None else self.net.W[layer][row]
+        target[col] = float(value)
+        self.last = self._metrics()
+        self._diverged = divergence(self.net.theta, self.last)
+
     def _early_stopping(self, test_loss: float) -> None:
         if not self.cfg.early_stop or self._diverged:
             return

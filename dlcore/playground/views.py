@@ -134,6 +134,14 @@ def edit_points(
 
 BRUSHES = {"blue": 1, "orange": 0, "green": 2, "eraser": -1}
 
+# what a student reads for each option of the playground's choices (widgets and text)
+ACTIVATION_NAMES = {
+    "relu": "ReLU",
+    "tanh": "Tanh",
+    "sigmoid": "Sigmoid",
+    "linear": "Linear",
+    "leaky_relu": "Leaky ReLU",
+}
 # presets the XOR lesson loads (config values)
 SLIDE_XOR = {
     "dataset": "xor4",
@@ -200,6 +208,37 @@ CONTROL_GROUP = {
     "show_test": "view",
     "discretize": "view",
 }
+
+
+def regions_text(count: int, activation: str, n_hidden: int, diverged: str | None) -> str:
+    """What the hidden-space section says about the network's linear regions (markdown): the
+    count with its meaning, or why there is nothing to count (diverged, smooth activations)."""
+    if diverged:
+        return (
+            f"**No linear regions to count**: training diverged ({diverged}), so the network's "
+            "output is not a number anywhere. Lower the learning rate and press Reset."
+        )
+    if activation == "linear" or n_hidden == 0:
+        return (
+            "**1 linear region**: with linear activations (or no hidden layer) the whole network "
+            "is one affine function of its input features over the entire plane, however many "
+            "layers it has."
+        )
+    if activation not in ("relu", "leaky_relu"):
+        return (
+            f"Linear regions are pieces of a piecewise-linear network (ReLU, leaky ReLU). A "
+            f"{ACTIVATION_NAMES.get(activation, activation)} network is smooth, with no such "
+            "pieces: choose ReLU to count them (deep vs shallow)."
+        )
+    if count == 1:
+        return (
+            "**1 linear region**: every ReLU is either on or off over the whole plane, so here "
+            "the network computes one affine function of its input features."
+        )
+    return (
+        f"**{count} linear regions** over the plane: each colour is one on/off pattern of the "
+        "ReLUs, and on each the network is an affine function of its input features."
+    )
 
 
 def linear_xor_text(lin) -> str:

@@ -10,10 +10,13 @@ from __future__ import annotations
 
 import base64
 import io
+from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import plotly.graph_objects as go
 from PIL import Image
+from plotly.subplots import make_subplots
 
 from dlcore.viz.common import (
     CATEGORICAL,
@@ -90,9 +93,16 @@ def point_colors(y: np.ndarray, n_classes: int) -> np.ndarray:
     return CLASS_RGB[ids]
 
 
-def plane_figure(frame, show_test: bool, discretize: bool) -> go.Figure:
-    """The interactive plane of a frame (a 50 x 50 heatmap to click on, and the points)."""
+def plane_figure(
+    frame, show_test: bool, discretize: bool, *, neuron: tuple[np.ndarray, str] | None = None
+) -> go.Figure:
+    """The interactive plane of a frame (a 50 x 50 heatmap to click on, and the points): the
+    network's output, or ``neuron`` = (its 50 x 50 map, its name), as TF Playground shows a
+    neuron's map in the big plot."""
     test = frame.test if show_test and frame.test[0] is not frame.train[0] else None
+    if neuron is not None:
+        fig = boundary_figure(neuron[0], None, frame.domain, frame.train, test, frame.n_classes)
+        return style(fig, height=fig.layout.height, title=f"Showing {neuron[1]}", legend=False)
     probs = None if frame.probs is None else frame.probs[::2, ::2]
     return boundary_figure(
         frame.value[::2, ::2],
@@ -149,6 +159,7 @@ def boundary_figure(
             zmax=1,
             colorscale=DIVERGING,
             opacity=0.0 if probs is not None else 0.75,
+            zsmooth=False if discretize else "best",
             showscale=False,
             hoverinfo="skip",
         )
@@ -207,18 +218,176 @@ def _hex(rgb: np.ndarray) -> str:
 
 
 # ----------------------------------------------------------------------------- network
-def _layout(sizes: list[int], width: float, height: float) -> list[np.ndarray]:
-    """(x, y) centre of every node, one column per layer."""
-    cols = []
-    for i, n in enumerate(sizes):
-        x = width * (i + 0.5) / len(sizes)
-        ys = height * (np.arange(n) + 0.5) / max(sizes)
-        cols.append(np.stack([np.full(n, x), ys + height * (max(sizes) - n) / (2 * max(sizes))], 1))
-    return cols
+# the network's geometry in map units (a neuron's map is 1 x 1): links run between the maps'
+# edges, input names sit left of the inputs, layer names above the columns, all inside the axes
+MAP_PITCH = 1.3  # vertical distance between two maps of a layer
+NAME_ROOM = 2.3  # room left of the input maps for their names (x1, x1², sin(x1), ...)
+TOP_ROOM = 0.9  # room above the maps for the layer names
+COLUMN_PX = 480  # about the width of the column the paused network is drawn in (px)
+LINK_WIDTHS = ((0, 0.5, 1), (0.5, 1.5, 2.5), (1.5, 3, 4.5), (3, np.inf, 7))  # |w| bins -> px
+PICKED = PALETTE["accent"]
+
+
+@dataclass(frozen=True)
+class NetLayout:
+    """Where a network's maps go: column centres x, each layer's map centres y (map units)."""
+
+    sizes: tuple[int, ...]
+    gap: float  # link length between two columns of maps
+    x: np.ndarray  # (L,) column centres
+    y: tuple[np.ndarray, ...]  # per layer (n_l,) map centres
+    width: float
+    height: float
+
+    def link(self, layer: int, i: int, j: int) -> tuple[float, float, float, float]:
+        """(x0, y0, x1, y1): from the right edge of map i of ``layer`` to the left edge of
+        map j of the next layer."""
+        return (
+            float(self.x[layer] + 0.5),
+            float(self.y[layer][i]),
+            float(self.x[layer + 1] - 0.5),
+            float(self.y[layer + 1][j]),
+        )
+
+    def handle(self, layer: int, i: int, j: int) -> tuple[float, float]:
+        """The point of link (i, j) that a click picks: links into the same map have their
+        handles one above the other, spread along the link by the target (no two coincide)."""
+        x0, y0, x1, y1 = self.link(layer, i, j)
+        t = 0.3 + 0.4 * (j + 0.5) / self.sizes[layer + 1]
+        return x0 + t * (x1 - x0), y0 + t * (y1 - y0)
+
+
+def net_layout(sizes: Sequence[int]) -> NetLayout:
+    """One column per layer, maps centred vertically; shorter links for deep networks so the
+    whole network keeps readable maps in the page's column."""
+    sizes = tuple(int(n) for n in sizes)
+    m, n_cols = max(max(sizes), 1), len(sizes)
+    gap = float(np.clip(8.8 / n_cols, 1.3, 2.4))
+    x = NAME_ROOM + 0.5 + np.arange(n_cols) * (1.0 + gap)
+    y = tuple(TOP_ROOM + MAP_PITCH * (np.arange(n) + 0.5 + (m - n) / 2) for n in sizes)
+    return NetLayout(sizes, gap, x, y, float(x[-1] + 0.8), TOP_ROOM + MAP_PITCH * m)
 
 
 def _thumb(m: np.ndarray) -> np.ndarray:
     return lut_rgb(m, LUT_THUMB)
+
+
+def node_name(labels: Sequence[str], sizes: Sequence[int], layer: int, k: int) -> str:
+    """An input's feature name, a hidden unit h<layer>.<unit> (1-based), or the output."""
+    if layer == 0:
+        return labels[k] if k < len(labels) else f"input {k + 1}"
+    if layer == len(sizes) - 1:
+        return "output" if sizes[-1] == 1 else f"output {k + 1}"
+    return f"h{layer}.{k + 1}"
+
+
+def layer_name(layer: int, n_layers: int, narrow: bool) -> str:
+    if layer == 0:
+        return "input"
+    if layer == n_layers - 1:
+        return "output"
+    return f"h{layer}" if narrow else f"hidden {layer}"
+
+
+def _links(fig: go.Figure, lay: NetLayout, weights: Sequence[np.ndarray]) -> None:
+    """Blue links for positive weights, orange for negative, wider for larger |w| (one trace
+    per colour and width)."""
+    for sign, color in ((1, PALETTE["pos"]), (-1, PALETTE["neg"])):
+        for lo, hi, width in LINK_WIDTHS:
+            xs, ys = [], []
+            for li, w in enumerate(weights):
+                w = np.nan_to_num(w)
+                i, j = np.nonzero((np.sign(w) == sign) & (np.abs(w) >= lo) & (np.abs(w) < hi))
+                for ii, jj in zip(i, j):
+                    x0, y0, x1, y1 = lay.link(li, ii, jj)
+                    xs += [x0, x1, None]
+                    ys += [y0, y1, None]
+            if xs:
+                line = dict(color=color, width=width)
+                fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", hoverinfo="skip", line=line))
+
+
+def _maps(fig: go.Figure, lay: NetLayout, maps: Sequence[np.ndarray]) -> None:
+    """Each neuron's map as an image in a thin grey frame, edges at x +- 0.5."""
+    for li, m in enumerate(maps):
+        for k in range(m.shape[0]):
+            cx, cy = lay.x[li], lay.y[li][k]
+            fig.add_layout_image(
+                source=png_uri(upscale(_thumb(m[k]), 2)),
+                x=cx - 0.5,
+                y=cy - 0.5,
+                sizex=1.0,
+                sizey=1.0,
+                xref="x",
+                yref="y",
+                sizing="stretch",
+                layer="above",
+            )
+            fig.add_shape(
+                type="rect",
+                x0=cx - 0.5,
+                x1=cx + 0.5,
+                y0=cy - 0.5,
+                y1=cy + 0.5,
+                line=dict(color="#8a8a8a", width=1),
+                layer="above",
+            )
+
+
+def _names(fig: go.Figure, lay: NetLayout, labels: Sequence[str], narrow: bool) -> None:
+    """Input names left of the inputs, layer names above the columns (inside the axes)."""
+    font = dict(size=14, color=PALETTE["ink"])
+    for k, y in enumerate(lay.y[0]):
+        name = labels[k] if k < len(labels) else f"input {k + 1}"
+        fig.add_annotation(
+            x=lay.x[0] - 0.6, y=y, text=name, showarrow=False, xanchor="right", font=font
+        )
+    n = len(lay.sizes)
+    for li, x in enumerate(lay.x):
+        fig.add_annotation(
+            x=x, y=TOP_ROOM / 2, text=layer_name(li, n, narrow), showarrow=False, font=font
+        )
+
+
+def _highlight(fig: go.Figure, lay: NetLayout, picked: tuple | None) -> None:
+    """A red frame around the picked neuron, or the picked link redrawn in red."""
+    if not picked:
+        return
+    if picked[0] == "node":
+        _, li, k = picked
+        cx, cy = lay.x[li], lay.y[li][k]
+        fig.add_shape(
+            type="rect",
+            x0=cx - 0.58,
+            x1=cx + 0.58,
+            y0=cy - 0.58,
+            y1=cy + 0.58,
+            line=dict(color=PICKED, width=3),
+            layer="above",
+        )
+    else:
+        x0, y0, x1, y1 = lay.link(*picked[1:])
+        line = dict(color=PICKED, width=4, dash="dot")
+        fig.add_trace(go.Scatter(x=[x0, x1], y=[y0, y1], mode="lines", line=line, hoverinfo="skip"))
+
+
+def picked_valid(picked: tuple | None, sizes: Sequence[int]) -> tuple | None:
+    """``picked`` ("node", layer, k) or ("link", layer, i, j) if it names a neuron or link of a
+    network of these layer sizes, else None (the network changed since the click)."""
+    if not picked or picked[0] not in ("node", "link"):
+        return None
+    try:
+        idx = [int(v) for v in picked[1:]]
+    except (TypeError, ValueError):
+        return None
+    if picked[0] == "node" and len(idx) == 2:
+        li, k = idx
+        return ("node", li, k) if 0 <= li < len(sizes) and 0 <= k < sizes[li] else None
+    if picked[0] == "link" and len(idx) == 3:
+        li, i, j = idx
+        fits = 0 <= li < len(sizes) - 1 and 0 <= i < sizes[li] and 0 <= j < sizes[li + 1]
+        return ("link", li, i, j) if fits else None
+    return None
 
 
 def network_figure(
@@ -227,109 +396,77 @@ def network_figure(
     biases: tuple[np.ndarray, ...],
     labels: list[str],
     *,
-    height: int = 360,
+    picked: tuple | None = None,
 ) -> go.Figure:
-    """Interactive network: thumbnails as images, hover a link's midpoint or a node to read its
-    weight or bias, click a node (customdata = [layer, index]) to enlarge its map."""
+    """The paused network: every neuron's map over the plane, links between the maps' edges
+    (blue +, orange -, wider = larger |w|), inputs and layers named. Click a neuron (customdata
+    ["node", layer, unit]) to show its map in the big plot and edit its bias, or a link's
+    handle (customdata ["link", layer, i, j]) to edit its weight; hover either to read it."""
     sizes = [m.shape[0] for m in maps]
-    W, H = len(sizes) * 2.2, max(max(sizes), 2) * 1.0  # wide columns: links stay readable
-    centres = _layout(sizes, W, H)
+    lay = net_layout(sizes)
+    px = COLUMN_PX / lay.width  # about how many pixels a map unit gets
     fig = go.Figure()
-    for sign, color in ((1, PALETTE["pos"]), (-1, PALETTE["neg"])):
-        for lo, hi, width in ((0, 0.5, 1), (0.5, 1.5, 2.5), (1.5, 3, 4.5), (3, np.inf, 7)):
-            xs, ys = [], []
-            for li, w in enumerate(weights):
-                a, b = centres[li], centres[li + 1]
-                i, j = np.nonzero((np.sign(w) == sign) & (np.abs(w) >= lo) & (np.abs(w) < hi))
-                for ii, jj in zip(i, j):
-                    xs += [a[ii, 0], b[jj, 0], None]
-                    ys += [a[ii, 1], b[jj, 1], None]
-            if xs:
-                fig.add_trace(
-                    go.Scatter(
-                        x=xs,
-                        y=ys,
-                        mode="lines",
-                        hoverinfo="skip",
-                        line=dict(color=color, width=width),
-                        opacity=0.7,
-                    )
-                )
-    mx, my, mtext = [], [], []
-    for li, w in enumerate(weights):
-        a, b = centres[li], centres[li + 1]
-        for i in range(w.shape[0]):
-            for j in range(w.shape[1]):
-                mid = 0.55 * a[i] + 0.45 * b[j]
-                mx.append(mid[0])
-                my.append(mid[1])
-                mtext.append(
-                    f"Weight is {w[i, j]:.3f}<br>{_node(labels, li, i)} → "
-                    f"{_node(labels, li + 1, j)}"
-                )
-    fig.add_trace(
-        go.Scatter(
-            x=mx,
-            y=my,
-            mode="markers",
-            text=mtext,
-            hoverinfo="text",
-            marker=dict(size=9, color="rgba(0,0,0,0.02)"),
-        )
-    )
-    half = 0.3
+    _links(fig, lay, weights)
     nx, ny, ntext, ncustom = [], [], [], []
     for li, m in enumerate(maps):
         for k in range(m.shape[0]):
-            cx, cy = centres[li][k]
-            fig.add_layout_image(
-                source=png_uri(upscale(_thumb(m[k]), 2)),
-                x=cx - half,
-                y=cy - half,
-                sizex=2 * half,
-                sizey=2 * half,
-                xref="x",
-                yref="y",
-                sizing="stretch",
-                layer="above",
-            )
             bias = f"<br>bias is {biases[li - 1][k]:.3f}" if li > 0 else ""
-            nx.append(cx)
-            ny.append(cy)
-            ntext.append(f"{_node(labels, li, k)}{bias}<br>click to enlarge")
-            ncustom.append([li, k])
+            nx.append(lay.x[li])
+            ny.append(lay.y[li][k])
+            what = "show its map in the big plot" + (", edit its bias" if li else "")
+            ntext.append(f"{node_name(labels, sizes, li, k)}{bias}<br>click: {what}")
+            ncustom.append(["node", li, k])
     fig.add_trace(
         go.Scatter(
             x=nx,
             y=ny,
             mode="markers",
+            name="neurons",
             text=ntext,
             hoverinfo="text",
             customdata=ncustom,
-            marker=dict(size=34, symbol="square", color="rgba(0,0,0,0.01)"),
+            marker=dict(size=max(12, int(px)), symbol="square", color="rgba(0,0,0,0)"),
         )
     )
-    fig.update_xaxes(visible=False, range=[0, W], constrain="domain")
-    fig.update_yaxes(visible=False, range=[H, 0], scaleanchor="x", constrain="domain")
-    for li in range(len(sizes)):
-        name = "input" if li == 0 else ("output" if li == len(sizes) - 1 else f"layer {li}")
-        fig.add_annotation(
-            x=W * (li + 0.5) / len(sizes),
-            y=-0.05,
-            yref="paper",
-            text=name,
-            showarrow=False,
-            font=dict(size=11),
+    hx, hy, htext, hcustom = [], [], [], []
+    for li, w in enumerate(weights):
+        for i in range(w.shape[0]):
+            for j in range(w.shape[1]):
+                x, y = lay.handle(li, i, j)
+                hx.append(x)
+                hy.append(y)
+                src = node_name(labels, sizes, li, i)
+                dst = node_name(labels, sizes, li + 1, j)
+                htext.append(f"Weight is {w[i, j]:.3f}<br>{src} → {dst}<br>click: edit it")
+                hcustom.append(["link", li, i, j])
+    fig.add_trace(
+        go.Scatter(
+            x=hx,
+            y=hy,
+            mode="markers",
+            name="links",
+            text=htext,
+            hoverinfo="text",
+            customdata=hcustom,
+            marker=dict(size=9, color="rgba(0,0,0,0)"),
         )
+    )
+    _maps(fig, lay, maps)
+    _names(fig, lay, labels, narrow=px * (1 + lay.gap) < 80)
+    _highlight(fig, lay, picked_valid(picked, sizes))
+    fig.update_xaxes(visible=False, range=[0, lay.width], constrain="domain", fixedrange=True)
+    fig.update_yaxes(
+        visible=False,
+        range=[lay.height, 0],
+        scaleanchor="x",
+        constrain="domain",
+        fixedrange=True,
+    )
+    height = int(np.clip(px * lay.height + 40, 240, 580))
     style(fig, height=height, legend=False)
-    fig.update_layout(clickmode="event+select", dragmode=False)
+    # room above the layer names for the chart's toolbar (it covered "output")
+    fig.update_layout(clickmode="event+select", dragmode=False, hoverdistance=12, margin_t=30)
     return fig
-
-
-def _node(labels: list[str], layer: int, k: int) -> str:
-    if layer == 0:
-        return labels[k] if k < len(labels) else f"input {k + 1}"
-    return f"neuron {layer}.{k + 1}"
 
 
 # ----------------------------------------------------------------------------- charts
@@ -344,49 +481,63 @@ def loss_figure(
     test: np.ndarray,
     *,
     best_epoch: float = float("nan"),
-    height: int = 220,
+    height: int | None = None,
     log_y: bool = False,
     accuracy: np.ndarray | None = None,
+    test_is_train: bool = False,
 ) -> go.Figure:
-    """Train (grey) and test (black) loss per epoch, TF Playground style; early stopping marked;
-    the test accuracy (dashed green, right axis) when given (classification)."""
+    """Train (grey) and test (black) loss per epoch, TF Playground style, early stopping marked;
+    the test accuracy (classification) in its own panel under it, with its own axis (0-100 %).
+    ``test_is_train``: no test points, so only the training loss is drawn."""
     e, tr, te = _thin(np.asarray(epochs), np.asarray(train), np.asarray(test))
-    fig = go.Figure()
     acc = None if accuracy is None else np.asarray(accuracy, float)
-    if acc is not None and len(acc) == len(epochs) and np.isfinite(acc).any():
+    has_acc = acc is not None and len(acc) == len(epochs) and bool(np.isfinite(acc).any())
+    rows = 2 if has_acc else 1
+    fig = make_subplots(
+        rows=rows,
+        cols=1,
+        shared_xaxes=True,
+        vertical_spacing=0.1,
+        row_heights=[0.62, 0.38] if has_acc else None,
+    )
+    grey = dict(color="#777777", width=2)
+    fig.add_trace(go.Scatter(x=e, y=tr, name="training loss", mode="lines", line=grey), 1, 1)
+    if not test_is_train:
+        black = dict(color="#000000", width=2)
+        fig.add_trace(go.Scatter(x=e, y=te, name="test loss", mode="lines", line=black), 1, 1)
+    if has_acc:
         ea, acc = _thin(np.asarray(epochs), acc)
-        fig.add_trace(
-            go.Scatter(
-                x=ea,
-                y=acc,
-                name="test accuracy",
-                mode="lines",
-                yaxis="y2",
-                line=dict(color=CATEGORICAL[2], width=2, dash="dash"),
-            )
+        green = dict(color=CATEGORICAL[2], width=2)
+        name = "training accuracy" if test_is_train else "test accuracy"
+        fig.add_trace(go.Scatter(x=ea, y=acc, name=name, mode="lines", line=green), 2, 1)
+        fig.update_yaxes(
+            title=name.replace(" ", "<br>"),
+            range=[0, 1.05],
+            tickvals=[0, 0.5, 1],
+            tickformat=".0%",
+            row=2,
+            col=1,
         )
-        fig.update_layout(
-            yaxis2=dict(
-                title="accuracy", overlaying="y", side="right", range=[0, 1.02], tickformat=".0%"
-            )
-        )
-    fig.add_trace(
-        go.Scatter(x=e, y=tr, name="train loss", mode="lines", line=dict(color="#777777", width=2))
-    )
-    fig.add_trace(
-        go.Scatter(x=e, y=te, name="test loss", mode="lines", line=dict(color="#000000", width=2))
-    )
     if np.isfinite(best_epoch):
         fig.add_vline(
-            x=best_epoch,
-            line_dash="dash",
-            line_color=PALETTE["accent"],
-            annotation_text=f"early stop: best epoch {best_epoch:.0f}",
-            annotation_position="top right",
+            x=best_epoch, line_dash="dash", line_color=PALETTE["accent"], row="all", col=1
         )
-    fig.update_xaxes(title="epoch")
-    fig.update_yaxes(title="loss", type="log" if log_y else "linear", rangemode="tozero")
-    return style(fig, height=height)
+        fig.add_annotation(
+            x=best_epoch,
+            y=1,
+            xref="x",
+            yref="y domain",
+            text=f"early stop: best epoch {best_epoch:.0f}",
+            showarrow=False,
+            xanchor="left",
+            yanchor="top",
+            font=dict(color=PALETTE["accent"]),
+        )
+    fig.update_xaxes(title="epoch", row=rows, col=1)
+    fig.update_yaxes(
+        title="loss", type="log" if log_y else "linear", rangemode="tozero", row=1, col=1
+    )
+    return style(fig, height=height or (300 if has_acc else 220))
 
 
 def hidden_figure(hs, n_classes: int, height: int = 360) -> go.Figure:

@@ -75,8 +75,8 @@ def _points(frame, show_test: bool) -> dict:
 
 
 def _network(frame) -> dict:
-    """Layer sizes, one g x g map per node (inputs, hidden units, outputs) and every weight in
-    link order (layer, then source unit i, then target unit j)."""
+    """Layer sizes, the inputs' names, one g x g map per node (inputs, hidden units, outputs)
+    and every weight in link order (layer, then source unit i, then target unit j)."""
     maps = [m for m in frame.maps]
     sizes = [int(m.shape[0]) for m in maps]
     g = int(maps[0].shape[1]) if maps and maps[0].size else 0
@@ -85,6 +85,7 @@ def _network(frame) -> dict:
     weights = np.round(np.concatenate(w), 3).tolist() if w else []
     return {
         "sizes": sizes,
+        "labels": list(frame.labels),  # the inputs' names (X1, X2, X1², ...)
         "mg": g,
         "maps": b64(lut_index(flat)),
         "lut_thumb": b64(LUT_THUMB),
@@ -114,6 +115,7 @@ def _curves(snap) -> dict:
         "test": f32(snap.curve_test),
         "acc": f32(snap.curve_test_acc),
         "best": best if np.isfinite(best) else None,
+        "test_is_train": bool(snap.test_is_train),  # no test points: one loss curve
     }
 
 

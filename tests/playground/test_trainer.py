@@ -214,3 +214,27 @@ def test_own_points_train_on_every_point_the_student_did_not_mark_test():
     assert len(alone.x_train) == 2 and len(alone.x_test) == 0 and alone.snapshot().test_is_train
     alone.run_epochs(2)  # no test points: the test figures are the training set's
     assert alone.last["test_loss"] == alone.last["train_loss"] and alone.diverged is None
+
+
+def test_an_edited_weight_is_set_exactly_and_training_goes_on_from_it():
+    """TF Playground's click-to-edit (issue 24 item 8): the typed value becomes exactly that
+    weight (or bias), the losses shown are the edited network's, and training continues from
+    it: the same as a network that had that weight all along."""
+    t, same = PlaygroundTrainer(CFG), PlaygroundTrainer(CFG)
+    t.run_epochs(2)
+    same.run_epochs(2)
+    t.set_parameter(0, 1, 2, 2.5)  # W_0[1, 2]: x2 -> the third unit of the first layer
+    t.set_parameter(1, None, 0, -0.75)  # b_1[0]: the first unit of the second layer
+    assert t.net.W[0][1, 2] == 2.5 and t.net.b[1][0] == -0.75
+    assert t.net.theta[2 * 4 + 4 + 4 * 2] == -0.75  # b_1 follows W_0 (2x4), b_0 (4), W_1 (4x2)
+    assert t.last["train_loss"] == pytest.approx(t.net.loss(t.x_train, t.y_train))
+    assert t.last["train_loss"] != same.last["train_loss"] and t.steps == same.steps == 50
+    same.net.W[0][1, 2], same.net.b[1][0] = 2.5, -0.75
+    t.run_epochs(3)
+    same.run_epochs(3)
+    assert np.array_equal(t.net.theta, same.net.theta) and t.net.W[0][1, 2] != 2.5
+    bad = PlaygroundTrainer(CFG)
+    bad.set_parameter(0, 0, 0, math.inf)
+    assert bad.diverged and "the weights" in bad.diverged
+    bad.set_parameter(0, 0, 0, 0.1)
+    assert bad.diverged is None

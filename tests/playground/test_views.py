@@ -22,6 +22,7 @@ from dlcore.playground.views import (
     epoch_steps,
     load_slide_solution,
     n_points,
+    regions_text,
     resized_layers,
     status_parts,
     step_size,
@@ -140,3 +141,15 @@ def test_clicks_on_generated_data_keep_its_split_and_new_points_train():
     near = np.hypot(held.x[:, 0] - 2.0, held.x[:, 1] - 2.0) <= 0.6
     erased = edit_points(held, 2.0, 2.0, "eraser")  # the eraser takes test points too
     assert near[-1] and len(erased.y) == 502 - near.sum()
+
+
+def test_linear_regions_are_counted_in_words_that_say_what_they_mean():
+    """Issue 24 item 8: "1 linear regions" (and the same for a diverged or linear network)."""
+    assert regions_text(1, "relu", 2, None).startswith("**1 linear region**:")
+    assert "on or off over the whole plane" in regions_text(1, "relu", 2, None)
+    assert regions_text(7, "relu", 2, None).startswith("**7 linear regions**")
+    diverged = regions_text(1, "relu", 2, "the weights became NaN or infinite")
+    assert "diverged" in diverged and "1 linear" not in diverged and "Reset" in diverged
+    for linear in (regions_text(1, "linear", 3, None), regions_text(1, "relu", 0, None)):
+        assert linear.startswith("**1 linear region**:") and "affine" in linear
+    assert "smooth" in regions_text(1, "tanh", 2, None)

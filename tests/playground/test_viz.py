@@ -5,6 +5,7 @@ at the neuron maps and every input and layer is named."""
 import dataclasses
 
 import numpy as np
+import pytest
 
 from dlcore.playground import views as V
 from dlcore.playground.config import PlaygroundConfig
@@ -51,3 +52,72 @@ def test_every_lecture_xor_point_stands_out_from_the_plane():
     ring = np.array([_rgb(c) for c in rings])
     contrast = np.maximum(np.linalg.norm(fills - bg, axis=1), np.linalg.norm(ring - bg, axis=1))
     assert contrast.min() > 120, contrast
+
+
+def _map_boxes(fig):
+    """(x0, x1, y0, y1) of every neuron map (the figure's images)."""
+    return [(im.x, im.x + im.sizex, im.y, im.y + im.sizey) for im in fig.layout.images]
+
+
+def _segments(fig):
+    """Every link as ((x0, y0), (x1, y1)), from the figure's line traces."""
+    out = []
+    for t in fig.data:
+        if t.mode != "lines" or t.x is None:
+            continue
+        xs, ys = list(t.x), list(t.y)
+        for k in range(0, len(xs) - 1):
+            if None not in (xs[k], xs[k + 1]):
+                out.append(((xs[k], ys[k]), (xs[k + 1], ys[k + 1])))
+    return out
+
+
+@pytest.mark.parametrize("hidden", [(8, 8, 8), (8,) * 6, (4, 2)])
+def test_network_links_end_at_the_maps_and_every_input_and_layer_is_named(hidden):
+    """Issue 24 item 8: in wide and deep nets the links were drawn over the neuron maps, the
+    inputs had no names and the layer labels were clipped under the figure."""
+    features = {"x1sq": True, "x2sq": True, "x1x2": True, "sinx1": True}
+    _, f = _frame(hidden=hidden, activation="relu", **features)
+    fig = P.network_figure(f.maps, f.snap.weights, f.snap.biases, f.labels)
+    boxes = _map_boxes(fig)
+    assert len(boxes) == sum(m.shape[0] for m in f.maps)
+    segments = _segments(fig)
+    assert len(segments) == sum(w.size for w in f.snap.weights)
+    eps = 1e-6
+    for (x0, y0), (x1, y1) in segments:
+        for t in np.linspace(0, 1, 41):  # no point of a link inside a map
+            x, y = x0 + t * (x1 - x0), y0 + t * (y1 - y0)
+            for bx0, bx1, by0, by1 in boxes:
+                assert not (bx0 + eps < x < bx1 - eps and by0 + eps < y < by1 - eps), (x, y)
+    texts = {a.text: a for a in fig.layout.annotations}
+    for name in f.labels:  # X1, X2, X1², X2², X1·X2, sin(X1)
+        assert name in texts, name
+    n = len(f.maps)
+    y_lo, y_hi = sorted(fig.layout.yaxis.range)
+    layer_names = [a for a in fig.layout.annotations if a.text not in f.labels]
+    assert len(layer_names) == n
+    for a in layer_names + [texts[name] for name in f.labels]:
+        assert a.yref in (None, "y") and y_lo <= a.y <= y_hi, a.text  # inside the axes
+        assert a.font.size >= 13, a.text
+
+
+def test_accuracy_has_its_own_axis_and_the_legend_leaves_the_axis_titles_free():
+    """Issue 24 item 8: accuracy was drawn on an axis titled "loss" (ticks 0/37/74 %)."""
+    t = PlaygroundTrainer(CFG)
+    t.run_epochs(12)
+    s = t.snapshot()
+    fig = P.loss_figure(s.curve_epoch, s.curve_train, s.curve_test, accuracy=s.curve_test_acc)
+    layout = fig.layout
+    (acc,) = [tr for tr in fig.data if "accuracy" in tr.name]
+    losses = [tr for tr in fig.data if "loss" in tr.name]
+    acc_axis = layout["yaxis" + (acc.yaxis or "y")[1:]]
+    assert "accuracy" in acc_axis.title.text and "loss" not in acc_axis.title.text
+    assert acc_axis.tickformat == ".0%" and acc_axis.range[0] >= 0 and acc_axis.range[1] <= 1.05
+    assert acc_axis.overlaying is None  # a panel of its own, not drawn over the loss
+    for tr in losses:
+        loss_axis = layout["yaxis" + (tr.yaxis or "y")[1:]]
+        assert loss_axis.title.text == "loss" and (tr.yaxis or "y") != (acc.yaxis or "y")
+    titled = [k for k in layout if k.startswith("xaxis") and layout[k].title.text == "epoch"]
+    assert titled  # the x axis keeps its title ...
+    assert layout.legend.y >= 1 and layout.legend.yanchor == "bottom"  # ... the legend is above
+    assert np.allclose(acc.y, s.curve_test_acc)

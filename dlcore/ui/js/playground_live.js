@@ -1,12 +1,11 @@
 // The decision-boundary playground's live frame, drawn on canvases in the page (as TF Playground
 // does), from the numbers in dlcore/viz/playground_live.py live_payload(): the network with a
-// thumbnail per neuron and links by weight (blue +, orange -, wider = larger |w|), the loss and
-// accuracy curves, and the output over the plane with the train (white ring) and test (black
-// ring) points. The canvases live in one window-wide object, so a re-mounted component re-uses
-// them instead of rebuilding.
+// thumbnail per neuron and links by weight (blue +, orange -, wider = larger |w|; hover a neuron
+// to see its map in the big plot), the loss and accuracy curves (each its own panel), and the
+// output over the plane with the train (white ring; dark grey for a pale target) and test
+// (black ring) points. The canvases live in one window-wide object, so a re-mounted component
+// re-uses them instead of rebuilding.
 
-const CELL = 32; // node thumbnail size (px), as the server-side image used
-const GAP = 90; // horizontal room for the links between layers
 const PLANE = 300;
 const BLUE = [8, 119, 189];
 const ORANGE = [245, 147, 34];
@@ -35,6 +34,11 @@ function view(parent) {
     const left = el("div", "display:flex;flex-direction:column;gap:6px;");
     v.net = el("canvas");
     v.net.setAttribute("aria-label", "network: one map per neuron, links coloured by weight");
+    v.net.addEventListener("mousemove", (event) => hoverAt(v, event));
+    v.net.addEventListener("mouseleave", () => {
+      v.hover = null;
+      if (v.last) draw(v, v.last);
+    });
     v.curve = el("canvas");
     v.curve.setAttribute("aria-label", "train and test loss, and test accuracy, per epoch");
     left.append(v.net, v.curve);
@@ -100,31 +104,62 @@ function drawPoints(v, p) {
 }
 
 function drawPlane(v, d) {
-  const g = d.g;
-  v.field.width = g;
-  v.field.height = g;
-  const fctx = v.field.getContext("2d");
-  fctx.putImageData(toImage(fctx, g, g, bytes(d.field), d.lut ? bytes(d.lut) : null), 0, 0);
   const ctx = v.plane.getContext("2d");
-  ctx.imageSmoothingEnabled = !d.discretize;
+  const node = v.hover && (v.nodes || []).find((o) => o.l === v.hover.l && o.i === v.hover.i);
+  if (node) {
+    v.field.width = v.mg;
+    v.field.height = v.mg;
+    const fctx = v.field.getContext("2d");
+    fctx.putImageData(toImage(fctx, v.mg, v.mg, node.map, v.lutThumb), 0, 0);
+    ctx.imageSmoothingEnabled = true;
+  } else {
+    const g = d.g;
+    v.field.width = g;
+    v.field.height = g;
+    const fctx = v.field.getContext("2d");
+    fctx.putImageData(toImage(fctx, g, g, bytes(d.field), d.lut ? bytes(d.lut) : null), 0, 0);
+    ctx.imageSmoothingEnabled = !d.discretize;
+  }
   ctx.drawImage(v.field, 0, 0, PLANE, PLANE);
   drawPoints(v, d.pts);
   ctx.drawImage(v.points, 0, 0);
+  v.label.textContent = node ? `Showing ${node.name} (the neuron under the mouse)` : `live frame ${d.i}`;
 }
 
-function centres(sizes, W, H) {
-  const m = Math.max(...sizes);
-  return sizes.map((n, i) => {
-    const x = (W * (i + 0.5)) / sizes.length;
-    const off = (H * (m - n)) / (2 * m);
-    return Array.from({ length: n }, (_, k) => [x, (H * (k + 0.5)) / m + off]);
-  });
+// the network's geometry as in the paused figure (dlcore/viz/playground.py net_layout): maps in
+// columns, links between the maps' edges, input names on the left, layer names on top
+const NET_WIDTH = 470; // about the width the network gets in the frame (px)
+const NAME_W = 62; // room for the input names
+const TOP = 20; // room for the layer names
+
+function layout(sizes) {
+  const L = sizes.length;
+  const m = Math.max(...sizes, 1);
+  const gap = Math.min(2.4, Math.max(1.3, 8.8 / L));
+  const cell = Math.round(Math.min(34, Math.max(20, (NET_WIDTH - NAME_W) / (L + (L - 1) * gap))));
+  const pitchX = cell * (1 + gap);
+  const pitchY = Math.round(cell * 1.3);
+  const x = sizes.map((_, l) => NAME_W + cell / 2 + l * pitchX);
+  const y = sizes.map((n) => Array.from({ length: n }, (_, k) => TOP + pitchY * (k + 0.5 + (m - n) / 2)));
+  return { cell, pitchX, x, y, W: Math.round(x[L - 1] + cell / 2 + 8), H: Math.round(TOP + pitchY * m + 4) };
+}
+
+function nodeName(n, l, k) {
+  if (l === 0) return (n.labels || [])[k] || `input ${k + 1}`;
+  if (l === n.sizes.length - 1) return n.sizes[l] === 1 ? "output" : `output ${k + 1}`;
+  return `h${l}.${k + 1}`;
+}
+
+function layerName(l, L, narrow) {
+  if (l === 0) return "input";
+  if (l === L - 1) return "output";
+  return narrow ? `h${l}` : `hidden ${l}`;
 }
 
 function drawNet(v, n) {
   const sizes = n.sizes;
-  const W = sizes.length * (CELL + GAP);
-  const H = Math.max(...sizes) * (CELL + 14) + 10;
+  const g = layout(sizes);
+  const { cell, W, H } = g;
   if (v.net.width !== W || v.net.height !== H) {
     v.net.width = W;
     v.net.height = H;
@@ -132,7 +167,6 @@ function drawNet(v, n) {
   const ctx = v.net.getContext("2d");
   ctx.fillStyle = "#ffffff";
   ctx.fillRect(0, 0, W, H);
-  const c = centres(sizes, W, H);
   let k = 0;
   for (let l = 0; l + 1 < sizes.length; l++) {
     for (let i = 0; i < sizes[l]; i++) {
@@ -143,71 +177,111 @@ function drawNet(v, n) {
         ctx.strokeStyle = `rgba(${rgb[0]},${rgb[1]},${rgb[2]},${a})`;
         ctx.lineWidth = Math.min(10, Math.max(1, Math.round(1 + Math.abs(w) * 1.8)));
         ctx.beginPath();
-        ctx.moveTo(c[l][i][0], c[l][i][1]);
-        ctx.lineTo(c[l + 1][j][0], c[l + 1][j][1]);
+        ctx.moveTo(g.x[l] + cell / 2, g.y[l][i]);
+        ctx.lineTo(g.x[l + 1] - cell / 2, g.y[l + 1][j]);
         ctx.stroke();
       }
     }
   }
-  const g = n.mg;
-  if (!g) return;
+  ctx.fillStyle = "#262730";
+  ctx.font = "13px sans-serif";
+  ctx.textAlign = "center";
+  const narrow = g.pitchX < 80; // as the paused figure: short names between close columns
+  sizes.forEach((_, l) => ctx.fillText(layerName(l, sizes.length, narrow), g.x[l], 14));
+  ctx.textAlign = "right";
+  g.y[0].forEach((y, i) => ctx.fillText(nodeName(n, 0, i), g.x[0] - cell / 2 - 6, y + 4));
+  ctx.textAlign = "left";
+  v.nodes = [];
+  const mg = n.mg;
+  if (!mg) return;
   const maps = bytes(n.maps);
   const lut = bytes(n.lut_thumb);
-  v.thumb.width = g;
-  v.thumb.height = g;
+  v.thumb.width = mg;
+  v.thumb.height = mg;
   const tctx = v.thumb.getContext("2d");
   ctx.imageSmoothingEnabled = false;
   let node = 0;
   for (let l = 0; l < sizes.length; l++) {
     for (let i = 0; i < sizes[l]; i++, node++) {
-      tctx.putImageData(toImage(tctx, g, g, maps.subarray(node * g * g, (node + 1) * g * g), lut), 0, 0);
-      const x0 = Math.round(c[l][i][0] - CELL / 2);
-      const y0 = Math.round(c[l][i][1] - CELL / 2);
-      ctx.fillStyle = "#5a5a5a";
-      ctx.fillRect(x0 - 1, y0 - 1, CELL + 2, CELL + 2);
-      ctx.drawImage(v.thumb, x0, y0, CELL, CELL);
+      const map = maps.subarray(node * mg * mg, (node + 1) * mg * mg);
+      tctx.putImageData(toImage(tctx, mg, mg, map, lut), 0, 0);
+      const x0 = Math.round(g.x[l] - cell / 2);
+      const y0 = Math.round(g.y[l][i] - cell / 2);
+      const hovered = v.hover && v.hover.l === l && v.hover.i === i;
+      ctx.fillStyle = hovered ? "#d62728" : "#5a5a5a";
+      const pad = hovered ? 3 : 1;
+      ctx.fillRect(x0 - pad, y0 - pad, cell + 2 * pad, cell + 2 * pad);
+      ctx.drawImage(v.thumb, x0, y0, cell, cell);
+      v.nodes.push({ l, i, x0, y0, cell, map, name: nodeName(n, l, i) });
     }
   }
+  v.mg = mg;
+  v.lutThumb = lut;
 }
 
+// hovering a neuron shows its map in the big plot (TF Playground): drawn by the browser from the
+// frame's own thumbnails, with no request to the server
+function hoverAt(v, event) {
+  const r = v.net.getBoundingClientRect();
+  const x = ((event.clientX - r.left) * v.net.width) / r.width;
+  const y = ((event.clientY - r.top) * v.net.height) / r.height;
+  const hit = (v.nodes || []).find((o) => x >= o.x0 && x < o.x0 + o.cell && y >= o.y0 && y < o.y0 + o.cell);
+  const key = hit ? `${hit.l}.${hit.i}` : null;
+  v.net.style.cursor = hit ? "pointer" : "default";
+  if (key === (v.hover ? v.hover.key : null)) return;
+  v.hover = hit ? { l: hit.l, i: hit.i, key } : null;
+  if (v.last) draw(v, v.last);
+}
+
+// the loss (train grey, test black) above, the accuracy (green) in its own panel under it, each
+// with its own scale and name, as the paused chart draws them
 function drawCurves(v, cv, width) {
   const W = Math.max(width, 300);
-  const H = 120;
-  if (v.curve.width !== W) v.curve.width = W;
-  if (v.curve.height !== H) v.curve.height = H;
-  const ctx = v.curve.getContext("2d");
-  ctx.fillStyle = "#ffffff";
-  ctx.fillRect(0, 0, W, H);
-  const top = 16;
-  const bottom = H - 14;
-  const left = 4;
-  const right = W - 4;
-  ctx.strokeStyle = "#c8c8c8";
-  ctx.lineWidth = 1;
-  ctx.beginPath();
-  ctx.moveTo(left, top);
-  ctx.lineTo(left, bottom);
-  ctx.lineTo(right, bottom);
-  ctx.stroke();
   const f32 = (x) => new Float32Array(bytes(x).buffer, 0, cv.n);
   const e = f32(cv.epoch);
   const train = f32(cv.train);
   const test = f32(cv.test);
   const acc = f32(cv.acc);
   const finite = (a) => Array.from(a).filter((y) => isFinite(y));
-  const losses = finite(train).concat(finite(test));
-  ctx.font = "11px sans-serif";
+  const hasAcc = finite(acc).length > 0;
+  const H = hasAcc ? 170 : 120;
+  if (v.curve.width !== W) v.curve.width = W;
+  if (v.curve.height !== H) v.curve.height = H;
+  const ctx = v.curve.getContext("2d");
+  ctx.fillStyle = "#ffffff";
+  ctx.fillRect(0, 0, W, H);
+  const left = 4;
+  const right = W - 4;
+  const lossBox = [18, hasAcc ? 92 : H - 16]; // top, bottom of the loss panel
+  const accBox = [116, H - 16];
+  ctx.font = "13px sans-serif";
+  const axes = (top, bottom) => {
+    ctx.strokeStyle = "#c8c8c8";
+    ctx.lineWidth = 1;
+    ctx.beginPath();
+    ctx.moveTo(left, top);
+    ctx.lineTo(left, bottom);
+    ctx.lineTo(right, bottom);
+    ctx.stroke();
+  };
+  axes(...lossBox);
   ctx.fillStyle = "#555";
-  ctx.fillText("loss: train (grey), test (black) · test accuracy (green, 0-100 %)", left + 4, 11);
+  const noTest = cv.test_is_train;
+  ctx.fillText(noTest ? "loss: training (grey)" : "loss: training (grey), test (black)", left + 4, 13);
+  if (hasAcc) {
+    axes(...accBox);
+    ctx.fillStyle = "#555";
+    ctx.fillText(`${noTest ? "training" : "test"} accuracy (green), 0 to 100 %`, left + 4, accBox[0] - 6);
+  }
+  const losses = finite(train).concat(noTest ? [] : finite(test));
   if (e.length < 2 || !losses.length) return;
   const e0 = e[0];
   const span = Math.max(e[e.length - 1] - e0, 1e-9);
   const maxLoss = Math.max(...losses, 1e-9);
   const X = (t) => left + ((t - e0) / span) * (right - left);
-  const line = (ys, scale, colour, dash) => {
+  const line = (ys, scale, [top, bottom], colour) => {
     ctx.strokeStyle = colour;
     ctx.lineWidth = 2;
-    ctx.setLineDash(dash || []);
     ctx.beginPath();
     let pen = false;
     for (let i = 0; i < e.length; i++) {
@@ -222,37 +296,41 @@ function drawCurves(v, cv, width) {
       pen = true;
     }
     ctx.stroke();
-    ctx.setLineDash([]);
   };
-  if (finite(acc).length) line(acc, 1, "#009e73", [4, 3]);
-  line(train, maxLoss, "#777777");
-  line(test, maxLoss, "#000000");
+  line(train, maxLoss, lossBox, "#777777");
+  if (!noTest) line(test, maxLoss, lossBox, "#000000");
+  if (hasAcc) line(acc, 1, accBox, "#009e73");
   if (cv.best !== null && cv.best !== undefined) {
     ctx.strokeStyle = "#cc3311";
     ctx.setLineDash([5, 4]);
     ctx.beginPath();
-    ctx.moveTo(X(cv.best), top);
-    ctx.lineTo(X(cv.best), bottom);
+    ctx.moveTo(X(cv.best), lossBox[0]);
+    ctx.lineTo(X(cv.best), hasAcc ? accBox[1] : lossBox[1]);
     ctx.stroke();
     ctx.setLineDash([]);
     ctx.fillStyle = "#cc3311";
-    ctx.fillText(`early stop: best epoch ${Math.round(cv.best)}`, Math.min(X(cv.best) + 4, right - 150), top + 10);
+    ctx.fillText(`early stop: best epoch ${Math.round(cv.best)}`, Math.min(X(cv.best) + 4, right - 170), lossBox[0] + 12);
   }
   ctx.fillStyle = "#555";
   ctx.fillText(`epoch ${Math.round(e0)}`, left + 2, H - 2);
   const last = `epoch ${Math.round(e[e.length - 1])}`;
   ctx.fillText(last, right - ctx.measureText(last).width - 2, H - 2);
-  ctx.fillText(`max loss ${maxLoss.toPrecision(3)}`, right - 110, top + 10);
+  const top = `max ${maxLoss.toPrecision(3)}`;
+  ctx.fillText(top, right - ctx.measureText(top).width - 2, lossBox[0] + 12);
+}
+
+function draw(v, data) {
+  drawNet(v, data.net);
+  drawCurves(v, data.curves, v.net.width);
+  drawPlane(v, data);
 }
 
 export default function (component) {
   const { data, parentElement } = component;
   if (!data) return;
   const v = view(parentElement);
-  drawNet(v, data.net);
-  drawCurves(v, data.curves, v.net.width);
-  drawPlane(v, data);
-  v.label.textContent = `live frame ${data.i}`;
+  v.last = data;
+  draw(v, data);
   // text only (textContent): nothing in the data is ever parsed as HTML
   v.status.replaceChildren(
     ...(data.status || []).flatMap(([k, val], j) => {

@@ -26,7 +26,7 @@ from dlcore.playground.config import HIDEABLE, PlaygroundConfig, hidden_controls
 from dlcore.playground.data import DATASETS, DataError, Points, parse_csv, to_csv
 from dlcore.playground.export import torch_snippet, weights_bytes
 from dlcore.playground.expr import ExprError
-from dlcore.playground.features import FEATURES
+from dlcore.playground.features import FEATURES, feature_labels
 from dlcore.playground.trainer import PlaygroundTrainer
 from dlcore.playground.uat import TARGETS, UatFit, fit_function
 from dlcore.playground.views import (
@@ -43,6 +43,7 @@ from dlcore.playground.views import (
     load_slide_solution,
     n_own_train,
     neuron_map,
+    regions_text,
     resized_layers,
     status_line,
     status_parts,
@@ -73,6 +74,8 @@ OWN_DATA_HINT = (
 )
 BRUSH_LABELS = {"blue": "Blue (+1)", "orange": "Orange (−1)", "green": "Green (3rd class)"}
 BRUSH_LABELS |= {"eraser": "Eraser"}
+EDIT_LIMIT = 100.0  # a typed weight or bias stays within +-100
+PLANE_GRID = 50  # the interactive plane's heatmap is 50 x 50
 CLICK_SPLITS = {"train": "training data", "test": "test data"}
 OWN_RATIO_HELP = (
     "Your own points are not split at random: each one is a training point unless you added "
@@ -148,6 +151,34 @@ def load_slide(page: PlaygroundPage) -> None:
     use_settings(page, SLIDE_XOR)
 
 
+def net_clicked(page: PlaygroundPage) -> None:
+    """A click on the network picks a neuron (its map goes to the big plot, its bias can be
+    edited) or a link (its weight can be edited). Kept in the session: the chart's own
+    selection is forgotten whenever the figure changes (each Step)."""
+    points = page.selection("net")
+    picked = points[0].get("customdata") if points else None
+    if picked:
+        page.set("picked", tuple(picked))
+
+
+def unpick(page: PlaygroundPage) -> None:
+    page.set("picked", None)
+
+
+def parameter_typed(page: PlaygroundPage) -> None:
+    """The number typed for the picked link's weight (or neuron's bias) goes into the trainer,
+    which trains on from it."""
+    value = page.get("edit_value")
+    with page.trainer() as trainer:
+        if trainer is None or value is None:
+            return
+        picked = figures.picked_valid(page.get("picked"), trainer.net.sizes)
+        if picked and picked[0] == "link":
+            trainer.set_parameter(picked[1], picked[2], picked[3], value)
+        elif picked and picked[1] > 0:  # a neuron's bias b_{layer-1}[unit]
+            trainer.set_parameter(picked[1] - 1, None, picked[2], value)
+
+
 def teacher_hid(page: PlaygroundPage) -> None:
     page.set_widgets({"hide": ",".join(page.get("hide_ms", ()))})
 
@@ -163,7 +194,8 @@ def build_trainer(page: PlaygroundPage, cfg: PlaygroundConfig) -> PlaygroundTrai
 
 def render(page: PlaygroundPage, trainer: PlaygroundTrainer, out: LiveOut) -> None:
     """Playing: the numbers of one frame, drawn by the browser. Paused: the network (click a
-    neuron to enlarge its map), the loss curves and the plane (click it to add a point)."""
+    neuron to show its map in the big plot, a link to edit its weight), the loss and accuracy
+    curves, and the plane (click it to add a point)."""
     cfg, shown = page.cfg, frame(trainer)
     if out.live:
         n = page.get("frame_no", 0) + 1  # makes each frame's data unique
@@ -173,18 +205,29 @@ def render(page: PlaygroundPage, trainer: PlaygroundTrainer, out: LiveOut) -> No
         out.json("playground_live", data)
         out.caption(LIVE_CAPTION)
         return
-    snap = shown.snap
+    snap, sizes = shown.snap, trainer.net.sizes
+    picked = figures.picked_valid(page.get("picked"), sizes)
     left, right = st.columns([5, 4])
     with right:
         st.markdown(status_line(snap))
-        plane = figures.plane_figure(shown, cfg.show_test, cfg.discretize)
+        neuron = None
+        if picked and picked[0] == "node":
+            name = figures.node_name(shown.labels, sizes, picked[1], picked[2])
+            neuron = (neuron_map(trainer, picked[1], picked[2], g=PLANE_GRID), name)
+        plane = figures.plane_figure(shown, cfg.show_test, cfg.discretize, neuron=neuron)
         page.chart(plane, "plane", on_select=partial(plane_clicked, page), selection_mode="points")
     with left:
-        net = figures.network_figure(shown.maps, snap.weights, snap.biases, shown.labels)
-        page.chart(net, "net", on_select="rerun", selection_mode="points")
+        net = figures.network_figure(
+            shown.maps, snap.weights, snap.biases, shown.labels, picked=picked
+        )
+        page.chart(net, "net", on_select=partial(net_clicked, page), selection_mode="points")
         curves = (snap.curve_epoch, snap.curve_train, snap.curve_test)
-        accuracy = snap.curve_test_acc
-        loss = figures.loss_figure(*curves, best_epoch=snap.best_epoch, accuracy=accuracy)
+        loss = figures.loss_figure(
+            *curves,
+            best_epoch=snap.best_epoch,
+            accuracy=snap.curve_test_acc,
+            test_is_train=snap.test_is_train,
+        )
         page.chart(loss, "loss")
     stopped = early_stop_text(snap, cfg.patience)
     if stopped:
@@ -284,7 +327,7 @@ def _live(page: PlaygroundPage, hidden: set[str]) -> None:
         hide=hidden,
         one_element=True,
     )
-    _neuron(page, panel.trainer)
+    _picked(page, panel.trainer)
 
 
 def _first_points(page: PlaygroundPage, custom: Points | None) -> None:
@@ -302,14 +345,51 @@ def _first_points(page: PlaygroundPage, custom: Points | None) -> None:
     )
 
 
-def _neuron(page: PlaygroundPage, trainer: PlaygroundTrainer) -> None:
-    """The map of the neuron clicked in the network figure, enlarged."""
-    points = page.selection("net")
-    node = points[0].get("customdata") if points else None
-    big = neuron_map(trainer, *node) if node else None
-    if big is not None:
-        caption = f"Layer {node[0]}, unit {node[1] + 1}"
-        st.image(figures.upscale(figures.lut_rgb(big), 4), caption=caption)
+def _picked(page: PlaygroundPage, trainer: PlaygroundTrainer) -> None:
+    """Under the panel, for the neuron or link clicked in the network: its bias or weight in a
+    number box (typing a value sets exactly that parameter; training goes on from it), and a
+    button to let go (the big plot shows the network's output again)."""
+    sizes = trainer.net.sizes
+    picked = figures.picked_valid(page.get("picked"), sizes)
+    if picked is None:
+        return
+    labels = feature_labels(trainer.features)
+    kind, layer = picked[0], picked[1]
+    cols = st.columns([3, 2, 2], vertical_alignment="bottom")
+    if kind == "link":
+        src = figures.node_name(labels, sizes, layer, picked[2])
+        dst = figures.node_name(labels, sizes, layer + 1, picked[3])
+        label, value = f"Weight {src} → {dst}", trainer.net.W[layer][picked[2], picked[3]]
+        cols[0].markdown(f"Editing the weight of the link **{src} → {dst}** (drawn dotted red).")
+        done = "Done"
+    else:
+        name = figures.node_name(labels, sizes, layer, picked[2])
+        cols[0].markdown(f"The big plot shows the map of **{name}** over the plane.")
+        label = f"Bias of {name}"
+        value = trainer.net.b[layer - 1][picked[2]] if layer else None
+        done = "Show the network's output"
+    if value is not None:
+        _number(page, cols[1], label, float(value))
+    cols[2].button(done, key=page.key("unpick"), on_click=unpick, args=(page,))
+
+
+def _number(page: PlaygroundPage, where, label: str, value: float) -> None:
+    """The picked parameter's box, showing its current value (a NaN cannot be edited)."""
+    if not np.isfinite(value):
+        where.markdown(f"{label}: **{value}** (Reset to start again)")
+        return
+    page.set("edit_value", float(np.clip(np.round(value, 4), -EDIT_LIMIT, EDIT_LIMIT)))
+    where.number_input(
+        label,
+        -EDIT_LIMIT,
+        EDIT_LIMIT,
+        step=0.1,
+        format="%.3f",
+        key=page.key("edit_value"),
+        on_change=parameter_typed,
+        args=(page,),
+        help="Type a value and press Enter: the network takes it and trains on from it.",
+    )
 
 
 def _own_data(page: PlaygroundPage) -> None:
@@ -369,19 +449,22 @@ def hidden_space(page: PlaygroundPage) -> None:
     trainer = trainer_of(page)
     if trainer is None:
         return
+    cfg, diverged = page.cfg, trainer.diverged
     st.markdown(
         "The data as the **last hidden layer** sees it: classes that were not "
         "linearly separable in the input often become separable here."
     )
-    page.chart(figures.hidden_figure(analysis.hidden_space(trainer), trainer.n_classes), "hidden")
-    cfg = page.cfg
-    if cfg.activation in ("relu", "leaky_relu") and cfg.hidden:
-        domain = trainer.data.train.domain
-        regions = analysis.linear_regions(trainer.net, trainer.features, domain)
-        st.markdown(f"**{regions.count} linear regions** over the plane (ReLU on/off patterns).")
+    if not diverged:
+        hidden = analysis.hidden_space(trainer)
+        page.chart(figures.hidden_figure(hidden, trainer.n_classes), "hidden")
+    count = 1
+    counted = cfg.activation in ("relu", "leaky_relu") and cfg.hidden and not diverged
+    if counted:
+        regions = analysis.linear_regions(trainer.net, trainer.features, trainer.data.train.domain)
+        count = regions.count
+    st.markdown(regions_text(count, cfg.activation, len(cfg.hidden), diverged))
+    if counted and count > 1:
         st.image(figures.regions_rgb(regions.region_id))
-    else:
-        st.caption("Choose ReLU to count the network's linear regions (deep vs shallow).")
 
 
 def universal_approximation(page: PlaygroundPage) -> None:
