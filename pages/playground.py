@@ -4,9 +4,9 @@ and export. The views are in dlcore/ui/views/playground.py."""
 
 from dlcore.playground.config import PlaygroundConfig
 from dlcore.ui.page import Page
-from dlcore.ui.views.playground import VIEWS, playground
+from dlcore.ui.views.playground import LABELS, VIEWS, playground
 
-page = Page("playground", PlaygroundConfig)
+page = Page("playground", PlaygroundConfig, labels=LABELS)
 playground(page)  # data, controls, features, network, the live panel, your own points
 page.show(VIEWS, field="section")  # "Look closer": the chosen section under the playground
 page.finish(share=False)  # the share box is the "Share & export" section

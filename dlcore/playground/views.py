@@ -142,6 +142,41 @@ ACTIVATION_NAMES = {
     "linear": "Linear",
     "leaky_relu": "Leaky ReLU",
 }
+OPTION_NAMES = {
+    "activation": ACTIVATION_NAMES,
+    "output": {"tanh": "Tanh, squared error", "softmax": "Softmax, log-likelihood"},
+    "optimizer": {
+        "sgd": "SGD",
+        "momentum": "Momentum",
+        "adagrad": "AdaGrad",
+        "rmsprop": "RMSProp",
+        "adam": "Adam",
+    },
+    "schedule": {"constant": "Constant", "linear": "Linear decay"},
+    "reg": {"none": "None", "l1": "L1", "l2": "L2"},
+}
+# the controls a teacher's link can hide (config.HIDEABLE), by name
+HIDEABLE_NAMES = {
+    "data": "Data set and seed",
+    "noise": "Noise",
+    "ratio": "Ratio of training data",
+    "features": "Features",
+    "network": "Hidden layers",
+    "activation": "Activation",
+    "output": "Output / loss",
+    "lr": "Learning rate",
+    "optimizer": "Optimizer",
+    "schedule": "Learning-rate schedule",
+    "reg": "Regularization",
+    "dropout": "Dropout",
+    "batch": "Batch size",
+    "early_stop": "Early stopping",
+    "view": "Show test data, Discretize output",
+    "play": "Play button",
+    "step": "Step button",
+    "reset": "Reset button",
+}
+
 # presets the XOR lesson loads (config values)
 SLIDE_XOR = {
     "dataset": "xor4",
@@ -241,12 +276,71 @@ def regions_text(count: int, activation: str, n_hidden: int, diverged: str | Non
     )
 
 
-def linear_xor_text(lin) -> str:
-    """The lecture's linear-model result (a ``LinearFit``) as one sentence."""
-    w = np.round(lin.w, 6) + 0.0
+def latex_number(v: float) -> str:
+    """A live number in LaTeX: 3 significant digits, exponents as powers of ten."""
+    if not np.isfinite(v):
+        return r"\text{NaN}"
+    text = f"{v:.3g}"
+    if "e" in text:
+        mant, exp = text.split("e")
+        return rf"{mant} \times 10^{{{int(exp)}}}"
+    return text
+
+
+def loss_latex(trainer: PlaygroundTrainer) -> str:
+    """The loss J(theta) the trainer minimises, as the lecture writes it, with its value on the
+    m training points (TF Playground's 1/2 (f - y)^2 for tanh and linear outputs; the negative
+    log-likelihood for softmax)."""
+    m, j = len(trainer.x_train), trainer.last["train_loss"]
+    if trainer.head == "softmax":
+        body = r"-\frac{1}{m}\sum_{i=1}^{m} \log P(g_i \mid \boldsymbol{x}_i; \boldsymbol{\theta})"
+    else:
+        body = (
+            r"\frac{1}{m}\sum_{i=1}^{m} \tfrac{1}{2}\big(f(\boldsymbol{x}_i; \boldsymbol{\theta})"
+            r" - y_i\big)^2"
+        )
+    return rf"J(\boldsymbol{{\theta}}) = {body} = {latex_number(j)} \quad (m = {m})"
+
+
+THETA = r"\boldsymbol{\theta}"
+OMEGA = {
+    "l2": r"\tfrac{1}{2}\lVert \boldsymbol{w} \rVert_2^2",
+    "l1": r"\lVert \boldsymbol{w} \rVert_1",
+}
+
+
+def objective_latex(trainer: PlaygroundTrainer) -> str:
+    """The regularized objective J~(theta) = J(theta) + alpha Omega(theta) (L2: 1/2 ||w||^2,
+    L1: ||w||_1, weights only) with its live terms."""
+    cfg, j = trainer.cfg, trainer.last["train_loss"]
+    head = rf"\tilde{{J}}({THETA}) = J({THETA}) + \alpha\,\Omega({THETA})"
+    if cfg.reg == "none" or not cfg.reg_rate:
+        return rf"{head} = {latex_number(j)} \quad (\text{{no penalty: }} \alpha\,\Omega = 0)"
+    omega = trainer.net.penalty(cfg.reg)
+    terms = [latex_number(v) for v in (j, cfg.reg_rate, omega, j + cfg.reg_rate * omega)]
     return (
-        f"A linear model xᵀw + b minimising the MSE ends at w = {w}, b = {lin.b:.3f} "
-        f"(loss {lin.loss:.3f}): it cannot represent XOR."
+        rf"{head} = {terms[0]} + {terms[1]} \cdot {terms[2]} = {terms[3]}"
+        rf" \quad \text{{with }} \Omega({THETA}) = {OMEGA[cfg.reg]}"
+    )
+
+
+def schedule_latex(trainer: PlaygroundTrainer) -> str:
+    """The learning rate: constant, or the lecture's linear decay eta_k = (1 - k/T) eta_0 +
+    (k/T) eta_T (until k = T, then eta_T) with k, T and eta_k of this moment."""
+    cfg = trainer.cfg
+    if cfg.schedule != "linear":
+        return rf"\eta = {latex_number(cfg.lr)} \quad \text{{(constant)}}"
+    k, T = trainer.steps, cfg.decay_epochs * trainer.steps_per_epoch
+    rule = r"\eta_k = \Big(1 - \frac{k}{T}\Big)\eta_0 + \frac{k}{T}\,\eta_T"
+    if k >= T:
+        return rf"{rule},\quad k = {k} \ge T = {T}: \ \eta_k = \eta_T = {latex_number(cfg.lr_end)}"
+    a = k / T
+    rest, eta_0, frac, eta_T, eta_k = (
+        latex_number(v) for v in (1 - a, cfg.lr, a, cfg.lr_end, trainer.current_lr())
+    )
+    return (
+        rf"{rule} = ({rest})\,{eta_0} + {frac} \cdot {eta_T} = {eta_k}"
+        rf" \quad (k = {k},\ T = {T})"
     )
 
 

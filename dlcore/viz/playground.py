@@ -18,6 +18,7 @@ import plotly.graph_objects as go
 from PIL import Image
 from plotly.subplots import make_subplots
 
+from dlcore.playground.views import latex_number
 from dlcore.viz.common import (
     CATEGORICAL,
     DIVERGING,
@@ -585,9 +586,9 @@ def hidden_figure(hs, n_classes: int, height: int = 360) -> go.Figure:
             )
         fig.update_yaxes(range=[float(z[:, 1].min()) - 0.1, float(z[:, 1].max()) + 0.1])
     axis = {
-        "units": ("h1", "h2"),
+        "units": ("h<sub>1</sub>", "h<sub>2</sub>"),
         "pca": ("PC 1", "PC 2"),
-        "unit+zero": ("h1", ""),
+        "unit+zero": ("h<sub>1</sub>", ""),
         "input": ("feature 1", "feature 2"),
     }[method]
     fig.update_xaxes(title=axis[0])
@@ -602,6 +603,9 @@ def regions_rgb(region_id: np.ndarray, size: int = 300) -> np.ndarray:
     img = colors[region_id]
     f = max(1, size // region_id.shape[0])
     return upscale(img, f).astype(np.uint8)
+
+
+CONTRIBUTION = "w<sub>j</sub> g(W<sub>j</sub>x + c<sub>j</sub>)"  # a unit's part of the fit
 
 
 def uat_figure(
@@ -644,7 +648,7 @@ def uat_figure(
     style(fig, height=height)
     fig.update_layout(
         yaxis=dict(domain=[0.45, 1.0], title="f(x)"),
-        yaxis2=dict(domain=[0.0, 0.38], title="w_j h_j(x)", anchor="x"),
+        yaxis2=dict(domain=[0.0, 0.38], title=CONTRIBUTION, anchor="x"),
         xaxis=dict(title="x", anchor="y2"),
     )
     fig.add_annotation(
@@ -668,7 +672,67 @@ def bmatrix(a: np.ndarray) -> str:
 
 def xor_latex(s) -> str:
     """The lecture's design-matrix walk-through X -> XW -> XW + c -> ReLU -> times w (XorSteps)."""
+    X, W, c, w = (rf"\boldsymbol{{{name}}}" for name in ("X", "W", "c", "w"))
     return (
-        rf"X={bmatrix(s.X)}\;XW={bmatrix(s.XW)}\;XW+c={bmatrix(s.XW_c)}"
-        rf"\;\max\{{0,\cdot\}}={bmatrix(s.relu)}\;\cdot w={bmatrix(s.out[:, None])}"
+        rf"{X}={bmatrix(s.X)}\;{X}{W}={bmatrix(s.XW)}\;{X}{W}+{c}={bmatrix(s.XW_c)}"
+        rf"\;\max\{{0,\cdot\}}={bmatrix(s.relu)}\;\cdot {w}={bmatrix(s.out[:, None])}"
     )
+
+
+# the lecture's notation (LaTeX) for the sections under the playground
+ACTIVATION_LATEX = {
+    "relu": r"g(z) = \max\{0, z\}",
+    "tanh": r"g(z) = \tanh z",
+    "sigmoid": r"g(z) = \sigma(z)",
+    "linear": r"g(z) = z",
+    "leaky_relu": r"g(z) = \max\{0.01z, z\}",
+}
+FNN_LATEX = (
+    r"f(\boldsymbol{x}; \boldsymbol{W}, \boldsymbol{c}, \boldsymbol{w}, b) = "
+    r"\boldsymbol{w}^{\top} \max\{0, \boldsymbol{W}^{\top} \boldsymbol{x} + \boldsymbol{c}\} + b"
+)
+XOR_MSE = (
+    r"J(\boldsymbol{\theta}) = \frac{1}{4} \sum_{\boldsymbol{x} \in \mathbb{X}}"
+    r"\big(f^*(\boldsymbol{x}) - f(\boldsymbol{x}; \boldsymbol{\theta})\big)^2"
+)
+
+
+def uat_latex(n_units: int, activation: str, n_points: int, loss: float) -> str:
+    """One hidden layer of N units as a sum of the units' contributions, with the fit's error
+    over the P fitted points."""
+    return (
+        rf"f(x) = \sum_{{j=1}}^{{N}} w_j\, g(W_j x + c_j) + b,\quad N = {n_units},\ "
+        rf"{ACTIVATION_LATEX[activation]},\quad \frac{{1}}{{P}}\sum_{{p=1}}^{{P}} \tfrac{{1}}{{2}}"
+        rf"\big(f(x_p) - f^*(x_p)\big)^2 = {latex_number(loss)}\ \ (P = {n_points})"
+    )
+
+
+def linear_xor_latex(lin) -> str:
+    """The lecture's linear model on XOR and its least-squares solution (a ``LinearFit``)."""
+    w = np.round(lin.w, 6) + 0.0
+    model = r"f(\boldsymbol{x}; \boldsymbol{w}, b) = \boldsymbol{x}^{\top}\boldsymbol{w} + b"
+    return (
+        rf"{model}:\ \min {XOR_MSE} \;\Rightarrow\; \boldsymbol{{w}} = {bmatrix(w[:, None])},"
+        rf"\ b = {latex_number(lin.b)},\ J = {latex_number(lin.loss)}"
+    )
+
+
+def current_xor_latex(out: np.ndarray, y: np.ndarray, weights, biases) -> str:
+    """The current model on the design matrix X, its J(theta), and its parameters in the slide's
+    names when it is the lecture's (2, 2, 1) network or a linear model."""
+    mse = float(np.mean((y - out) ** 2))
+    text = rf"f(\boldsymbol{{X}}; \boldsymbol{{\theta}}) = {bmatrix(np.round(out, 3)[:, None])},\ "
+    text += rf"J(\boldsymbol{{\theta}}) = {latex_number(mse)}"
+    shapes = [w.shape for w in weights]
+    if shapes == [(2, 2), (2, 1)]:
+        W, c, w, b = weights[0], biases[0], weights[1][:, 0], biases[1][0]
+        text += (
+            rf",\quad \boldsymbol{{W}} = {bmatrix(np.round(W, 3))},\ "
+            rf"\boldsymbol{{c}} = {bmatrix(np.round(c, 3)[:, None])},\ "
+            rf"\boldsymbol{{w}} = {bmatrix(np.round(w, 3)[:, None])},\ b = {latex_number(b)}"
+        )
+    elif shapes == [(2, 1)]:
+        w, b = weights[0][:, 0], biases[0][0]
+        w_tex = bmatrix(np.round(w, 3)[:, None])
+        text += rf",\quad \boldsymbol{{w}} = {w_tex},\ b = {latex_number(b)}"
+    return text

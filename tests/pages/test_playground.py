@@ -312,7 +312,8 @@ def test_slide_xor_solution_and_divergence_banner():
     next(b for b in at.button if b.label == "Load the slide's solution").click().run()
     assert at.session_state["playground.cfg"].dataset == "xor4"
     assert status(at).startswith("Test loss **0.000** · Training loss **0.000**")
-    assert any("[0. 1. 1. 0.]" in m.value for m in at.markdown)
+    # the current model on X, [0, 1, 1, 0] (shown as the lecture writes it: LaTeX)
+    assert any(r"\begin{bmatrix}0 \\ 1 \\ 1 \\ 0\end{bmatrix}" in m.value for m in at.latex)
     # TF Playground issue #3: regression, lr 1, batch 1, noise 50, one layer of 8 -> NaN
     bad = app({"dataset": "reg_plane", "lr": "1", "batch": "1", "noise": "50", "hidden": "8"})
     bad.button(key="playground.btn.step").click().run()
@@ -428,3 +429,68 @@ def test_own_points_all_train_whatever_the_ratio_and_seed():
     at.run()
     trainer = at.session_state["playground.trainer"]
     assert len(trainer.x_train) == 11 and trainer.data.test.x.tolist() == [[0.5, 3.0]]
+
+
+def _raw_keys() -> set[str]:
+    """Every option key a choice widget of the page could show raw ("sgd", "leaky_relu", "l1",
+    the teacher link's "lr", "reg", the brushes)."""
+    from dlcore.playground.config import HIDEABLE
+    from dlcore.playground.views import BRUSHES
+
+    keys = {
+        o for s in field_specs(PlaygroundConfig).values() if s.kind == "choice" for o in s.options
+    }
+    return keys | set(HIDEABLE) | set(BRUSHES) | {"train", "test"}
+
+
+def test_every_choice_widget_shows_human_labels():
+    """Issue 24 item 15: raw option keys showed in the widgets ("sgd", "leaky_relu", "l1"; the
+    teacher link's "lr", "reg")."""
+    raw = _raw_keys()
+    at = app({"schedule": "linear", "early_stop": "1", "section": "share"})
+    seen = 0
+    for kind in ("selectbox", "radio", "multiselect", "select_slider"):
+        for el in at.get(kind):
+            for option in el.options:
+                assert option not in raw, (el.label, option)
+                seen += 1
+    assert seen > 40
+    assert at.selectbox(key=key("optimizer")).options[0] == "SGD"
+    assert "Leaky ReLU" in at.selectbox(key=key("activation")).options
+    assert at.selectbox(key=key("reg")).options == ["None", "L1", "L2"]
+    assert "Learning rate" in at.multiselect(key="playground.hide_ms").options
+    at.radio(key=key("section")).set_value("uat").run()
+    assert all(o not in raw for o in at.selectbox(key=key("fn")).options)
+
+
+def _prose(at) -> str:
+    """The page's markdown and captions with their $...$ math taken out."""
+    import re
+
+    text = " ".join(m.value for m in [*at.markdown, *at.caption])
+    return re.sub(r"\$[^$]*\$", "", text)
+
+
+def test_equations_are_rendered_with_their_live_numbers():
+    """Issue 24 item 15: the loss, the regularized objective and the learning-rate schedule as
+    the lecture writes them, beside their numbers; no ASCII math in the prose."""
+    params = {"reg": "l2", "reg_rate": "0.003", "schedule": "linear", "decay_epochs": "10"}
+    at = app(params)
+    at.button(key="playground.btn.step").click().run()
+    trainer = at.session_state["playground.trainer"]
+    latex = " ".join(el.value for el in at.latex)
+    assert r"\tilde{J}(\boldsymbol{\theta}) = J(\boldsymbol{\theta}) + \alpha" in latex
+    assert r"\tfrac{1}{2}\lVert \boldsymbol{w} \rVert_2^2" in latex
+    assert f"{trainer.last['train_loss']:.3g}" in latex  # the live J
+    assert f"{trainer.net.penalty('l2'):.3g}" in latex  # the live Omega
+    assert r"\eta_k = \Big(1 - \frac{k}{T}\Big)\eta_0 + \frac{k}{T}\,\eta_T" in latex
+    assert f"k = {trainer.steps}" in latex and f"{trainer.current_lr():.3g}" in latex
+    formulas = {
+        "uat": r"\sum_{j=1}^{N} w_j\, g(W_j x + c_j) + b",
+        "xor": r"\max\{0, \boldsymbol{W}^{\top} \boldsymbol{x}",
+    }
+    for section, formula in formulas.items():
+        at.radio(key=key("section")).set_value(section).run()
+        assert any(formula in el.value for el in at.latex), section
+        for ascii_math in ("ᵀ", "^", "max{", "w_j", "~"):
+            assert ascii_math not in _prose(at), (section, ascii_math)

@@ -30,25 +30,31 @@ from dlcore.playground.features import FEATURES, feature_labels
 from dlcore.playground.trainer import PlaygroundTrainer
 from dlcore.playground.uat import TARGETS, UatFit, fit_function
 from dlcore.playground.views import (
+    ACTIVATION_NAMES,
     BRUSHES,
+    HIDEABLE_NAMES,
     LINEAR_XOR,
     LIVE_CAPTION,
+    OPTION_NAMES,
     SLIDE_XOR,
     all_points,
     control_shown,
     early_stop_text,
     edit_points,
     frame,
-    linear_xor_text,
     load_slide_solution,
+    loss_latex,
     n_own_train,
     neuron_map,
+    objective_latex,
     regions_text,
     resized_layers,
+    schedule_latex,
     status_line,
     status_parts,
     step_size,
 )
+from dlcore.ui.live import LivePanel
 from dlcore.ui.output import LiveOut
 from dlcore.ui.page import Page, View
 from dlcore.ui.urlstate import share_box
@@ -56,6 +62,7 @@ from dlcore.viz import playground as figures
 from dlcore.viz.playground_live import live_payload
 
 PlaygroundPage = Page[PlaygroundConfig]
+LABELS = OPTION_NAMES  # Page(labels=...): human names in the choice widgets
 DATASET_LABELS = {name: gen[2] for name, gen in DATASETS.items()} | {"custom": "Your own points"}
 FUNCTION_LABELS = {name: entry[0] for name, entry in TARGETS.items()} | {"custom": "type your own"}
 SLIDER_STEPS = {"noise": 5, "ratio": 10, "batch": 1}
@@ -234,6 +241,14 @@ def render(page: PlaygroundPage, trainer: PlaygroundTrainer, out: LiveOut) -> No
         page.notice(stopped, "success")
 
 
+def _equations(trainer: PlaygroundTrainer) -> None:
+    """What is minimised and with which step size, as the lecture writes it, with this
+    moment's numbers (the paused view; the counters above say which step k it is)."""
+    st.markdown("**What training minimises** (on the training points), and the step size:")
+    for latex in (loss_latex(trainer), objective_latex(trainer), schedule_latex(trainer)):
+        st.latex(latex)
+
+
 def trainer_of(page: PlaygroundPage) -> PlaygroundTrainer | None:
     """The trainer the page shows this run (None while the student's own data is too small)."""
     return page.panel.trainer if page.panel is not None else None
@@ -310,7 +325,7 @@ def _network(page: PlaygroundPage, hidden: set[str]) -> None:
         )
 
 
-def _live(page: PlaygroundPage, hidden: set[str]) -> None:
+def _live(page: PlaygroundPage, hidden: set[str]) -> LivePanel | None:
     """The live panel (Play / Pause / Step / Reset, one epoch a Step), or an empty plane to click
     while the student's own data has fewer than two points."""
     cfg, custom = page.cfg, page.get("custom")
@@ -328,6 +343,7 @@ def _live(page: PlaygroundPage, hidden: set[str]) -> None:
         one_element=True,
     )
     _picked(page, panel.trainer)
+    return panel
 
 
 def _first_points(page: PlaygroundPage, custom: Points | None) -> None:
@@ -439,8 +455,10 @@ def playground(page: PlaygroundPage) -> None:
     for col, name in zip(cols, ("show_test", "discretize")):
         with col:
             _control(page, hidden, name)
-    _live(page, hidden)
+    panel = _live(page, hidden)
     _own_data(page)
+    if panel is not None and not panel.playing:  # the equations' numbers are the paused model's
+        _equations(panel.trainer)
     st.divider()
 
 
@@ -468,7 +486,12 @@ def hidden_space(page: PlaygroundPage) -> None:
 
 
 def universal_approximation(page: PlaygroundPage) -> None:
-    st.markdown("One hidden layer of N units fits f(x) as the sum of the units' contributions.")
+    st.markdown(
+        "Universal approximation (Hornik '89): one hidden layer of enough units approximates "
+        "any continuous $f^*$ on a closed interval. Here $N$ units fit $f^*$ on $[-3, 3]$, the "
+        "fit being the sum of the units' contributions $w_j\\, g(W_j x + c_j)$ (drawn "
+        "underneath) plus $b$:"
+    )
     cols = st.columns(3)
     with cols[0]:
         page.widget("fn", format_func=FUNCTION_LABELS.get)
@@ -483,22 +506,41 @@ def universal_approximation(page: PlaygroundPage) -> None:
     except ExprError as err:
         st.error(markdown_literal(str(err)))
         return
-    st.caption(f"{cfg.activation} units, {fit.steps} Adam steps, loss {fit.loss:.2e}")
+    st.latex(figures.uat_latex(cfg.uat_neurons, cfg.activation, len(fit.x), fit.loss))
+    st.caption(
+        f"{cfg.uat_neurons} {ACTIVATION_NAMES[cfg.activation]} units (the playground's "
+        f"activation), fitted by {fit.steps} Adam steps."
+    )
     fig = figures.uat_figure(fit.x, fit.target, fit.fit, fit.contributions, fit.bias)
     page.chart(fig, "uat")
 
 
 def lecture_xor(page: PlaygroundPage) -> None:
-    st.markdown("The lecture's FNN f(x) = wᵀ max{0, Wᵀx + c} + b on the design matrix:")
+    st.markdown("The lecture's FNN with one hidden layer of ReLUs,")
+    st.latex(figures.FNN_LATEX)
+    st.markdown(
+        "with the slide's $\\boldsymbol{W}, \\boldsymbol{c}, \\boldsymbol{w}, b$, step by step "
+        "on the design matrix $\\boldsymbol{X}$ of the four XOR points:"
+    )
     st.latex(figures.xor_latex(analysis.xor_slide_steps()))
-    st.markdown(linear_xor_text(analysis.xor_linear_least_squares()))
+    st.markdown(
+        "A linear model cannot represent XOR: its least-squares fit predicts $\\tfrac{1}{2}$ "
+        "everywhere,"
+    )
+    st.latex(figures.linear_xor_latex(analysis.xor_linear_least_squares()))
     cols = st.columns(2)
     cols[0].button("Load the slide's solution", on_click=load_slide, args=(page,))
     cols[1].button("Train a linear model on XOR", on_click=use_settings, args=(page, LINEAR_XOR))
     trainer = trainer_of(page)
     if trainer is not None and page.cfg.dataset == "xor4":
-        out = np.round(trainer.net.predict(trainer.x_train)[:, 0], 3)
-        st.markdown(f"Current model on X: `{out}` · weights `{np.round(trainer.net.theta, 3)}`")
+        out = trainer.net.predict(trainer.x_train)[:, 0]
+        st.markdown("The playground's current model on $\\boldsymbol{X}$:")
+        net = trainer.net
+        st.latex(figures.current_xor_latex(out, trainer.data.train.y, net.W, net.b))
+        st.caption(
+            "The playground's training loss is half of this $J$: it averages "
+            "$\\tfrac{1}{2}(f - y)^2$, as TF Playground does."
+        )
 
 
 def share(page: PlaygroundPage) -> None:
@@ -508,6 +550,7 @@ def share(page: PlaygroundPage) -> None:
     st.multiselect(
         "Teacher: hide these controls in the shared link",
         HIDEABLE,
+        format_func=HIDEABLE_NAMES.get,
         key=page.key("hide_ms"),
         on_change=teacher_hid,
         args=(page,),
