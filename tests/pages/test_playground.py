@@ -494,3 +494,40 @@ def test_equations_are_rendered_with_their_live_numbers():
         assert any(formula in el.value for el in at.latex), section
         for ascii_math in ("ᵀ", "^", "max{", "w_j", "~"):
             assert ascii_math not in _prose(at), (section, ascii_math)
+
+
+def _trained(params, steps=2, upload=None):
+    """Open a link, upload own points if given, press Step ``steps`` times: the status line
+    and the weights."""
+    at = app(params)
+    if upload is not None:
+        at.file_uploader(key="playground.csv").set_value(("own.csv", upload, "text/csv")).run()
+    for _ in range(steps):
+        at.button(key="playground.btn.step").click().run()
+    assert not at.exception
+    trainer = at.session_state["playground.trainer"]
+    return status(at), trainer.net.theta.copy(), trainer.steps
+
+
+def test_the_same_settings_give_the_same_numbers_whatever_unrelated_control_changed():
+    """The views, the sections under the playground, a teacher's hidden controls, the settings
+    of a switched-off schedule or early stopping, and (for own points) the ratio slider change
+    nothing the model computes."""
+    unrelated = {
+        "show_test": "1",
+        "discretize": "1",
+        "section": "uat",
+        "fn": "abs",
+        "uat_neurons": "20",
+        "hide": "lr,dropout,schedule",
+        "lr_end": "3",
+        "decay_epochs": "2",
+        "patience": "1",
+    }
+    base = _trained({})
+    other = _trained(unrelated)
+    assert base[0] == other[0] and np.array_equal(base[1], other[1]) and base[2] == other[2]
+    rows = "".join(f"{x},{(x * 7) % 5 - 2},{int(x % 3 == 0)}\n" for x in range(-5, 6))
+    own = [_trained({"ratio": r, "batch": "3"}, upload=rows.encode()) for r in ("50", "10")]
+    assert own[0][0] == own[1][0] and np.array_equal(own[0][1], own[1][1])
+    assert own[0][2] == own[1][2] == 2 * 4  # Step = one epoch over the 11 points, batch 3

@@ -194,8 +194,9 @@ def teacher_hid(page: PlaygroundPage) -> None:
 def build_trainer(page: PlaygroundPage, cfg: PlaygroundConfig) -> PlaygroundTrainer:
     """A trainer on the config's data set, or on the student's own points."""
     trainer = PlaygroundTrainer(cfg, page.get("custom") if cfg.dataset == "custom" else None)
-    if page.get("load_slide") and load_slide_solution(trainer):
+    if page.get("load_slide"):  # the slide's weights go to the next trainer only, if they fit
         page.set("load_slide", False)
+        load_slide_solution(trainer)
     return trainer
 
 
