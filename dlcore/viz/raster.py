@@ -18,6 +18,7 @@ import threading
 import time
 from collections.abc import Sequence
 from functools import lru_cache
+from pathlib import Path
 
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
@@ -37,9 +38,17 @@ def hex_rgb(color: str) -> np.ndarray:
     return np.array([int(color[i : i + 2], 16) for i in (1, 3, 5)], dtype=np.float64)
 
 
-@lru_cache(maxsize=4)
+FONT = Path(__file__).resolve().parents[2] / "assets" / "fonts" / "DejaVuSans-subset.ttf"
+
+
+@lru_cache(maxsize=8)
 def font(size: int = 12) -> ImageFont.ImageFont:
-    return ImageFont.load_default(size)
+    """DejaVu Sans, shipped (a subset with Greek, sub- and superscripts and math operators, so a
+    live frame can write lambda_1 as λ₁); Pillow's own font if the file is missing."""
+    try:
+        return ImageFont.truetype(str(FONT), size)
+    except OSError:
+        return ImageFont.load_default(size)
 
 
 @lru_cache(maxsize=1024)

@@ -4,7 +4,7 @@ import base64
 import io
 
 import numpy as np
-from PIL import Image
+from PIL import Image, ImageDraw
 
 from dlcore.viz import raster as R
 
@@ -141,3 +141,18 @@ def test_cached_labels_match_pillow_text_pixel_for_pixel():
         R.text(db, (80, 20), "loss 0.167", "#0877bd", anchor=anchor)
         R.text(db, (80, 20), "", "#000000")  # an empty label draws nothing
         np.testing.assert_array_equal(np.asarray(a), np.asarray(b))
+
+
+def test_the_live_frames_font_writes_greek_and_subscripts():
+    """A live frame can write λ₁, γ and σ² (Pillow's own font has no such glyphs)."""
+    f = R.font(14)
+    assert getattr(f, "path", "").endswith("DejaVuSans-subset.ttf")
+
+    def ink(text: str) -> bytes:
+        img = Image.new("L", (40, 30), 0)
+        ImageDraw.Draw(img).text((2, 2), text, fill=255, font=f)
+        return img.tobytes()
+
+    missing = ink("\uffff")  # a code point the subset lacks: drawn as the missing glyph
+    for ch in "λ₁γσ²":
+        assert any(ink(ch)) and ink(ch) != missing, ch
