@@ -31,7 +31,6 @@ from dlcore.gan.presets import PRESETS, matching_preset
 from dlcore.gan.targets import MIN_DRAWN_POINTS, TARGETS, points_from_flat
 from dlcore.gan.views import add_points, layers, readout
 from dlcore.ui.inputs import mnist_download
-from dlcore.ui.live import LivePanel
 from dlcore.ui.output import LiveOut
 from dlcore.ui.page import Page, View
 from dlcore.ui.process import process
@@ -178,7 +177,7 @@ class PlaneLive:
             coverage = figures.coverage_figure(snap.coverage.counts, N_METRIC)
             self.page.chart(coverage, "coverage", where=right)
 
-    def below(self, panel: LivePanel) -> None:
+    def below(self) -> None:
         """The placeholder under the panel (the loop redraws it), drawn for the paused page."""
         self.slot = st.empty()
         self.draw_below(live=False)
@@ -186,11 +185,10 @@ class PlaneLive:
     def draw_below(self, *, live: bool) -> None:
         """D* beside the learned D (when shown), then the lecture's equations with this run's
         numbers: one markdown element, so an update while playing is one delta."""
-        snap, self.below_live = self.snap, live
+        snap, cfg, self.below_live = self.snap, self.page.cfg, live
         with self.slot.container():
-            if self.page.cfg.show_dstar:
+            if cfg.show_dstar:
                 self._dstar(snap, live)
-            cfg = self.page.cfg
             st.markdown(equations_markdown(gan_text.equations(snap, cfg.loss, cfg.show_dstar)))
 
     def _dstar(self, snap: PlaneSnapshot, live: bool) -> None:
@@ -206,7 +204,7 @@ class PlaneLive:
             st.image(jpeg_data_url(img, figures.LIVE_QUALITY), caption=DSTAR_CAPTION)
 
 
-def equations_markdown(items: list) -> str:
+def equations_markdown(items: list[gan_text.Equation]) -> str:
     """The equations as one markdown text: a bold title, the display equation, the note."""
     return "\n\n".join(f"**{e.title}**\n\n$$\n{e.latex}\n$$\n\n{e.note}" for e in items)
 
@@ -302,7 +300,7 @@ def plane(page: GanPage) -> None:
         budget_s=BUDGET_S,
         one_element=True,  # one picture a frame: the plane and its curves
     )
-    live.below(panel)
+    live.below()
     _phase_view(page, panel.trainer)
 
 
