@@ -391,6 +391,25 @@ def picked_valid(picked: tuple | None, sizes: Sequence[int]) -> tuple | None:
     return None
 
 
+def _pickable(fig: go.Figure, name: str, points: list[tuple], marker: dict) -> None:
+    """Invisible markers a click picks (customdata) and a hover reads (text)."""
+    if not points:
+        return
+    x, y, text, custom = zip(*points)
+    fig.add_trace(
+        go.Scatter(
+            x=x,
+            y=y,
+            mode="markers",
+            name=name,
+            text=text,
+            hoverinfo="text",
+            customdata=list(custom),
+            marker=dict(color="rgba(0,0,0,0)", **marker),
+        )
+    )
+
+
 def network_figure(
     maps: list[np.ndarray],
     weights: tuple[np.ndarray, ...],
@@ -408,50 +427,20 @@ def network_figure(
     px = COLUMN_PX / lay.width  # about how many pixels a map unit gets
     fig = go.Figure()
     _links(fig, lay, weights)
-    nx, ny, ntext, ncustom = [], [], [], []
+    nodes, handles = [], []  # (x, y, hover text, customdata) of what a click picks
     for li, m in enumerate(maps):
         for k in range(m.shape[0]):
             bias = f"<br>bias is {biases[li - 1][k]:.3f}" if li > 0 else ""
-            nx.append(lay.x[li])
-            ny.append(lay.y[li][k])
             what = "show its map in the big plot" + (", edit its bias" if li else "")
-            ntext.append(f"{node_name(labels, sizes, li, k)}{bias}<br>click: {what}")
-            ncustom.append(["node", li, k])
-    fig.add_trace(
-        go.Scatter(
-            x=nx,
-            y=ny,
-            mode="markers",
-            name="neurons",
-            text=ntext,
-            hoverinfo="text",
-            customdata=ncustom,
-            marker=dict(size=max(12, int(px)), symbol="square", color="rgba(0,0,0,0)"),
-        )
-    )
-    hx, hy, htext, hcustom = [], [], [], []
+            text = f"{node_name(labels, sizes, li, k)}{bias}<br>click: {what}"
+            nodes.append((lay.x[li], lay.y[li][k], text, ["node", li, k]))
     for li, w in enumerate(weights):
-        for i in range(w.shape[0]):
-            for j in range(w.shape[1]):
-                x, y = lay.handle(li, i, j)
-                hx.append(x)
-                hy.append(y)
-                src = node_name(labels, sizes, li, i)
-                dst = node_name(labels, sizes, li + 1, j)
-                htext.append(f"Weight is {w[i, j]:.3f}<br>{src} → {dst}<br>click: edit it")
-                hcustom.append(["link", li, i, j])
-    fig.add_trace(
-        go.Scatter(
-            x=hx,
-            y=hy,
-            mode="markers",
-            name="links",
-            text=htext,
-            hoverinfo="text",
-            customdata=hcustom,
-            marker=dict(size=9, color="rgba(0,0,0,0)"),
-        )
-    )
+        for i, j in np.ndindex(*w.shape):
+            src, dst = node_name(labels, sizes, li, i), node_name(labels, sizes, li + 1, j)
+            text = f"Weight is {w[i, j]:.3f}<br>{src} → {dst}<br>click: edit it"
+            handles.append((*lay.handle(li, i, j), text, ["link", li, i, j]))
+    _pickable(fig, "neurons", nodes, dict(size=max(12, int(px)), symbol="square"))
+    _pickable(fig, "links", handles, dict(size=9))
     _maps(fig, lay, maps)
     _names(fig, lay, labels, narrow=px * (1 + lay.gap) < 80)
     _highlight(fig, lay, picked_valid(picked, sizes))

@@ -31,7 +31,6 @@ from dlcore.playground.trainer import PlaygroundTrainer
 from dlcore.playground.uat import TARGETS, UatFit, fit_function
 from dlcore.playground.views import (
     ACTIVATION_NAMES,
-    BRUSHES,
     HIDEABLE_NAMES,
     LINEAR_XOR,
     LIVE_CAPTION,
@@ -84,6 +83,7 @@ BRUSH_LABELS |= {"eraser": "Eraser"}
 EDIT_LIMIT = 100.0  # a typed weight or bias stays within +-100
 PLANE_GRID = 50  # the interactive plane's heatmap is 50 x 50
 CLICK_SPLITS = {"train": "training data", "test": "test data"}
+OWN_SPLIT_HELP = "Your points train the model unless you add them as test data."
 OWN_RATIO_HELP = (
     "Your own points are not split at random: each one is a training point unless you added "
     "it as a test point."
@@ -412,21 +412,13 @@ def _number(page: PlaygroundPage, where, label: str, value: float) -> None:
 def _own_data(page: PlaygroundPage) -> None:
     """What a click on the plane adds (class, training or test data), and the CSV upload."""
     brush, split = st.columns([3, 2])
-    brush.radio(
-        "A click on the plane adds",
-        list(BRUSHES),
-        format_func=BRUSH_LABELS.get,
-        key=page.key("brush"),
-        horizontal=True,
-    )
-    split.radio(
-        "as",
-        list(CLICK_SPLITS),
-        format_func=CLICK_SPLITS.get,
-        key=page.key("click_split"),
-        horizontal=True,
-        help="Your points train the model unless you add them as test data.",
-    )
+    for where, label, names, name, tip in (
+        (brush, "A click on the plane adds", BRUSH_LABELS, "brush", None),
+        (split, "as", CLICK_SPLITS, "click_split", OWN_SPLIT_HELP),
+    ):
+        where.radio(
+            label, list(names), format_func=names.get, key=page.key(name), horizontal=True, help=tip
+        )
     custom = page.get("custom") if page.cfg.dataset == "custom" else None
     if custom is not None:
         n_test = int(custom.test_mask.sum())
