@@ -110,15 +110,17 @@ def line_panel(
     *,
     log_y: bool = False,
     title: str = "",
+    size: int = 12,
 ) -> tuple[int, int, int, int]:
     """Lines and dotted reference levels in ``box``; the title and a legend of the series
     names above, min / mid / max labels on the y axis, first and last x below. ``ylim`` is in
-    data units. Returns the plot area (x0, y0, x1, y1) in pixels."""
-    f = font()
-    top = box[1] + (34 if title else 20)
-    x0, y0, x1, y1 = box[0] + 46, top, box[2] - 6, box[3] - 18
+    data units; ``size`` the text's pixel size (a projector wants 14 or more). Returns the plot
+    area (x0, y0, x1, y1) in pixels."""
+    f, k = font(size), size / 12  # margins grow with the text
+    top = box[1] + round((34 if title else 20) * k)
+    x0, y0, x1, y1 = box[0] + round(46 * k), top, box[2] - 6, box[3] - round(18 * k)
     if title:
-        text(draw, (box[0] + 4, box[1] + 2), title, INK)
+        text(draw, (box[0] + 4, box[1] + 2), title, INK, size=size)
     ys_plot = [_to_plot_y(y, log_y) for _, y, _, _ in series]
     refs_plot = [(float(_to_plot_y(np.array([v]), log_y)[0]), c, t) for v, c, t in refs]
     refs_plot = [r for r in refs_plot if np.isfinite(r[0])]
@@ -148,11 +150,11 @@ def line_panel(
     for v in (lo, (lo + hi) / 2, hi):  # light grid with labels
         yy = px(np.array([xlo]), np.array([v]))[0][1]
         draw.line([(x0, yy), (x1, yy)], fill=GRID)
-        text(draw, (x0 - 4, yy), _fmt(v, log_y), MUTED, anchor="rm")
+        text(draw, (x0 - 4, yy), _fmt(v, log_y), MUTED, anchor="rm", size=size)
     for v, color, label in refs_plot:
         yy = px(np.array([xlo]), np.array([v]))[0][1]
         dotted(draw, x0, x1, yy, color)
-        text(draw, (x1, yy - 2), label, MUTED, anchor="rb")
+        text(draw, (x1, yy - 2), label, MUTED, anchor="rb", size=size)
     lx = x0
     for x, y, (_, _, color, name) in zip(xs, ys_plot, series):
         ok = np.isfinite(y)
@@ -162,10 +164,10 @@ def line_panel(
             draw.line(pts, fill=color, width=2)
         elif pts:
             draw.ellipse([pts[0][0] - 2, pts[0][1] - 2, pts[0][0] + 2, pts[0][1] + 2], fill=color)
-        text(draw, (lx, top - 16), name, color)
+        text(draw, (lx, top - round(16 * k)), name, color, size=size)
         lx += int(draw.textlength(name, font=f)) + 14
-    text(draw, (x0, y1 + 3), f"{xlo:,.0f}", MUTED)
-    text(draw, (x1, y1 + 3), f"{xhi:,.0f}", MUTED, anchor="ra")
+    text(draw, (x0, y1 + 3), f"{xlo:,.0f}", MUTED, size=size)
+    text(draw, (x1, y1 + 3), f"{xhi:,.0f}", MUTED, anchor="ra", size=size)
     return x0, y0, x1, y1
 
 
@@ -212,6 +214,19 @@ def heat_panel(
     return x0, y0, x1, y1
 
 
+def keep_white(image: Image.Image, near: int = 12) -> Image.Image:
+    """A palette image whose near-white colour is made pure white: the octree averages the page's
+    white with its neighbours (253, 253, 253: a faint grey box around a frame on a white page)."""
+    pal = np.asarray(image.getpalette() or [], dtype=np.int32).reshape(-1, 3)
+    if not len(pal):
+        return image
+    i = int(np.argmin(((255 - pal) ** 2).sum(axis=1)))
+    if (255 - pal[i]).max() <= near:
+        pal[i] = 255
+        image.putpalette(pal.astype(np.uint8).ravel().tolist())
+    return image
+
+
 class FramePalette:
     """The PNG palette of one student's live frames (a live panel keeps one per session).
 
@@ -232,7 +247,7 @@ class FramePalette:
             built = self._built.get(key)
         if built is not None and now - built[0] < self.refresh_s:
             return image.quantize(palette=built[1], dither=Image.Dither.NONE)
-        out = image.quantize(colors, method=Image.Quantize.FASTOCTREE)
+        out = keep_white(image.quantize(colors, method=Image.Quantize.FASTOCTREE))
         palette = Image.new("P", (1, 1))
         palette.putpalette(out.getpalette())
         with self._lock:
@@ -269,6 +284,6 @@ def png_bytes(
         if palette is not None:
             image = palette.quantize(image, colors)
         else:
-            image = image.quantize(colors, method=Image.Quantize.FASTOCTREE)
+            image = keep_white(image.quantize(colors, method=Image.Quantize.FASTOCTREE))
     image.save(buf, "PNG", compress_level=1)
     return buf.getvalue()

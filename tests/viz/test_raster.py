@@ -156,3 +156,20 @@ def test_the_live_frames_font_writes_greek_and_subscripts():
     missing = ink("\uffff")  # a code point the subset lacks: drawn as the missing glyph
     for ch in "λ₁γσ²":
         assert any(ink(ch)) and ink(ch) != missing, ch
+
+
+def test_a_live_frames_white_stays_pure_white():
+    frame = _frame(0.3)  # a white canvas with lines and a heat panel
+    for palette in (None, R.FramePalette()):
+        decoded = _decode(R.png_data_url(frame, palette=palette))
+        white = (frame == 255).all(axis=2)
+        assert (decoded[white] == 255).all()  # was 253: a faint grey box on a white page
+
+
+def test_line_panel_text_grows_with_size():
+    x = np.arange(10.0)
+    areas = {}
+    for size in (12, 18):
+        _, draw = R.canvas(400, 240)
+        areas[size] = R.line_panel(draw, (0, 0, 400, 240), [(x, x, "#0877bd", "loss")], size=size)
+    assert areas[18][0] > areas[12][0] and areas[18][1] > areas[12][1]  # room for bigger labels
