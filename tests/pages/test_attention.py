@@ -7,6 +7,7 @@ attention with the baseline, and the view radio is fed by the view registry."""
 
 import base64
 import json
+import math
 from pathlib import Path
 
 import numpy as np
@@ -18,6 +19,7 @@ from dlcore.attention.seq2seq import checkpoint_path
 from dlcore.config import field_specs
 from dlcore.ui.urlstate import wkey
 from dlcore.ui.views.attention import LABELS, VIEWS
+from tests.pages.divergence import diverge_and_reset, nan_parameters
 
 PAGE = str(Path(__file__).resolve().parents[2] / "pages" / "attention.py")
 KINDS = ("selectbox", "slider", "number_input", "toggle", "radio", "select_slider", "text_input")
@@ -309,25 +311,8 @@ def test_play_trains_and_draws_one_live_image_a_frame():
 
 
 def test_a_diverged_model_shows_the_message_and_reset_recovers():
-    import math
-
-    at = app()
-    trainer = at.session_state["attention.trainer"]
-    for p in trainer.model.parameters():  # the weights blew up
-        p.data.fill_(math.nan)
-    at.button(key="attention.btn.step").click().run()
-    assert not at.exception
-    (error,) = at.error
-    assert "Training diverged" in error.value and "loss" in error.value
-    at.button(key="attention.btn.play").click().run()  # Play on a diverged model stops at once
-    assert not at.exception and at.button(key="attention.btn.play").label == "Play"
-    assert any("Training diverged" in e.value for e in at.error)
-    at.button(key="attention.btn.reset").click().run()
-    assert not at.exception and not at.error
-    fresh = at.session_state["attention.trainer"]
-    assert fresh is not trainer and fresh.steps == 0
-    at.button(key="attention.btn.step").click().run()
-    assert not at.error and math.isfinite(fresh.history.last()["loss"])
+    _, fresh = diverge_and_reset(app(), "attention", nan_parameters("model"), says="loss")
+    assert math.isfinite(fresh.history.last()["loss"])
 
 
 def heat(spec) -> dict:

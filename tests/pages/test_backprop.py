@@ -12,6 +12,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from dlcore.ui.urlstate import wkey
+from tests.pages.divergence import diverge_and_reset
 
 PAGE = str(Path(__file__).resolve().parents[2] / "pages" / "backprop.py")
 
@@ -155,20 +156,15 @@ def test_play_walks_with_canvas_frames():
     assert len(frame["nodes"]) == 8 and any(e["bold"] for e in frame["edges"])
 
 
+def nan_gradients(walk) -> None:
+    walk.grads[:] = math.nan  # the upstream gradients blew up
+
+
 def test_a_diverged_walk_shows_the_message_and_reset_recovers():
     at = app()
     step(at)
-    trainer = at.session_state["backprop.walk.trainer"]
-    trainer.grads[:] = math.nan  # the upstream gradients blew up
-    step(at)
-    (error,) = at.error
-    assert "Training diverged" in error.value and "gradient" in error.value
-    at.button(key="backprop.walk.btn.reset").click().run()
-    assert not at.exception and not at.error
-    fresh = at.session_state["backprop.walk.trainer"]
-    assert fresh is not trainer and fresh.steps == 0
-    step(at)
-    assert not at.error and fresh.grads[-1] == 1.0
+    _, fresh = diverge_and_reset(at, "backprop.walk", nan_gradients, says="gradient")
+    assert fresh.grads[-1] == 1.0
 
 
 # ------------------------------------------------------------------------ the lecture's network

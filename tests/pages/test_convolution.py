@@ -6,6 +6,7 @@ frame, and a diverged CNN shows the panel's message until Reset."""
 import base64
 import io
 import json
+import math
 import re
 from pathlib import Path
 
@@ -21,6 +22,7 @@ from dlcore.conv import images, kernels, ops
 from dlcore.conv.config import ConvConfig
 from dlcore.ui.urlstate import wkey
 from dlcore.ui.views.conv import VIEWS
+from tests.pages.divergence import diverge_and_reset, nan_parameters
 
 PAGE = str(Path(__file__).resolve().parents[2] / "pages" / "convolution.py")
 
@@ -368,26 +370,9 @@ def test_play_draws_one_picture_a_frame_with_its_caption():
 
 
 def test_a_diverged_cnn_shows_the_message_and_reset_recovers():
-    import math
-
-    at = app(view="learned filters")
-    trainer = at.session_state["conv.trainer"]
-    for p in trainer.model.parameters():  # the weights blew up
-        p.data.fill_(math.nan)
-    next(b for b in at.button if b.label == "Step 20").click().run()
-    assert not at.exception
-    (error,) = at.error
-    assert "Training diverged" in error.value and "loss" in error.value
-    at.button(key="conv.btn.play").click().run()  # Play on a diverged model stops at once
-    assert not at.exception and at.button(key="conv.btn.play").label == "Play"
-    assert any("Training diverged" in e.value for e in at.error)
-    at.button(key="conv.btn.reset").click().run()
-    assert not at.exception and not at.error
-    fresh = at.session_state["conv.trainer"]
-    assert fresh is not trainer and fresh.steps == 0
-    next(b for b in at.button if b.label == "Step 20").click().run()
-    assert not at.error and fresh.steps == 20
-    assert math.isfinite(fresh.history.last()["loss"])
+    app_ = app(view="learned filters")
+    _, fresh = diverge_and_reset(app_, "conv", nan_parameters("model"), says="loss")
+    assert fresh.steps == 20 and math.isfinite(fresh.history.last()["loss"])
 
 
 def test_the_lab_is_kept_until_what_it_depends_on_changes():

@@ -20,6 +20,7 @@ from dlcore.gan.presets import PRESETS
 from dlcore.ui.views.gan import DSTAR_CAPTION, VIEWS
 from dlcore.viz.gan import CURVES_SIZE, DIGITS_FRAME_W, FRAME_GAP, LIVE_SIZE, digit_grid
 from tests.gan.test_digits_mnist import write_fake_mnist
+from tests.pages.divergence import diverge_and_reset, nan_parameters
 
 PAGE = str(Path(__file__).resolve().parents[2] / "pages" / "gan.py")
 DSTAR_HEADING = "The learned $D(x)$ beside the optimal"
@@ -240,23 +241,8 @@ def test_the_panel_radio_is_the_view_registry(shared):
     ],
 )
 def test_a_diverged_gan_shows_the_message_and_reset_recovers(params, ns):
-    at = app(params)
-    trainer = at.session_state[f"{ns}.trainer"]
-    for p in [*trainer.G.parameters(), *trainer.D.parameters()]:  # the weights blew up
-        p.data.fill_(math.nan)
-    at.button(key=f"{ns}.btn.step").click().run()
-    assert not at.exception
-    (error,) = at.error
-    assert "Training diverged" in error.value and "d_loss, g_loss" in error.value
-    at.button(key=f"{ns}.btn.play").click().run()  # Play on a diverged GAN stops at once
-    assert not at.exception and at.button(key=f"{ns}.btn.play").label == "Play"
-    assert any("Training diverged" in e.value for e in at.error)
-    at.button(key=f"{ns}.btn.reset").click().run()
-    assert not at.exception and not at.error
-    fresh = at.session_state[f"{ns}.trainer"]
-    assert fresh is not trainer and fresh.steps == 0
-    at.button(key=f"{ns}.btn.step").click().run()
-    assert not at.exception and not at.error and fresh.steps > 0
+    poison = nan_parameters("G", "D")
+    _, fresh = diverge_and_reset(app(params), ns, poison, says="d_loss, g_loss")
     last = fresh.history.last()
     assert {"d_loss", "g_loss"} <= set(last) and all(map(math.isfinite, last.values()))
 

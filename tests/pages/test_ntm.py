@@ -3,6 +3,7 @@ button changes memory, the tape slider moves, typed bit patterns are validated, 
 set controls (garbage -> notice), and Step trains the live NTM."""
 
 import json
+import math
 from pathlib import Path
 
 import numpy as np
@@ -11,6 +12,7 @@ from streamlit.testing.v1 import AppTest
 
 from dlcore.ntm.config import NTMConfig
 from dlcore.ui.urlstate import wkey
+from tests.pages.divergence import diverge_and_reset, nan_parameters
 
 PAGE = str(Path(__file__).resolve().parents[2] / "pages" / "ntm.py")
 
@@ -202,25 +204,8 @@ def test_play_draws_one_inline_image_a_frame():
 
 
 def test_a_diverged_model_shows_the_message_and_reset_recovers():
-    import math
-
-    at = app(view="train")
-    trainer = at.session_state["ntm.trainer"]
-    for p in trainer.model.parameters():  # the weights blew up
-        p.data.fill_(math.nan)
-    at.button(key="ntm.btn.step").click().run()
-    assert not at.exception
-    (error,) = at.error
-    assert "Training diverged" in error.value and "loss" in error.value
-    at.button(key="ntm.btn.play").click().run()  # Play on a diverged model stops at once
-    assert not at.exception and at.button(key="ntm.btn.play").label == "Play"
-    assert any("Training diverged" in e.value for e in at.error)
-    at.button(key="ntm.btn.reset").click().run()
-    assert not at.exception and not at.error
-    fresh = at.session_state["ntm.trainer"]
-    assert fresh is not trainer and fresh.steps == 0
-    at.button(key="ntm.btn.step").click().run()
-    assert not at.error and math.isfinite(fresh.history.last()["loss"])
+    _, fresh = diverge_and_reset(app(view="train"), "ntm", nan_parameters("model"), says="loss")
+    assert math.isfinite(fresh.history.last()["loss"])
 
 
 def test_the_memory_seed_redraws_the_memory_at_once():

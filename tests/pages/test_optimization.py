@@ -16,6 +16,7 @@ from dlcore.config import field_specs
 from dlcore.optim.config import RACERS, OptimConfig
 from dlcore.ui.urlstate import wkey
 from dlcore.ui.views.optimization import VIEWS
+from tests.pages.divergence import diverge_and_reset
 
 PAGE = str(Path(__file__).resolve().parents[2] / "pages" / "optimization.py")
 NS = "optimization"
@@ -195,23 +196,13 @@ def test_paused_race_shows_the_rules_the_schedule_and_the_noise():
     assert downloads, "the trajectories' CSV"
 
 
+def nan_positions(race) -> None:
+    race.pos[:] = math.nan  # every racer's weights blew up
+
+
 def test_a_diverged_race_shows_the_message_and_reset_recovers():
-    at = app()
-    old = trainer(at)
-    old.pos[:] = math.nan  # every racer's weights blew up
-    at.button(key=f"{NS}.btn.step").click().run()
-    assert not at.exception
-    (error,) = at.error
-    assert "Training diverged" in error.value and "NaN or infinite" in error.value
-    at.button(key=f"{NS}.btn.play").click().run()  # Play on a diverged race stops at once
-    assert not at.exception and at.button(key=f"{NS}.btn.play").label == "Play"
-    assert any("Training diverged" in e.value for e in at.error)
-    at.button(key=f"{NS}.btn.reset").click().run()
-    assert not at.exception and not at.error
-    fresh = trainer(at)
-    assert fresh is not old and fresh.steps == 0
-    at.button(key=f"{NS}.btn.step").click().run()
-    assert not at.error and np.all(np.isfinite(fresh.snapshot().paths[:, 1]))
+    _, fresh = diverge_and_reset(app(), NS, nan_positions, says="NaN or infinite")
+    assert np.all(np.isfinite(fresh.snapshot().paths[:, 1]))
 
 
 def test_adaptive_view_shows_the_accumulators_and_its_presets():
@@ -275,12 +266,7 @@ def test_dropout_view_reports_the_gaps():
 
 
 def test_the_adaptive_view_shows_a_diverged_race_too_and_reset_recovers():
-    at = app(view="adaptive")
-    trainer(at).pos[:] = math.nan
-    at.button(key=f"{NS}.btn.step").click().run()
-    assert not at.exception and any("Training diverged" in e.value for e in at.error)
-    at.button(key=f"{NS}.btn.reset").click().run()
-    assert not at.exception and not at.error and trainer(at).steps == 0
+    diverge_and_reset(app(view="adaptive"), NS, nan_positions, says="NaN or infinite")
 
 
 def test_noise_presets_and_the_start_button():

@@ -3,7 +3,6 @@ URL parameters set controls (garbage -> notice), presets set the controls, and t
 (empty, very long, non-ASCII) give maps or a clear message."""
 
 import json
-import math
 import re
 from pathlib import Path
 
@@ -16,6 +15,7 @@ from dlcore.rnn.config import RnnConfig
 from dlcore.rnn.tasks import copy_baseline
 from dlcore.ui.process import process
 from dlcore.ui.urlstate import wkey
+from tests.pages.divergence import diverge_and_reset, nan_parameters
 
 PAGE = str(Path(__file__).resolve().parents[2] / "pages" / "rnn.py")
 SMALL = {"seq_len": "10", "hidden": "8", "batch": "8"}  # keep training in tests cheap
@@ -263,25 +263,10 @@ def test_the_view_radio_is_the_registry_in_the_configs_order():
 
 @pytest.mark.parametrize("view, ns", [("flow", "rnn"), ("train", "rnn"), ("clip", "rnn.clip")])
 def test_a_diverged_model_shows_the_message_and_reset_recovers(view, ns):
-    at = app(view=view)
-    trainer = at.session_state[f"{ns}.trainer"]
-    for model in trainer.models.values():  # the weights of every run blew up
-        for p in model.parameters():
-            p.data.fill_(math.nan)
-    at.button(key=f"{ns}.btn.step").click().run()
-    assert not at.exception
-    (error,) = at.error  # the panel's message, once (no per-run banners on top)
-    assert "Training diverged" in error.value and "loss" in error.value
-    at.button(key=f"{ns}.btn.play").click().run()  # Play on a diverged model stops at once
-    assert not at.exception and at.button(key=f"{ns}.btn.play").label == "Play"
-    assert any("Training diverged" in e.value for e in at.error)
-    at.button(key=f"{ns}.btn.reset").click().run()
-    assert not at.exception and not at.error
-    fresh = at.session_state[f"{ns}.trainer"]
-    assert fresh is not trainer and fresh.steps == 0
-    at.button(key=f"{ns}.btn.step").click().run()
-    assert not at.error and fresh.steps == 10
-    assert np.all(np.isfinite(fresh.snapshot().loss)) and fresh.diverged is None
+    # the weights of every run blew up: the panel's message, once (no per-run banners on top)
+    poison = nan_parameters("models")
+    _, fresh = diverge_and_reset(app(view=view), ns, poison, says="loss")
+    assert fresh.steps == 10 and np.all(np.isfinite(fresh.snapshot().loss))
 
 
 def test_a_playing_flow_view_shows_its_caption_once_under_the_channel(monkeypatch):

@@ -17,6 +17,7 @@ from dlcore.data.mnist import MNIST_FILES, write_idx
 from dlcore.ui.urlstate import wkey
 from dlcore.vae.config import VIEWS, VAEConfig
 from dlcore.vae.train import cached_split
+from tests.pages.divergence import diverge_and_reset, nan_parameters
 
 PAGE = str(Path(__file__).resolve().parents[2] / "pages" / "vae.py")
 
@@ -226,24 +227,13 @@ def test_the_view_registry_matches_the_config_choices():
 
 @pytest.mark.parametrize("view", VIEWS)
 def test_a_diverged_live_model_shows_the_message_and_reset_recovers(view):
+    def no_picture_of_a_nan_model(at):
+        assert not at.get("image")  # the views analyse no NaN model
+
     at = app(source="live", hidden=64, view=view)
-    trainer = at.session_state["vae.trainer"]
-    for p in trainer.model.parameters():  # the weights blew up
-        p.data.fill_(math.nan)
-    at.button(key="vae.btn.step").click().run()
-    assert not at.exception
-    (error,) = at.error
-    assert "Training diverged" in error.value and "-ELBO" in error.value
-    assert not at.get("image")  # the views analyse no NaN model
-    at.button(key="vae.btn.play").click().run()  # Play on a diverged model stops at once
-    assert not at.exception and at.button(key="vae.btn.play").label == "Play"
-    assert any("Training diverged" in e.value for e in at.error)
-    at.button(key="vae.btn.reset").click().run()
-    assert not at.exception and not at.error
-    fresh = at.session_state["vae.trainer"]
-    assert fresh is not trainer and fresh.steps == 0
-    at.button(key="vae.btn.step").click().run()
-    assert not at.exception and not at.error
+    poison = nan_parameters("model")
+    check = no_picture_of_a_nan_model
+    _, fresh = diverge_and_reset(at, "vae", poison, says="-ELBO", while_diverged=check)
     assert fresh.steps == 10 and math.isfinite(fresh.history.last()["train_neg_elbo"])
     assert at.get("image")  # the view is back, on the fresh model
 
