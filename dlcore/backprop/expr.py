@@ -17,6 +17,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from dlcore.backprop.graph import FUNCTIONS, OPS, ExprError, Graph, Node, fmt
+from dlcore.typed_expr import read_typed
 
 MAX_CHARS = 240
 MAX_NODES = 60  # nodes of the graph (inputs, constants and operations)
@@ -138,19 +139,13 @@ def _number(value: object) -> float:
 
 def parse(text: str) -> Graph:
     """The graph of ``text``; raises ExprError with a message for anything not allowed."""
-    s = (text or "").strip()
-    if not s:
-        raise ExprError("Type an expression, for example (a*b + c) * tanh(d).")
-    if len(s) > MAX_CHARS:
-        raise ExprError(f"The expression is longer than {MAX_CHARS} characters.")
-    if any(ord(ch) < 32 or ord(ch) > 126 for ch in s):
-        raise ExprError("Use plain keyboard characters only (letters, digits, + - * / ^ ( ) ,).")
-    try:
-        tree = ast.parse(s.replace("^", "**"), mode="eval")  # ^ reads as a power
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
-        raise ExprError(
-            "This is not a valid expression: check the brackets and the operators."
-        ) from None
+    tree = read_typed(
+        text,
+        error=ExprError,
+        hint="Type an expression, for example (a*b + c) * tanh(d).",
+        max_chars=MAX_CHARS,
+        ascii_only=True,
+    )
     builder = _Builder()
     builder.build(tree.body)
     if not builder.inputs:

@@ -25,6 +25,8 @@ from typing import Any
 
 import numpy as np
 
+from dlcore.typed_expr import read_typed
+
 MAX_EXPR_CHARS = 200
 MAX_NODES = 120
 MAX_EXPONENT = 12.0
@@ -194,19 +196,13 @@ def _compile(node: ast.AST) -> Compiled:
 
 def parse(text: str) -> Compiled:
     """Compile a typed surface f(x, y); raises SurfaceError with a message for the student."""
-    s = (text or "").strip()
-    if not s:
-        raise SurfaceError("Type a function of x and y, for example x^2 + 4*y^2.")
-    if len(s) > MAX_EXPR_CHARS:
-        raise SurfaceError(f"The expression is longer than {MAX_EXPR_CHARS} characters.")
-    try:
-        tree = ast.parse(s.replace("^", "**"), mode="eval")  # ^ reads as a power
-    except (SyntaxError, ValueError):
-        raise SurfaceError(
-            "This is not a valid expression (check brackets and operators)."
-        ) from None
-    if sum(1 for _ in ast.walk(tree)) > MAX_NODES:
-        raise SurfaceError("The expression is too long.")
+    tree = read_typed(
+        text,
+        error=SurfaceError,
+        hint="Type a function of x and y, for example x^2 + 4*y^2.",
+        max_chars=MAX_EXPR_CHARS,
+        max_nodes=MAX_NODES,
+    )
     return _compile(tree.body)
 
 

@@ -11,6 +11,8 @@ import operator
 
 import numpy as np
 
+from dlcore.typed_expr import read_typed
+
 MAX_EXPR_CHARS = 120
 MAX_NODES = 60
 
@@ -76,19 +78,13 @@ def _walk(node: ast.AST, x: np.ndarray) -> np.ndarray:
 
 def evaluate(expr: str, x: np.ndarray) -> np.ndarray:
     """Evaluate ``expr`` at the points ``x`` (1-D float array). Raises ExprError on bad input."""
-    s = (expr or "").strip()
-    if not s:
-        raise ExprError("Type a function of x, for example sin(2*x) or abs(x).")
-    if len(s) > MAX_EXPR_CHARS:
-        raise ExprError(f"The expression is longer than {MAX_EXPR_CHARS} characters.")
-    try:
-        tree = ast.parse(s.replace("^", "**"), mode="eval")  # ^ reads as a power
-    except (SyntaxError, ValueError):
-        raise ExprError(
-            "This is not a valid expression (check the brackets and operators)."
-        ) from None
-    if sum(1 for _ in ast.walk(tree)) > MAX_NODES:
-        raise ExprError("The expression is too long.")
+    tree = read_typed(
+        expr,
+        error=ExprError,
+        hint="Type a function of x, for example sin(2*x) or abs(x).",
+        max_chars=MAX_EXPR_CHARS,
+        max_nodes=MAX_NODES,
+    )
     with np.errstate(all="ignore"):
         y = np.asarray(_walk(tree, np.asarray(x, dtype=float)), dtype=float)
     if y.shape != np.shape(x) or not np.all(np.isfinite(y)):
