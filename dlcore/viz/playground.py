@@ -75,10 +75,9 @@ FEW_POINTS = 20  # a set this small (the lecture's XOR) gets big markers
 def ring_grey(y: np.ndarray, n_classes: int, test: bool) -> np.ndarray:
     """(N,) uint8 grey levels (0 black .. 255 white) of the points' rings: test black; training
     white, or dark grey for a regression target near 0 (a pale point)."""
-    if test:
-        return np.zeros(len(y), np.uint8)
-    pale = np.abs(y) < PALE_TARGET if n_classes == 0 else np.zeros(len(y), bool)
-    return np.where(pale, TRAIN_RING_PALE, 255).astype(np.uint8)
+    if test or n_classes:  # class colours are never pale (one array a frame: kept cheap)
+        return np.full(len(y), 0 if test else 255, np.uint8)
+    return np.where(np.abs(y) < PALE_TARGET, TRAIN_RING_PALE, 255).astype(np.uint8)
 
 
 def marker_size(n_points: int) -> int:
