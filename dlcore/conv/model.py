@@ -91,10 +91,6 @@ def pretrained() -> DigitsCNN:
     return model
 
 
-def has_checkpoint() -> bool:
-    return CHECKPOINT.exists()
-
-
 @dataclass(frozen=True)
 class LayerMaps:
     name: str

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import io
 
-import numpy as np
 import torch
 from torch import nn
 
@@ -103,8 +102,3 @@ def torch_snippet(net: MLP, features: tuple[str, ...], weights_file: str = "play
             "",
         ]
     )
-
-
-def numpy_predict(net: MLP, feats: np.ndarray) -> np.ndarray:
-    """Our own inference output, for comparison with the exported model."""
-    return net.predict(feats)

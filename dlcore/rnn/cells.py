@@ -268,8 +268,6 @@ CELLS: dict[str, Callable[[CellSpec, int, int, Gen], _Cell]] = {
     "gru": _build_gru,
 }
 
-CELL_LABELS: dict[str, str] = {"rnn": "vanilla RNN", "lstm": "LSTM", "gru": "GRU"}
-
 
 def build_cell(
     spec: CellSpec, input_size: int, hidden_size: int, gen: torch.Generator | None = None
