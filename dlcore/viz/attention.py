@@ -24,7 +24,7 @@ from PIL import Image, ImageDraw
 from plotly.subplots import make_subplots
 
 from dlcore.viz import raster
-from dlcore.viz.common import CATEGORICAL, DIVERGING, PALETTE, colormap_rgb, style
+from dlcore.viz.common import CATEGORICAL, DIVERGING, PALETTE, cell_frame, colormap_rgb, style
 
 WEIGHTS = [[0.0, "#ffffff"], [1.0, PALETTE["pos"]]]  # attention weight 0 (white) .. max (blue)
 FONT, TITLE_FONT, TICK_FONT = 15, 18, 14  # px: readable on a projector (style() sets 13)
@@ -134,23 +134,10 @@ def alignment_heatmap(
     fig.update_yaxes(tickvals=y_idx, ticktext=y_text, title=row_title, range=[T - 0.5, -0.5])
     if selected is not None:
         t, s = selected
-        fig.add_shape(
-            type="rect",
-            x0=s - 0.5,
-            x1=s + 0.5,
-            y0=t - 0.5,
-            y1=t + 0.5,
-            line=dict(color=PALETTE["accent"], width=3),
-        )
+        cell_frame(fig, (s, s), (t, t), line=dict(color=PALETTE["accent"], width=3))
     if selected_row is not None:
-        fig.add_shape(
-            type="rect",
-            x0=-0.5,
-            x1=S - 0.5,
-            y0=selected_row - 0.5,
-            y1=selected_row + 0.5,
-            line=dict(color=PALETTE["accent"], width=3),
-        )
+        row = (selected_row, selected_row)
+        cell_frame(fig, (0, S - 1), row, line=dict(color=PALETTE["accent"], width=3))
     fig = readable(style(fig, height=height, title=title, legend=False))
     fig.update_xaxes(tickfont_size=TICK_FONT)
     fig.update_yaxes(tickfont_size=TICK_FONT)

@@ -90,6 +90,24 @@ def signed_limits(z: np.ndarray) -> tuple[float, float]:
     return -m, m
 
 
+def xy_trace(points, name: str | None = None, mode: str = "markers", *, kind=go.Scatter, **kw):
+    """A trace through 2-D points: an (N, 2) array (x in column 0, y in column 1), or one point
+    (x, y). ``kind`` is go.Scatter or go.Scattergl; ``kw`` styles it (marker, line, hover...)."""
+    if np.ndim(points) == 1:  # one point
+        x, y = [points[0]], [points[1]]
+    else:
+        x, y = points[:, 0], points[:, 1]
+    return kind(x=x, y=y, mode=mode, name=name, **kw)
+
+
+def cell_frame(fig: go.Figure, cols, rows, *, pad: float = 0.5, **kw) -> None:
+    """A rectangle around the cells from column cols[0] to cols[1] and row rows[0] to rows[1]
+    (cell centres at whole numbers, as in a heatmap), ``pad`` out from the outer centres."""
+    fig.add_shape(
+        type="rect", x0=cols[0] - pad, x1=cols[1] + pad, y0=rows[0] - pad, y1=rows[1] + pad, **kw
+    )
+
+
 def heatmap(
     z: np.ndarray,
     *,

@@ -21,6 +21,7 @@ from dlcore.viz import raster
 from dlcore.viz.common import (
     DIVERGING,
     PALETTE,
+    cell_frame,
     colormap_rgb,
     heatmap,
     image_grid,
@@ -195,14 +196,7 @@ def window_picker_figure(
     )
     fig = go.Figure([picture, targets])
     r0, r1, c0, c1 = window
-    fig.add_shape(
-        type="rect",
-        x0=c0 - 0.5,
-        x1=c1 + 0.5,
-        y0=r0 - 0.5,
-        y1=r1 + 0.5,
-        line=dict(color="#d62728", width=3),
-    )
+    cell_frame(fig, (c0, c1), (r0, r1), line=dict(color="#d62728", width=3))
     fig.update_xaxes(visible=False, range=[-0.5, w - 0.5], constrain="domain")
     fig.update_yaxes(visible=False, range=[h - 0.5, -0.5], scaleanchor="x", constrain="domain")
     return fig.update_layout(

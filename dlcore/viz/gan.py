@@ -25,6 +25,7 @@ from dlcore.viz.common import (
     image_grid,
     style,
     upscale,
+    xy_trace,
 )
 from dlcore.viz.raster import dotted, font, hex_rgb, line_panel, text
 
@@ -315,15 +316,8 @@ def plane_figure(snap, layers: set[str], height: int = 460) -> go.Figure:
         fig.add_trace(_segments_trace(snap.manifold, "G manifold", MANIFOLD, 1))
     for key, pts, color in (("real", snap.real, REAL), ("fake", snap.fake, FAKE)):
         if key in layers:
-            fig.add_trace(
-                go.Scatter(
-                    x=pts[:, 0],
-                    y=pts[:, 1],
-                    mode="markers",
-                    name=key,
-                    marker=dict(size=6, color=color, line=dict(width=0.6, color=RIM[key])),
-                )
-            )
+            marker = dict(size=6, color=color, line=dict(width=0.6, color=RIM[key]))
+            fig.add_trace(xy_trace(pts, key, marker=marker))
     if "grads" in layers:
         segs = arrow_segments(snap.fake[::4], snap.grads[::4])
         fig.add_trace(_segments_trace(segs, "G gradient", ARROW, 1.5))
@@ -372,16 +366,8 @@ def draw_figure(points: np.ndarray, res: int = 45, height: int = 420) -> go.Figu
         )
     )
     if len(points):
-        fig.add_trace(
-            go.Scatter(
-                x=points[:, 0],
-                y=points[:, 1],
-                mode="markers",
-                name="your points",
-                marker=dict(size=9, color=REAL),
-                hoverinfo="skip",
-            )
-        )
+        marker = dict(size=9, color=REAL)
+        fig.add_trace(xy_trace(points, "your points", marker=marker, hoverinfo="skip"))
     # no drag mode by default: Streamlit turns a click into a selection only while the drag
     # mode is neither lasso nor box select (under those it lets a click through as an event,
     # which no callback sees); the lasso stays one click away in the chart's toolbar
@@ -505,16 +491,8 @@ def coverage_figure(counts: np.ndarray, total: int, height: int = 220) -> go.Fig
 def phase_figure(view, real_pts: np.ndarray, height: int = 400) -> go.Figure:
     """Slow motion: this minibatch, coloured by D's verdict once D has classified it."""
     fig = go.Figure()
-    fig.add_trace(
-        go.Scatter(
-            x=real_pts[:, 0],
-            y=real_pts[:, 1],
-            mode="markers",
-            name="p_data",
-            marker=dict(size=3, color=REAL, opacity=0.25),
-            hoverinfo="skip",
-        )
-    )
+    marker = dict(size=3, color=REAL, opacity=0.25)
+    fig.add_trace(xy_trace(real_pts, "p_data", marker=marker, hoverinfo="skip"))
     groups = [("fake G(z)", view.fake, view.d_fake, FAKE)]
     if view.real is not None:
         groups.insert(0, ("real x", view.real, view.d_real, REAL))
@@ -530,16 +508,7 @@ def phase_figure(view, real_pts: np.ndarray, height: int = 400) -> go.Figure:
                 colorbar=dict(title="D(x)", len=0.8),
             )
         symbol = "circle" if "real" in name else "x"
-        fig.add_trace(
-            go.Scatter(
-                x=pts[:, 0],
-                y=pts[:, 1],
-                mode="markers",
-                name=name,
-                marker=marker,
-                marker_symbol=symbol,
-            )
-        )
+        fig.add_trace(xy_trace(pts, name, marker=marker, marker_symbol=symbol))
     if view.push is not None:
         fig.add_trace(
             _segments_trace(arrow_segments(view.fake, view.push), "push on G(z)", ARROW, 1.5)

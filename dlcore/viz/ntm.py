@@ -13,7 +13,16 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from dlcore.viz import raster as R
-from dlcore.viz.common import CATEGORICAL, DIVERGING, PALETTE, SERIES, heatmap, line_chart, style
+from dlcore.viz.common import (
+    CATEGORICAL,
+    DIVERGING,
+    PALETTE,
+    SERIES,
+    heatmap,
+    line_chart,
+    style,
+    xy_trace,
+)
 
 BITS_SCALE = [[0.0, "#ffffff"], [1.0, PALETTE["ink"]]]
 WEIGHT_SCALE = [[0.0, "#ffffff"], [1.0, SERIES["NTM"]]]
@@ -321,15 +330,8 @@ def curves_figure(
             x=500, y=0.5 * chance, text="No training yet: press Play or Step", showarrow=False
         )
     if marker is not None:
-        fig.add_trace(
-            go.Scatter(
-                x=[marker[0]],
-                y=[marker[1]],
-                mode="markers",
-                name="checkpoint",
-                marker=dict(size=12, color=PALETTE["accent"], symbol="diamond"),
-            )
-        )
+        dot = dict(size=12, color=PALETTE["accent"], symbol="diamond")
+        fig.add_trace(xy_trace(marker, "checkpoint", marker=dot))
     return fig
 
 

@@ -29,7 +29,7 @@ from dlcore.optim import regularization
 from dlcore.optim.config import RACERS
 from dlcore.optim.optimizers import OPTIMIZERS
 from dlcore.optim.surfaces import NUMPY_FUNCS, parse
-from dlcore.viz.common import GRAYS, PALETTE, style
+from dlcore.viz.common import GRAYS, PALETTE, style, xy_trace
 
 # the surface: low loss a quiet blue-grey, high loss white, so that the paths stand out
 SURFACE_SCALE = [[0.0, "#8fa9c4"], [0.45, "#d7e2ee"], [1.0, "#ffffff"]]
@@ -123,15 +123,14 @@ def race_figure(snap, names: Sequence[str], *, height: int = 560) -> go.Figure:
     for name in names:
         path = _finite_path(snap.paths[RACERS.index(name)])
         fig.add_trace(
-            go.Scatter(
-                x=path[:, 0], y=path[:, 1], mode="lines", name=label(name),
-                line=dict(color=color(name), width=3), legendgroup=name,
+            xy_trace(
+                path, label(name), "lines", line=dict(color=color(name), width=3), legendgroup=name,
                 hovertemplate=label(name) + ": x %{x:.3f}, y %{y:.3f}<extra></extra>",
             )
         )  # fmt: skip
         fig.add_trace(
-            go.Scatter(
-                x=path[-1:, 0], y=path[-1:, 1], mode="markers", legendgroup=name,
+            xy_trace(
+                path[-1:], legendgroup=name,
                 marker=dict(size=13, color=color(name), line=dict(color="white", width=2)),
                 showlegend=False, hoverinfo="skip",
             )
@@ -142,17 +141,16 @@ def race_figure(snap, names: Sequence[str], *, height: int = 560) -> go.Figure:
 
 def _landmarks(fig: go.Figure, start, minima) -> None:
     fig.add_trace(
-        go.Scatter(
-            x=[start[0]], y=[start[1]], mode="markers", name="start",
+        xy_trace(
+            start, "start",
             marker=dict(size=16, symbol="circle-open", color=PALETTE["ink"], line=dict(width=3)),
             hovertemplate="start (%{x:.2f}, %{y:.2f})<extra></extra>",
         )
     )  # fmt: skip
     if minima:
-        m = np.asarray(minima)
         fig.add_trace(
-            go.Scatter(
-                x=m[:, 0], y=m[:, 1], mode="markers", name="minimum",
+            xy_trace(
+                np.asarray(minima), "minimum",
                 marker=dict(size=16, symbol="star", color="#ffd21f",
                             line=dict(color=PALETTE["ink"], width=1)),
                 hovertemplate="minimum (%{x:.2f}, %{y:.2f})<extra></extra>",
@@ -303,12 +301,12 @@ def adaptive_figure(snap, *, height: int = 560) -> go.Figure:
         c = cross_points(snap, i)
         arms = cross_arms(c, unit, surface.box)
         fig.add_trace(
-            go.Scatter(x=path[:, 0], y=path[:, 1], mode="lines", name=label(name),
-                       line=dict(color=color(name), width=3), legendgroup=name)
+            xy_trace(path, label(name), "lines", line=dict(color=color(name), width=3),
+                     legendgroup=name)
         )  # fmt: skip
         fig.add_trace(
-            go.Scatter(
-                x=c[:, 0], y=c[:, 1], mode="markers", legendgroup=name, showlegend=False,
+            xy_trace(
+                c, legendgroup=name, showlegend=False,
                 marker=dict(size=5, color=color(name)),
                 error_x=dict(type="data", array=arms[:, 0], color=color(name), width=0,
                              thickness=2),
@@ -446,16 +444,9 @@ def momentum_path_figure(surface, run, *, height: int = 430) -> go.Figure:
         ("momentum", run.path, "#0877bd"),
         ("gradient descent", run.gd_path, "#d55e00"),
     ):
-        p = _finite_path(path)
+        line = dict(color=col, width=2.5)
         fig.add_trace(
-            go.Scatter(
-                x=p[:, 0],
-                y=p[:, 1],
-                mode="lines+markers",
-                name=name,
-                line=dict(color=col, width=2.5),
-                marker=dict(size=4),
-            )
+            xy_trace(_finite_path(path), name, "lines+markers", line=line, marker=dict(size=4))
         )
     _landmarks(fig, tuple(run.path[0]), surface.minima)
     return _plane_axes(fig, surface.box, height)
@@ -467,24 +458,22 @@ def landscape_figure(land, *, height: int = 560) -> go.Figure:
     fig = go.Figure(_contour(land.a, land.b, land.loss, None, name="loss"))
     for name, path in land.paths.items():
         fig.add_trace(
-            go.Scatter(
-                x=path[:, 0], y=path[:, 1], mode="lines", name=label(name),
-                line=dict(color=color(name), width=3), legendgroup=name,
+            xy_trace(
+                path, label(name), "lines", line=dict(color=color(name), width=3), legendgroup=name,
                 customdata=land.path_loss[name],
                 hovertemplate=label(name) + ": step %{pointNumber}, loss %{customdata:.4f}"
                 "<extra></extra>",
             )
         )  # fmt: skip
         fig.add_trace(
-            go.Scatter(x=path[-1:, 0], y=path[-1:, 1], mode="markers", legendgroup=name,
-                       showlegend=False, hoverinfo="skip",
-                       marker=dict(size=12, color=color(name), line=dict(color="white", width=2)))
+            xy_trace(path[-1:], legendgroup=name, showlegend=False, hoverinfo="skip",
+                     marker=dict(size=12, color=color(name), line=dict(color="white", width=2)))
         )  # fmt: skip
     start = next(iter(land.paths.values()))[0]
     fig.add_trace(
-        go.Scatter(x=[start[0]], y=[start[1]], mode="markers", name="initial weights",
-                   marker=dict(size=15, symbol="circle-open", color=PALETTE["ink"],
-                               line=dict(width=3)))
+        xy_trace(start, "initial weights",
+                 marker=dict(size=15, symbol="circle-open", color=PALETTE["ink"],
+                             line=dict(width=3)))
     )  # fmt: skip
     names = ("PC 1", "PC 2") if land.dirs == "pca" else ("random δ₁", "random δ₂")
     fig.update_xaxes(title=f"a along {names[0]}", showgrid=False)
@@ -544,8 +533,8 @@ def _loss_contour(problem, box, n: int = 120) -> go.Contour:
 
 def _mark(fig, w, name, col, symbol="circle", size=14) -> None:
     fig.add_trace(
-        go.Scatter(
-            x=[w[0]], y=[w[1]], mode="markers", name=name,
+        xy_trace(
+            w, name,
             marker=dict(size=size, symbol=symbol, color=col, line=dict(color="white", width=2)),
             hovertemplate=name + ": (%{x:.3f}, %{y:.3f})<extra></extra>",
         )
@@ -582,16 +571,8 @@ def penalty_figure(problem, alpha, w_l2, w_l1, path_l2, path_l1, *, height: int 
                              hoverinfo="skip"))  # fmt: skip
     for path, col, name in ((path_l2, L2_COLOR, "L2 path (α: 0 → ∞)"),
                             (path_l1, L1_COLOR, "L1 path (α: 0 → ∞)")):  # fmt: skip
-        fig.add_trace(
-            go.Scatter(
-                x=path[:, 0],
-                y=path[:, 1],
-                mode="lines",
-                name=name,
-                line=dict(color=col, width=2, dash="dot"),
-                hoverinfo="skip",
-            )
-        )
+        line = dict(color=col, width=2, dash="dot")
+        fig.add_trace(xy_trace(path, name, "lines", line=line, hoverinfo="skip"))
     _mark(fig, problem.w_star, "w* (no penalty)", PALETTE["ink"], "x", 13)
     _mark(fig, w_l2, f"L2 solution, α = {alpha:g}", L2_COLOR)
     _mark(fig, w_l1, f"L1 solution, α = {alpha:g}", L1_COLOR, "square")
@@ -642,25 +623,14 @@ def early_stop_figure(problem, path_gd, path_l2, es, *, height: int = 500) -> go
     the L2 solution at alpha = 1 / (tau eps)."""
     box = _box_for(np.stack([np.zeros(2), problem.w_star]))
     fig = go.Figure(_loss_contour(problem, box))
+    gd_line = dict(color=GD_COLOR, width=2.5)
     fig.add_trace(
-        go.Scatter(
-            x=path_gd[:, 0],
-            y=path_gd[:, 1],
-            mode="lines+markers",
-            name="gradient descent from 0",
-            marker=dict(size=4),
-            line=dict(color=GD_COLOR, width=2.5),
+        xy_trace(
+            path_gd, "gradient descent from 0", "lines+markers", marker=dict(size=4), line=gd_line
         )
     )
-    fig.add_trace(
-        go.Scatter(
-            x=path_l2[:, 0],
-            y=path_l2[:, 1],
-            mode="lines",
-            name="L2 solutions (α: ∞ → 0)",
-            line=dict(color=L2_COLOR, width=2.5, dash="dot"),
-        )
-    )
+    l2_line = dict(color=L2_COLOR, width=2.5, dash="dot")
+    fig.add_trace(xy_trace(path_l2, "L2 solutions (α: ∞ → 0)", "lines", line=l2_line))
     _mark(fig, problem.w_star, "w*", PALETTE["ink"], "x", 13)
     _mark(fig, es.w_gd, f"w(τ), τ = {es.tau}", GD_COLOR)
     if np.isfinite(es.alpha):

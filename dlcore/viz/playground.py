@@ -23,9 +23,11 @@ from dlcore.viz.common import (
     CATEGORICAL,
     DIVERGING,
     PALETTE,
+    cell_frame,
     colormap_rgb,
     style,
     upscale,
+    xy_trace,
 )
 
 CLASS_RGB = np.array([[245, 147, 34], [8, 119, 189], [0, 158, 115]], dtype=np.float32)
@@ -190,11 +192,10 @@ def boundary_figure(
         x, y = part
         grey = ring_grey(y, n_classes, name == "test")
         fig.add_trace(
-            go.Scattergl(
-                x=x[:, 0],
-                y=x[:, 1],
-                mode="markers",
-                name=name,
+            xy_trace(
+                x,
+                name,
+                kind=go.Scattergl,
                 hoverinfo="skip",
                 marker=dict(
                     size=marker_size(n_shown),
@@ -323,15 +324,8 @@ def _maps(fig: go.Figure, lay: NetLayout, maps: Sequence[np.ndarray]) -> None:
                 sizing="stretch",
                 layer="above",
             )
-            fig.add_shape(
-                type="rect",
-                x0=cx - 0.5,
-                x1=cx + 0.5,
-                y0=cy - 0.5,
-                y1=cy + 0.5,
-                line=dict(color="#8a8a8a", width=1),
-                layer="above",
-            )
+            frame = dict(color="#8a8a8a", width=1)
+            cell_frame(fig, (cx, cx), (cy, cy), line=frame, layer="above")
 
 
 def _names(fig: go.Figure, lay: NetLayout, labels: Sequence[str], narrow: bool) -> None:
@@ -356,15 +350,8 @@ def _highlight(fig: go.Figure, lay: NetLayout, picked: tuple | None) -> None:
     if picked[0] == "node":
         _, li, k = picked
         cx, cy = lay.x[li], lay.y[li][k]
-        fig.add_shape(
-            type="rect",
-            x0=cx - 0.58,
-            x1=cx + 0.58,
-            y0=cy - 0.58,
-            y1=cy + 0.58,
-            line=dict(color=PICKED, width=3),
-            layer="above",
-        )
+        line = dict(color=PICKED, width=3)
+        cell_frame(fig, (cx, cx), (cy, cy), pad=0.58, line=line, layer="above")
     else:
         x0, y0, x1, y1 = lay.link(*picked[1:])
         line = dict(color=PICKED, width=4, dash="dot")
@@ -549,15 +536,8 @@ def hidden_figure(hs, n_classes: int, height: int = 360) -> go.Figure:
                 )
             )
     else:
-        fig.add_trace(
-            go.Scattergl(
-                x=z[:, 0],
-                y=z[:, 1],
-                mode="markers",
-                name="target",
-                marker=dict(size=6, color=classes, colorscale=DIVERGING, cmin=-1, cmax=1),
-            )
-        )
+        marker = dict(size=6, color=classes, colorscale=DIVERGING, cmin=-1, cmax=1)
+        fig.add_trace(xy_trace(z, "target", kind=go.Scattergl, marker=marker))
     if line is not None:
         w1, w2, b = line
         lo, hi = float(z[:, 0].min()) - 0.1, float(z[:, 0].max()) + 0.1

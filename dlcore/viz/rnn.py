@@ -18,7 +18,7 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from dlcore.viz.common import CATEGORICAL, PALETTE, SERIES, style
+from dlcore.viz.common import CATEGORICAL, PALETTE, SERIES, style, xy_trace
 
 GRAD_T = "‖∂L/∂h<sub>t</sub>‖"  # the gradient norm the flow figures show
 JAC = "‖∂h<sub>T</sub>/∂h<sub>t</sub>‖"
@@ -172,11 +172,10 @@ def linear_figure(
         ),
     )
     fig.add_trace(
-        go.Scatter(
-            x=h[:, 0],
-            y=h[:, 1],
-            mode="lines+markers",
-            name="h<sub>t</sub>",
+        xy_trace(
+            h,
+            "h<sub>t</sub>",
+            "lines+markers",
             marker=dict(size=5, color=np.arange(len(h)), colorscale="Viridis"),
             line=dict(color=PALETTE["muted"]),
         ),
@@ -449,11 +448,10 @@ def _arrow(
 
 def _path(fig: go.Figure, points: np.ndarray, name: str, color: str) -> None:
     fig.add_trace(
-        go.Scatter(
-            x=points[:, 0],
-            y=points[:, 1],
-            mode="lines+markers",
-            name=name,
+        xy_trace(
+            points,
+            name,
+            "lines+markers",
             line=dict(color=color, width=2.5),
             marker=dict(size=8, color=color),
             hovertemplate="w %{x:.4f}<br>b %{y:.4f}<extra>" + name + "</extra>",
@@ -462,15 +460,8 @@ def _path(fig: go.Figure, points: np.ndarray, name: str, color: str) -> None:
 
 
 def _start(fig: go.Figure, start: np.ndarray) -> None:
-    fig.add_trace(
-        go.Scatter(
-            x=[start[0]],
-            y=[start[1]],
-            mode="markers",
-            name="start",
-            marker=dict(size=16, symbol="star", color=PALETTE["neg"], line=dict(width=1)),
-        )
-    )
+    marker = dict(size=16, symbol="star", color=PALETTE["neg"], line=dict(width=1))
+    fig.add_trace(xy_trace(start, "start", marker=marker))
 
 
 def _loss_map(ws, bs, loss, zmin, zmax, showscale: bool) -> go.Heatmap:

@@ -10,7 +10,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from dlcore.viz import raster
-from dlcore.viz.common import GRAYS, PALETTE, colormap_rgb, image_grid, style
+from dlcore.viz.common import GRAYS, PALETTE, colormap_rgb, image_grid, style, xy_trace
 
 SEP = 215  # grey of the separators between tiles
 DIGIT_SCALE = 16  # screen pixels per image pixel on the page: an 8x8 digit is 128 px (projector)
@@ -111,14 +111,13 @@ def latent_map_figure(
         )  # fmt: skip
     if path is not None:
         fig.add_trace(
-            go.Scatter(x=path[:, 0], y=path[:, 1], mode="lines+markers", name="path",
-                       line=dict(color=PALETTE["ink"], width=3), marker=dict(size=7),
-                       hovertemplate="step %{pointNumber}<extra></extra>")
+            xy_trace(path, "path", "lines+markers", line=dict(color=PALETTE["ink"], width=3),
+                     marker=dict(size=7), hovertemplate="step %{pointNumber}<extra></extra>")
         )  # fmt: skip
     if marker is not None:
         fig.add_trace(
-            go.Scatter(x=[marker[0]], y=[marker[1]], mode="markers", name="decoded point",
-                       marker=dict(symbol="x", size=14, color=PALETTE["accent"]))
+            xy_trace(marker, "decoded point",
+                     marker=dict(symbol="x", size=14, color=PALETTE["accent"]))
         )  # fmt: skip
     fig.update_xaxes(title=axis_names[0], range=[-r * 1.05, r * 1.05], zeroline=False)
     fig.update_yaxes(title=axis_names[1], range=[-r * 1.05, r * 1.05], zeroline=False,
