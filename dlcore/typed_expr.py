@@ -10,6 +10,17 @@ the tree with its own whitelist of names and functions.
 from __future__ import annotations
 
 import ast
+import operator
+
+# the arithmetic a typed expression may use (+ - * / and ^ as **), for the pages that evaluate
+# the tree on numbers or arrays
+BINOPS = {
+    ast.Add: operator.add,
+    ast.Sub: operator.sub,
+    ast.Mult: operator.mul,
+    ast.Div: operator.truediv,
+    ast.Pow: operator.pow,
+}
 
 
 def read_typed(

@@ -18,14 +18,13 @@ from __future__ import annotations
 import ast
 import dataclasses
 import math
-import operator
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
-from dlcore.typed_expr import read_typed
+from dlcore.typed_expr import BINOPS, read_typed
 
 MAX_EXPR_CHARS = 200
 MAX_NODES = 120
@@ -132,13 +131,6 @@ NUMPY_FUNCS: dict[str, Callable] = {name: getattr(np, name) for name in DUAL_FUN
 
 # ----------------------------------------------------------------------------- the parser
 Compiled = Callable[[Any, Any, Mapping[str, Callable]], Any]
-BINOPS = {
-    ast.Add: operator.add,
-    ast.Sub: operator.sub,
-    ast.Mult: operator.mul,
-    ast.Div: operator.truediv,
-    ast.Pow: operator.pow,
-}
 CONSTS = {"pi": math.pi, "e": math.e}
 
 

@@ -7,11 +7,10 @@ Used by the universal-approximation view of pages/playground.py ("fit any functi
 from __future__ import annotations
 
 import ast
-import operator
 
 import numpy as np
 
-from dlcore.typed_expr import read_typed
+from dlcore.typed_expr import BINOPS, read_typed
 
 MAX_EXPR_CHARS = 120
 MAX_NODES = 60
@@ -31,13 +30,6 @@ FUNCS = {
     "max0": lambda v: np.maximum(v, 0.0),
 }
 CONSTS = {"pi": np.pi, "e": np.e}
-BINOPS = {
-    ast.Add: operator.add,
-    ast.Sub: operator.sub,
-    ast.Mult: operator.mul,
-    ast.Div: operator.truediv,
-    ast.Pow: operator.pow,
-}
 
 
 class ExprError(ValueError):
