@@ -203,6 +203,33 @@ def _aligned_target(trace) -> np.ndarray:
     return out
 
 
+def _stacked_maps(panels, hover: str, **spacing) -> go.Figure:
+    """One heatmap of values in [0, 1] a row, from (title, z, colorscale) panels, on a shared
+    x axis; row 0 of each map at the top."""
+    fig = make_subplots(
+        rows=len(panels),
+        cols=1,
+        shared_xaxes=True,
+        subplot_titles=[p[0] for p in panels],
+        **spacing,
+    )
+    for r, (_, z, scale) in enumerate(panels, start=1):
+        fig.add_trace(
+            go.Heatmap(
+                z=z,
+                colorscale=scale,
+                zmin=0,
+                zmax=1,
+                showscale=False,
+                hovertemplate=hover + "<extra></extra>",
+            ),
+            row=r,
+            col=1,
+        )
+        fig.update_yaxes(autorange="reversed", row=r, col=1)
+    return fig
+
+
 def tape_figure(trace, t_sel: int | None = None, *, height: int | None = None) -> go.Figure:
     """Input / target / output bits and (for an NTM) write and read weightings on one time axis.
 
@@ -224,28 +251,8 @@ def tape_figure(trace, t_sel: int | None = None, *, height: int | None = None) -
         ]
     n_loc = trace.write_w.shape[1] if trace.write_w is not None else 0
     heights = [9, 8, 8] + ([n_loc / 2, n_loc / 2] if n_loc else [])
-    fig = make_subplots(
-        rows=len(panels),
-        cols=1,
-        shared_xaxes=True,
-        vertical_spacing=0.05,
-        row_heights=heights,
-        subplot_titles=[p[0] for p in panels],
-    )
-    for r, (_, z, scale) in enumerate(panels, start=1):
-        fig.add_trace(
-            go.Heatmap(
-                z=z,
-                colorscale=scale,
-                zmin=0,
-                zmax=1,
-                showscale=False,
-                hovertemplate="t = %{x}<br>row %{y}<br>%{z:.2f}<extra></extra>",
-            ),
-            row=r,
-            col=1,
-        )
-        fig.update_yaxes(autorange="reversed", row=r, col=1)
+    hover = "t = %{x}<br>row %{y}<br>%{z:.2f}"
+    fig = _stacked_maps(panels, hover, vertical_spacing=0.05, row_heights=heights)
     fig.update_yaxes(title="location", row=4, col=1) if n_loc else None
     fig.add_vline(x=trace.delimiter, line_dash="dash", line_color=PALETTE["accent"], line_width=1)
     if t_sel is not None:
@@ -368,34 +375,16 @@ def example_figure(traces: dict) -> go.Figure:
     """Target and each model's thresholded output for one sequence (bits x time)."""
     names = list(traces)
     first = traces[names[0]]
-    rows = [("target", first.target.T)] + [
+    rows = [("target", first.target.T, BITS_SCALE)] + [
         (
             f"{n} output ({t.bits_wrong:.0f} bits wrong)",
             (t.output[t.length + 1 :] > 0.5).T.astype(float),
+            BITS_SCALE,
         )
         for n, t in traces.items()
     ]
-    fig = make_subplots(
-        rows=len(rows),
-        cols=1,
-        shared_xaxes=True,
-        vertical_spacing=0.12,
-        subplot_titles=[r[0] for r in rows],
-    )
-    for r, (_, z) in enumerate(rows, start=1):
-        fig.add_trace(
-            go.Heatmap(
-                z=z,
-                colorscale=BITS_SCALE,
-                zmin=0,
-                zmax=1,
-                showscale=False,
-                hovertemplate="vector %{x}, bit %{y}: %{z}<extra></extra>",
-            ),
-            row=r,
-            col=1,
-        )
-        fig.update_yaxes(autorange="reversed", showticklabels=False, row=r, col=1)
+    fig = _stacked_maps(rows, "vector %{x}, bit %{y}: %{z}", vertical_spacing=0.12)
+    fig.update_yaxes(showticklabels=False)
     fig.update_xaxes(title="output vector", row=len(rows), col=1)
     fig.update_annotations(font_size=12)
     style(fig, height=110 + 80 * len(rows), legend=False)
