@@ -14,6 +14,7 @@ from collections.abc import Callable
 from functools import partial
 
 import numpy as np
+import plotly.graph_objects as go
 import streamlit as st
 
 from dlcore.rnn import analysis, charlm, texts
@@ -168,6 +169,18 @@ def _flow_png(page: RnnPage, trainer: TaskTrainer, snap: TrainSnapshot) -> bytes
     return kept[1]
 
 
+def _norms_figure(snap: TrainSnapshot, clip_v: float) -> go.Figure:
+    """Each arm's gradient norm before clipping, the threshold v as a line."""
+    return figures.curves_figure(
+        snap.train_steps,
+        snap.grad_norm,
+        snap.labels,
+        "‖g‖ before clipping",
+        hline=("clip threshold v", clip_v),
+        diverged_at=snap.diverged_at,
+    )
+
+
 def render_train(page: RnnPage, trainer: TaskTrainer, out: LiveOut) -> None:
     snap, clip_v = trainer.snapshot(), page.cfg.clip_v
     if out.live:
@@ -187,15 +200,7 @@ def render_train(page: RnnPage, trainer: TaskTrainer, out: LiveOut) -> None:
         diverged_at=snap.diverged_at,
     )
     page.chart(loss, "loss", where=left)
-    norms = figures.curves_figure(
-        snap.train_steps,
-        snap.grad_norm,
-        snap.labels,
-        "‖g‖ before clipping",
-        hline=("clip threshold v", clip_v),
-        diverged_at=snap.diverged_at,
-    )
-    page.chart(norms, "norms", where=right)
+    page.chart(_norms_figure(snap, clip_v), "norms", where=right)
     st.caption(texts.TRAIN)
     for col, label, final, share in zip(
         st.columns(3), snap.labels, snap.eval_loss[:, -1], snap.clipped_share
@@ -330,15 +335,7 @@ def render_clip(page: RnnPage, trainer: TaskTrainer, out: LiveOut) -> None:
         diverged_at=snap.diverged_at,
     )
     page.chart(loss, "clip_loss", where=left)
-    norms = figures.curves_figure(
-        snap.train_steps,
-        snap.grad_norm,
-        snap.labels,
-        "‖g‖ before clipping",
-        hline=("clip threshold v", cfg.clip_v),
-        diverged_at=snap.diverged_at,
-    )
-    page.chart(norms, "clip_norms", where=right)
+    page.chart(_norms_figure(snap, cfg.clip_v), "clip_norms", where=right)
     st.caption(texts.CLIP_TRAIN.format(mode=mode, v=cfg.clip_v, share=snap.clipped_share[1]))
 
 
