@@ -47,6 +47,18 @@ def positive(a: np.ndarray) -> np.ndarray:
     return a
 
 
+def _arm_curve(x, y: np.ndarray, label: str, i: int) -> go.Scatter:
+    """The i-th cell's or run's curve for a log y axis, in its colour (gaps where y <= 0)."""
+    return go.Scatter(
+        x=x,
+        y=positive(y),
+        name=label,
+        mode="lines+markers",
+        marker=dict(size=4),
+        line=dict(color=arm_color(label, i), width=2),
+    )
+
+
 def flow_curves(
     flows: np.ndarray, labels: Sequence[str], bound: np.ndarray | None = None, height: int = 320
 ) -> go.Figure:
@@ -54,16 +66,7 @@ def flow_curves(
     fig = go.Figure()
     t = np.arange(flows.shape[1])
     for i, (label, f) in enumerate(zip(labels, flows)):
-        fig.add_trace(
-            go.Scatter(
-                x=t,
-                y=positive(f),
-                name=label,
-                mode="lines+markers",
-                marker=dict(size=4),
-                line=dict(color=arm_color(label, i), width=2),
-            )
-        )
+        fig.add_trace(_arm_curve(t, f, label, i))
     if bound is not None:
         fig.add_trace(
             go.Scatter(
@@ -349,16 +352,7 @@ def loss_figure(
     a cell that diverged is marked where it blew up (``diverged_at``: a step or None each)."""
     fig = go.Figure()
     for i, lab in enumerate(labels):
-        fig.add_trace(
-            go.Scatter(
-                x=steps,
-                y=positive(losses[i]),
-                name=lab,
-                mode="lines+markers",
-                marker=dict(size=4),
-                line=dict(color=arm_color(lab, i), width=2),
-            )
-        )
+        fig.add_trace(_arm_curve(steps, losses[i], lab, i))
     x1 = max(float(steps[-1]) if len(steps) else 1.0, 1.0)
     _level(fig, 0, x1, baseline, f"no-memory baseline {baseline:.3f}", PALETTE["muted"])
     _level(fig, 0, x1, solved, f"solved < {solved:g}", PALETTE["ok"])
