@@ -25,7 +25,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.harness import READY, StreamlitServer, chromium, open_app  # noqa: E402
+from bench.harness import READY, StreamlitServer, chromium  # noqa: E402
 
 PICTURES = (
     "[data-testid=stMain] .js-plotly-plot .main-svg, "
@@ -37,9 +37,10 @@ PICTURES = (
 # navigation started), every later change of a picture, every input event, and the script runs
 WATCH_JS = """
 (() => {
-  const PICS = %s;
+  const PICS = PICTURES_JSON;
   const HOSTS = '.js-plotly-plot, [data-testid=stImage], [data-testid=stGraphVizChart], canvas';
-  const s = window.__lat = {first: null, changes: [], input: null, runs: 0, running: false};
+  const s = window.__lat = {first: null, changes: [], input: null, runs: 0, running: false,
+    idle: null};
   const shown = () => {
     for (const el of document.querySelectorAll(PICS)) {
       if (el.tagName === 'IMG' ? (el.complete && el.naturalWidth > 0) : true) return true;
@@ -59,6 +60,7 @@ WATCH_JS = """
     const app = document.querySelector('[data-testid=stApp]');
     const running = app && app.getAttribute('data-test-script-state') === 'running';
     if (running && !s.running) s.runs += 1;
+    if (!running && s.running) s.idle = now;  // a script run ended
     s.running = running;
   };
   const start = () => new MutationObserver(onMutate).observe(document.documentElement,
@@ -70,7 +72,7 @@ WATCH_JS = """
       {capture: true});
   }
 })();
-""" % repr(PICTURES)
+""".replace("PICTURES_JSON", repr(PICTURES))
 
 Action = Callable[[object, int], None]  # (page, move number) -> one input
 
@@ -79,9 +81,21 @@ def slider(label: str) -> Action:
     """Move a slider one step (right on even moves, left on odd ones) with the keyboard."""
 
     def act(page, i: int) -> None:
-        thumb = page.locator("[data-testid=stSlider]", has_text=label).locator("input[type=range]")
+        thumb = page.locator("[data-testid=stSlider]", has_text=label).get_by_role("slider")
         thumb.first.focus()
         page.keyboard.press("ArrowRight" if i % 2 == 0 else "ArrowLeft")
+
+    return act
+
+
+def number(label: str, values: tuple[str, str]) -> Action:
+    """Type one of two values into a number input, alternately (its +/- buttons hide when the
+    column is narrow)."""
+
+    def act(page, i: int) -> None:
+        field = page.locator("[data-testid=stNumberInput]", has_text=label).first.locator("input")
+        field.fill(values[i % 2])
+        field.press("Enter")
 
     return act
 
@@ -138,20 +152,20 @@ CONTROLS: dict[str, list[tuple[str, Action]]] = {
     "playground": [
         ("learning rate", slider("Learning rate")),
         ("activation", select("Activation", ("ReLU", "Tanh"))),
-        ("a feature", toggle("X₁²")),
+        ("a feature", toggle("X1²")),
     ],
     "convolution": [
-        ("kernel", select("Kernel", ("Sobel x (vertical edges)", "Identity"))),
-        ("stride", slider("Stride y")),
-        ("mode", radio("Mode", ("Convolution", "Correlation"))),
+        ("kernel", select("Kernel", ("Identity", "Sobel horizontal"))),
+        ("stride", number("Stride (rows)", ("2", "1"))),
+        ("mode", radio("Operation", ("Convolution (kernel flipped)", "Cross-correlation"))),
     ],
     "rnn?view=train": [
-        ("cell activation", select("Activation", ("ReLU", "tanh"))),
+        ("cell activation", select("Vanilla RNN activation g", ("ReLU (γ = 1)", "tanh (γ = 1)"))),
         ("T", slider("Sequence length T")),
     ],
     "attention": [
-        ("sentence", text("Date", ("Fri 27 Nov 2026", "3 March 1999"))),
-        ("scoring function", select("Scoring", ("Luong dot", "Bahdanau additive"))),
+        ("sentence", text("Date as a person writes it", ("3 March 1999", "Fri 27 Nov 2026"))),
+        ("scoring function", select("Scoring function", ("Luong dot", "Bahdanau additive"))),
     ],
     "ntm": [
         ("beta", slider("beta (key strength)")),
@@ -163,8 +177,8 @@ CONTROLS: dict[str, list[tuple[str, Action]]] = {
     "vae": [("click-to-decode", chart_click(0))],
     "vae?view=interpolation": [("interpolation steps", slider("Steps"))],
     "gan": [
-        ("preset", select("Lesson preset", ("Ring of 8", "Two moons"))),
-        ("view toggle", toggle("Heatmap")),
+        ("preset", select("Lesson preset", ("Two moons", "Ring of 8: converges"))),
+        ("view toggle", toggle("D(x) heatmap")),
     ],
 }
 PAGES = (
@@ -215,16 +229,17 @@ def first_picture(context, url: str) -> tuple[float, int]:
 
 
 def control_latency(page, act: Action, moves: int) -> list[float]:
-    """Seconds from each input event to the last picture change it caused."""
+    """Seconds from each input event to the page settling: the last picture change it caused, or
+    the end of the script run it caused where it changes no picture (a paused playground's
+    learning rate only rewrites the update rule's numbers)."""
     out = []
     for i in range(moves):
-        page.evaluate("() => { window.__lat.input = null; window.__lat.changes = []; }")
+        page.evaluate("() => Object.assign(window.__lat, {input: null, changes: [], idle: null})")
         act(page, i)
         s = _settled(page)
-        if s["input"] is None or not s["changes"]:
-            out.append(float("nan"))  # nothing changed: the control drove no picture
-            continue
-        out.append((max(s["changes"]) - s["input"]) / 1000)
+        start = s["input"]
+        ends = [t for t in s["changes"] + [s["idle"]] if start is not None and t and t >= start]
+        out.append((max(ends) - start) / 1000 if ends else float("nan"))
     return out
 
 
@@ -267,7 +282,8 @@ def main() -> None:
         with StreamlitServer("app.py", env={"DLX_DEVICE": "cpu"}) as server:
             context = browser.new_context(viewport={"width": 1400, "height": 1000})
             context.add_init_script(WATCH_JS)
-            for path in PAGES:  # warm server: every page loaded once (as after a class's first minute)
+            # a warm server: every page loaded once (as after a class's first minute)
+            for path in PAGES:
                 _new_tab(context, server.url(path)).close()
             for path in wanted:
                 firsts = [first_picture(context, server.url(path)) for _ in range(3)]
