@@ -105,7 +105,7 @@ def select(label: str, options: tuple[str, str]) -> Action:
 
     def act(page, i: int) -> None:
         box = page.locator("[data-testid=stSelectbox]", has_text=label).first
-        box.click()
+        box.get_by_role("button", name="Open").click()
         page.get_by_role("option", name=options[i % 2], exact=True).click()
 
     return act
