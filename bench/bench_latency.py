@@ -105,8 +105,15 @@ def select(label: str, options: tuple[str, str]) -> Action:
 
     def act(page, i: int) -> None:
         box = page.locator("[data-testid=stSelectbox]", has_text=label).first
-        box.get_by_role("button", name="Open").click()
-        page.get_by_role("option", name=options[i % 2], exact=True).click()
+        option = page.get_by_role("option", name=options[i % 2], exact=True)
+        for _ in range(3):  # the list can close again while the page settles: open it once more
+            box.get_by_role("button", name="Open").click()
+            try:
+                option.wait_for(timeout=5000)
+                break
+            except Exception:
+                page.keyboard.press("Escape")
+        option.click()
 
     return act
 
