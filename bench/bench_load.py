@@ -95,7 +95,8 @@ def run(n: int, seconds: float) -> dict[str, float]:
         elapsed, wall1 = time.perf_counter() - t0, time.time()
         cpu = meter.stop()
         fps = [frames_counted(p) / elapsed for p in pages]
-        steps = sum(max(0, _steps(p) - s) for p, s in zip(pages, start)) / elapsed
+        gained = [max(0, _steps(p) - s) / elapsed for p, s in zip(pages, start)]
+        steps = sum(gained)
         for page, name in zip(pages, names):
             shown = page.locator(EXCEPTION)
             errors += shown.count()
@@ -107,7 +108,11 @@ def run(n: int, seconds: float) -> dict[str, float]:
     model_fps = [t / elapsed for t in ticks]
     for name in dict.fromkeys(names):
         mine = [f for f, m in zip(fps, names) if m == name]
-        print(f"  N={n} {name}: {len(mine)} session(s), median {statistics.median(mine):.1f} fps")
+        trained = sum(g for g, m in zip(gained, names) if m == name)
+        print(
+            f"  N={n} {name}: {len(mine)} session(s), median {statistics.median(mine):.1f} fps, "
+            f"{trained:,.1f} training steps/s in all"
+        )
     p5 = float(np.percentile(fps, 5)) if fps else 0.0
     return {
         "errors": errors,
