@@ -25,6 +25,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from playwright.sync_api import TimeoutError as PlaywrightTimeout  # noqa: E402
+
 from bench.harness import READY, StreamlitServer, chromium  # noqa: E402
 
 PICTURES = (
@@ -111,7 +113,7 @@ def select(label: str, options: tuple[str, str]) -> Action:
             try:
                 option.wait_for(timeout=5000)
                 break
-            except Exception:
+            except PlaywrightTimeout:
                 page.keyboard.press("Escape")
         option.click()
 

@@ -88,9 +88,10 @@ OWN_RATIO_HELP = (
     "Your own points are not split at random: each one is a training point unless you added "
     "it as a test point."
 )
-
-
-TRAIN_SECONDS_A_FRAME = 0.010  # bench/bench_playground.py measures what it gives
+# SGD time a live frame: at 40 frames/s about 10,000 updates/s on a 2-core machine
+# (bench/bench_playground.py), over six times TF Playground's ceiling (one epoch of 25 updates
+# a 60 Hz frame: 1,500/s); a full class shares the cores through Process.fair_budget
+TRAIN_SECONDS_A_FRAME = 0.010
 
 
 # -- shared, cached results (one copy per server process) ----------------------------------
@@ -341,9 +342,6 @@ def _live(page: PlaygroundPage, hidden: set[str]) -> LivePanel | None:
         partial(build_trainer, page),
         partial(render, page),
         step_size=step_size(cfg, custom),
-        # 10 ms of SGD a frame at 40 frames a second: ~7,000 updates a second on 2 cores, over
-        # twice TF Playground's ceiling (one epoch, 25 updates, per 60 Hz frame: 1,500/s);
-        # a full class shares the cores through fair_budget (dlcore.ui.process)
         budget_s=TRAIN_SECONDS_A_FRAME,
         max_fps=40,
         hide=hidden,
