@@ -118,13 +118,15 @@ def test_long_inputs_have_labels_that_do_not_overlap(server, page):
     """Issue 24 item 11: a long sentence's token labels were drawn over each other."""
     page.set_default_timeout(120000)
     open_app(page, server.url(f"attention?view=transformer&sentence={LONG_SENTENCE}"), 240000)
-    page.wait_for_function(f"() => ({TICK_BOXES_JS})(['layer 0, head 0', 'y']) !== null")
-    for axis in ("x", "y"):
+    for axis in ("x", "y"):  # plotly draws the plot first and its tick labels a moment later
+        page.wait_for_function(
+            f"() => (({TICK_BOXES_JS})(['layer 0, head 0', '{axis}']) || []).length >= 15"
+        )
         boxes = page.evaluate(TICK_BOXES_JS, ["layer 0, head 0", axis])
         assert len(boxes) >= 15 and not _overlaps(boxes), (axis, _overlaps(boxes)[:3])
     date = "saturday%2C+the+14th+of+march+1961+at+noon"  # 40 characters, the most a model reads
     open_app(page, server.url(f"attention?date={date}"), 240000)
-    page.wait_for_function(f"() => ({TICK_BOXES_JS})(['τ = 1', 'x']) !== null")
+    page.wait_for_function(f"() => (({TICK_BOXES_JS})(['τ = 1', 'x']) || []).length >= 40")
     boxes = page.evaluate(TICK_BOXES_JS, ["τ = 1", "x"])
     assert len(boxes) == 40 and not _overlaps(boxes), _overlaps(boxes)[:3]  # every character
     assert page.locator(EXCEPTION).count() == 0
