@@ -90,14 +90,15 @@ def signed_limits(z: np.ndarray) -> tuple[float, float]:
     return -m, m
 
 
-def xy_trace(points, name: str | None = None, mode: str = "markers", *, kind=go.Scatter, **kw):
+def xy_trace(points, name: str | None = None, mode: str = "markers", **kw):
     """A trace through 2-D points: an (N, 2) array (x in column 0, y in column 1), or one point
-    (x, y). ``kind`` is go.Scatter or go.Scattergl; ``kw`` styles it (marker, line, hover...)."""
+    (x, y). ``kw`` styles it (marker, line, hover...). SVG, not WebGL: a WebGL trace costs about
+    0.3 s to draw on a machine without a GPU, and the app's point sets are small."""
     if np.ndim(points) == 1:  # one point
         x, y = [points[0]], [points[1]]
     else:
         x, y = points[:, 0], points[:, 1]
-    return kind(x=x, y=y, mode=mode, name=name, **kw)
+    return go.Scatter(x=x, y=y, mode=mode, name=name, **kw)
 
 
 def cell_frame(fig: go.Figure, cols, rows, *, pad: float = 0.5, **kw) -> None:

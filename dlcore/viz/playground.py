@@ -195,7 +195,6 @@ def boundary_figure(
             xy_trace(
                 x,
                 name,
-                kind=go.Scattergl,
                 hoverinfo="skip",
                 marker=dict(
                     size=marker_size(n_shown),
@@ -527,7 +526,7 @@ def hidden_figure(hs, n_classes: int, height: int = 360) -> go.Figure:
         for c in range(max(2, n_classes)):
             sel = classes == c
             fig.add_trace(
-                go.Scattergl(
+                go.Scatter(
                     x=z[sel, 0],
                     y=z[sel, 1],
                     mode="markers",
@@ -537,7 +536,7 @@ def hidden_figure(hs, n_classes: int, height: int = 360) -> go.Figure:
             )
     else:
         marker = dict(size=6, color=classes, colorscale=DIVERGING, cmin=-1, cmax=1)
-        fig.add_trace(xy_trace(z, "target", kind=go.Scattergl, marker=marker))
+        fig.add_trace(xy_trace(z, "target", marker=marker))
     if line is not None:
         w1, w2, b = line
         lo, hi = float(z[:, 0].min()) - 0.1, float(z[:, 0].max()) + 0.1
