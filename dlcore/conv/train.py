@@ -17,6 +17,7 @@ from dlcore.config import choice, num
 from dlcore.conv.model import DigitsCNN, first_layer_kernels, new_model, pretrained
 from dlcore.data.digits import train_test_split
 from dlcore.device import get_device
+from dlcore.nosync import Metrics
 from dlcore.trainer import BaseTrainer
 
 
@@ -75,9 +76,14 @@ def random_shift(x: torch.Tensor, gen: torch.Generator, max_px: int = 1) -> torc
     """Shift each (1, 8, 8) image by up to ``max_px`` pixels (zero fill): cheap augmentation."""
     b = x.shape[0]
     pad = F.pad(x, (max_px,) * 4)  # (B, 1, 8 + 2m, 8 + 2m)
-    offs = torch.randint(0, 2 * max_px + 1, (b, 2), generator=gen)
-    rows = [pad[i, :, oy : oy + 8, ox : ox + 8] for i, (oy, ox) in enumerate(offs.tolist())]
-    return torch.stack(rows)
+    offs = torch.randint(0, 2 * max_px + 1, (b, 2), generator=gen).to(x.device)  # (B, 2) dy, dx
+    # one gather on the device, no offset read to the host: out[i, c, r, k] = pad[i, c, r+dy, k+dx]
+    span = torch.arange(8, device=x.device)
+    rows = (offs[:, 0, None] + span)[:, None, :, None]  # (B, 1, 8, 1)
+    cols = (offs[:, 1, None] + span)[:, None, None, :]  # (B, 1, 1, 8)
+    batch = torch.arange(b, device=x.device)[:, None, None, None]
+    chans = torch.arange(x.shape[1], device=x.device)[None, :, None, None]
+    return pad[batch, chans, rows, cols]  # (B, C, 8, 8)
 
 
 class DigitsTrainer(BaseTrainer):
@@ -100,8 +106,11 @@ class DigitsTrainer(BaseTrainer):
             model.load_state_dict(pretrained().state_dict())
         return model.train()
 
-    def _train(self, n: int) -> dict[str, float]:
-        loss = acc = 0.0
+    def step(self, n: int = 1) -> Metrics:
+        """n Adam steps; the latest loss and batch accuracy, read only when looked at."""
+        return Metrics(super().step(n))
+
+    def _train(self, n: int) -> dict[str, torch.Tensor]:
         for _ in range(n):
             idx = torch.randint(0, len(self.y_train), (int(self.cfg.batch),), generator=self.gen)
             xb = random_shift(self.x_train[idx.to(self.device)], self.gen)
@@ -111,8 +120,8 @@ class DigitsTrainer(BaseTrainer):
             self.opt.zero_grad(set_to_none=True)
             out.backward()
             self.opt.step()
-            loss, acc = float(out.detach()), float((logits.argmax(1) == yb).float().mean())
-        return {"loss": loss, "batch_acc": acc}
+        # 0-d tensors on the device: read when a frame reads the history, not every step
+        return {"loss": out.detach(), "batch_acc": (logits.argmax(1) == yb).float().mean()}
 
     def _on_update(self, changed: set[str]) -> None:
         for group in self.opt.param_groups:

@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 import torch
 
+from bench.bench_device import counting_syncs
 from dlcore.config import needs_rebuild
 from dlcore.conv import images, model, train
 from dlcore.data.digits import train_test_split
@@ -139,3 +140,32 @@ def test_a_new_model_neither_reseeds_nor_draws_the_global_generator():
     state = torch.get_rng_state()
     model.load_state(model.CHECKPOINT)  # loading the shipped weights draws nothing either
     assert torch.equal(torch.get_rng_state(), state)
+
+
+def test_a_training_step_reads_nothing_from_the_device():
+    """Issue 25: the loss and accuracy stay on the device until a frame reads the history, and
+    the shifted batches are cut there; reading them every step changes nothing."""
+    quiet, watched = (train.DigitsTrainer(train.TrainConfig(seed=2)) for _ in range(2))
+    quiet.step(1)
+    with counting_syncs() as count:
+        m = quiet.step(8)
+    assert count[0] == 0
+    for _ in range(9):
+        w = watched.step(1)
+        assert isinstance(w["loss"], float)  # read at once: the same numbers follow
+    assert dict(m) == dict(w) and set(m) == {"loss", "batch_acc"}
+    assert quiet.history.last()["loss"] == m["loss"] == quiet.snapshot().train_loss
+    for p, q in zip(quiet.model.parameters(), watched.model.parameters()):
+        torch.testing.assert_close(p, q, rtol=0, atol=0)
+
+
+@pytest.mark.parametrize("channels", [1, 2])
+def test_random_shift_moves_each_image_by_its_drawn_offset(channels):
+    x = torch.arange(5 * channels * 64, dtype=torch.float32).reshape(5, channels, 8, 8)
+    out = train.random_shift(x, torch.Generator().manual_seed(0))
+    offs = torch.randint(0, 3, (5, 2), generator=torch.Generator().manual_seed(0))
+    pad = torch.nn.functional.pad(x, (1, 1, 1, 1))
+    for i, (dy, dx) in enumerate(offs.tolist()):
+        torch.testing.assert_close(out[i], pad[i, :, dy : dy + 8, dx : dx + 8], rtol=0, atol=0)
+    # plain row-major strides: a batch that looks channels-last takes another conv kernel
+    assert out.stride() == torch.empty(out.shape).stride()
