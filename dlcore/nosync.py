@@ -22,6 +22,12 @@ from collections.abc import Iterable, Iterator, Mapping
 import torch
 
 
+def sum_dtype(device: torch.device) -> torch.dtype:
+    """The dtype to sum metrics in on ``device``: float64, as the Python floats they used to be
+    read into, except on Apple's MPS, which has no float64 (float32 there)."""
+    return torch.float32 if device.type == "mps" else torch.float64
+
+
 class Metrics(Mapping[str, float]):
     """A step's metrics: floats, read from the device (all at once, in one copy) only when a
     value is first looked at. ``raw`` is what the trainer measured, tensors and all, for
@@ -34,13 +40,11 @@ class Metrics(Mapping[str, float]):
     def _read(self) -> dict[str, float]:
         if self._floats is None:
             tensors = {k: v for k, v in self.raw.items() if isinstance(v, torch.Tensor)}
-            values = (
-                torch.stack([v.detach().reshape(()).double() for v in tensors.values()])
-                .cpu()
-                .tolist()
-                if tensors
-                else []
-            )
+            values = []
+            if tensors:
+                dtype = sum_dtype(next(iter(tensors.values())).device)
+                flat = [v.detach().reshape(()).to(dtype) for v in tensors.values()]
+                values = torch.stack(flat).cpu().tolist()  # one copy for them all
             read = dict(zip(tensors, values))
             self._floats = {k: read[k] if k in read else float(v) for k, v in self.raw.items()}
         return self._floats

@@ -5,7 +5,7 @@ import pytest
 import torch
 
 from bench.bench_device import counting_syncs
-from dlcore.nosync import Adam, Metrics
+from dlcore.nosync import Adam, Metrics, sum_dtype
 
 
 def _net() -> torch.nn.Module:
@@ -67,3 +67,8 @@ def test_metrics_are_floats_read_once_and_only_when_looked_at():
 def test_metrics_keep_a_float64_value_whole():
     third = torch.tensor(1.0, dtype=torch.float64) / 3
     assert Metrics({"x": third})["x"] == 1 / 3
+
+
+def test_sums_are_float64_but_on_mps():
+    assert sum_dtype(torch.device("cpu")) == sum_dtype(torch.device("cuda")) == torch.float64
+    assert sum_dtype(torch.device("mps")) == torch.float32  # MPS has no float64
