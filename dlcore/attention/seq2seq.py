@@ -21,7 +21,7 @@ from pathlib import Path
 import numpy as np
 import torch
 from torch import nn
-from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
+from torch.nn.utils.rnn import PackedSequence, pack_padded_sequence, pad_packed_sequence
 
 from dlcore.attention import dates
 from dlcore.attention.scores import SCORES, attention_weights
@@ -96,9 +96,15 @@ class Seq2Seq(nn.Module):
 
     def encode(self, src: torch.Tensor, lengths: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         e = self.src_embed(src)  # (B, S, E)
-        packed = pack_padded_sequence(e, lengths.cpu(), batch_first=True, enforce_sorted=False)
+        if lengths.device.type != "cpu":  # packing reads the lengths on the host
+            lengths = lengths.cpu()
+        packed = pack_padded_sequence(e, lengths, batch_first=True, enforce_sorted=False)
         out, h = self.encoder(packed)
-        keys, _ = pad_packed_sequence(out, batch_first=True, total_length=src.shape[1])  # (B, S, K)
+        # padded in length order, then put back in batch order here: pad_packed_sequence would
+        # also reorder the lengths, reading the order from the device (a wait on a GPU)
+        by_length = PackedSequence(out.data, out.batch_sizes)
+        keys, _ = pad_packed_sequence(by_length, batch_first=True, total_length=src.shape[1])
+        keys = keys.index_select(0, out.unsorted_indices)  # (B, S, K)
         return keys, torch.cat([h[0], h[1]], -1)  # (B, K) final forward + backward states
 
     def forward(
@@ -173,13 +179,14 @@ class Seq2Seq(nn.Module):
 
 
 def batch_tensors(pairs: list[tuple[str, str]], device: torch.device):
-    """(src ids, lengths, tgt ids) on ``device`` for (source, target) pairs."""
+    """(src ids, lengths, tgt ids) for (source, target) pairs: the ids on ``device``, the lengths
+    on the host, where packing the sequences reads them."""
     srcs = [dates.normalize_source(s)[0] for s, _ in pairs]
     ids, lengths = dates.encode_sources(srcs)
     tgt = dates.encode_targets([t for _, t in pairs])
     return (
         torch.as_tensor(ids, device=device),
-        torch.as_tensor(lengths, device=device),
+        torch.as_tensor(lengths),
         torch.as_tensor(tgt, device=device),
     )
 
@@ -199,7 +206,7 @@ def translate(model: Seq2Seq, texts: list[str], batch: int = 500) -> list[str]:
     for i in range(0, len(texts), batch):
         chunk = [dates.normalize_source(t)[0] or " " for t in texts[i : i + batch]]
         ids, lengths = dates.encode_sources(chunk)
-        trace = model(torch.as_tensor(ids, device=device), torch.as_tensor(lengths, device=device))
+        trace = model(torch.as_tensor(ids, device=device), torch.as_tensor(lengths))
         out += dates.decode_targets(to_numpy(trace.logits[..., : dates.SOS].argmax(-1)))
     return out
 
@@ -234,7 +241,7 @@ def attend(model: Seq2Seq, text: str) -> AttentionMaps:
     clean = dates.normalize_source(text)[0] or " "
     device = next(model.parameters()).device
     ids, lengths = dates.encode_sources([clean])
-    tr = model(torch.as_tensor(ids, device=device), torch.as_tensor(lengths, device=device))
+    tr = model(torch.as_tensor(ids, device=device), torch.as_tensor(lengths))
     out = dates.decode_targets(to_numpy(tr.logits[..., : dates.SOS].argmax(-1)))[0]
     return AttentionMaps(
         source=tuple(clean),

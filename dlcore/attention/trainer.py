@@ -25,6 +25,7 @@ from dlcore.attention.seq2seq import (
 )
 from dlcore.config import choice, num, text
 from dlcore.device import get_device, seed_everything
+from dlcore.nosync import Adam, Metrics, sum_dtype
 from dlcore.trainer import BaseTrainer
 
 
@@ -61,12 +62,17 @@ class DateTrainer(BaseTrainer):
         seed_everything(int(cfg.seed))
         self.device = get_device()
         self.model = Seq2Seq(spec or ModelSpec(score=cfg.score)).to(self.device)
-        self.opt = torch.optim.Adam(self.model.parameters(), lr=float(cfg.lr))
+        self.opt = Adam(self.model.parameters(), lr=float(cfg.lr))
         self.rng = np.random.default_rng(int(cfg.seed))
 
-    def _train(self, n: int) -> dict[str, float]:
+    def step(self, n: int = 1) -> Metrics:
+        """n mini-batches; the mean loss over them, read only when looked at."""
+        return Metrics(super().step(n))
+
+    def _train(self, n: int) -> dict[str, torch.Tensor]:
         self.model.train()
-        total = 0.0
+        # summed on the device in float64 (sum_dtype), as the Python float it used to be
+        total = torch.zeros((), dtype=sum_dtype(self.device), device=self.device)
         for _ in range(n):
             pairs = dates.sample_dates(int(self.cfg.batch), self.rng)
             loss = loss_of(self.model, *batch_tensors(pairs, self.device))
@@ -74,7 +80,7 @@ class DateTrainer(BaseTrainer):
             loss.backward()
             torch.nn.utils.clip_grad_norm_(self.model.parameters(), 1.0)
             self.opt.step()
-            total += loss.item()
+            total += loss.detach()
         self.model.eval()
         return {"loss": total / n}
 

@@ -5,6 +5,7 @@ import numpy as np
 import pytest
 import torch
 
+from bench.bench_device import counting_syncs
 from dlcore.attention import dates as D
 from dlcore.attention.scores import SCORES
 from dlcore.attention.seq2seq import (
@@ -92,6 +93,26 @@ def test_live_trainer_reads_only_its_fields_and_reports_divergence():
     tr.step(1)
     assert "loss" in tr.diverged
     assert tr.snapshot().output  # a diverged model still draws (its map is NaN)
+
+
+def test_a_training_step_reads_nothing_from_the_device():
+    """Issue 25: the loss stays on the device until a frame reads the history. The one read
+    left is PyTorch's own: nn.GRU reads a packed batch's sizes, which live on the host."""
+    cfg, spec = DateTrainCfg(score="additive", batch=8), ModelSpec(score="additive", **SMALL)
+    quiet, watched = DateTrainer(cfg, spec), DateTrainer(cfg, spec)
+    quiet.step(1)
+    with counting_syncs() as count:
+        m = quiet.step(8)
+    assert count[0] <= 8  # one a step: int(batch_sizes[0]) in nn.GRU's argument check
+    losses = [watched.step(1)["loss"] for _ in range(9)]
+    total = 0.0
+    for loss in losses[1:]:
+        total += loss
+    assert m["loss"] == total / 8  # the mean of the chunk's losses, as before, in float64
+    assert quiet.history.last()["loss"] == pytest.approx(m["loss"], rel=1e-7)
+    assert list(quiet.snapshot().loss_steps) == [1, 9]
+    for p, q in zip(quiet.model.parameters(), watched.model.parameters()):
+        torch.testing.assert_close(p, q, rtol=0, atol=0)
 
 
 def _shipped(score):
