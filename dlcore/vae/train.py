@@ -16,7 +16,8 @@ import numpy as np
 import torch
 
 from dlcore.data.splits import DataSplit
-from dlcore.device import get_device, to_numpy
+from dlcore.device import get_device
+from dlcore.nosync import Adam, Metrics
 from dlcore.trainer import BaseTrainer, nonfinite_message
 from dlcore.vae.data import LOADERS
 from dlcore.vae.model import VAE, VAESpec, build_vae
@@ -55,14 +56,18 @@ class TrainCurves:
 @torch.no_grad()
 def evaluate(model: VAE, x: torch.Tensor, n_samples: int = 1, seed: int = 0) -> dict[str, float]:
     """Mean -ELBO, reconstruction NLL and KL per example on ``x`` (fixed eps for comparability)."""
+    return dict(Metrics(evaluate_on_device(model, x, n_samples, seed)))
+
+
+@torch.no_grad()
+def evaluate_on_device(
+    model: VAE, x: torch.Tensor, n_samples: int = 1, seed: int = 0
+) -> dict[str, torch.Tensor]:
+    """``evaluate`` as 0-d tensors on ``x``'s device (nothing read to the host)."""
     g = torch.Generator(device="cpu").manual_seed(seed)
     eps = torch.randn((n_samples, len(x), model.spec.latent_dim), generator=g).to(x.device)
     t = model.elbo_terms(x, eps=eps)
-    return {
-        "neg_elbo": float(-t.elbo.mean()),
-        "recon": float(-t.recon.mean()),
-        "kl": float(t.kl.mean()),
-    }
+    return {"neg_elbo": -t.elbo.mean(), "recon": -t.recon.mean(), "kl": t.kl.mean()}
 
 
 class VAETrainer(BaseTrainer):
@@ -77,7 +82,7 @@ class VAETrainer(BaseTrainer):
         self.gen = torch.Generator(device="cpu").manual_seed(int(cfg.seed))
         # seeded privately: other sessions drawing from torch's global generator change nothing
         self.model = build_vae(spec_from_cfg(cfg, self.data.side), self.device, seed=cfg.seed)
-        self.opt = torch.optim.Adam(self.model.parameters(), lr=float(cfg.lr))
+        self.opt = Adam(self.model.parameters(), lr=float(cfg.lr))
         self.x_train = torch.as_tensor(self.data.x_train, device=self.device)  # (N, D)
         self.x_test = torch.as_tensor(self.data.x_test, device=self.device)
         self._order = torch.empty(0, dtype=torch.long)
@@ -89,12 +94,12 @@ class VAETrainer(BaseTrainer):
         idx, self._order = self._order[:m], self._order[m:]
         return self.x_train[idx.to(self.device)]
 
-    def step(self, n: int = 1) -> dict[str, float]:
+    def step(self, n: int = 1) -> Metrics:
         """n optimisation steps, one history row per stretch that ends at the first step, at an
         epoch's end or at the n-th step. The test metrics are measured at the first step and at
         every epoch's end, so the curves are the same whether the steps came from Step, from Play
         at whatever speed the server allows (its chunks vary), or from one call."""
-        left, metrics = max(1, int(n)), {}
+        left, metrics = max(1, int(n)), {}  # 0-d device tensors: read when history is read
         while left > 0:
             to_end = self.steps_per_epoch - self.steps % self.steps_per_epoch
             stretch = min(left, 1 if self.steps == 0 else to_end)
@@ -102,12 +107,12 @@ class VAETrainer(BaseTrainer):
             self.steps, left = self.steps + stretch, left - stretch
             if self.steps == 1 or self.steps % self.steps_per_epoch == 0:
                 self.model.eval()
-                test = evaluate(self.model, self.x_test)
+                test = evaluate_on_device(self.model, self.x_test)
                 metrics.update({f"test_{name}": value for name, value in test.items()})
             self.history.append(self.steps, metrics)
-        return metrics
+        return Metrics(metrics)
 
-    def _train(self, n: int) -> dict[str, float]:
+    def _train(self, n: int) -> dict[str, torch.Tensor]:
         self.model.train()
         m, beta, L = int(self.cfg.batch), float(self.cfg.beta), int(self.cfg.samples)
         sums = torch.zeros(3, device=self.device)
@@ -121,8 +126,8 @@ class VAETrainer(BaseTrainer):
             loss.backward()
             self.opt.step()
             sums += torch.stack([-t.elbo.mean(), -t.recon.mean(), t.kl.mean()]).detach()
-        s = to_numpy(sums / n)
-        return {"train_neg_elbo": float(s[0]), "train_recon": float(s[1]), "train_kl": float(s[2])}
+        s = sums / n  # (3,) on the device
+        return {"train_neg_elbo": s[0], "train_recon": s[1], "train_kl": s[2]}
 
     @property
     def diverged(self) -> str | None:

@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 import torch
 
+from bench.bench_device import counting_syncs
 from dlcore.trainer import RebuildRequired
 from dlcore.vae.checkpoints import load_checkpoint_file, save_checkpoint
 from dlcore.vae.config import VAEConfig
@@ -114,3 +115,28 @@ def test_a_trainer_neither_reads_nor_reseeds_the_global_generator():
     again = VAETrainer(cfg, device=CPU)
     for p, q in zip(first.model.parameters(), again.model.parameters()):
         torch.testing.assert_close(p, q, rtol=0, atol=0)
+
+
+def test_a_training_step_reads_nothing_from_the_device():
+    """Issue 25: the train and test metrics stay on the device until a frame reads the history
+    (the 16 steps cross an epoch's end, where the test set is measured); reading them at once
+    changes nothing."""
+    cfg = dataclasses.replace(VAEConfig(), hidden=64)
+    quiet, watched = VAETrainer(cfg, device=CPU), VAETrainer(cfg, device=CPU)
+    quiet.step(1)
+    with counting_syncs() as count:
+        m = quiet.step(16)
+    assert count[0] == 0
+    for n in (1, 14, 2):  # the same stretches (to the epoch's end, then on), read at once
+        w = watched.step(n)
+        assert np.isfinite(w["train_kl"])
+    assert set(m) == {"train_neg_elbo", "train_recon", "train_kl"} and m == w
+    assert all(type(v) is float for v in m.values())
+    last = quiet.history.last()
+    assert {k: last[k] for k in m} == dict(m)
+    snap = quiet.snapshot()
+    assert list(snap.step) == [1, 15, 17] and list(snap.step[np.isfinite(snap.test_kl)]) == [1, 15]
+    for name in ("step", "train_neg_elbo", "train_kl", "test_neg_elbo", "test_recon"):
+        np.testing.assert_array_equal(
+            quiet.history.array(name), watched.history.array(name), err_msg=name
+        )
