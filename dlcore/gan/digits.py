@@ -31,6 +31,7 @@ from dlcore.data.mnist import DataUnavailable, load_mnist, mnist_cache_dir
 from dlcore.device import get_device, to_numpy
 from dlcore.gan.losses import GAN_LOSSES
 from dlcore.gan.nets import OPTIMIZERS, build_pair
+from dlcore.nosync import Metrics
 from dlcore.trainer import BaseTrainer, History
 
 BATCH = 64
@@ -232,9 +233,10 @@ class DigitsGan(BaseTrainer):
     def steps_per_epoch(self) -> int:  # an epoch = one pass over the real images
         return math.ceil(len(self.data) / BATCH)
 
-    def step(self, n: int = 1) -> dict[str, float]:
+    def step(self, n: int = 1) -> Metrics:
         """n steps (a D update, then a G update), one row of curves a step: the same curves
-        however the steps were chunked into live frames."""
+        however the steps were chunked into live frames. The losses stay on the device until
+        the history is read (a frame); the returned row is read only when looked at."""
         for _ in range(max(1, int(n))):
             idx = torch.randint(len(self.data), (BATCH,), generator=self.gen).to(self.device)
             z = torch.randn(2, BATCH, self.z_dim, generator=self.gen).to(self.device)
@@ -243,9 +245,9 @@ class DigitsGan(BaseTrainer):
             self.history.append(self.steps, row)
             if self.steps % JUDGE_EVERY == 0:
                 self._judge(self.steps)
-        return self.history.last()
+        return Metrics({"step": self.steps, **row})
 
-    def _d_step(self, x: torch.Tensor, z: torch.Tensor) -> float:
+    def _d_step(self, x: torch.Tensor, z: torch.Tensor) -> torch.Tensor:
         with torch.no_grad():
             fake = self.G(z)  # (B, S*S)
         s = self.D(torch.cat([x, fake]))
@@ -253,14 +255,14 @@ class DigitsGan(BaseTrainer):
         self.opt_d.zero_grad(set_to_none=True)
         loss.backward()
         self.opt_d.step()
-        return loss.item()
+        return loss.detach()
 
-    def _g_step(self, z: torch.Tensor) -> float:
+    def _g_step(self, z: torch.Tensor) -> torch.Tensor:
         loss = self.loss.g_loss(self.D(self.G(z)))
         self.opt_g.zero_grad(set_to_none=True)
         loss.backward()
         self.opt_g.step()
-        return loss.item()
+        return loss.detach()
 
     @torch.no_grad()
     def generate(self, z: torch.Tensor) -> np.ndarray:

@@ -12,6 +12,8 @@ from collections.abc import Callable, Iterable
 import torch
 from torch import nn
 
+from dlcore.nosync import Adam
+
 ACTIVATIONS: dict[str, Callable[[], nn.Module]] = {
     "leaky_relu": lambda: nn.LeakyReLU(0.2),
     "relu": nn.ReLU,
@@ -20,8 +22,9 @@ ACTIVATIONS: dict[str, Callable[[], nn.Module]] = {
 }
 
 # Adam with beta1 = 0.5 (the usual GAN setting, DCGAN); SGD with the lecture's momentum.
+# Adam: torch's numbers without reading its step counts from tensors every step (dlcore.nosync).
 OPTIMIZERS: dict[str, Callable[[Iterable[nn.Parameter], float], torch.optim.Optimizer]] = {
-    "adam": lambda p, lr: torch.optim.Adam(p, lr=lr, betas=(0.5, 0.999)),
+    "adam": lambda p, lr: Adam(p, lr=lr, betas=(0.5, 0.999)),
     "sgd": lambda p, lr: torch.optim.SGD(p, lr=lr, momentum=0.9),
 }
 

@@ -21,6 +21,7 @@ from dlcore.gan.metrics import Coverage, js_by_grid, mode_coverage, optimal_d_fr
 from dlcore.gan.nets import OPTIMIZERS, build_pair
 from dlcore.gan.noise import NOISES
 from dlcore.gan.targets import PLANE_EXTENT, get_target, points_from_flat
+from dlcore.nosync import Metrics, sum_dtype
 from dlcore.trainer import BaseTrainer, History
 
 N_VIEW = 500  # real and fake dots drawn (GAN Lab draws 450)
@@ -90,15 +91,35 @@ class PhaseView:
 
 @dataclass
 class _IterationLog:
-    """What one iteration's updates measured: D and G losses, the norm of G's gradient."""
+    """What one iteration's updates measured (0-d tensors on the device, never read here): D and
+    G losses, the norm of G's gradient."""
 
-    d_loss: list[float] = field(default_factory=list)
-    g_loss: list[float] = field(default_factory=list)
-    g_grad: list[float] = field(default_factory=list)
+    d_loss: list[torch.Tensor] = field(default_factory=list)
+    g_loss: list[torch.Tensor] = field(default_factory=list)
+    g_grad: list[torch.Tensor] = field(default_factory=list)
 
-    def row(self) -> dict[str, float]:
+    def row(self) -> dict[str, torch.Tensor]:
         """The means over the iteration's updates (a metric no update measured is left out)."""
-        return {k: float(np.mean(v)) for k, v in vars(self).items() if v}
+        return {k: _mean(v) for k, v in vars(self).items() if v}
+
+
+def _mean(values: list[torch.Tensor]) -> torch.Tensor:
+    """The mean of a few 0-d tensors on the device, as np.mean computed it when they were read
+    to Python floats each update: in float64 (sum_dtype), in numpy's order (one by one under 8;
+    from 8 on, 8 running sums added pairwise, then the rest; k is at most 10)."""
+    a = [v.to(sum_dtype(v.device)) for v in values]
+    if len(a) < 8:
+        total = a[0]
+        for v in a[1:]:
+            total = total + v
+        return total / len(a)
+    r, i = a[:8], 8
+    while i < len(a) - len(a) % 8:
+        r, i = [r[j] + a[i + j] for j in range(8)], i + 8
+    total = ((r[0] + r[1]) + (r[2] + r[3])) + ((r[4] + r[5]) + (r[6] + r[7]))
+    for v in a[i:]:
+        total = total + v
+    return total / len(a)
 
 
 @dataclass
@@ -130,6 +151,7 @@ class PlaneGan(BaseTrainer):
         self.opt_d = OPTIMIZERS[cfg.d_opt](self.D.parameters(), cfg.d_lr)
         self.d_updates = self.g_updates = 0
         self._iteration = _IterationLog()  # the current iteration's measurements
+        self._last: dict[str, int | torch.Tensor] = {}  # the latest row of curves, unread
         self.quality = History()
         self._fixed_inputs(int(cfg.seed))
         self._phases = _PhaseState()
@@ -183,8 +205,9 @@ class PlaneGan(BaseTrainer):
             m, self.gen, self.device
         )
 
-    def d_step(self) -> float:
-        """One discriminator update: ascend V(D, G) on a fresh minibatch."""
+    def d_step(self) -> torch.Tensor:
+        """One discriminator update: ascend V(D, G) on a fresh minibatch. Returns its loss (a 0-d
+        tensor on the device: reading it would make a GPU wait)."""
         x, z = self._batch()
         with torch.no_grad():
             fake = self.G(z)  # (m, 2)
@@ -194,11 +217,11 @@ class PlaneGan(BaseTrainer):
         loss.backward()
         self.opt_d.step()
         self.d_updates += 1
-        self._iteration.d_loss.append(loss.item())
-        return loss.item()
+        self._iteration.d_loss.append(loss.detach())
+        return loss.detach()
 
-    def g_step(self) -> float:
-        """One generator update through the (fixed) discriminator."""
+    def g_step(self) -> torch.Tensor:
+        """One generator update through the (fixed) discriminator; its loss as ``d_step``'s."""
         _, z = self._batch()
         loss = self.loss.g_loss(self.D(self.G(z)))
         self.opt_g.zero_grad(set_to_none=True)
@@ -206,15 +229,16 @@ class PlaneGan(BaseTrainer):
         self._iteration.g_grad.append(_grad_norm(self.G))  # vanishes when D saturates
         self.opt_g.step()
         self.g_updates += 1
-        self._iteration.g_loss.append(loss.item())
-        return loss.item()
+        self._iteration.g_loss.append(loss.detach())
+        return loss.detach()
 
     def _plan(self) -> list[str]:
         mode = self.cfg.step_mode
         return ["D"] * int(self.cfg.k_d) * (mode != "g") + ["G"] * int(self.cfg.k_g) * (mode != "d")
 
-    def step(self, n: int = 1) -> dict[str, float]:
-        """n iterations of Algorithm 1 (each: k D updates, then k_g G updates)."""
+    def step(self, n: int = 1) -> Metrics:
+        """n iterations of Algorithm 1 (each: k D updates, then k_g G updates). Returns the
+        latest row of curves, read from the device only when looked at."""
         if self._phases.plan:  # a full step abandons a half-done slow-motion update
             self._phases, self._iteration = _PhaseState(), _IterationLog()
         for _ in range(max(1, int(n))):
@@ -224,7 +248,7 @@ class PlaneGan(BaseTrainer):
                 else:
                     self.g_step()
             self._end_iteration()
-        return self.history.last()
+        return Metrics(self._last)
 
     def _end_iteration(self) -> None:
         """One row of curves an iteration (the same curves however the iterations were
@@ -233,6 +257,7 @@ class PlaneGan(BaseTrainer):
         row, self._iteration = self._iteration.row(), _IterationLog()
         if row:
             self.history.append(self.steps, row)
+            self._last = {"step": self.steps, **row}
         if self.steps % METRIC_EVERY == 0:
             self._record_quality()
 
@@ -366,7 +391,7 @@ class PlaneGan(BaseTrainer):
         else:
             self.opt_d.step()
             self.d_updates += 1
-            self._iteration.d_loss.append(t["loss"].item())
+            self._iteration.d_loss.append(t["loss"].detach())
 
     def _g_phase(self, k: int, t: dict) -> None:
         if k == 1:
@@ -385,7 +410,7 @@ class PlaneGan(BaseTrainer):
         else:
             self.opt_g.step()
             self.g_updates += 1
-            self._iteration.g_loss.append(t["loss"].item())
+            self._iteration.g_loss.append(t["loss"].detach())
             self._iteration.g_grad.append(t["grad_norm"])
 
     def _phase_view(self, who: str, k: int, t: dict) -> PhaseView:
@@ -400,12 +425,15 @@ class PlaneGan(BaseTrainer):
             d_real=None if d_real is None else d_real.ravel(),
             d_fake=to_numpy(prob(t["s_fake"])).ravel() if "s_fake" in t else None,
             loss=t["loss"].item() if "loss" in t else None,
-            grad_norm=t.get("grad_norm"),
+            grad_norm=float(t["grad_norm"]) if "grad_norm" in t else None,
             push=t.get("push"),
             done=False,
         )
 
 
-def _grad_norm(net: torch.nn.Module) -> float:
+def _grad_norm(net: torch.nn.Module) -> torch.Tensor:
+    """The norm of the net's gradient, a 0-d tensor on its device."""
     sq = [p.grad.pow(2).sum() for p in net.parameters() if p.grad is not None]
-    return float(torch.stack(sq).sum().sqrt()) if sq else 0.0
+    if not sq:
+        return torch.zeros((), device=next(net.parameters()).device)
+    return torch.stack(sq).sum().sqrt()

@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 import torch
 
+from bench.bench_device import counting_syncs
 from dlcore.config import needs_rebuild
 from dlcore.gan.config import GanConfig, plane_config
 from dlcore.gan.plane import PlaneGan
@@ -157,6 +158,37 @@ def test_g_gradient_norm_is_logged_for_every_iteration():
     t.loss.g_loss(t.D(t.G(z))).backward()  # a fresh batch: the same order of magnitude
     norm = torch.stack([p.grad.pow(2).sum() for p in t.G.parameters()]).sum().sqrt().item()
     assert 0.1 * norm < grads[-1] < 10 * norm
+
+
+def test_an_iteration_reads_nothing_from_the_device():
+    """Issue 25: losses and G's gradient norm stay on the device until a frame reads the history
+    (the quality, measured every METRIC_EVERY iterations, is not due in these 8); reading the
+    latest row at every iteration gives the same curves."""
+    quiet, watched = make(seed=6, k_d=2, k_g=3), make(seed=6, k_d=2, k_g=3)
+    quiet.step(1)
+    with counting_syncs() as count:
+        m = quiet.step(8)
+    assert count[0] == 0
+    for _ in range(9):
+        w = watched.step(1)
+        assert w["d_loss"] > 0  # read at once
+    assert dict(m) == dict(w) and set(m) == {"step", "d_loss", "g_loss", "g_grad"}
+    assert m["step"] == 9 and m["g_grad"] == pytest.approx(quiet.history.last()["g_grad"])
+    for name, want in _curves(watched).items():
+        np.testing.assert_array_equal(_curves(quiet)[name], want, err_msg=name)
+
+
+def test_the_row_means_are_np_means_of_the_values_bit_for_bit():
+    """The curves' means over an iteration's k updates, taken on the device, are the numbers
+    np.mean gave when each update's value was read to a Python float (k is 1 to 10)."""
+    from dlcore.gan.plane import _mean
+
+    rng = np.random.default_rng(0)
+    for k in [*range(1, 11), 17]:
+        for _ in range(20):
+            x = (rng.standard_normal(k) * 10.0 ** rng.uniform(-3, 3)).astype(np.float32)
+            want = np.mean([float(v) for v in x])
+            assert _mean([torch.tensor(v) for v in x]).item() == want
 
 
 def test_view_toggles_and_the_other_panel_do_not_touch_the_2d_gan():
