@@ -21,9 +21,12 @@ from dlcore.device import to_numpy
 
 @dataclass(frozen=True)
 class ClipResult:
-    pre_norm: float  # global L2 norm of the gradient before clipping
-    post_norm: float
-    clipped: bool
+    """0-d tensors on the gradients' device, so that clipping a training step never waits for
+    the device (read them with ``float()`` / ``bool()`` when a number is wanted)."""
+
+    pre_norm: torch.Tensor  # global L2 norm of the gradient before clipping
+    post_norm: torch.Tensor
+    clipped: torch.Tensor  # bool
 
 
 def _grads(params: Iterable[torch.nn.Parameter]) -> list[torch.Tensor]:
@@ -35,29 +38,30 @@ def global_norm(grads: list[torch.Tensor]) -> torch.Tensor:
 
 
 def clip_none(params: Iterable[torch.nn.Parameter], v: float) -> ClipResult:
-    n = float(global_norm(_grads(params)))
-    return ClipResult(n, n, False)
+    n = global_norm(_grads(params))
+    return ClipResult(n, n, torch.zeros((), dtype=torch.bool, device=n.device))
 
 
 def clip_norm(params: Iterable[torch.nn.Parameter], v: float) -> ClipResult:
-    """If ||g|| > v: g <- g v / ||g|| over all parameters together (in place)."""
+    """If ||g|| > v: g <- g v / ||g|| over all parameters together (in place). The test is a
+    tensor op (a factor of exactly 1 when ||g|| <= v), not a Python ``if`` on the device's value."""
     grads = _grads(params)
     n = global_norm(grads)
-    clipped = bool(n > v)
-    if clipped:
-        for g in grads:
-            g.mul_(v / n)
-    return ClipResult(float(n), float(global_norm(grads)), clipped)
+    clipped = n > v
+    scale = torch.where(clipped, v / n, 1.0)
+    for g in grads:
+        g.mul_(scale)
+    return ClipResult(n, global_norm(grads), clipped)
 
 
 def clip_value(params: Iterable[torch.nn.Parameter], v: float) -> ClipResult:
     """Clamp every component to [-v, v] (in place)."""
     grads = _grads(params)
     n = global_norm(grads)
-    clipped = any(bool((g.abs() > v).any()) for g in grads)
+    clipped = torch.stack([(g.abs() > v).any() for g in grads]).any()
     for g in grads:
         g.clamp_(-v, v)
-    return ClipResult(float(n), float(global_norm(grads)), clipped)
+    return ClipResult(n, global_norm(grads), clipped)
 
 
 CLIPPERS: dict[str, Callable[[Iterable[torch.nn.Parameter], float], ClipResult]] = {

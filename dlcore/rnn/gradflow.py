@@ -43,15 +43,24 @@ def last_step_loss(model: SeqModel, batch: Batch, task: Task) -> tuple[torch.Ten
     return loss, un
 
 
-def grad_flow(model: SeqModel, batch: Batch, task: Task) -> GradFlow:
+def flow_tensors(
+    model: SeqModel, batch: Batch, task: Task
+) -> tuple[torch.Tensor, torch.Tensor | None, torch.Tensor]:
+    """``grad_flow`` on the model's device, nothing read to the host: ||dL/dh_t|| (T,),
+    ||dL/dc_t|| (T,) for an LSTM (else None), and the summed last-step loss (0-d)."""
     loss, un = last_step_loss(model, batch, task)
     targets = un.hs + un.cs
     grads = torch.autograd.grad(loss, targets, allow_unused=True)
     norms = [g.norm(dim=1).mean() if g is not None else loss.new_zeros(()) for g in grads]
     t = len(un.hs)
-    h = to_numpy(torch.stack(norms[:t]))
-    c = to_numpy(torch.stack(norms[t:])) if un.cs else None
-    return GradFlow(h, c, float(loss.detach()) / batch.x.shape[0])
+    c = torch.stack(norms[t:]) if un.cs else None
+    return torch.stack(norms[:t]), c, loss.detach()
+
+
+def grad_flow(model: SeqModel, batch: Batch, task: Task) -> GradFlow:
+    h, c, loss = flow_tensors(model, batch, task)
+    c_norms = to_numpy(c) if c is not None else None
+    return GradFlow(to_numpy(h), c_norms, float(loss) / batch.x.shape[0])
 
 
 @dataclass(frozen=True)
@@ -77,8 +86,13 @@ class Spectrum:
 def spectrum(cell: VanillaRNN) -> Spectrum:
     """lambda_1, the spectral radius and gamma of a vanilla cell; NaN once W is not finite (a
     diverged model: LAPACK's eigensolver can crash the whole process on NaN input)."""
-    w = cell.weight_hh.detach()
-    gamma = ACTIVATIONS[cell.activation].gamma
+    return spectrum_of(cell.weight_hh, cell.activation)
+
+
+def spectrum_of(w: torch.Tensor, activation: str) -> Spectrum:
+    """``spectrum`` of a recurrent matrix W (H, H) under an activation (a name in ACTIVATIONS)."""
+    w = w.detach()
+    gamma = ACTIVATIONS[activation].gamma
     if not bool(torch.isfinite(w).all()):
         return Spectrum(math.nan, math.nan, gamma, np.full(w.shape[0], math.nan))
     sv = torch.linalg.svdvals(w)

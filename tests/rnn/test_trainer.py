@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 import torch
 
+from bench.bench_device import counting_syncs
 from dlcore.config import parse_config, to_query
 from dlcore.rnn.config import PRESETS, TRAIN_FIELDS, RnnConfig, TrainSpec, preset_values
 from dlcore.rnn.trainer import CLIP_PAIR, TaskTrainer
@@ -223,3 +224,52 @@ def test_the_same_settings_give_the_same_numbers_whatever_the_other_cells_settin
     rnn = run(activation="relu", rnn_init="orthogonal", lambda_1=1.2)
     np.testing.assert_array_equal(rnn[1:], base[1:])  # the LSTM and GRU rows
     assert not np.array_equal(rnn[0], base[0]) and not np.array_equal(lstm_gru[1], base[1])
+
+
+def _numbers(tr: TaskTrainer) -> dict[str, np.ndarray]:
+    s = tr.snapshot()
+    arrays = ("train_steps", "loss", "grad_norm", "clipped_share", "eval_loss", "flow")
+    return {
+        **{k: getattr(s, k) for k in arrays},
+        "diverged": np.array(s.diverged),
+        "diverged_at": np.array(s.diverged_at),
+        "lambda_1": np.array(tr.probe_spectrum.lambda_1),
+        **{k: v.numpy() for k, v in _weights(tr).items()},
+    }
+
+
+def _lock_step(arms: str) -> TaskTrainer:
+    if arms == "trio":
+        return TaskTrainer(TrainSpec(**SMALL, clip="value", clip_v=0.05), CPU)
+    exploding = next(n for n in PRESETS if n.startswith("exploding"))
+    return TaskTrainer(RnnConfig(**preset_values(exploding)), CPU, arms=CLIP_PAIR)
+
+
+@pytest.mark.parametrize("arms", ["trio", "pair"])
+def test_a_training_step_reads_nothing_from_the_device_and_a_frame_reads_the_same_numbers(arms):
+    """Issue 25: losses, gradient norms, clipping and divergence flags and probes stay on the
+    device until a frame reads them. The exploding preset's unclipped RNN blows up at step 2
+    while nothing is read; its curves, the step it blew up at and its frozen weights are the
+    same as when a frame read everything after every step."""
+    lazy, eager = _lock_step(arms), _lock_step(arms)
+    lazy.probe_every = eager.probe_every = 3  # probes inside the counted steps
+    lazy.step(1)  # warm: the optimizers' state
+    at_one = _weights(lazy)
+    with counting_syncs() as count:
+        metrics = lazy.step(8)
+        lazy.substep()
+    assert count[0] == 0
+    for _ in range(9):
+        eager.step(1)
+        eager.snapshot()  # a frame after every step: the host learns at once
+    eager.substep()
+    assert eager.steps == lazy.steps == 9
+    mine, ref = _numbers(lazy), _numbers(eager)
+    for key in ref:
+        np.testing.assert_array_equal(mine[key], ref[key], err_msg=key)
+    if arms == "pair":
+        assert lazy.snapshot().diverged_at == (2, None) and set(metrics) == {"loss with clipping"}
+        frozen = {k: v for k, v in _weights(lazy).items() if k.startswith("no clipping")}
+        assert frozen and all(torch.equal(v, at_one[k]) for k, v in frozen.items())  # not NaN
+    else:
+        assert set(metrics) == {"loss RNN", "loss LSTM", "loss GRU"}
