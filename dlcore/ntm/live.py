@@ -1,5 +1,7 @@
 """The page's live trainer (dlcore.trainer protocol): continue training the shipped NTM on the
 copy task, or train one from scratch with the length curriculum. pages/ntm.py, "Train live".
+A step reads nothing from the device (issue 25): its metrics go to the history as 0-d tensors,
+read when a frame reads the history (``snapshot``, ``diverged``).
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ import numpy as np
 import torch
 
 from dlcore.device import get_device, seed_everything
+from dlcore.nosync import Metrics
 from dlcore.ntm.analysis import NTMTrace, random_sequence, trace_copy
 from dlcore.ntm.model import NTM, NTMSpec
 from dlcore.ntm.train import CopyTrainer, TrainSpec
@@ -55,8 +58,12 @@ class NTMLiveTrainer(BaseTrainer):
             self._preview = last = (self.steps, now, trace_copy(self.model, self._seq))
         return last[2]
 
-    def _train(self, n: int) -> dict[str, float]:
-        return self.core.step(n)
+    def step(self, n: int = 1) -> Metrics:
+        """n batches; their mean loss and bits wrong, read only when looked at."""
+        return Metrics(super().step(n))
+
+    def _train(self, n: int) -> dict[str, torch.Tensor | float]:
+        return self.core.run(n)
 
     def _on_update(self, changed: set[str]) -> None:
         if "lr" in changed:

@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 import torch
 
+from bench.bench_device import counting_syncs
 from dlcore.ntm import analysis as an
 from dlcore.ntm.addressing import Ablation
 from dlcore.ntm.model import NTM, LSTMBaseline, LSTMSpec, NTMSpec, build_model
@@ -160,3 +161,31 @@ def test_a_lengths_score_does_not_depend_on_the_other_lengths_asked_for():
     with_others = evaluate(model, (2, 5, 7, 11), n_per_length=4, seed=3)
     assert with_others[7] == alone
     assert evaluate(model, (11, 7), n_per_length=4, seed=3)[7] == alone  # order does not matter
+
+
+class _Copier(torch.nn.Module):
+    """A perfect copier (no bit ever wrong), one weight for Adam: the curriculum's error EMA
+    falls as 0.9^k from 1, under 1 % after 44 batches (0.9^43 = 0.0108, 0.9^44 = 0.0097)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.scale = torch.nn.Parameter(torch.tensor(3.0))
+
+    def forward(self, x: torch.Tensor):
+        length = (x.shape[1] - 1) // 2
+        out = torch.zeros(x.shape[0], x.shape[1], 8)
+        out[:, length + 1 :] = 2 * x[:, :length, :8] - 1  # the input bits as logits +-1
+        return out * self.scale, None
+
+
+def test_the_curriculum_reads_the_bits_only_when_the_longest_length_could_grow():
+    """Issue 25: a batch's bits wrong stay on the device while the EMA cannot fall under 1 %;
+    the longest length still grows at the very batch it did when every batch was read."""
+    tr = CopyTrainer(_Copier(), TrainSpec(batch=4, lr=0.01, max_len=10))
+    with counting_syncs() as count:
+        runs = [tr.run(1) for _ in range(150)]
+    grown = [m["max_len"] for m in runs]  # after each batch, a host float
+    assert grown == [4.0] * 43 + [6.0] * 44 + [8.0] * 44 + [10.0] * 19  # every 44 batches
+    lengths = [float(m["mean_len"]) for m in runs]
+    assert all(1 <= n <= top for n, top in zip(lengths, [4.0, *grown])) and max(lengths) == 10
+    assert count[0] == 150 + 3  # each batch's length (a CPU generator's draw), the bits 3 times
