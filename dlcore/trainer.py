@@ -21,6 +21,7 @@ import numpy as np
 import torch
 
 from dlcore.config import changed_fields, needs_rebuild
+from dlcore.nosync import sum_dtype
 
 
 @runtime_checkable
@@ -92,7 +93,9 @@ class History:
         """Read the pending device values to the host in one copy."""
         if not self._pending:
             return
-        values = torch.stack([v.float() for _, _, v in self._pending]).cpu().tolist()
+        # in the widest float the device has: a chunk's mean summed in float64 stays float64
+        wide = sum_dtype(self._pending[0][2].device)
+        values = torch.stack([v.to(wide) for _, _, v in self._pending]).cpu().tolist()
         for (name, row, _), value in zip(self._pending, values):
             self._cols[name][row] = value
         self._pending = []

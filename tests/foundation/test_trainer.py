@@ -113,3 +113,15 @@ def test_history_takes_device_values_and_reads_them_once_when_read():
     assert not h._pending and len(h) <= 8
     h.append(20, {"loss": torch.tensor(float("nan"))})
     assert nonfinite_message(h.last()) == "loss became NaN or infinite"
+
+
+def test_history_reads_a_float64_device_value_without_rounding_it():
+    """A chunk's mean summed on the device in float64 (dlcore/nosync.sum_dtype) is the number
+    the curve shows, not its float32 rounding; float32 values are read exactly too."""
+    import torch
+
+    third = torch.tensor(1.0, dtype=torch.float64) / 3
+    h = History()
+    h.append(1, {"mean": third, "loss": torch.tensor(0.1, dtype=torch.float32)})
+    assert h.last()["mean"] == 1.0 / 3
+    assert h.last()["loss"] == float(np.float32(0.1))
