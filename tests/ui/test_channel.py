@@ -216,7 +216,10 @@ def test_app_py_mounts_the_channel_on_streamlits_asgi_app():
 
     src = (Path(__file__).resolve().parents[2] / "app.py").read_text()
     call = next(n for n in ast.walk(ast.parse(src)) if isinstance(n, ast.Call))
-    assert ast.unparse(call) == "st.App('home.py', routes=routes())"
+    assert ast.unparse(call.func) == "st.App" and ast.unparse(call.args[0]) == "'home.py'"
+    keywords = {k.arg: ast.unparse(k.value) for k in call.keywords}
+    assert keywords["routes"] == "routes()"
+    assert keywords["middleware"] == "[Middleware(CompressedStatic)]"  # dlcore/ui/compress.py
 
 
 def test_elements_are_drawn_once_per_stream_and_anew_for_a_reopened_one(
