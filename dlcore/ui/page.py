@@ -262,5 +262,14 @@ class Page(Generic[C]):
         if self._shared and not again:
             return
         self._shared = True
-        with st.expander("Share this experiment", icon=":material/share:"):
-            share_box(self.cfg, self.info.url_path)
+        # drawn when opened (a rerun): closed, the link's code block cost every page's first
+        # paint ~0.2 s of the browser's time (loading and running its syntax highlighter)
+        box = st.expander(
+            "Share this experiment",
+            icon=":material/share:",
+            key=self.key("share_open"),
+            on_change="rerun",
+        )
+        if box.open:
+            with box:
+                share_box(self.cfg, self.info.url_path)

@@ -138,10 +138,13 @@ def test_a_chart_is_keyed_and_exports_a_named_png():
     assert "demo.chart.curve" in chart.proto.id
 
 
-def test_finish_draws_the_share_box_with_the_link():
+def test_finish_draws_the_share_box_with_the_link_when_it_is_opened():
     at = _app(lr="0.25")
     (expander,) = at.expander
     assert expander.label == "Share this experiment"
+    assert not at.code  # closed: the link's code block is not drawn (first paint)
+    at.session_state["demo.share_open"] = True  # what a click on the expander sets
+    at.run()
     assert any("lr=0.25" in c.value for c in at.code)
 
 
