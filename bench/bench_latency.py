@@ -103,7 +103,7 @@ def number(label: str, values: tuple[str, str]) -> Action:
 
 
 def select(label: str, options: tuple[str, str]) -> Action:
-    """Pick one of two options of a selectbox, alternately."""
+    """Pick one of two options of a selectbox, alternately; timed from the click on the option."""
 
     def act(page, i: int) -> None:
         box = page.locator("[data-testid=stSelectbox]", has_text=label).first
@@ -115,6 +115,8 @@ def select(label: str, options: tuple[str, str]) -> Action:
                 break
             except PlaywrightTimeout:
                 page.keyboard.press("Escape")
+        # the input is the choice: opening the list (and reopening it) is the student's time
+        page.evaluate("() => { window.__lat.input = null; }")
         option.click()
 
     return act
