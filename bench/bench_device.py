@@ -48,6 +48,20 @@ def counting_syncs():
             setattr(torch.Tensor, name, real)
 
 
+def twin_steps(quiet, watched, n: int = 8) -> tuple[int, object, object]:
+    """Two twin trainers: ``quiet`` trains 1 step, then ``n`` counting its host syncs;
+    ``watched`` trains 1 + n single steps, its metrics read at each. Returns (syncs, quiet's
+    metrics, watched's last metrics): for tests that a step reads nothing and that reading at
+    once changes no number."""
+    quiet.step(1)
+    with counting_syncs() as count:
+        metrics = quiet.step(n)
+    for _ in range(1 + n):
+        last = watched.step(1)
+        {k: float(v) for k, v in last.items()}  # read at once
+    return count[0], metrics, last
+
+
 def _sync(device: torch.device) -> None:
     if device.type == "cuda":
         torch.cuda.synchronize()

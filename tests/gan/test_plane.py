@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 import torch
 
-from bench.bench_device import counting_syncs
+from bench.bench_device import twin_steps
 from dlcore.config import needs_rebuild
 from dlcore.gan.config import GanConfig, plane_config
 from dlcore.gan.plane import PlaneGan
@@ -165,13 +165,8 @@ def test_an_iteration_reads_nothing_from_the_device():
     (the quality, measured every METRIC_EVERY iterations, is not due in these 8); reading the
     latest row at every iteration gives the same curves."""
     quiet, watched = make(seed=6, k_d=2, k_g=3), make(seed=6, k_d=2, k_g=3)
-    quiet.step(1)
-    with counting_syncs() as count:
-        m = quiet.step(8)
-    assert count[0] == 0
-    for _ in range(9):
-        w = watched.step(1)
-        assert w["d_loss"] > 0  # read at once
+    syncs, m, w = twin_steps(quiet, watched)
+    assert syncs == 0 and w["d_loss"] > 0
     assert dict(m) == dict(w) and set(m) == {"step", "d_loss", "g_loss", "g_grad"}
     assert m["step"] == 9 and m["g_grad"] == pytest.approx(quiet.history.last()["g_grad"])
     for name, want in _curves(watched).items():
