@@ -11,8 +11,8 @@ device tensors until it is read). Two things a trainer's step needs for that:
   every step (22 reads a step for the date translator): no wait for the device, but a tensor read
   a step all the same, which ``bench/bench_device.py`` counts with the others.
 
-Used by the attention, GAN and VAE trainers (``dlcore/attention/trainer.py``,
-``dlcore/gan/``, ``dlcore/vae/train.py``) and the convolution page's (``dlcore/conv/train.py``).
+Used by every torch trainer of a live page (``dlcore/attention``, ``conv``, ``gan``, ``ntm``,
+``rnn``, ``vae``); ``History`` reads its device values in ``sum_dtype``.
 """
 
 from __future__ import annotations
