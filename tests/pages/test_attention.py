@@ -25,13 +25,34 @@ PAGE = str(Path(__file__).resolve().parents[2] / "pages" / "attention.py")
 KINDS = ("selectbox", "slider", "number_input", "toggle", "radio", "select_slider", "text_input")
 
 
-def app(**params):
+def app(live: bool = False, **params):
+    """The page run with the link's ``params``; ``live``: with "Train a fresh model live" open."""
     at = AppTest.from_file(PAGE, default_timeout=300)
     for k, v in params.items():
         at.query_params[k] = v
+    if live:
+        at.session_state["attention.live_open"] = True  # what a click on the expander sets
     at.run()
     assert not at.exception, at.exception
     return at
+
+
+def test_the_live_panel_is_built_only_when_its_expander_is_opened():
+    """Closed (the first paint), no trainer, no live charts; opened, the panel; closed again
+    while playing, training pauses."""
+    at = app()
+    assert "attention.trainer" not in at.session_state
+    assert "attention.btn.play" not in [b.key for b in at.button]
+    specs = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+    assert not any("Live" in str(s["layout"].get("title", "")) for s in specs)
+    assert chart(at, "Luong dot")  # the maps are there
+    at.session_state["attention.live_open"] = True
+    at.run()
+    assert at.button(key="attention.btn.play").label == "Play"
+    at.session_state["attention.playing"] = True
+    at.session_state["attention.live_open"] = False
+    at.run()
+    assert not at.exception and at.session_state["attention.playing"] is False
 
 
 def widget(at, name):
@@ -175,7 +196,15 @@ def test_switching_the_score():
 
 
 def test_step_trains_and_url_sets_controls():
-    at = app(score="general", temperature="0.5", checkpoint="100", row="3", col="2", batch="16")
+    at = app(
+        live=True,
+        score="general",
+        temperature="0.5",
+        checkpoint="100",
+        row="3",
+        col="2",
+        batch="16",
+    )
     assert widget(at, "score").value == "general"
     assert widget(at, "temperature").value == 0.5
     assert widget(at, "checkpoint").value == "100"
@@ -276,13 +305,13 @@ def test_every_choice_has_a_label_of_its_own_field():
 
 
 def test_learning_rate_slider_shows_its_value():
-    at = app(lr="0.003")
+    at = app(live=True, lr="0.003")
     lr = widget(at, "lr")
     assert lr.value == pytest.approx(0.003) and lr.proto.format == "%.4f"
 
 
 def test_page_settings_leave_the_live_trainer_alone():
-    at = app()
+    at = app(live=True)
     at.button(key="attention.btn.step").click().run()
     trainer = at.session_state["attention.trainer"]
     retype(at, "temperature", 0.5)
@@ -294,7 +323,7 @@ def test_page_settings_leave_the_live_trainer_alone():
 
 
 def test_play_trains_and_draws_one_live_image_a_frame():
-    at = app()
+    at = app(live=True)
     assert widget(at, "lr") is not None
     paused_charts = len(at.get("plotly_chart"))
     at.button(key="attention.btn.play").click().run()  # under AppTest the loop runs 3 frames
@@ -311,7 +340,7 @@ def test_play_trains_and_draws_one_live_image_a_frame():
 
 
 def test_a_diverged_model_shows_the_message_and_reset_recovers():
-    _, fresh = diverge_and_reset(app(), "attention", nan_parameters("model"), says="loss")
+    _, fresh = diverge_and_reset(app(live=True), "attention", nan_parameters("model"), says="loss")
     assert math.isfinite(fresh.history.last()["loss"])
 
 
@@ -500,7 +529,7 @@ def test_minilm_numbers_do_not_depend_on_unrelated_controls():
 
 
 def test_every_date_map_labels_every_output_character():
-    at = app()
+    at = app(live=True)
     at.button(key="attention.btn.step").click().run()
     for title in ("τ = 1", "Luong dot", "Difference", "Live alignment"):
         axis = chart(at, title)["layout"]["yaxis"]

@@ -372,9 +372,18 @@ def _render_training(page: AttentionPage, trainer: DateTrainer, out: LiveOut) ->
 
 
 def _train_live(page: AttentionPage) -> None:
-    with st.expander(
-        "Train a fresh model live (shared controls)", icon=":material/model_training:"
-    ):
+    """The live panel, built when its expander is opened (a rerun): closed, it cost the page's
+    first paint a trainer, two charts and their controls. Closing it pauses training."""
+    box = st.expander(
+        "Train a fresh model live (shared controls)",
+        icon=":material/model_training:",
+        key=page.key("live_open"),
+        on_change="rerun",
+    )
+    if not box.open:
+        page.pause()
+        return
+    with box:
         page.widget("lr", format="%.4f", step=1e-4)
         page.widget("batch")
         page.widget("seed")
