@@ -138,5 +138,5 @@ def test_landscape_and_dropout_views_draw(server, page):
     link = "optimization?view=dropout&drop_n=4&drop_k=2&drop_hidden=8&drop_mc=10"
     open_app(page, server.url(link), timeout_ms=SLOW_MS)
     page.get_by_text("exact up to rounding").first.wait_for(timeout=SLOW_MS)
-    assert page.locator(".js-plotly-plot").count() >= 1
+    page.locator(".js-plotly-plot").first.wait_for(timeout=SLOW_MS)  # drawn after the text
     assert page.locator(EXCEPTION).count() == 0
