@@ -126,13 +126,20 @@ def test_clip_view_step_trains_the_pair():
     assert snap.steps == 10 and snap.clipped_share[0] == 0 and snap.clipped_share[1] > 0
 
 
+def full_class(monkeypatch) -> None:
+    """A class so full that a tick's budget holds no whole step on any machine (a trio step
+    takes milliseconds; a tenth of the budget held several once steps got faster): the first tick
+    trains a whole step and measures it, then each tick trains one arm."""
+    monkeypatch.setattr(process(), "fair_budget", lambda budget: budget / 1000)
+
+
 def test_a_full_class_trains_the_trio_one_arm_a_frame(monkeypatch):
-    monkeypatch.setattr(process(), "fair_budget", lambda budget: budget / 10)
+    full_class(monkeypatch)
     at = app(view="train")
     at.button(key="rnn.btn.play").click().run()  # AppTest: 3 ticks
     assert not at.exception
     tr = at.session_state["rnn.trainer"]
-    # tick 1 trains a whole step (and measures it: far over a tenth of the budget), then one
+    # tick 1 trains a whole step (and measures it: far over the budget), then one
     # arm a tick: RNN, then LSTM (the losses each arm has recorded)
     assert tr.steps == 1 and np.isfinite(tr.snapshot().loss).sum(axis=1).tolist() == [2, 2, 1]
 
@@ -142,7 +149,7 @@ def test_an_unchanged_flow_frame_is_not_drawn_again(monkeypatch):
 
     drawn, real = [], rnn_live.flow_image
     monkeypatch.setattr(rnn_live, "flow_image", lambda *a, **k: drawn.append(1) or real(*a, **k))
-    monkeypatch.setattr(process(), "fair_budget", lambda budget: budget / 10)
+    full_class(monkeypatch)
     at = app(view="flow")
     at.button(key="rnn.btn.play").click().run()  # 3 ticks: a step, then two arms; no new probe
     assert not at.exception and at.session_state["rnn.trainer"].steps == 1
@@ -277,7 +284,7 @@ def test_a_playing_flow_view_shows_its_caption_once_under_the_channel(monkeypatc
 
     monkeypatch.setattr(process(), "routed", True)
     monkeypatch.setattr(channel, "under_server", lambda: True)
-    monkeypatch.setattr(process(), "fair_budget", lambda budget: budget / 10)
+    full_class(monkeypatch)
     at = app(view="flow")
     at.button(key="rnn.btn.play").click().run()  # 3 ticks: a step, then two arms; no new probe
     assert not at.exception, at.exception
