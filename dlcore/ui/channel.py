@@ -21,7 +21,9 @@ a playing page sends no Streamlit delta per frame (each one re-renders the whole
 browser; measured, README "Hosting for a class").
 
 The browser pulls: the server sends the newest frame only after the browser showed the last
-one, so a slow browser skips frames instead of queueing them. The token is this session's
+one, so a slow browser skips frames instead of queueing them. A panel whose every step is
+meant to be seen (the backward pass walking its graph node by node) waits instead: its next step
+comes once the browser has shown the last frame (``Channel.unseen``). The token is this session's
 secret (128 random bits, sent only to its own browser), so no student can see another's
 frames. The streams live in the process's ``FrameHub`` (``dlcore.ui.hub``).
 
@@ -80,7 +82,8 @@ async def frames_socket(ws) -> None:
                     await ws.send_text(meta)
                     sent_meta = meta
                 await ws.send_bytes(body)
-            await ws.receive_text()  # "next"
+            await ws.receive_text()  # "next": the frame is on screen
+            hub.showed(token, after)
     except (WebSocketDisconnect, RuntimeError, OSError):  # the tab closed or navigated away
         return
 
@@ -141,6 +144,11 @@ class Channel:
         if not hub.publish(token, frame.body, frame.mime, meta):  # dropped: the next reopens
             self._drawn = None
         return drew
+
+    def unseen(self) -> bool:
+        """True while the last frame sent is not yet on the browser's screen."""
+        token = self.state.get("channel")
+        return token is not None and process().hub.unseen(token)
 
     def _draw(self, token: str, frame: Any, status: str, body: Any, status_slot: Any) -> None:
         # keyed by the stream too: a stream reopened within a run (dropped while the session

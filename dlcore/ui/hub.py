@@ -26,6 +26,7 @@ class _Stream:
     body: bytes | str = b""
     mime: str = "image/png"
     meta: str = ""
+    shown: int = 0  # the newest frame the browser said it has on screen ("next")
     touched: float = field(default_factory=time.monotonic)  # opened or last published
     waiters: list = field(default_factory=list)  # (event loop, future) of waiting requests
 
@@ -70,6 +71,19 @@ class FrameHub:
             if s is None or s.seq <= after:
                 return None
             return s.seq, s.body, s.mime, s.meta
+
+    def showed(self, token: str, seq: int) -> None:
+        """The browser has frame ``seq`` of the stream on screen (its "next")."""
+        with self._lock:
+            s = self._streams.get(token)
+            if s is not None:
+                s.shown = max(s.shown, seq)
+
+    def unseen(self, token: str) -> bool:
+        """True while the stream's latest frame is not yet on the browser's screen."""
+        with self._lock:
+            s = self._streams.get(token)
+            return s is not None and s.seq > s.shown
 
     def exists(self, token: str) -> bool:
         with self._lock:

@@ -27,6 +27,12 @@ training slot" instead of a frozen page. When more sessions play than there are 
 tick's training budget shrinks in proportion and each session's frame rate is capped at an
 equal share of the process's frames (``dlcore.ui.process``), so every student keeps getting
 frames. A session whose tab is closed stops training at its next tick.
+
+A ``watched`` panel is an animation whose every step is meant to be seen (the backward pass
+walking its graph node by node): over the channel its next step waits until the browser has
+shown the last frame, so a slow first connection or a busy browser slows the walk instead of
+skipping nodes. A frame not shown within ``WATCH_WAIT_S`` (a proxy that blocks the channel's
+WebSocket) lets the loop run free for the rest of the run.
 """
 
 from __future__ import annotations
@@ -49,6 +55,7 @@ from dlcore.ui.state import Namespace
 from dlcore.viz.raster import FramePalette
 
 Render = Callable[[Any, LiveOut], None]
+WATCH_WAIT_S = 15.0  # how long a watched panel waits for the browser to show a frame
 DIVERGED = (
     "**Training diverged**: {what}. The weights blew up; lower the learning rate (or add "
     "clipping or regularization), then press Reset."
@@ -179,6 +186,7 @@ class LivePanel:
         step_label: str = "Step",
         hide: Collection[str] = (),
         one_element: bool = False,
+        watched: bool = False,
         step_help: str | None = None,
         reset_help: str = "Start again from fresh weights (same seed).",
     ) -> None:
@@ -191,6 +199,7 @@ class LivePanel:
         # browser handles costs it ~4 ms (measured), so a frame is one delta, not a container
         # and its children; only such a panel's frames can go over the channel
         self.one_element = one_element
+        self.watched = watched  # each step waits until the browser showed the last frame
         self.channel = Channel(state)
         self.palette = state.cached("palette", FramePalette)  # this student's frame palette
         self.step_size, self.budget_s, self.max_fps = max(1, step_size), budget_s, max_fps
@@ -369,6 +378,8 @@ class LivePanel:
             ticks, last_frame = ticks + 1, now
             self.state.set("rate", rate.value)
             last_status = self._publish(out, last_status)
+            if self.watched and out.frame is not None:
+                self.watched = self._wait_until_shown()
             if stop or rerun_waiting():
                 # stop: the paused page, with the message (or the halted view); a waiting rerun:
                 # a widget inside a fragment view, whose own rerun would wait for this loop
@@ -380,6 +391,18 @@ class LivePanel:
                 frames_left -= 1
                 if frames_left <= 0:
                     break
+
+    def _wait_until_shown(self) -> bool:
+        """Wait until the browser shows the frame just sent; a click (a rerun waiting) or a
+        newer run ends the wait. False when the frame was not shown within WATCH_WAIT_S."""
+        deadline = time.monotonic() + WATCH_WAIT_S
+        while self.channel.unseen():
+            if rerun_waiting() or not self._owner():
+                return True
+            if time.monotonic() > deadline:
+                return False
+            time.sleep(0.01)
+        return True
 
     def _auto_pause(self, started: float, check_tab: bool) -> bool:
         """Pause after ``max_play_s`` of Play, or when the session's tab has closed."""

@@ -115,13 +115,31 @@ def _play_pause(page, counter_re: str) -> None:
     assert page.locator(EXCEPTION).count() == 0
 
 
-def test_play_and_pause_the_backward_pass(server, page):
+# the step in the counter line each time a live frame is put on screen (data-seq changes)
+RECORD_SHOWN_JS = """() => { const seen = window.__dlxSeen = [];
+  new MutationObserver(() => {
+    const status = document.querySelector('[data-testid=dlx-live-status]');
+    const m = /step (\\d+)/.exec(status ? status.innerText : '');
+    seen.push(m ? Number(m[1]) : -1);
+  }).observe(document.body, {subtree: true, attributes: true, attributeFilter: ['data-seq']}); }"""
+
+
+def test_play_and_pause_the_backward_pass_shows_every_node(server, page):
     page.set_default_timeout(SLOW_MS)
     expr = "tanh(w1*x%2Bb1)*v1%2Btanh(w2*x%2Bb2)*v2"  # 16 nodes to walk: Pause comes first
     open_app(page, server.url(f"backprop?speed=4.0&expr={expr}"), timeout_ms=SLOW_MS)
+    # a slow browser (a class's old laptops): the walk waits for each node to be on screen
+    # instead of running ahead of it (it once finished before the first frame was drawn)
+    page.context.new_cdp_session(page).send("Emulation.setCPUThrottlingRate", {"rate": 6})
+    page.evaluate(RECORD_SHOWN_JS)
     _play_pause(page, "step [2-9]\\b")
-    assert 2 <= _steps(page) < 16
-    assert page.get_by_text(f"Step {_steps(page)} of 16").first.is_visible()
+    steps = _steps(page)
+    assert 2 <= steps < 16
+    assert page.get_by_text(f"Step {steps} of 16").first.is_visible()
+    shown = page.evaluate("() => window.__dlxSeen")
+    assert shown[:2] == [1, 2]  # from the first node on
+    assert shown == list(range(1, len(shown) + 1))  # none skipped, none twice
+    assert len(shown) >= steps - 1  # the last step taken may not have reached the screen
 
 
 def test_play_and_pause_the_lecture_network(server, page):

@@ -249,3 +249,29 @@ def test_the_channel_is_available_only_with_the_route_under_a_server(monkeypatch
     assert not channel.available()  # a test run: no real Streamlit server
     monkeypatch.setattr(channel, "under_server", lambda: True)
     assert channel.available()
+
+
+def test_a_frame_is_unseen_until_the_browser_says_next(client, monkeypatch, session):
+    from dlcore.ui.state import Namespace
+
+    c, hub = client
+    sender = channel.Channel(Namespace("backprop.walk"))
+    assert not sender.unseen()  # nothing sent yet
+    monkeypatch.setattr(channel, "_component", lambda renderer=None: lambda data, key: None)
+    sender.send(LiveFrame('{"node": 1}', "application/json"), "node 1", None, *_slots())
+    token = session["backprop.walk.channel"]
+    assert sender.unseen() and hub.unseen(token)
+    with c.websocket_connect(f"{channel.PATH}/{token}") as ws:
+        ws.receive_text()  # sent, not yet on screen
+        assert sender.unseen()
+        ws.send_text("next")
+        deadline = time.monotonic() + 5
+        while sender.unseen() and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert not sender.unseen()  # shown
+        sender.send(LiveFrame('{"node": 2}', "application/json"), "node 2", None, *_slots())
+        assert sender.unseen()
+    hub.showed(token, 1)  # an older frame's "next" does not mark the newer one shown
+    assert hub.unseen(token)
+    hub.close(token)
+    assert not hub.unseen(token)  # an ended stream waits for nothing

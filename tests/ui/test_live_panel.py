@@ -1,5 +1,6 @@
 """AppTest of the shared live-training panel and URL state, on the toy live page."""
 
+import time
 from pathlib import Path
 
 import pytest
@@ -260,3 +261,31 @@ def test_the_rate_counts_the_wait_between_frames_from_the_first_frame_on(monkeyp
     at.button(key="toy.btn.play").click().run()  # under AppTest: 3 frames
     steps, rate = at.session_state["toy.trainer"].steps, at.session_state["toy.rate"]
     assert 0 < rate < 2 * steps / (3 * 0.2)  # ~steps per 0.2 s, not per training burst
+
+
+class _Watching:
+    """What ``LivePanel._wait_until_shown`` reads: the channel's unseen frame and the owner."""
+
+    def __init__(self, shown_after: float, owner: bool = True) -> None:
+        self.until, self.owner = time.monotonic() + shown_after, owner
+        self.channel = self
+
+    def unseen(self) -> bool:
+        return time.monotonic() < self.until
+
+    def _owner(self) -> bool:
+        return self.owner
+
+
+def test_a_watched_panel_waits_until_the_browser_shows_the_frame(monkeypatch):
+    monkeypatch.setattr(live, "rerun_waiting", lambda: False)
+    t0 = time.monotonic()
+    assert live.LivePanel._wait_until_shown(_Watching(0.2))  # shown: the walk goes on
+    assert time.monotonic() - t0 >= 0.2
+    monkeypatch.setattr(live, "WATCH_WAIT_S", 0.1)
+    assert not live.LivePanel._wait_until_shown(_Watching(60))  # never shown: run free
+    t0 = time.monotonic()
+    assert live.LivePanel._wait_until_shown(_Watching(60, owner=False))  # a newer run: let go
+    monkeypatch.setattr(live, "rerun_waiting", lambda: True)
+    assert live.LivePanel._wait_until_shown(_Watching(60))  # a click: handle it at once
+    assert time.monotonic() - t0 < 0.1

@@ -71,9 +71,9 @@ LEGEND = (
     "every digit; click a node to see its chain rule."
 )
 RNN_LINK = "RNN gradient explorer: vanishing gradients through time"
-SPEEDS = {  # the network's Play speed: LivePanel pacing
-    "slow": {"budget_s": 1e-6, "max_fps": 2.0},
-    "medium": {"budget_s": 1e-6, "max_fps": 20.0},
+SPEEDS = {  # the network's Play speed: LivePanel pacing (watched: every step is shown)
+    "slow": {"budget_s": 1e-6, "max_fps": 2.0, "watched": True},
+    "medium": {"budget_s": 1e-6, "max_fps": 20.0, "watched": True},
     "fast": {"budget_s": 0.03, "max_fps": 15.0},
 }
 
@@ -165,6 +165,7 @@ def graph_view(page: BPPage) -> None:
         epoch_label=f"Backward pass ({total} nodes): node",
         step_label="Step",
         one_element=True,
+        watched=True,
         step_help="Take one node of the backward pass: its local derivative times the upstream "
         "gradient, summed over its consumers.",
         reset_help="Go back to the end of the forward pass: no gradient computed yet.",
