@@ -241,3 +241,10 @@ def test_garbage_in_the_link_gives_a_notice():
     assert widget(at, "radio", "view").value == "graph"
     net = app({"eta": "2"}, view="network")
     assert widget(net, "select_slider", "eta").value == 2.0
+
+
+def test_the_network_shows_every_step_at_one_step_a_frame():
+    from dlcore.ui.views.backprop import SPEEDS
+
+    assert SPEEDS["slow"]["watched"] and SPEEDS["medium"]["watched"]  # one SGD step a frame
+    assert not SPEEDS["fast"].get("watched")  # many steps a frame: frames may skip

@@ -123,6 +123,15 @@ def test_play_sends_the_frames_to_the_canvas_renderer():
     assert not at.get("plotly_chart")  # the live frame replaced the paused figures
 
 
+@pytest.mark.parametrize("speed", [10, 60, 200])
+def test_one_iteration_a_frame_is_watched_faster_races_are_not(speed):
+    from dlcore.ui.views.optimization import _live_args
+
+    args = _live_args(OptimConfig(speed=speed))
+    assert args.get("watched", False) == (speed <= 60)  # every iteration shown, or frames skip
+    assert args["max_fps"] == min(speed, 60)
+
+
 def test_a_racer_switched_off_leaves_the_race_figure():
     at = app()
     widget(at, "toggle", "use_sgd").set_value(False).run()

@@ -157,9 +157,10 @@ def _on_plane_click(page: OptimPage, chart: str) -> None:
 
 
 def _live_args(cfg: OptimConfig) -> dict:
-    """Play's pacing: one iteration a frame up to 60 a second, more a frame beyond."""
+    """Play's pacing: one iteration a frame up to 60 a second, each one shown (watched: a slow
+    browser slows the race instead of skipping iterations), more a frame beyond."""
     if cfg.speed <= 60:
-        return {"max_fps": float(cfg.speed), "budget_s": 1e-6}
+        return {"max_fps": float(cfg.speed), "budget_s": 1e-6, "watched": True}
     return {"max_fps": 60.0, "budget_s": cfg.speed / 60.0 * SECONDS_PER_ITER}
 
 
