@@ -139,7 +139,9 @@ def test_the_png_export_is_projector_sized(server, page, tmp_path):
     page.set_default_timeout(120000)
     open_app(page, server.url("attention"), timeout_ms=240000)
     with page.expect_download() as download:
-        page.get_by_role("button", name="PNG").first.click()
+        # exact: plotly's modebar has a "Download plot as a PNG" button per chart (the charts
+        # may be drawn before the download buttons on a loaded machine)
+        page.get_by_role("button", name="PNG", exact=True).first.click()
     path = tmp_path / download.value.suggested_filename
     download.value.save_as(path)
     assert path.name == "alignment_additive.png"
