@@ -1,10 +1,8 @@
 """The live-frame channel (dlcore/ui/channel.py): the hub's streams, the long-poll route, and
 the fallback to st.image wherever the route is not mounted."""
 
-import asyncio
 import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from starlette.applications import Starlette
@@ -14,13 +12,7 @@ from dlcore.ui import channel
 from dlcore.ui.hub import FrameHub
 from dlcore.ui.output import LiveFrame
 from dlcore.ui.process import process
-
-
-def run(coro):
-    """Run ``coro`` on a fresh event loop in its own thread (Playwright's browser tests leave a
-    loop running in the main thread)."""
-    with ThreadPoolExecutor(1) as pool:
-        return pool.submit(asyncio.run, coro).result()
+from tests.ui.aio import run
 
 
 def test_publish_then_next_frame_returns_the_latest_only():

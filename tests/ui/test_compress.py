@@ -2,20 +2,12 @@
 arrive as gzip that decompresses to the file on disk; pages, other methods, a browser that
 takes no gzip and paths outside static/ reach the app unchanged."""
 
-import asyncio
 import gzip
-from concurrent.futures import ThreadPoolExecutor
 
 from dlcore.ui.compress import STATIC, CompressedStatic
+from tests.ui.aio import run
 
 PLOTLY = next((STATIC / "static" / "js").glob("PlotlyChart.*.js"))
-
-
-def _run(coroutine) -> None:
-    """Run the middleware in a thread of its own: the browser tests' Playwright keeps an event
-    loop running in the test thread, where asyncio.run refuses to start another."""
-    with ThreadPoolExecutor(1) as pool:
-        pool.submit(asyncio.run, coroutine).result()
 
 
 def _get(path: str, method: str = "GET", encoding: bytes = b"gzip, deflate, br") -> tuple:
@@ -34,7 +26,7 @@ def _get(path: str, method: str = "GET", encoding: bytes = b"gzip, deflate, br")
         "path": path,
         "headers": [(b"accept-encoding", encoding)] if encoding else [],
     }
-    _run(CompressedStatic(app)(scope, None, send))
+    run(CompressedStatic(app)(scope, None, send))
     if not sent:
         return None, {}, b"", bool(reached)
     headers = dict(sent[0]["headers"])
@@ -75,5 +67,5 @@ def test_websockets_pass_through():
     async def app(scope, receive, send):
         reached.append(scope["type"])
 
-    _run(CompressedStatic(app)({"type": "websocket", "path": "/static/js/x.js"}, None, None))
+    run(CompressedStatic(app)({"type": "websocket", "path": "/static/js/x.js"}, None, None))
     assert reached == ["websocket"]
