@@ -24,7 +24,15 @@ from PIL import Image, ImageDraw
 from plotly.subplots import make_subplots
 
 from dlcore.viz import raster
-from dlcore.viz.common import CATEGORICAL, DIVERGING, PALETTE, cell_frame, colormap_rgb, style
+from dlcore.viz.common import (
+    CATEGORICAL,
+    DIVERGING,
+    PALETTE,
+    cell_frame,
+    colormap_rgb,
+    room,
+    style,
+)
 
 WEIGHTS = [[0.0, "#ffffff"], [1.0, PALETTE["pos"]]]  # attention weight 0 (white) .. max (blue)
 FONT, TITLE_FONT, TICK_FONT = 15, 18, 14  # px: readable on a projector (style() sets 13)
@@ -141,7 +149,16 @@ def alignment_heatmap(
     fig = readable(style(fig, height=height, title=title, legend=False))
     fig.update_xaxes(tickfont_size=TICK_FONT)
     fig.update_yaxes(tickfont_size=TICK_FONT)
-    return fig
+    return room(fig, **_map_margins(x_text, y_text, angle, bool(title)))
+
+
+def _map_margins(x_text: list[str], y_text: list[str], angle: int, titled: bool) -> dict:
+    """A heatmap's margins from its labels: the row labels and axis title on the left, the
+    column labels (upright or turned) and axis title below, the colour bar on the right."""
+    char = 0.62 * TICK_FONT  # px of a label's character
+    y_px = char * max((len(_plain(t)) for t in y_text), default=1)
+    x_px = char * max((len(_plain(t)) for t in x_text), default=1) if angle else TICK_FONT
+    return dict(left=round(64 + y_px), right=102, top=40 if titled else 12, bottom=round(66 + x_px))
 
 
 def _plain(label: str) -> str:
@@ -214,7 +231,8 @@ def loss_with_marker(
         )
     fig.update_xaxes(title="step")
     fig.update_yaxes(title="cross-entropy", type="log")
-    return readable(style(fig, height=280, title=title, legend=baseline is not None))
+    fig = readable(style(fig, height=280, title=title, legend=baseline is not None))
+    return room(fig, 84, 12, 66 if baseline is not None else 40, 70)
 
 
 LIVE_SIZE = (900, 320)  # width, height of a live training frame (shown 1:1)
@@ -339,7 +357,8 @@ def accuracy_by_length(rep: Mapping, labels: Mapping[str, str]) -> go.Figure:
     fig.update_yaxes(title="exact match (%)", row=1, col=1)
     fig.update_yaxes(title="characters right (%)", row=2, col=1)
     fig = readable(style(fig, height=520, title="Accuracy against input length", legend=True))
-    fig.update_layout(legend=dict(orientation="h", y=-0.14), margin=dict(t=80))
+    fig.update_layout(legend=dict(orientation="h", y=-0.14))
+    room(fig, 76, 16, 80, 66)
     fig.update_annotations(font_size=FONT)
     return fig
 

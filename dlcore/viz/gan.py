@@ -23,11 +23,12 @@ from dlcore.viz.common import (
     SERIES,
     colormap_rgb,
     image_grid,
+    room,
     style,
     upscale,
     xy_trace,
 )
-from dlcore.viz.raster import dotted, font, hex_rgb, line_panel, text
+from dlcore.viz.raster import dotted, font, hex_rgb, line_panel, png_data_url, text
 
 REAL, FAKE = PALETTE["pos"], PALETTE["neg"]
 MANIFOLD = "#555a64"
@@ -64,6 +65,7 @@ def _disc(r2: int) -> np.ndarray:
 
 _DISC = _disc(5)  # a dot: radius 2, 21 pixels
 _RIM = _disc(10)  # its dark rim, one pixel wider: a real dot stays visible where D says real
+_BIG_DISC, _BIG_RIM = _disc(8), _disc(16)  # the paused picture's dots (radius 3, rim 4)
 
 
 def _to_px(xy: np.ndarray, size: int) -> np.ndarray:
@@ -72,14 +74,15 @@ def _to_px(xy: np.ndarray, size: int) -> np.ndarray:
     return np.stack([px[..., 0], size - 1 - px[..., 1]], -1)  # (col, row), y up
 
 
-def _dots(img: np.ndarray, xy: np.ndarray, color: np.ndarray) -> None:
+def _dots(img: np.ndarray, xy: np.ndarray, color: np.ndarray, dots: tuple = (_RIM, _DISC)) -> None:
     """Filled dots of radius 2 with a darker rim at every point, all at once: (N, 21) pixels
     by broadcasting (a blue dot on the blue of a confident D was invisible without its rim)."""
     size = img.shape[0]
     xy = xy[np.isfinite(xy).all(1)]  # a diverged G's NaN samples are not drawn
     centres = np.rint(_to_px(xy, size)).astype(np.int32)[:, None, :]
-    for disc, shade in ((_RIM, np.rint(0.55 * color).astype(np.uint8)), (_DISC, color)):
-        px = (centres + disc).reshape(-1, 2)
+    rim, disc = dots
+    for offsets, shade in ((rim, np.rint(0.55 * color).astype(np.uint8)), (disc, color)):
+        px = (centres + offsets).reshape(-1, 2)
         ok = ((px >= 0) & (px < size)).all(1)
         img[px[ok, 1], px[ok, 0]] = shade
 
@@ -102,24 +105,37 @@ def d_colors(d: np.ndarray) -> np.ndarray:
     return colormap_rgb(np.asarray(d, float) - 0.5, signed=True, vmin=-0.5, vmax=0.5)
 
 
-def _heat_rgb(z: np.ndarray, size: int) -> np.ndarray:
-    """A [iy, ix] grid of D values as a size x size RGB block image, row 0 = largest y."""
-    idx = np.arange(size) * z.shape[0] // size  # nearest grid cell of each pixel
-    return d_colors(z[::-1])[idx[:, None], idx[None, :]]
+def _heat_rgb(z: np.ndarray, size: int, smooth: bool = False) -> np.ndarray:
+    """A [iy, ix] grid of D values as a size x size RGB image, row 0 = largest y: nearest grid
+    cell of each pixel (fast, for live frames), or ``smooth``: bilinear between the cells' centres
+    (as a browser draws plotly's heatmap)."""
+    z = np.asarray(z, float)[::-1]
+    if not smooth:
+        idx = np.arange(size) * z.shape[0] // size
+        return d_colors(z)[idx[:, None], idx[None, :]]
+    u = np.clip((np.arange(size) + 0.5) * z.shape[0] / size - 0.5, 0, z.shape[0] - 1)
+    i = np.minimum(u.astype(int), z.shape[0] - 2)
+    f = u - i  # (size,) weight of the next cell
+    rows = z[i] * (1 - f)[:, None] + z[i + 1] * f[:, None]  # (size, R)
+    return d_colors(rows[:, i] * (1 - f) + rows[:, i + 1] * f)
 
 
-def plane_image(snap, layers: set[str], size: int = LIVE_SIZE) -> np.ndarray:
-    """The layered view as an RGB array (H, W, 3) uint8: fast frames while training."""
+def plane_image(
+    snap, layers: set[str], size: int = LIVE_SIZE, *, smooth: bool = False
+) -> np.ndarray:
+    """The layered view as an RGB array (H, W, 3) uint8: fast frames while training; ``smooth``:
+    the paused plane's picture (a bilinear heatmap, larger dots)."""
     if "heatmap" in layers:
-        img = _heat_rgb(snap.heat, size)
+        img = _heat_rgb(snap.heat, size, smooth)
     else:
         img = np.full((size, size, 3), 255, np.uint8)
     if "manifold" in layers:
         _polylines(img, snap.manifold, RGB["manifold"], 0.6)
+    dots = (_BIG_RIM, _BIG_DISC) if smooth else (_RIM, _DISC)
     if "real" in layers:
-        _dots(img, snap.real, RGB["real"])
+        _dots(img, snap.real, RGB["real"], dots)
     if "fake" in layers:
-        _dots(img, snap.fake, RGB["fake"])
+        _dots(img, snap.fake, RGB["fake"], dots)
     if "grads" in layers:
         _polylines(img, arrow_segments(snap.fake[::5], snap.grads[::5]), RGB["arrow"], 0.9)
     return img
@@ -307,31 +323,40 @@ def heat_trace(axis: np.ndarray, z: np.ndarray, name: str, showscale: bool = Tru
     )
 
 
+PLANE_PX = 480  # pixels of the paused plane's picture (the chart shows it at ~420 px)
+
+
+def _dot_key(key: str, color: str) -> dict:
+    rim = dict(width=1, color=RIM[key])
+    return dict(mode="markers", marker=dict(size=7, color=color, line=rim))
+
+
+KEY_MARKERS = {  # the legend's key of the layers baked into the plane's picture
+    "manifold": dict(mode="lines", line=dict(color=MANIFOLD, width=1.5), name="G manifold"),
+    "real": dict(_dot_key("real", REAL), name="real"),
+    "fake": dict(_dot_key("fake", FAKE), name="fake"),
+    "grads": dict(mode="lines", line=dict(color=ARROW, width=2), name="G gradient"),
+}
+
+
 def plane_figure(snap, layers: set[str], height: int = 460) -> go.Figure:
-    """The same layers as plane_image, interactive (hover values, legend toggles)."""
-    fig = go.Figure()
+    """The same layers as the live frame (plane_image), paused: the picture itself on the axes
+    (1,000 dots as SVG markers cost the browser ~0.15 s at every redraw), with the D(x) values
+    on hover and their colour bar from an invisible heatmap over it, and a legend as the key."""
+    lo, hi = PLANE_EXTENT
+    picture = dict(
+        source=png_data_url(plane_image(snap, layers, PLANE_PX, smooth=True), colors=None),
+        xref="x", yref="y", x=lo, y=hi, sizex=hi - lo, sizey=hi - lo,
+        sizing="stretch", layer="below",
+    )  # fmt: skip
+    fig = go.Figure(layout=dict(images=[picture]))
     if "heatmap" in layers:
-        fig.add_trace(heat_trace(snap.axis, snap.heat, "D(x)"))
-    if "manifold" in layers:
-        fig.add_trace(_segments_trace(snap.manifold, "G manifold", MANIFOLD, 1))
-    for key, pts, color in (("real", snap.real, REAL), ("fake", snap.fake, FAKE)):
-        if key in layers:
-            marker = dict(size=6, color=color, line=dict(width=0.6, color=RIM[key]))
-            fig.add_trace(xy_trace(pts, key, marker=marker))
-    if "grads" in layers:
-        segs = arrow_segments(snap.fake[::4], snap.grads[::4])
-        fig.add_trace(_segments_trace(segs, "G gradient", ARROW, 1.5))
-        fig.add_trace(
-            go.Scatter(
-                x=segs[:, 1, 0],
-                y=segs[:, 1, 1],
-                mode="markers",
-                marker=dict(size=3, color=ARROW),
-                showlegend=False,
-                hoverinfo="skip",
-            )
-        )
-    return _axes(fig, height)
+        fig.add_trace(heat_trace(snap.axis, snap.heat, "D(x)").update(opacity=0))
+    for key in LAYERS[1:]:
+        if key in layers:  # a key entry: no points of its own (they are in the picture)
+            fig.add_trace(go.Scatter(x=[None], y=[None], hoverinfo="skip", **KEY_MARKERS[key]))
+    fig.update_layout(legend=dict(itemclick=False, itemdoubleclick=False))
+    return room(_axes(fig, height), 50, 88, 46, 46)
 
 
 def dstar_figure(snap, height: int = 360) -> go.Figure:
@@ -444,12 +469,8 @@ def curves_figure(
         (js_floor, 3, PALETTE["muted"], "noise floor"),
         (float(np.log(2)), 3, PALETTE["muted"], "ln 2 (disjoint)"),
     ]
-    for y, row, color, note in levels:
-        fig.add_hline(
-            y, row=row, col=1, line=dict(color=color, dash="dot", width=1.5),
-            annotation_text=note, annotation_position="top right",
-            annotation_font=dict(size=12, color=PALETTE["muted"]),
-        )  # fmt: skip
+    axis = {1: "", 3: "3"}  # the rows' axis ids (row 3's right axis is y4)
+    marks = [_hline(y, f"x{axis[row]}", f"y{axis[row]}", c, note) for y, row, c, note in levels]
     if n_modes:
         modes = go.Scatter(
             x=hist["q_step"], y=hist["modes_hit"], name="modes hit", mode="lines",
@@ -467,7 +488,8 @@ def curves_figure(
     fig.update_yaxes(title="JS (nats)", range=[0, 0.72], row=3, col=1, secondary_y=False)
     fig.update_xaxes(title="iteration", row=3, col=1)
     fig = style(fig, height=height)
-    return fig.update_layout(font=dict(size=14), margin=dict(t=40, r=56))
+    fig.update_layout(shapes=[m[0] for m in marks], annotations=[m[1] for m in marks])
+    return room(fig.update_layout(font=dict(size=14)), 78, 58, 46, 70)
 
 
 def _line(x, y, name: str, color: str, *, mode: str = "lines") -> go.Scatter:
@@ -485,7 +507,8 @@ def coverage_figure(counts: np.ndarray, total: int, height: int = 220) -> go.Fig
         xaxis=dict(title="mode"),
         yaxis=dict(title="samples within 3 std"),
     )
-    return fast_style(go.Figure(data=[bar], layout=layout), height=height, legend=False)
+    fig = fast_style(go.Figure(data=[bar], layout=layout), height=height, legend=False)
+    return room(fig, 82, 12, 12, 70)
 
 
 def phase_figure(view, real_pts: np.ndarray, height: int = 400) -> go.Figure:

@@ -25,6 +25,7 @@ from dlcore.viz.common import (
     PALETTE,
     cell_frame,
     colormap_rgb,
+    room,
     style,
     upscale,
     xy_trace,
@@ -209,7 +210,7 @@ def boundary_figure(
     )
     style(fig, height=height, legend=False)
     fig.update_layout(clickmode="event+select", dragmode=False)
-    return fig
+    return room(fig, 74, 12, 20, 72)
 
 
 def _hex(rgb: np.ndarray) -> str:
@@ -512,7 +513,8 @@ def loss_figure(
     fig.update_yaxes(
         title="loss", type="log" if log_y else "linear", rangemode="tozero", row=1, col=1
     )
-    return style(fig, height=height or (300 if has_acc else 220))
+    fig = style(fig, height=height or (300 if has_acc else 220))
+    return room(fig, 104 if has_acc else 82, 16, 44, 70)
 
 
 def hidden_figure(hs, n_classes: int, height: int = 360) -> go.Figure:

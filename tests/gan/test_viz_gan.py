@@ -230,3 +230,37 @@ def test_digits_curves_figure_leaves_room_for_its_subplot_titles():
     titles = [a.text for a in fig.layout.annotations]
     assert titles == ["losses", "judge (real-digit classifier)"]
     assert fig.layout.margin.t >= 30  # the titles sit above the plot area (were cut off at 10)
+
+
+def test_the_paused_plane_is_its_picture_with_d_on_hover_and_a_key():
+    """Paused, the plane's dots are in a picture on the axes (no 1,000 SVG markers to restyle at
+    each redraw); an invisible heatmap gives D(x) on hover and the colour bar; the legend is a
+    key that hides nothing (the layers are switched by the view toggles)."""
+    s = snap(heat=1.0, real=((MID, MID),), fake=((PLANE_EXTENT[0] + 0.5, MID),))
+    s.axis = np.linspace(*PLANE_EXTENT, 60)
+    fig = P.plane_figure(s, {"heatmap", "real", "fake"})
+    (picture,) = fig.layout.images
+    lo, hi = PLANE_EXTENT
+    assert (picture.x, picture.y, picture.sizex, picture.sizey) == (lo, hi, hi - lo, hi - lo)
+    shown = decode(picture.source, "data:image/png;base64,")
+    np.testing.assert_array_equal(
+        shown, P.plane_image(s, {"heatmap", "real", "fake"}, 480, smooth=True)
+    )
+    heat, *keys = fig.data
+    assert heat.type == "heatmap" and heat.opacity == 0 and "D(x)" in heat.hovertemplate
+    assert [k.name for k in keys] == ["real", "fake"]
+    assert all(list(k.x) == [None] for k in keys)  # no points of their own
+    assert fig.layout.legend.itemclick is False
+    assert P.plane_figure(s, {"real"}).data[0].type == "scatter"  # heatmap off: no D hover
+
+
+def test_the_paused_picture_blends_d_between_cells_and_keeps_each_cell_centre():
+    z = np.zeros((4, 4))
+    z[:, 2:] = 1.0  # right half (large x) says real
+    smooth = P._heat_rgb(z, 8, smooth=True)
+    blocky = P._heat_rgb(z, 8)
+    np.testing.assert_array_equal(smooth[:, 0], blocky[:, 0])  # far from the edge: the cell
+    np.testing.assert_array_equal(smooth[:, -1], blocky[:, -1])
+    middle = smooth[0, 3:5]  # either side of the edge: between the two colours
+    assert not (middle == blocky[0, 3:5]).all()
+    np.testing.assert_array_equal(smooth[0, 3], P.d_colors(np.array(0.25)))
