@@ -107,17 +107,20 @@ def d_colors(d: np.ndarray) -> np.ndarray:
 
 def _heat_rgb(z: np.ndarray, size: int, smooth: bool = False) -> np.ndarray:
     """A [iy, ix] grid of D values as a size x size RGB image, row 0 = largest y: nearest grid
-    cell of each pixel (fast, for live frames), or ``smooth``: bilinear between the cells' centres
-    (as a browser draws plotly's heatmap)."""
-    z = np.asarray(z, float)[::-1]
+    cell of each pixel (fast, for live frames), or ``smooth``: the cells' colours blended
+    bilinearly between their centres (as a browser scales plotly's heatmap)."""
+    rgb = d_colors(np.asarray(z, float)[::-1])  # (R, R, 3) one colour a cell
+    n = rgb.shape[0]
     if not smooth:
-        idx = np.arange(size) * z.shape[0] // size
-        return d_colors(z)[idx[:, None], idx[None, :]]
-    u = np.clip((np.arange(size) + 0.5) * z.shape[0] / size - 0.5, 0, z.shape[0] - 1)
-    i = np.minimum(u.astype(int), z.shape[0] - 2)
-    f = u - i  # (size,) weight of the next cell
-    rows = z[i] * (1 - f)[:, None] + z[i + 1] * f[:, None]  # (size, R)
-    return d_colors(rows[:, i] * (1 - f) + rows[:, i + 1] * f)
+        idx = np.arange(size) * n // size
+        return rgb[idx[:, None], idx[None, :]]
+    u = np.clip((np.arange(size) + 0.5) * n / size - 0.5, 0, n - 1)
+    i = np.minimum(u.astype(int), n - 2)
+    f = (u - i).astype(np.float32)[:, None, None]  # (size, 1, 1) weight of the next cell
+    c = rgb.astype(np.float32)
+    rows = c[i] * (1 - f) + c[i + 1] * f  # (size, R, 3)
+    cols = rows[:, i] * (1 - f[:, 0]) + rows[:, i + 1] * f[:, 0]  # (size, size, 3)
+    return np.rint(cols).astype(np.uint8)
 
 
 def plane_image(
