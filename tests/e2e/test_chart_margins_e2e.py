@@ -15,11 +15,13 @@ import pytest
 from tests.e2e.conftest import open_app
 
 # page -> the keys of its charts redrawn by its main controls (bench/bench_latency.py CONTROLS)
+# and of the charts in the expander OPEN names
 CHARTS = {
     "gan": ("plane", "curves", "coverage"),
     "attention": ("map_a", "map_b", "map_diff", "loss", "accuracy"),
     "playground": ("plane", "loss"),
 }
+OPEN = {"attention": "How the shipped models trained"}
 MARGINS_JS = """(keys) => keys.map((key) => {
   const gd = document.querySelector(`.st-key-${key} .js-plotly-plot`);
   if (!gd || !gd._fullLayout || !gd._fullLayout._size) return {key, drawn: false};
@@ -31,6 +33,8 @@ MARGINS_JS = """(keys) => keys.map((key) => {
 @pytest.mark.parametrize("page_id", sorted(CHARTS))
 def test_redrawn_charts_have_the_margins_they_need(server, page, page_id):
     open_app(page, server.url(page_id))
+    if page_id in OPEN:
+        page.get_by_text(OPEN[page_id]).click()
     keys = [f"{page_id}-chart-{name}" for name in CHARTS[page_id]]
     page.wait_for_function(
         "(keys) => keys.every((k) => { const gd = document.querySelector("

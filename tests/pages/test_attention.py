@@ -151,12 +151,25 @@ def test_clicking_a_cell_computes_it_by_hand():
     assert "s = 0 (input `f`)" in texts(at)
 
 
-def test_accuracy_by_length_chart_and_caption(dates):
-    spec = chart(dates, "Accuracy against input length")
+def test_training_curves_are_drawn_when_their_expander_is_opened(dates):
+    """Closed (the first paint), no loss or accuracy chart; opened, both, the loss marked at
+    the scrubbed checkpoint."""
+    assert not [k for k in charts(dates) if k.endswith(("chart.loss", "chart.accuracy"))]
+    at = app(checkpoint="final")
+    at.session_state["attention.curves_open"] = True  # what a click on the expander sets
+    at.run()
+    assert chart(at, "Training loss of Bahdanau additive") and chart(at, "Accuracy against")
+
+
+def test_accuracy_by_length_chart_and_caption():
+    at = app()
+    at.session_state["attention.curves_open"] = True
+    at.run()
+    spec = chart(at, "Accuracy against input length")
     names = {t["name"] for t in spec["data"]}
     assert {"No attention (fixed context)", "Bahdanau additive"} <= names
     assert len(spec["data"]) == 6 * len(names)  # 3 input families x (exact, per character)
-    t = texts(dates)
+    t = texts(at)
     assert "the baseline falls to" in t and "blanks after the date" in t
 
 

@@ -255,7 +255,21 @@ def _by_hand(page: AttentionPage, model: seq2seq.Seq2Seq, maps: seq2seq.Attentio
 
 
 def _training_curves(page: AttentionPage) -> None:
-    """The shipped model's loss at the scrubbed checkpoint, and accuracy against input length."""
+    """The shipped model's loss at the scrubbed checkpoint, and accuracy against input length,
+    drawn when their expander is opened (a rerun): closed, the page's first picture and every
+    change of the scoring function did not wait for two more charts (31 lines of accuracy)."""
+    box = st.expander(
+        "How the shipped models trained: loss, and accuracy against input length",
+        icon=":material/show_chart:",
+        key=page.key("curves_open"),
+        on_change="rerun",
+    )
+    if box.open:
+        with box:
+            _curves(page)
+
+
+def _curves(page: AttentionPage) -> None:
     cfg = page.cfg
     meta = glue.date_meta(cfg.score)
     at = meta["steps"] if cfg.checkpoint == "final" else int(cfg.checkpoint)
