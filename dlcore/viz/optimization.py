@@ -30,6 +30,7 @@ from dlcore.optim.config import RACERS
 from dlcore.optim.optimizers import OPTIMIZERS
 from dlcore.optim.surfaces import NUMPY_FUNCS, parse
 from dlcore.viz.common import GRAYS, PALETTE, style, xy_trace
+from dlcore.viz.raster import png_data_url
 
 # the surface: low loss a quiet blue-grey, high loss white, so that the paths stand out
 SURFACE_SCALE = [[0.0, "#8fa9c4"], [0.45, "#d7e2ee"], [1.0, "#ffffff"]]
@@ -89,6 +90,55 @@ def _contour(xs, ys, z, f_min, *, name: str = "f", showscale: bool = False) -> g
     )  # fmt: skip
 
 
+SURFACE_PX = 480  # pixels of a surface's picture (the race plane is ~450 px on screen)
+HOVER_N = 60  # the invisible heatmap over it that gives f(x, y) on hover
+LINE_RGB, LINE_ALPHA = np.array([60, 70, 90], np.float32), 0.35  # the contour lines
+
+
+def banded(s: np.ndarray, levels: int = LEVELS) -> tuple[np.ndarray, np.ndarray]:
+    """(band index of each cell, the band's colour (levels, 3)): ``levels`` equal bands over the
+    shaded range, each filled with the colour scale at its middle (plotly's filled contours)."""
+    lo, hi = float(s.min()), float(s.max())
+    band = np.clip(((s - lo) / max(hi - lo, 1e-12) * levels).astype(int), 0, levels - 1)
+    return band, lut()[np.rint((np.arange(levels) + 0.5) / levels * 255).astype(int)]
+
+
+@lru_cache(maxsize=32)
+def surface_picture(text: str, box: tuple, f_min: float | None, px: int = SURFACE_PX) -> str:
+    """A surface's filled contours as a PNG data URL, row 0 at the top (computed once per
+    surface: the paused race redraws only its paths). Plotly computed the same contours in the
+    browser from a 120 x 120 grid at every redraw (~0.1 s)."""
+    xs = np.linspace(box[0], box[1], px)
+    ys = np.linspace(box[3], box[2], px)  # top row first
+    gx, gy = np.meshgrid(xs, ys)
+    with np.errstate(all="ignore"):
+        z = np.broadcast_to(parse(text)(gx, gy, NUMPY_FUNCS), gx.shape)
+    band, colours = banded(shade(z, f_min))
+    rgb = colours[band].astype(np.float32)  # (px, px, 3)
+    edge = np.zeros(band.shape, bool)  # a line where the band changes to the right or below
+    edge[:, :-1] |= band[:, :-1] != band[:, 1:]
+    edge[:-1, :] |= band[:-1, :] != band[1:, :]
+    rgb[edge] = (1 - LINE_ALPHA) * rgb[edge] + LINE_ALPHA * LINE_RGB
+    return png_data_url(np.rint(rgb).astype(np.uint8), colors=None)
+
+
+def surface_layers(surface, name: str = "f") -> tuple[dict, go.Heatmap]:
+    """The surface's picture on the axes (a layout image) and an invisible heatmap over it that
+    gives f(x, y) on hover."""
+    x0, x1, y0, y1 = surface.box
+    picture = dict(
+        source=surface_picture(surface.text, tuple(surface.box), surface.f_min),
+        xref="x", yref="y", x=x0, y=y1, sizex=x1 - x0, sizey=y1 - y0,
+        sizing="stretch", layer="below",
+    )  # fmt: skip
+    xs, ys, z = surface.grid(HOVER_N)
+    hover = go.Heatmap(
+        x=xs, y=ys, z=z, opacity=0, showscale=False, name=name,
+        hovertemplate="x %{x:.3f}, y %{y:.3f}<br>" + name + " = %{z:.4g}<extra></extra>",
+    )  # fmt: skip
+    return picture, hover
+
+
 def click_grid(box: tuple[float, float, float, float], hover: str) -> go.Scatter:
     """Invisible markers over the plane: plotly selects points (not contour cells) on a click,
     so a click anywhere gives a point's (x, y)."""
@@ -117,8 +167,8 @@ def _finite_path(path: np.ndarray) -> np.ndarray:
 def race_figure(snap, names: Sequence[str], *, height: int = 560) -> go.Figure:
     """The surface's contours with each shown racer's path, the start and the known minima."""
     surface = snap.surface
-    xs, ys, z = surface.grid(120)
-    fig = go.Figure(_contour(xs, ys, z, surface.f_min))
+    picture, hover = surface_layers(surface)
+    fig = go.Figure(hover, layout=dict(images=[picture]))
     fig.add_trace(click_grid(surface.box, "click: start the race here"))
     for name in names:
         path = _finite_path(snap.paths[RACERS.index(name)])
@@ -291,8 +341,8 @@ def adaptive_figure(snap, *, height: int = 560) -> go.Figure:
     """AdaGrad's and RMSProp's paths with a cross at points of each: its arms are the step each
     coordinate would take for a unit gradient, eta / (delta + sqrt(r)) (to scale)."""
     surface = snap.surface
-    xs, ys, z = surface.grid(120)
-    fig = go.Figure(_contour(xs, ys, z, surface.f_min))
+    picture, hover = surface_layers(surface)
+    fig = go.Figure(hover, layout=dict(images=[picture]))
     fig.add_trace(click_grid(surface.box, "click: start here"))
     idx = [RACERS.index(n) for n in ADAPTIVE]
     unit = cross_scale(snap, idx, surface.box)

@@ -92,6 +92,42 @@ def test_race_figure_draws_each_racer_and_a_click_grid(snap):
     assert loss.layout.yaxis.type == "log"
 
 
+def test_the_race_plane_is_the_surfaces_picture_with_f_on_hover(snap):
+    """The surface is a picture on the axes (filled contours computed once per surface, not by
+    plotly in the browser at each redraw); an invisible heatmap over it gives f on hover."""
+    import io
+
+    from PIL import Image
+
+    fig = figures.race_figure(snap, ("adam",))
+    (picture,) = fig.layout.images
+    x0, x1, y0, y1 = snap.surface.box
+    assert (picture.x, picture.y, picture.sizex, picture.sizey) == (x0, y1, x1 - x0, y1 - y0)
+    assert not [t for t in fig.data if t.type == "contour"]
+    hover = fig.data[0]
+    assert hover.type == "heatmap" and hover.opacity == 0 and "f =" in hover.hovertemplate
+    xs, ys, z = snap.surface.grid(figures.HOVER_N)
+    np.testing.assert_array_equal(np.asarray(hover.x), xs)
+    np.testing.assert_array_equal(np.asarray(hover.y), ys)
+    np.testing.assert_array_equal(np.asarray(hover.z), z)
+    raw = base64.b64decode(picture.source.split(",", 1)[1])
+    rgb = np.asarray(Image.open(io.BytesIO(raw)).convert("RGB")).astype(int)
+    assert rgb.shape == (figures.SURFACE_PX, figures.SURFACE_PX, 3)
+    # Rosenbrock's valley (low loss, darker blue-grey) runs through the minimum (1, 1); the
+    # corner (-2, 3) high above it is near white
+    col = round((1 - x0) / (x1 - x0) * (figures.SURFACE_PX - 1))
+    row = round((y1 - 1) / (y1 - y0) * (figures.SURFACE_PX - 1))
+    assert rgb[row, col].sum() < rgb[0, 0].sum() - 60
+
+
+def test_bands_are_equal_slices_of_the_shaded_range_with_a_line_between():
+    s = np.linspace(0, 1, 100)[None, :].repeat(3, 0)
+    band, colours = figures.banded(s, levels=4)
+    assert band.min() == 0 and band.max() == 3
+    np.testing.assert_array_equal(np.bincount(band[0]), [25, 25, 25, 25])
+    assert (np.diff(colours.astype(int).sum(1)) > 0).all()  # low loss darker, high lighter
+
+
 def test_momentum_figures_mark_the_choice_and_the_optimum():
     surface = make_surface("quadratic", kappa=20)
     run = mom.run(surface, quadratic_matrix(20, 0), surface.start, 1.0, 0.5, 50)
