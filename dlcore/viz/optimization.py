@@ -29,7 +29,7 @@ from dlcore.optim import regularization
 from dlcore.optim.config import RACERS
 from dlcore.optim.optimizers import OPTIMIZERS
 from dlcore.optim.surfaces import NUMPY_FUNCS, parse
-from dlcore.viz.common import GRAYS, PALETTE, style, xy_trace
+from dlcore.viz.common import GRAYS, PALETTE, room, style, xy_trace
 from dlcore.viz.raster import png_data_url
 
 # the surface: low loss a quiet blue-grey, high loss white, so that the paths stand out
@@ -186,7 +186,7 @@ def race_figure(snap, names: Sequence[str], *, height: int = 560) -> go.Figure:
             )
         )  # fmt: skip
     _landmarks(fig, snap.start, surface.minima)
-    return _plane_axes(fig, surface.box, height)
+    return room(_plane_axes(fig, surface.box, height), 62, 16, 74, 74)
 
 
 def _landmarks(fig: go.Figure, start, minima) -> None:
@@ -229,7 +229,7 @@ def loss_figure(snap, names: Sequence[str], *, height: int = 300) -> go.Figure:
     fig.update_xaxes(title="iteration k")
     title = "f(θ<sub>k</sub>) − f*" if log else "f(θ<sub>k</sub>)"
     fig.update_yaxes(title=title, type="log" if log else "linear", exponentformat="power")
-    return style(fig, height=height)
+    return room(style(fig, height=height), 72, 16, 62, 70)
 
 
 # ----------------------------------------------------------------------------- the live frame

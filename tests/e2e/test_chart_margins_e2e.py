@@ -20,6 +20,7 @@ CHARTS = {
     "gan": ("plane", "curves", "coverage"),
     "attention": ("map_a", "map_b", "map_diff", "loss", "accuracy"),
     "playground": ("plane", "loss"),
+    "optimization": ("race", "race_loss"),
 }
 OPEN = {"attention": "How the shipped models trained"}
 MARGINS_JS = """(keys) => keys.map((key) => {
