@@ -49,6 +49,17 @@ def manifold_rgb(grid_images: np.ndarray, scale: int = 3) -> np.ndarray:
     return digits_rgb(flipped, ncols=n, scale=scale)
 
 
+# the decoded point: drawn by the page ("decoded point") or, right after a click, by the browser
+# as the clicked point's selection style (plotly can restyle colour, size and opacity only)
+DECODED_MARK = dict(symbol="x", size=14, color=PALETTE["accent"])
+SELECTED = dict(marker=dict(size=14, color=PALETTE["accent"], opacity=1))
+CLICK_N = 41  # the clickable map's lattice: a click decodes z to 1/40 of the grid's width
+MAP_ROOM = 72  # px left of and below the map: its tick labels and axis titles (measured)
+# px above the map for its legend (13 entries) in a chart half / two thirds / all of the main
+# column wide, at 1400 px of window (measured); narrower, plotly still makes the room it needs
+LEGEND_ROOM = {"half": 84, "two thirds": 64, "full": 46}
+
+
 def _circle(r: float, center=(0.0, 0.0), radii=None, n: int = 80) -> tuple[np.ndarray, np.ndarray]:
     t = np.linspace(0, 2 * np.pi, n)
     rx, ry = radii if radii is not None else (r, r)
@@ -64,15 +75,22 @@ def latent_map_figure(
     path: np.ndarray | None = None,
     ellipses: Sequence[tuple[np.ndarray, np.ndarray]] = (),
     marker: np.ndarray | None = None,
-    click_n: int = 41,
+    click_n: int = 0,
     axis_names: tuple[str, str] = ("z₁", "z₂"),
     height: int = 460,
+    legend_room: int = LEGEND_ROOM["half"],
 ) -> go.Figure:
     """Encoded means coloured by digit over the prior's 1- and 2-sigma circles.
 
     ``background`` = (axis, (n, n) image of mean ink) is drawn under the points; ``path`` (T, 2)
     is an interpolation path; ``ellipses`` are (mu, sigma) pairs in plane coordinates; a faint
-    ``click_n`` x ``click_n`` lattice makes every spot of the map clickable (trace 'click grid').
+    ``click_n`` x ``click_n`` lattice makes every spot of the map clickable (trace 'click grid';
+    none when 0: ~1700 points cost each redraw ~0.2 s of the browser's time).
+
+    A clicked point is marked by the browser itself, as plotly's selection (``SELECTED``): the
+    page can keep the figure unchanged after a click (no redraw); the digits keep their look
+    (``unselected``) and the decoded point drawn by the page hides, the new one shows instead.
+    ``legend_room``: the top margin (px) the legend above the plot needs in the chart's width.
     """
     fig = go.Figure()
     if background is not None:
@@ -82,13 +100,15 @@ def latent_map_figure(
                        opacity=0.35, hoverinfo="skip", name="decoded mean ink")
         )  # fmt: skip
     r = float(grid_range)
-    u = np.linspace(-r, r, click_n)
-    uu, vv = np.meshgrid(u, u)
-    fig.add_trace(
-        go.Scatter(x=uu.ravel(), y=vv.ravel(), mode="markers", name="click grid",
-                   marker=dict(size=7, color="rgba(0,0,0,0.01)"), showlegend=False,
-                   hovertemplate="click to decode z = (%{x:.2f}, %{y:.2f})<extra></extra>")
-    )  # fmt: skip
+    if click_n:
+        u = np.linspace(-r, r, click_n)
+        uu, vv = np.meshgrid(u, u)
+        fig.add_trace(
+            go.Scatter(x=uu.ravel(), y=vv.ravel(), mode="markers", name="click grid",
+                       marker=dict(symbol="x", size=7, color="rgba(0,0,0,0.01)"),
+                       showlegend=False, selected=SELECTED, unselected=dict(marker=dict(opacity=1)),
+                       hovertemplate="click to decode z = (%{x:.2f}, %{y:.2f})<extra></extra>")
+        )  # fmt: skip
     for k in (1, 2):
         cx, cy = _circle(k)
         fig.add_trace(
@@ -101,6 +121,7 @@ def latent_map_figure(
         fig.add_trace(
             go.Scatter(x=points[sel, 0], y=points[sel, 1], mode="markers", name=str(d),
                        marker=dict(size=7, color=DIGIT_COLORS[int(d) % 10], opacity=0.85),
+                       selected=SELECTED, unselected=dict(marker=dict(opacity=0.85)),
                        hovertemplate=f"digit {d}<br>μ = (%{{x:.2f}}, %{{y:.2f}})<extra></extra>")
         )  # fmt: skip
     for i, (mu, sigma) in enumerate(ellipses):
@@ -114,16 +135,18 @@ def latent_map_figure(
             xy_trace(path, "path", "lines+markers", line=dict(color=PALETTE["ink"], width=3),
                      marker=dict(size=7), hovertemplate="step %{pointNumber}<extra></extra>")
         )  # fmt: skip
-    if marker is not None:
+    if marker is not None or click_n:  # on a clickable map before a click: its legend entry
         fig.add_trace(
-            xy_trace(marker, "decoded point",
-                     marker=dict(symbol="x", size=14, color=PALETTE["accent"]))
+            xy_trace((None, None) if marker is None else marker, "decoded point",
+                     marker=DECODED_MARK, unselected=dict(marker=dict(opacity=0)))
         )  # fmt: skip
     fig.update_xaxes(title=axis_names[0], range=[-r * 1.05, r * 1.05], zeroline=False)
     fig.update_yaxes(title=axis_names[1], range=[-r * 1.05, r * 1.05], zeroline=False,
                      scaleanchor="x", scaleratio=1)  # fmt: skip
     fig.update_layout(clickmode="event+select", dragmode="pan")
-    return style(fig, height=height)
+    style(fig, height=height)
+    # room for the axes' labels and the legend: drawn once, not drawn, measured and drawn again
+    return fig.update_layout(margin=dict(l=MAP_ROOM, r=10, t=legend_room, b=MAP_ROOM))
 
 
 def mean_ink_background(axis: np.ndarray, grid_images: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -3,6 +3,8 @@ map decodes that point; on the interpolation view a click on a cell of either dr
 it (Erase on: removes it), a lasso stroke paints cells and the drawing becomes input A of the
 decoded strip; Step trains the live model."""
 
+import time
+
 import pytest
 
 from bench.harness import parse_counter, status_text, wait_idle
@@ -64,6 +66,46 @@ def test_map_click_decodes_a_point(server, page):
     page.get_by_text("Decoded grid over the same area").wait_for(timeout=60000)
     page.get_by_text("Click anywhere on the map").wait_for(timeout=60000)
     _until(page, lambda: _click_plot(page, "click grid", 0.7, 0.3), "decoded at (")
+    assert page.locator(EXCEPTION).count() == 0
+
+
+def _steps(page) -> int:
+    return parse_counter(status_text(page))[1]
+
+
+def _trains_on(page, timeout_s=60.0) -> int:
+    """Wait until the live counter moves; the step count it reached."""
+    start, deadline = _steps(page), time.monotonic() + timeout_s
+    while _steps(page) == start and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert _steps(page) > start, "training did not advance while playing"
+    return _steps(page)
+
+
+def test_a_map_click_while_the_live_model_plays_decodes_and_training_goes_on(server, page):
+    """The map view reruns alone when clicked (a fragment). With the live panel playing the
+    script never idles: the loop turns the click's waiting rerun into a whole one, so the point
+    is decoded at once (not when Play stops) and Play goes on training."""
+    open_app(page, server.url("vae?source=live&hidden=64"), timeout_ms=120000)
+    page.get_by_text("Click anywhere on the map").wait_for(timeout=60000)
+    page.get_by_role("button", name="Play").click()
+    page.get_by_role("button", name="Pause").wait_for(timeout=60000)
+    _trains_on(page)
+
+    def click():  # the script is running (the loop): no wait for it to idle
+        box = _plot_box(page, "click grid")
+        x, y = box["x"] + box["width"] * 0.7, box["y"] + box["height"] * 0.3
+        page.mouse.move(x, y)
+        page.wait_for_timeout(200)
+        page.mouse.click(x, y)
+
+    _until(page, click, "decoded at (")
+    page.get_by_role("button", name="Pause").wait_for(timeout=5000)  # still playing
+    _trains_on(page)
+    page.get_by_role("button", name="Pause").click()
+    page.get_by_role("button", name="Play").wait_for(timeout=60000)
+    wait_idle(page)
+    assert page.get_by_text("decoded at (").count() == 1
     assert page.locator(EXCEPTION).count() == 0
 
 

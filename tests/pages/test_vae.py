@@ -67,6 +67,45 @@ def test_latent_map_controls_and_click_decode():
     assert any("decoded at (1.00, -0.50)" in c for c in captions(at))
 
 
+def test_a_click_keeps_the_map_on_screen_and_other_runs_draw_the_decoded_point():
+    """The run a map click causes sends the map unchanged (the browser marks the clicked point
+    as its selection: no redraw) and decodes the point; any other run draws the decoded point
+    into the map, and a new model or grid gives a new map."""
+    at = app(state={"vae.click": (1.0, -0.5)})
+    before = _chart(at, "map")
+    marks = [t for t in before["data"] if t["name"] == "decoded point"]
+    assert [(m["x"], m["y"]) for m in marks] == [([1.0], [-0.5])]
+    at.session_state["vae.click"] = (-2.0, 0.25)  # what on_map_click leaves for the click's run
+    at.session_state["vae.map_clicked"] = True
+    at.run()
+    assert any("decoded at (-2.00, 0.25)" in c for c in captions(at))
+    assert _chart(at, "map") == before
+    at.run()  # a run that no click caused: the decoded point is drawn where it is
+    marks = [t for t in _chart(at, "map")["data"] if t["name"] == "decoded point"]
+    assert [(m["x"], m["y"]) for m in marks] == [([-2.0], [0.25])]
+    at.session_state["vae.map_clicked"] = True  # a click in the same run as a grid change
+    widget(at, "slider", "grid_range").set_value(1.5).run()
+    assert _chart(at, "map")["layout"]["xaxis"]["range"] == pytest.approx([-1.575, 1.575])
+
+
+def test_a_click_after_the_live_model_trained_draws_its_new_map():
+    """While the live model plays, the loop trains on after the map was drawn: the run of a
+    click on it draws the trained model's map (with the decoded point), not the map sent."""
+    at = app(source="live", hidden=64, state={"vae.click": (0.5, 0.5)})
+    before = _chart(at, "map")
+    untrained = next(c for c in captions(at) if "decoded at" in c)
+    at.session_state["vae.trainer"].step(50)  # as the live loop does between two runs
+    at.session_state["vae.click"] = (-0.5, 1.0)
+    at.session_state["vae.map_clicked"] = True
+    at.run()
+    after = _chart(at, "map")
+    assert after != before and untrained != next(c for c in captions(at) if "decoded at" in c)
+    marks = [t for t in after["data"] if t["name"] == "decoded point"]
+    assert [(m["x"], m["y"]) for m in marks] == [([-0.5], [1.0])]
+    points = [t["x"] for t in after["data"] if t["name"] == "3"]
+    assert points != [t["x"] for t in before["data"] if t["name"] == "3"]  # the trained map
+
+
 def test_url_sets_interpolation_controls():
     at = app(view="interpolation", interp="spherical", n_steps=7, a_index=3, b_index=12)
     assert widget(at, "radio", "interp").value == "spherical"

@@ -75,14 +75,39 @@ def test_latent_map_figure_has_click_grid_points_and_path():
     data = cached_split("digits")
     model = V.shipped_choice(VAEConfig(), 8).model
     lm = A.latent_map(model, data.x_test, data.y_test, grid_n=5, grid_range=2.0)
-    it = A.interpolate(model, data.x_test[0], data.x_test[9])
-    fig = P.latent_map_view(lm, 2.0, path=it.z, ellipses=V.plane_ellipses(it, lm.plane))
+    fig = P.latent_map_view(lm, 2.0, marker=(0.5, -1.0), click_n=P.CLICK_N)  # the clickable map
     names = [t.name for t in fig.data]
-    assert "click grid" in names and "path" in names and "q(z|x) at 1σ" in names
+    assert "click grid" in names and "decoded point" in names
     grid = fig.data[names.index("click grid")]
     assert len(grid.x) == 41 * 41 and min(grid.x) == -2.0 and max(grid.y) == 2.0
     n_points = sum(len(t.x) for t in fig.data if t.name in {str(d) for d in range(10)})
     assert n_points == len(data.x_test)
+    it = A.interpolate(model, data.x_test[0], data.x_test[9])  # the path's map: not clickable
+    fig = P.latent_map_view(lm, 2.0, path=it.z, ellipses=V.plane_ellipses(it, lm.plane))
+    names = [t.name for t in fig.data]
+    assert "path" in names and "q(z|x) at 1σ" in names and "click grid" not in names
+    n_points = sum(len(t.x) for t in fig.data if t.name in {str(d) for d in range(10)})
+    assert n_points == len(data.x_test)
+
+
+def test_a_clicked_point_is_marked_by_its_selection_style():
+    """After a click the page keeps the map it sent: plotly's selection marks the clicked point
+    (a digit or a lattice point) like the decoded point, the digits keep their look, and the
+    decoded point of an earlier click hides."""
+    data = cached_split("digits")
+    model = V.shipped_choice(VAEConfig(), 8).model
+    lm = A.latent_map(model, data.x_test, data.y_test, grid_n=3)
+    fig = P.latent_map_view(lm, 2.5, marker=(0.5, -1.0), click_n=P.CLICK_N)
+    traces = {t.name: t for t in fig.data}
+    mark = traces["decoded point"].marker
+    assert mark.symbol == "x" and traces["click grid"].marker.symbol == "x"
+    for name in ["click grid", *map(str, range(10))]:
+        selected = traces[name].selected.marker
+        assert (selected.color, selected.size, selected.opacity) == (mark.color, mark.size, 1)
+    for d in map(str, range(10)):
+        assert traces[d].unselected.marker.opacity == traces[d].marker.opacity
+    assert traces["decoded point"].unselected.marker.opacity == 0
+    assert fig.layout.clickmode == "event+select"
 
 
 @pytest.mark.parametrize("fn", ["canvas", "curves", "beta", "reparam", "grad"])

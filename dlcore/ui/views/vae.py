@@ -10,10 +10,14 @@ of dlcore.vae.train.cached_split and dlcore.vae.checkpoints.load_shipped).
 
 from __future__ import annotations
 
+import io
+from collections.abc import Callable
 from functools import partial
+from typing import TypeVar
 
 import numpy as np
 import streamlit as st
+from PIL import Image
 
 from dlcore.data.mnist import DataUnavailable
 from dlcore.data.splits import DataSplit
@@ -29,6 +33,7 @@ from dlcore.vae.train import VAETrainer, cached_split, spec_from_cfg
 from dlcore.viz import vae as figures
 
 VAEPage = Page[VAEConfig]
+T = TypeVar("T")
 # what a student reads in the choice widgets, per config field (Page(labels=...))
 LABELS = {
     "source": {"shipped": "shipped checkpoint", "live": "train one live"},
@@ -74,7 +79,8 @@ def choose_view(page: VAEPage) -> View[VAEConfig]:
     with st.expander("Model and training", expanded=page.cfg.source == "live"):
         page.row("dataset", "arch", "latent_dim", "hidden", "likelihood", "seed")
         page.row("beta", "lr", "batch", "samples", lr={"step": 1e-5, "format": "%.5f"})
-    return view
+    # drawn through Page.draw: a fragment view reruns alone when its own widgets change
+    return View(view.label, partial(Page.draw, view=view), view.fragment)
 
 
 def open_model(page: VAEPage) -> bool:
@@ -137,11 +143,31 @@ def _render_live(page: VAEPage, trainer: VAETrainer, out: LiveOut) -> None:
     page.chart(figures.curves_figure(snap.step, series), "curves")
 
 
+def _weights(page: VAEPage, model: VAE) -> tuple:
+    """What identifies ``model``'s weights now: the model itself (a shipped checkpoint's never
+    change) and, for the live panel's model, its trainer's step count."""
+    live = page.panel is not None and model is page.panel.trainer.model
+    return (model, page.panel.trainer.steps if live else None)
+
+
+def _memo(page: VAEPage, name: str, key: tuple, make: Callable[[], T]) -> T:
+    """``make()``, remembered for this session while ``key`` stays the same (a click or a
+    slider of another control reruns the view with the same model and grid)."""
+    held = page.get(f"memo.{name}")
+    if held is not None and held[0] == key:
+        return held[1]
+    value = make()
+    page.set(f"memo.{name}", (key, value))
+    return value
+
+
 def _latent(page: VAEPage, model: VAE | None = None) -> analysis.LatentMap:
     """The test digits' map of ``model`` (default: the page's model) with the view's grid."""
     data, cfg = _data(page), page.cfg
     model = model or _model(page)
-    return analysis.latent_map(model, data.x_test, data.y_test, cfg.grid_n, cfg.grid_range)
+    key = (_weights(page, model), cfg.dataset, cfg.grid_n, cfg.grid_range)
+    make = partial(analysis.latent_map, model, data.x_test, data.y_test, cfg.grid_n, cfg.grid_range)
+    return _memo(page, f"latent.{model.spec.latent_dim}", key, make)
 
 
 def _interpolator(page: VAEPage) -> VAE:
@@ -173,9 +199,12 @@ def clear_canvas(page: VAEPage, which: str) -> None:
 
 
 def on_map_click(page: VAEPage) -> None:
+    """A click selects a point of the map: decode it. The browser marks it (the point's
+    selection style) on the map it shows, so the run this click causes keeps that map."""
     points = page.selection("map")
     if points:
         page.set("click", (float(points[0]["x"]), float(points[0]["y"])))
+        page.set("map_clicked", True)
 
 
 def drawn(page: VAEPage, which: str) -> np.ndarray:
@@ -221,15 +250,42 @@ def endpoint(page: VAEPage, which: str) -> np.ndarray | None:
 
 
 # -- views ----------------------------------------------------------------------------------
+def _map_key(page: VAEPage) -> tuple:
+    """What the latent map view's pictures depend on: the model's weights and the grid."""
+    return (_weights(page, _model(page)), page.cfg.dataset, page.cfg.grid_n, page.cfg.grid_range)
+
+
+def _grid_png(lm: analysis.LatentMap) -> bytes:
+    """The decoded grid as PNG bytes (encoding it took ~60 ms a run)."""
+    buf = io.BytesIO()
+    Image.fromarray(figures.manifold_rgb(lm.grid_images, scale=6)).save(buf, format="PNG")
+    return buf.getvalue()
+
+
+def map_figure(page: VAEPage, lm: analysis.LatentMap, click: tuple[float, float] | None):
+    """The clickable latent map with the decoded point. After a click on it, the figure the
+    browser shows (the same model and grid) is sent again unchanged: the browser marks the
+    clicked point itself (its selection), and an unchanged chart costs it no redraw (~0.3 s
+    for ~2000 points); any other run draws the decoded point into a new figure."""
+    key = _map_key(page)
+    clicked, shown = page.get("map_clicked"), page.get("map_figure")
+    page.set("map_clicked", False)
+    if clicked and shown is not None and shown[0] == key:
+        return shown[1]
+    fig = figures.latent_map_view(lm, page.cfg.grid_range, marker=click, click_n=figures.CLICK_N)
+    page.set("map_figure", (key, fig))
+    return fig
+
+
 def latent_map(page: VAEPage) -> None:
     page.row("grid_n", "grid_range")
     click, lm = page.get("click"), _latent(page)
     left, right = st.columns(2)
-    fig = figures.latent_map_view(lm, page.cfg.grid_range, marker=click)
     on_click = partial(on_map_click, page)
+    fig = map_figure(page, lm, click)
     page.chart(fig, "map", where=left, on_select=on_click, selection_mode="points")
     left.caption(MAP_CAPTION)
-    grid = figures.manifold_rgb(lm.grid_images, scale=6)
+    grid = _memo(page, "grid", _map_key(page), partial(_grid_png, lm))
     right.image(grid, caption="Decoded grid over the same area", output_format="PNG")
     if click is None:
         right.info("Click anywhere on the map to decode that point.", icon=":material/ads_click:")
@@ -260,6 +316,7 @@ def interpolation(page: VAEPage) -> None:
         cfg.grid_range,
         path=lm.plane.to_plane(path.z),
         ellipses=texts.plane_ellipses(path, lm.plane),
+        legend_room=figures.LEGEND_ROOM["full"],
     )
     page.chart(fig, "path")
     j = model.spec.latent_dim
@@ -334,7 +391,10 @@ def arithmetic(page: VAEPage) -> None:
         st.warning(str(err))
         return
     lm = _latent(page)
-    fig = figures.latent_map_view(lm, cfg.grid_range, path=lm.plane.to_plane(ar.z))
+    room = figures.LEGEND_ROOM["two thirds"]
+    fig = figures.latent_map_view(
+        lm, cfg.grid_range, path=lm.plane.to_plane(ar.z), legend_room=room
+    )
     page.chart(fig, "arithmetic", where=right)
     _digits(ar.images, f"α from 0 to {cfg.alpha:g}")
     norm = np.linalg.norm(ar.direction)
@@ -346,8 +406,10 @@ def arithmetic(page: VAEPage) -> None:
 
 
 VIEWS: dict[str, View[VAEConfig]] = {
-    "latent map": View("Latent map", latent_map),
-    "interpolation": View("Interpolation", interpolation),
+    # a click on the map and the interpolation's controls rerun their view alone (st.fragment):
+    # with a live panel playing, the loop turns such a rerun into a whole one (dlcore.ui.live)
+    "latent map": View("Latent map", latent_map, fragment=True),
+    "interpolation": View("Interpolation", interpolation, fragment=True),
     "reparameterization": View("Reparameterization trick", reparameterization),
     "samples & beta": View("Samples and β", samples_and_beta),
     "arithmetic": View("Latent arithmetic", arithmetic),
