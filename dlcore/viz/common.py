@@ -236,6 +236,38 @@ def upscale(img: np.ndarray, factor: int) -> np.ndarray:
     return np.repeat(np.repeat(img, factor, axis=0), factor, axis=1)
 
 
+def smooth_upscale(rgb: np.ndarray, size: int) -> np.ndarray:
+    """An (n, n, 3) grid of cell colours as a size x size uint8 image, blended bilinearly between
+    the cells' centres (as a browser scales a small image or plotly's heatmap)."""
+    c = np.asarray(rgb, np.float32)
+    n = c.shape[0]
+    u = np.clip((np.arange(size) + 0.5) * n / size - 0.5, 0, n - 1)
+    i = np.minimum(u.astype(int), max(n - 2, 0))
+    j = np.minimum(i + 1, n - 1)
+    f = (u - i).astype(np.float32)[:, None, None]  # (size, 1, 1) weight of the next cell
+    rows = c[i] * (1 - f) + c[j] * f  # (size, n, 3)
+    return np.rint(rows[:, i] * (1 - f[:, 0]) + rows[:, j] * f[:, 0]).astype(np.uint8)
+
+
+def disc_offsets(r2: float) -> np.ndarray:
+    """Pixel offsets (col, row) of a disc of squared radius ``r2``: (K, 2) int32."""
+    r = int(np.sqrt(r2))
+    span = range(-r, r + 1)
+    return np.array([(c, d) for c in span for d in span if c * c + d * d <= r2], np.int32)
+
+
+def stamp(img: np.ndarray, centres: np.ndarray, offsets: np.ndarray, colour: np.ndarray) -> None:
+    """Paint a disc (``offsets``) at every centre (N, 2) int (col, row) of ``img`` (H, W, 3)
+    in place, in one go by broadcasting; ``colour`` (3,) for all or (N, 3) one each. Pixels
+    off the image are left out."""
+    h, w = img.shape[:2]
+    px = (centres[:, None, :] + offsets[None]).reshape(-1, 2)  # (N * K, 2)
+    colours = np.broadcast_to(colour, (len(centres), 3))
+    colours = np.repeat(colours, len(offsets), 0)  # (N * K, 3)
+    ok = (px[:, 0] >= 0) & (px[:, 0] < w) & (px[:, 1] >= 0) & (px[:, 1] < h)
+    img[px[ok, 1], px[ok, 0]] = colours[ok]
+
+
 def image_grid(
     images: np.ndarray, *, ncols: int = 10, pad: int = 1, pad_value: float = 1.0
 ) -> np.ndarray:

@@ -22,8 +22,11 @@ from dlcore.viz.common import (
     PALETTE,
     SERIES,
     colormap_rgb,
+    disc_offsets,
     image_grid,
     room,
+    smooth_upscale,
+    stamp,
     style,
     upscale,
     xy_trace,
@@ -56,16 +59,9 @@ DIGIT_PX = 96  # screen pixels of a digit (64 was too small on a projector)
 DIGITS_FRAME_W = 936  # the digits GAN's live frame: two grids of ~100 px digits, curves below
 
 
-def _disc(r2: int) -> np.ndarray:
-    """Pixel offsets (col, row) of a disc of squared radius ``r2``."""
-    r = int(np.sqrt(r2))
-    span = range(-r, r + 1)
-    return np.array([(c, d) for c in span for d in span if c * c + d * d <= r2], np.int32)
-
-
-_DISC = _disc(5)  # a dot: radius 2, 21 pixels
-_RIM = _disc(10)  # its dark rim, one pixel wider: a real dot stays visible where D says real
-_BIG_DISC, _BIG_RIM = _disc(8), _disc(16)  # the paused picture's dots (radius 3, rim 4)
+_DISC = disc_offsets(5)  # a dot: radius 2, 21 pixels
+_RIM = disc_offsets(10)  # its dark rim, one pixel wider: a real dot stays visible where D says real
+_BIG_DISC, _BIG_RIM = disc_offsets(8), disc_offsets(16)  # the paused picture's dots (radius 3, 4)
 
 
 def _to_px(xy: np.ndarray, size: int) -> np.ndarray:
@@ -77,14 +73,11 @@ def _to_px(xy: np.ndarray, size: int) -> np.ndarray:
 def _dots(img: np.ndarray, xy: np.ndarray, color: np.ndarray, dots: tuple = (_RIM, _DISC)) -> None:
     """Filled dots of radius 2 with a darker rim at every point, all at once: (N, 21) pixels
     by broadcasting (a blue dot on the blue of a confident D was invisible without its rim)."""
-    size = img.shape[0]
     xy = xy[np.isfinite(xy).all(1)]  # a diverged G's NaN samples are not drawn
-    centres = np.rint(_to_px(xy, size)).astype(np.int32)[:, None, :]
+    centres = np.rint(_to_px(xy, img.shape[0])).astype(np.int32)
     rim, disc = dots
-    for offsets, shade in ((rim, np.rint(0.55 * color).astype(np.uint8)), (disc, color)):
-        px = (centres + offsets).reshape(-1, 2)
-        ok = ((px >= 0) & (px < size)).all(1)
-        img[px[ok, 1], px[ok, 0]] = shade
+    stamp(img, centres, rim, np.rint(0.55 * color).astype(np.uint8))
+    stamp(img, centres, disc, color)
 
 
 def _polylines(img: np.ndarray, lines: np.ndarray, color: np.ndarray, alpha: float) -> None:
@@ -110,17 +103,10 @@ def _heat_rgb(z: np.ndarray, size: int, smooth: bool = False) -> np.ndarray:
     cell of each pixel (fast, for live frames), or ``smooth``: the cells' colours blended
     bilinearly between their centres (as a browser scales plotly's heatmap)."""
     rgb = d_colors(np.asarray(z, float)[::-1])  # (R, R, 3) one colour a cell
-    n = rgb.shape[0]
-    if not smooth:
-        idx = np.arange(size) * n // size
-        return rgb[idx[:, None], idx[None, :]]
-    u = np.clip((np.arange(size) + 0.5) * n / size - 0.5, 0, n - 1)
-    i = np.minimum(u.astype(int), n - 2)
-    f = (u - i).astype(np.float32)[:, None, None]  # (size, 1, 1) weight of the next cell
-    c = rgb.astype(np.float32)
-    rows = c[i] * (1 - f) + c[i + 1] * f  # (size, R, 3)
-    cols = rows[:, i] * (1 - f[:, 0]) + rows[:, i + 1] * f[:, 0]  # (size, size, 3)
-    return np.rint(cols).astype(np.uint8)
+    if smooth:
+        return smooth_upscale(rgb, size)
+    idx = np.arange(size) * rgb.shape[0] // size
+    return rgb[idx[:, None], idx[None, :]]
 
 
 def plane_image(

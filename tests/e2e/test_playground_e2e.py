@@ -53,9 +53,11 @@ def test_play_pause_counter_advances_then_stops(server, page):
     assert page.locator(EXCEPTION).count() == 0
 
 
+# how many points (train + test) the plane's picture draws (its figure's meta says; the picture
+# itself is checked in tests/playground/test_viz.py)
 COUNT_JS = """(i) => { const el = document.querySelectorAll('.js-plotly-plot')[i];
-    return el._fullData.filter(t => t.name === 'train' || t.name === 'test')
-                  .reduce((s, t) => s + t.x.length, 0); }"""
+    const p = el && el.layout && el.layout.meta ? el.layout.meta.points : null;
+    return p ? p.train + p.test : -1; }"""
 
 
 def test_click_on_plane_adds_a_point(server, page):
@@ -169,10 +171,10 @@ def test_click_on_a_link_edits_its_weight_and_training_goes_on_from_it(server, p
     assert page.locator(EXCEPTION).count() == 0
 
 
-# how many points the plane draws in its trace ``name`` ("train" or "test")
+# how many points of ``name`` ("train" or "test") the plane's picture draws
 TRACE_JS = """([i, name]) => { const el = document.querySelectorAll('.js-plotly-plot')[i];
-    const t = el && el._fullData ? el._fullData.find(t => t.name === name) : null;
-    return t ? t.x.length : 0; }"""
+    const p = el && el.layout && el.layout.meta ? el.layout.meta.points : null;
+    return p ? p[name] : 0; }"""
 
 
 def _plane_points(page, name: str) -> int:

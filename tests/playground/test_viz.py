@@ -2,10 +2,13 @@
 plane, the loss chart keeps accuracy on its own axis, the network is laid out so that links end
 at the neuron maps and every input and layer is named."""
 
+import base64
 import dataclasses
+import io
 
 import numpy as np
 import pytest
+from PIL import Image
 
 from dlcore.playground import views as V
 from dlcore.playground.config import PlaygroundConfig
@@ -37,21 +40,51 @@ def _background(frame, x: np.ndarray) -> np.ndarray:
     return P.field_rgb(frame.value, frame.probs, False)[i, j].astype(float)
 
 
+def _picture(fig) -> np.ndarray:
+    (image,) = fig.layout.images
+    raw = base64.b64decode(image.source.split(",", 1)[1])
+    return np.asarray(Image.open(io.BytesIO(raw)).convert("RGB")).astype(float)
+
+
+def _at(x: np.ndarray, r: int, domain: float, px: int = P.PICTURE_PX):
+    """(rows, cols) of the picture r pixels right of the centres of points x (N, 2)."""
+    cols = np.rint((x[:, 0] + domain) / (2 * domain) * (px - 1)).astype(int) + r
+    rows = np.rint((domain - x[:, 1]) / (2 * domain) * (px - 1)).astype(int)
+    return rows, cols
+
+
 def test_every_lecture_xor_point_stands_out_from_the_plane():
-    """The lecture's four XOR points (targets 0, 1, 1, 0) are all visible: each marker's fill or
+    """The lecture's four XOR points (targets 0, 1, 1, 0) are all visible: each point's fill or
     its ring differs clearly from the plane under it (targets 0 were white on white: the lesson
-    showed two points; issue 24 item 6)."""
+    showed two points; issue 24 item 6). The points are drawn in the plane's picture."""
     _, f = _frame(dataset="xor4", hidden=(2,), activation="relu", batch=0)
     fig = P.plane_figure(f, show_test=False, discretize=False)
-    (train,) = [t for t in fig.data if t.name == "train"]
-    assert len(train.x) == 4
-    bg = _background(f, np.c_[train.x, train.y])
-    fills = np.array([_rgb(c) for c in train.marker.color])
-    rings = train.marker.line.color
-    rings = [rings] * 4 if isinstance(rings, str) else rings
-    ring = np.array([_rgb(c) for c in rings])
-    contrast = np.maximum(np.linalg.norm(fills - bg, axis=1), np.linalg.norm(ring - bg, axis=1))
+    assert fig.layout.meta["points"] == {"train": 4, "test": 0}
+    x = f.train[0]
+    assert len(x) == 4
+    img, bg = _picture(fig), _background(f, x)
+    fill = img[_at(x, 0, f.domain)]
+    ring = img[_at(x, 10, f.domain)]  # between the fill (radius 9) and the ring's edge (11)
+    contrast = np.maximum(np.linalg.norm(fill - bg, axis=1), np.linalg.norm(ring - bg, axis=1))
     assert contrast.min() > 120, contrast
+
+
+def test_the_plane_picture_draws_every_point_with_its_colour_and_ring():
+    """Every training point is its class colour with a white ring, every test point with a
+    black ring, at its place in the picture."""
+    _, f = _frame()
+    fig = P.plane_figure(f, show_test=True, discretize=False)
+    assert fig.layout.meta["points"] == {"train": len(f.train[1]), "test": len(f.test[1])}
+    img = _picture(fig)
+    for (x, y), ring in ((f.train, 255.0), (f.test, 0.0)):
+        fill = img[_at(x, 0, f.domain)]
+        want = P.point_colors(y, f.n_classes)
+        # the last point drawn at a spot shows: most points are not covered by another one
+        assert (np.abs(fill - want).max(1) < 2).mean() > 0.8
+        rim = img[_at(x, 5, f.domain)]  # between the fill (radius 4.1) and the ring's edge (5.3)
+        assert (np.abs(rim - ring).max(1) < 2).mean() > 0.6
+    hidden = P.plane_figure(f, show_test=False, discretize=False)
+    assert hidden.layout.meta["points"]["test"] == 0
 
 
 def _map_boxes(fig):
