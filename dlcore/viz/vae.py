@@ -50,9 +50,10 @@ def manifold_rgb(grid_images: np.ndarray, scale: int = 3) -> np.ndarray:
 
 
 # the decoded point: drawn by the page ("decoded point") or, right after a click, by the browser
-# as the clicked point's selection style (plotly can restyle colour, size and opacity only)
-DECODED_MARK = dict(symbol="x", size=14, color=PALETTE["accent"])
-SELECTED = dict(marker=dict(size=14, color=PALETTE["accent"], opacity=1))
+# as the clicked point's selection style (plotly can restyle colour, size and opacity only: a
+# clicked digit stays a dot). Ink: the accent red is digit 3's colour.
+DECODED_MARK = dict(symbol="x", size=14, color=PALETTE["ink"])
+SELECTED = dict(marker=dict(size=14, color=PALETTE["ink"], opacity=1))
 CLICK_N = 41  # the clickable map's lattice: a click decodes z to 1/40 of the grid's width
 MAP_ROOM = 72  # px left of and below the map: its tick labels and axis titles (measured)
 # px above the map for its legend (13 entries) in a chart half / two thirds / all of the main
