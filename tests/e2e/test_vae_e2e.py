@@ -1,7 +1,8 @@
 """Browser test of the VAE page: the latent map loads from the shipped checkpoint, a click on the
-map decodes that point; on the interpolation view a click on a cell of either drawing grid paints
-it (Erase on: removes it), a lasso stroke paints cells and the drawing becomes input A of the
-decoded strip; Step trains the live model."""
+map decodes that point (also while the live model plays, which goes on training); on the
+interpolation view a click on a cell of either drawing grid paints it (Erase on: removes it), a
+lasso stroke paints cells and the drawing becomes input A of the decoded strip; Step trains the
+live model."""
 
 import time
 
