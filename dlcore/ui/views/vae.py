@@ -161,13 +161,19 @@ def _memo(page: VAEPage, name: str, key: tuple, make: Callable[[], T]) -> T:
     return value
 
 
+def _map_key(page: VAEPage, model: VAE | None = None) -> tuple:
+    """What a map of ``model`` (default: the page's model) depends on: its weights, the data,
+    the grid."""
+    cfg = page.cfg
+    return (_weights(page, model or _model(page)), cfg.dataset, cfg.grid_n, cfg.grid_range)
+
+
 def _latent(page: VAEPage, model: VAE | None = None) -> analysis.LatentMap:
     """The test digits' map of ``model`` (default: the page's model) with the view's grid."""
     data, cfg = _data(page), page.cfg
     model = model or _model(page)
-    key = (_weights(page, model), cfg.dataset, cfg.grid_n, cfg.grid_range)
     make = partial(analysis.latent_map, model, data.x_test, data.y_test, cfg.grid_n, cfg.grid_range)
-    return _memo(page, f"latent.{model.spec.latent_dim}", key, make)
+    return _memo(page, f"latent.{model.spec.latent_dim}", _map_key(page, model), make)
 
 
 def _interpolator(page: VAEPage) -> VAE:
@@ -250,11 +256,6 @@ def endpoint(page: VAEPage, which: str) -> np.ndarray | None:
 
 
 # -- views ----------------------------------------------------------------------------------
-def _map_key(page: VAEPage) -> tuple:
-    """What the latent map view's pictures depend on: the model's weights and the grid."""
-    return (_weights(page, _model(page)), page.cfg.dataset, page.cfg.grid_n, page.cfg.grid_range)
-
-
 def _grid_png(lm: analysis.LatentMap) -> bytes:
     """The decoded grid as PNG bytes (encoding it took ~60 ms a run)."""
     buf = io.BytesIO()
@@ -262,7 +263,7 @@ def _grid_png(lm: analysis.LatentMap) -> bytes:
     return buf.getvalue()
 
 
-def map_figure(page: VAEPage, lm: analysis.LatentMap, click: tuple[float, float] | None):
+def _map_figure(page: VAEPage, lm: analysis.LatentMap, click: tuple[float, float] | None):
     """The clickable latent map with the decoded point. After a click on it, the figure the
     browser shows (the same model and grid) is sent again unchanged: the browser marks the
     clicked point itself (its selection), and an unchanged chart costs it no redraw (~0.3 s
@@ -282,7 +283,7 @@ def latent_map(page: VAEPage) -> None:
     click, lm = page.get("click"), _latent(page)
     left, right = st.columns(2)
     on_click = partial(on_map_click, page)
-    fig = map_figure(page, lm, click)
+    fig = _map_figure(page, lm, click)
     page.chart(fig, "map", where=left, on_select=on_click, selection_mode="points")
     left.caption(MAP_CAPTION)
     grid = _memo(page, "grid", _map_key(page), partial(_grid_png, lm))
