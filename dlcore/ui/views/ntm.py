@@ -60,6 +60,32 @@ def length_test(lengths: tuple[int, ...], flags: tuple[bool, ...]) -> analysis.L
     return analysis.length_generalization(nets, list(lengths), 8, ablation=Ablation(*flags))
 
 
+@st.cache_data(max_entries=32, show_spinner=False)
+def copy_trace(name: str, ck: int, seq: np.ndarray, flags: tuple[bool, ...]) -> analysis.NTMTrace:
+    """Model ``name`` (the NTM at checkpoint ``ck`` >= 0, else the final model) on ``seq`` with
+    the mechanisms ``flags`` switched off: computed once, not again at each move of the time
+    step (a sequence of 120 vectors takes ~0.1 s)."""
+    model = shipped()[0][name][0] if ck < 0 else snapshot_model(ck)
+    return analysis.trace_copy(model, seq, Ablation(*flags))
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def copy_tape(name: str, ck: int, seq: np.ndarray, flags: tuple[bool, ...]) -> dict:
+    """The tape of ``copy_trace``'s run without a time step marked (``figures.mark_step`` boxes
+    one): built once, not at each move of the time step."""
+    return figures.tape_figure(copy_trace(name, ck, seq, flags)).to_dict()
+
+
+@st.cache_resource(max_entries=32, show_spinner=False)
+def copy_curves(ck: int):
+    """The training curves of the shipped models, checkpoint ``ck`` marked (built once: the
+    figure does not change with the time step; plotly_chart only reads it)."""
+    models, scrub = shipped()
+    curves = {name: analysis.training_curve(ckpt) for name, (_, ckpt) in models.items()}
+    mark = (scrub["seen"][ck], scrub["bits"][ck]) if ck >= 0 else None
+    return figures.curves_figure(curves, chance_bits(10.5), mark)
+
+
 def ablation_of(cfg: NTMConfig) -> Ablation:
     return Ablation(**{k: getattr(cfg, k) for k in analysis.ABLATIONS})
 
@@ -196,13 +222,13 @@ def copy(page: NTMPage) -> None:
     seq = _copy_sequence(page)
     ck = _checkpoint(page, models, scrub)
     cfg = page.refresh()  # the scrubber may have clamped its value
-    model = models[cfg.model][0] if ck < 0 else snapshot_model(ck)
-    trace = analysis.trace_copy(model, seq, ablation_of(cfg) if cfg.model == "NTM" else Ablation())
+    flags = tuple(cfg.model == "NTM" and getattr(cfg, k) for k in analysis.ABLATIONS)
+    trace = copy_trace(cfg.model, ck, seq, flags)
     t_key = page.widget_key("t")
     st.session_state[t_key] = min(st.session_state.get(t_key, 0), trace.steps - 1)
     t = st.slider("Time step t (highlighted in every panel)", 0, trace.steps - 1, key=t_key)
     page.refresh()
-    page.chart(figures.tape_figure(trace, t), "tape")
+    page.chart(figures.mark_step(copy_tape(cfg.model, ck, seq, flags), t), "tape")
     st.caption(
         f"L = {trace.length} vectors, then the delimiter (t = {trace.delimiter}, dashed), "
         f"then L blank steps while the model answers. {trace.bits_wrong:.0f} of "
@@ -217,9 +243,7 @@ def copy(page: NTMPage) -> None:
         c = st.columns([3, 2])
         page.chart(fig, "tape_memory", where=c[0])
         c[1].dataframe(figures.head_table(trace, t), width="stretch")
-    curves = {name: analysis.training_curve(ckpt) for name, (_, ckpt) in models.items()}
-    mark = (scrub["seen"][ck], scrub["bits"][ck]) if ck >= 0 else None
-    page.chart(figures.curves_figure(curves, chance_bits(10.5), mark), "curves")
+    page.chart(copy_curves(ck), "curves")
     st.caption("Bits wrong per sequence, lengths 1-20, on held-out sequences while training.")
 
 
