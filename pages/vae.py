@@ -9,5 +9,5 @@ from dlcore.vae.config import VAEConfig
 page = Page("vae", VAEConfig, labels=LABELS)
 view = choose_view(page)  # the ELBO, the view and model radios, model and training settings
 if open_model(page):  # the data, then the live panel or the shipped checkpoint
-    view.draw(page)
+    page.draw(view)  # a fragment view reruns alone when its own widgets change
 page.finish()

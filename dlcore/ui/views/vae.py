@@ -69,8 +69,7 @@ PAINT_HELP = (
 # -- the view, the model settings and the model the views analyse -------------------------
 def choose_view(page: VAEPage) -> View[VAEConfig]:
     """The ELBO, the view and model-source radios side by side, the model and training
-    settings; returns the chosen view, drawn through ``Page.draw`` (a fragment view reruns
-    alone)."""
+    settings; returns the chosen view (the page draws it with ``page.draw``)."""
     st.markdown(INTRO)
     left, right = st.columns([3, 1])
     with left:
@@ -80,7 +79,7 @@ def choose_view(page: VAEPage) -> View[VAEConfig]:
     with st.expander("Model and training", expanded=page.cfg.source == "live"):
         page.row("dataset", "arch", "latent_dim", "hidden", "likelihood", "seed")
         page.row("beta", "lr", "batch", "samples", lr={"step": 1e-5, "format": "%.5f"})
-    return View(view.label, partial(Page.draw, view=view), view.fragment)
+    return view
 
 
 def open_model(page: VAEPage) -> bool:
