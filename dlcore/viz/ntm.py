@@ -122,8 +122,8 @@ def addressing_figure(result, w_prev: np.ndarray, *, height: int = 600) -> go.Fi
     fig.update_layout(barmode="overlay")
     fig.update_annotations(font_size=14)
     style(fig, height=height, legend=False)
-    fig.update_layout(margin=dict(t=50))
-    return fig
+    # room for the stage titles, tick labels and axis titles (measured in the page): drawn once
+    return room(fig, 74, 12, 54, 70)
 
 
 def shift_figure(s: np.ndarray, shifts=(-1, 0, 1), *, height: int = 200) -> go.Figure:
@@ -140,7 +140,7 @@ def shift_figure(s: np.ndarray, shifts=(-1, 0, 1), *, height: int = 200) -> go.F
     )
     fig.update_xaxes(title="shift k (+1 moves the focus from i to i+1)")
     fig.update_yaxes(range=[0, 1.2], title="s(k)")
-    return style(fig, height=height, legend=False)
+    return room(style(fig, height=height, legend=False), 74, 12, 14, 70)
 
 
 def write_figure(result, w: np.ndarray, *, height: int = 330) -> go.Figure:
@@ -362,7 +362,7 @@ def curves_figure(
     if marker is not None:
         dot = dict(size=12, color=PALETTE["accent"], symbol="diamond")
         fig.add_trace(xy_trace(marker, "checkpoint", marker=dot))
-    return fig
+    return room(fig, 70, 26, 44, 70)  # the labels' and legend's room (measured): drawn once
 
 
 def length_figure(result) -> go.Figure:
