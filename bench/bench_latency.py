@@ -230,6 +230,15 @@ def _settled(page, quiet_ms: float = 1200, timeout_s: float = 30) -> dict:
     return page.evaluate("() => window.__lat")
 
 
+def _drawn_tab(context, url: str) -> object:
+    """A new tab whose first picture is drawn and that has settled: the first move must not
+    overlap the page's own first drawing (before any picture, quiet time counts from zero)."""
+    page = _new_tab(context, url)
+    page.wait_for_function("() => window.__lat.first !== null")
+    _settled(page)
+    return page
+
+
 def first_picture(context, url: str) -> tuple[float, int]:
     """(seconds from navigation to the first picture, script runs of the first load)."""
     page = _new_tab(context, url)
@@ -271,8 +280,7 @@ def measure_bare(browser, moves: int) -> tuple[float, float, float]:
         context.add_init_script(WATCH_JS)
         _new_tab(context, bare.url("")).close()  # warm: the server's first run
         firsts = [first_picture(context, bare.url(""))[0] for _ in range(3)]
-        page = _new_tab(context, bare.url(""))
-        _settled(page)
+        page = _drawn_tab(context, bare.url(""))
         lat = control_latency(page, slider("Frequency"), moves)
         context.close()
     first = statistics.median(firsts)
@@ -305,8 +313,7 @@ def main() -> None:
             for path, controls in CONTROLS.items():
                 if path.split("?")[0] not in wanted:
                     continue
-                page = _new_tab(context, server.url(path))
-                _settled(page)
+                page = _drawn_tab(context, server.url(path))
                 for name, act in controls:
                     try:
                         lat = control_latency(page, act, args.moves)

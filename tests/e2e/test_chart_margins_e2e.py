@@ -14,10 +14,12 @@ import pytest
 
 from tests.e2e.conftest import open_app
 
-# page -> the keys of its charts redrawn by its main controls (bench/bench_latency.py CONTROLS)
-# and of the charts in the expander OPEN names
+# page URL -> the keys of its charts redrawn by its main controls (bench/bench_latency.py
+# CONTROLS) and of the charts in the expander OPEN names
 CHARTS = {
     "gan": ("plane", "curves", "coverage"),
+    "ntm": ("stages", "memory", "shift"),
+    "ntm?view=copy": ("tape", "tape_memory", "curves"),
     "attention": ("map_a", "map_b", "map_diff", "loss", "accuracy"),
     "playground": ("plane", "loss"),
     "optimization": ("race", "race_loss"),
@@ -31,12 +33,12 @@ MARGINS_JS = """(keys) => keys.map((key) => {
 })"""
 
 
-@pytest.mark.parametrize("page_id", sorted(CHARTS))
-def test_redrawn_charts_have_the_margins_they_need(server, page, page_id):
-    open_app(page, server.url(page_id))
-    if page_id in OPEN:
-        page.get_by_text(OPEN[page_id]).click()
-    keys = [f"{page_id}-chart-{name}" for name in CHARTS[page_id]]
+@pytest.mark.parametrize("path", sorted(CHARTS))
+def test_redrawn_charts_have_the_margins_they_need(server, page, path):
+    open_app(page, server.url(path))
+    if path in OPEN:
+        page.get_by_text(OPEN[path]).click()
+    keys = [f"{path.split('?')[0]}-chart-{name}" for name in CHARTS[path]]
     page.wait_for_function(
         "(keys) => keys.every((k) => { const gd = document.querySelector("
         "`.st-key-${k} .js-plotly-plot`); return gd && gd._fullLayout && gd._fullLayout._size; })",

@@ -2,11 +2,8 @@
 addressing stages, a slider moves the weightings, Write changes the memory, the copy view shows
 the tape, a bad bit pattern gives a message, and Step trains the live NTM."""
 
-import pytest
-
 from bench.harness import parse_counter, status_text, wait_idle
 from tests.e2e.conftest import EXCEPTION, open_app
-from tests.e2e.test_chart_margins_e2e import MARGINS_JS
 
 
 def _stage_text(page) -> str:
@@ -57,26 +54,6 @@ def test_copy_tape_bad_pattern_and_step(server, page):
     )
     wait_idle(page)
     assert page.locator(EXCEPTION).count() == 0
-
-
-@pytest.mark.parametrize(
-    "query, names",
-    [("ntm", ("stages", "memory", "shift")), ("ntm?view=copy", ("tape", "tape_memory", "curves"))],
-)
-def test_redrawn_charts_have_the_margins_they_need(server, page, query, names):
-    """The charts the sliders redraw are drawn once a move: their margins hold their labels, so
-    plotly's automatic margins (Streamlit's theme) never measure and draw them again."""
-    open_app(page, server.url(query))
-    keys = [f"ntm-chart-{name}" for name in names]
-    page.wait_for_function(
-        "(keys) => keys.every((k) => { const gd = document.querySelector("
-        "`.st-key-${k} .js-plotly-plot`); return gd && gd._fullLayout && gd._fullLayout._size; })",
-        arg=keys,
-        timeout=60_000,
-    )
-    charts = page.evaluate(MARGINS_JS, keys)
-    grown = [c for c in charts if c["asked"] != c["ended"]]
-    assert not grown, f"margins [l, r, t, b] asked vs needed (drawn twice): {grown}"
 
 
 def test_the_time_step_is_boxed_in_every_panel_and_follows_the_link(server, page):
