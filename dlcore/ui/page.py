@@ -163,8 +163,11 @@ class Page(Generic[C]):
         selection = getattr(event, "selection", None)
         return list(getattr(selection, "points", None) or [])
 
-    def downloads(self, name: str, files: Mapping[str, tuple[bytes | str, str]]) -> None:
-        """A row of download buttons, one per format: ``{"csv": (data, "text/csv"), ...}``."""
+    def downloads(
+        self, name: str, files: Mapping[str, tuple[bytes | str | Callable[[], bytes], str]]
+    ) -> None:
+        """A row of download buttons, one per format: ``{"csv": (data, "text/csv"), ...}``; data
+        may be a function that makes it, called when its button is clicked (not at each run)."""
         for col, (ext, (data, mime)) in zip(st.columns(len(files)), files.items()):
             col.download_button(
                 ext.upper(), data, f"{name}.{ext}", mime, key=self.key(f"download.{name}.{ext}")
