@@ -173,6 +173,13 @@ class Page(Generic[C]):
                 ext.upper(), data, f"{name}.{ext}", mime, key=self.key(f"download.{name}.{ext}")
             )
 
+    def lazy(self, label: str, name: str, *, icon: str | None = None) -> Any:
+        """An expander drawn empty while closed: opening it reruns the page, which then draws its
+        content (``with`` the returned expander); None while closed. What only a curious student
+        opens then costs no run and no first picture anything (charts, a trainer, a code block)."""
+        box = st.expander(label, icon=icon, key=self.key(name), on_change="rerun")
+        return box if box.open else None
+
     def notice(self, text: str, kind: str = "info", icon: str | None = None) -> None:
         """A message on the page (info, success, warning or error) with its icon."""
         getattr(st, kind)(text, icon=icon or NOTICE_ICONS[kind])
@@ -265,14 +272,9 @@ class Page(Generic[C]):
         if self._shared and not again:
             return
         self._shared = True
-        # drawn when opened (a rerun): closed, the link's code block cost every page's first
-        # paint ~0.2 s of the browser's time (loading and running its syntax highlighter)
-        box = st.expander(
-            "Share this experiment",
-            icon=":material/share:",
-            key=self.key("share_open"),
-            on_change="rerun",
-        )
-        if box.open:
+        # drawn when opened: closed, the link's code block cost every page's first paint ~0.2 s
+        # of the browser's time (loading and running its syntax highlighter)
+        box = self.lazy("Share this experiment", "share_open", icon=":material/share:")
+        if box is not None:
             with box:
                 share_box(self.cfg, self.info.url_path)

@@ -259,13 +259,9 @@ def _training_curves(page: AttentionPage) -> None:
     """The shipped model's loss at the scrubbed checkpoint, and accuracy against input length,
     drawn when their expander is opened (a rerun): closed, the page's first picture and every
     change of the scoring function did not wait for two more charts (31 lines of accuracy)."""
-    box = st.expander(
-        "How the shipped models trained: loss, and accuracy against input length",
-        icon=":material/show_chart:",
-        key=page.key("curves_open"),
-        on_change="rerun",
-    )
-    if box.open:
+    title = "How the shipped models trained: loss, and accuracy against input length"
+    box = page.lazy(title, "curves_open", icon=":material/show_chart:")
+    if box is not None:
         with box:
             _curves(page)
 
@@ -389,13 +385,10 @@ def _render_training(page: AttentionPage, trainer: DateTrainer, out: LiveOut) ->
 def _train_live(page: AttentionPage) -> None:
     """The live panel, built when its expander is opened (a rerun): closed, it cost the page's
     first paint a trainer, two charts and their controls. Closing it pauses training."""
-    box = st.expander(
-        "Train a fresh model live (shared controls)",
-        icon=":material/model_training:",
-        key=page.key("live_open"),
-        on_change="rerun",
+    box = page.lazy(
+        "Train a fresh model live (shared controls)", "live_open", icon=":material/model_training:"
     )
-    if not box.open:
+    if box is None:
         page.pause()
         return
     with box:
