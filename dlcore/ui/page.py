@@ -102,6 +102,10 @@ class Page(Generic[C]):
     def cached(self, name: str, make: Callable[[], Any]) -> Any:
         return self.state.cached(name, make)
 
+    def memo(self, name: str, key: Any, make: Callable[[], Any]) -> Any:
+        """``make()`` for this session, built again only when ``key`` changes."""
+        return self.state.memo(name, key, make)
+
     # -- widgets bound to config fields ---------------------------------------------------
     def label(self, value: Any, field: str | None = None) -> str:
         """What a student reads for option ``value`` (of config field ``field``)."""

@@ -64,6 +64,16 @@ class Namespace:
             st.session_state[self.key(name)] = value
         return value
 
+    def memo(self, name: str, key: Any, make: Callable[[], T]) -> T:
+        """``make()``, remembered for this session while ``key`` stays the same (a control of
+        another view reruns the page with the same model and grid: nothing is rebuilt)."""
+        held = self.get(f"memo.{name}")
+        if held is not None and held[0] == key:
+            return held[1]
+        value = make()
+        self.set(f"memo.{name}", (key, value))
+        return value
+
     def due(self, name: str, every: float, *, force: bool = False) -> bool:
         """True at the first call, when ``force``, and once ``every`` seconds have passed since
         the last True: a live page's slower panels (the GAN's curves)."""

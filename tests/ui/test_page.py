@@ -161,3 +161,20 @@ def test_selection_reads_the_charts_event(monkeypatch):
     assert page.selection("curve") == []  # before any click
     state["demo.chart.curve"] = SimpleNamespace(selection=SimpleNamespace(points=[{"x": 1}]))
     assert page.selection("curve") == [{"x": 1}]
+
+
+def test_memo_builds_again_only_when_its_key_changes():
+    from dlcore.ui.state import Namespace
+
+    calls = []
+
+    def make(value):
+        calls.append(value)
+        return value
+
+    ns = Namespace("memo_test")
+    assert ns.memo("grid", ("model", 15), lambda: make(1)) == 1
+    assert ns.memo("grid", ("model", 15), lambda: make(2)) == 1  # same key: kept
+    assert ns.memo("grid", ("model", 21), lambda: make(3)) == 3  # new key: built again
+    assert ns.memo("other", ("model", 21), lambda: make(4)) == 4  # names do not mix
+    assert calls == [1, 3, 4]

@@ -11,9 +11,7 @@ of dlcore.vae.train.cached_split and dlcore.vae.checkpoints.load_shipped).
 from __future__ import annotations
 
 import io
-from collections.abc import Callable
 from functools import partial
-from typing import TypeVar
 
 import numpy as np
 import streamlit as st
@@ -33,7 +31,6 @@ from dlcore.vae.train import VAETrainer, cached_split, spec_from_cfg
 from dlcore.viz import vae as figures
 
 VAEPage = Page[VAEConfig]
-T = TypeVar("T")
 # what a student reads in the choice widgets, per config field (Page(labels=...))
 LABELS = {
     "source": {"shipped": "shipped checkpoint", "live": "train one live"},
@@ -149,17 +146,6 @@ def _weights(page: VAEPage, model: VAE) -> tuple:
     return (model, page.panel.trainer.steps if live else None)
 
 
-def _memo(page: VAEPage, name: str, key: tuple, make: Callable[[], T]) -> T:
-    """``make()``, remembered for this session while ``key`` stays the same (a click or a
-    slider of another control reruns the view with the same model and grid)."""
-    held = page.get(f"memo.{name}")
-    if held is not None and held[0] == key:
-        return held[1]
-    value = make()
-    page.set(f"memo.{name}", (key, value))
-    return value
-
-
 def _map_key(page: VAEPage, model: VAE | None = None) -> tuple:
     """What a map of ``model`` (default: the page's model) depends on: its weights, the data,
     the grid."""
@@ -172,7 +158,7 @@ def _latent(page: VAEPage, model: VAE | None = None) -> analysis.LatentMap:
     data, cfg = _data(page), page.cfg
     model = model or _model(page)
     make = partial(analysis.latent_map, model, data.x_test, data.y_test, cfg.grid_n, cfg.grid_range)
-    return _memo(page, f"latent.{model.spec.latent_dim}", _map_key(page, model), make)
+    return page.memo(f"latent.{model.spec.latent_dim}", _map_key(page, model), make)
 
 
 def _interpolator(page: VAEPage) -> VAE:
@@ -285,7 +271,7 @@ def latent_map(page: VAEPage) -> None:
     fig = _map_figure(page, lm, click)
     page.chart(fig, "map", where=left, on_select=on_click, selection_mode="points")
     left.caption(MAP_CAPTION)
-    grid = _memo(page, "grid", _map_key(page), partial(_grid_png, lm))
+    grid = page.memo("grid", _map_key(page), partial(_grid_png, lm))
     right.image(grid, caption="Decoded grid over the same area", output_format="PNG")
     if click is None:
         right.info("Click anywhere on the map to decode that point.", icon=":material/ads_click:")
