@@ -10,7 +10,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from dlcore.viz import raster
-from dlcore.viz.common import GRAYS, PALETTE, colormap_rgb, image_grid, style, xy_trace
+from dlcore.viz.common import GRAYS, PALETTE, colormap_rgb, image_grid, room, style, xy_trace
 
 SEP = 215  # grey of the separators between tiles
 DIGIT_SCALE = 16  # screen pixels per image pixel on the page: an 8x8 digit is 128 px (projector)
@@ -145,9 +145,8 @@ def latent_map_figure(
     fig.update_yaxes(title=axis_names[1], range=[-r * 1.05, r * 1.05], zeroline=False,
                      scaleanchor="x", scaleratio=1)  # fmt: skip
     fig.update_layout(clickmode="event+select", dragmode="pan")
-    style(fig, height=height)
     # room for the axes' labels and the legend: drawn once, not drawn, measured and drawn again
-    return fig.update_layout(margin=dict(l=MAP_ROOM, r=10, t=legend_room, b=MAP_ROOM))
+    return room(style(fig, height=height), MAP_ROOM, 10, legend_room, MAP_ROOM)
 
 
 def mean_ink_background(axis: np.ndarray, grid_images: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
