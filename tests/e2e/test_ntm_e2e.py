@@ -70,6 +70,8 @@ def test_the_time_step_is_boxed_in_every_panel_and_follows_the_link(server, page
     slider.focus()
     slider.press("ArrowRight")
     page.wait_for_url("**/ntm?*t=4*", timeout=30_000)  # the link follows the time step
-    page.wait_for_function(f"() => ({boxes})()[0][0] === 3.5", timeout=30_000)
+    # while the view reruns, Streamlit may swap the chart's element: read the boxes when present
+    page.wait_for_function(f"() => (({boxes})() || [[null]])[0][0] === 3.5", timeout=30_000)
     wait_idle(page)
+    assert page.evaluate(boxes) == [[3.5, f"y{k} domain"] for k in ("", "2", "3", "4", "5")]
     assert page.locator(EXCEPTION).count() == 0
