@@ -587,7 +587,7 @@ def hidden_figure(hs, n_classes: int, height: int = 360) -> go.Figure:
     }[method]
     fig.update_xaxes(title=axis[0])
     fig.update_yaxes(title=axis[1])
-    return style(fig, height=height)
+    return room(style(fig, height=height), 80, 12, 46, 70)  # drawn once (viz.common.room)
 
 
 def regions_rgb(region_id: np.ndarray, size: int = 300) -> np.ndarray:

@@ -21,7 +21,7 @@ CHARTS = {
     "ntm": ("stages", "memory", "shift"),
     "ntm?view=copy": ("tape", "tape_memory", "curves"),
     "attention": ("map_a", "map_b", "map_diff", "loss", "accuracy"),
-    "playground": ("plane", "loss"),
+    "playground": ("plane", "loss", "hidden"),
     "optimization": ("race", "race_loss"),
 }
 OPEN = {"attention": "How the shipped models trained"}
