@@ -87,6 +87,7 @@ def test_race_figure_draws_each_racer_and_a_click_grid(snap):
     assert names.count("SGD") == 1 and names.count("Adam") == 1 and "Momentum" not in names
     grid = next(t for t in fig.data if t.name == "click")
     assert len(grid.x) == figures.CLICK_N**2
+    assert grid.mode == "text" and grid.text is None  # clicked like markers, draws nothing
     assert fig.layout.clickmode == "event+select"
     loss = figures.loss_figure(snap, ("adam",))
     assert loss.layout.yaxis.type == "log"

@@ -87,6 +87,18 @@ def test_the_plane_picture_draws_every_point_with_its_colour_and_ring():
     assert hidden.layout.meta["points"]["test"] == 0
 
 
+def test_a_click_anywhere_on_the_plane_hits_a_grid_point_that_draws_nothing():
+    """The click catcher: a 30 x 30 grid over the plane whose hover reads the output there;
+    a text trace with no text (clicked and selected like markers, nothing to draw)."""
+    _, f = _frame()
+    fig = P.plane_figure(f, show_test=False, discretize=False)
+    (grid,) = [t for t in fig.data if t.name == "click"]
+    assert grid.mode == "text" and grid.text is None
+    assert len(grid.x) == 900 and min(grid.x) == -f.domain and max(grid.y) == f.domain
+    assert np.isfinite(np.asarray(grid.customdata, float)).all()
+    assert fig.layout.clickmode == "event+select"
+
+
 def _map_boxes(fig):
     """(x0, x1, y0, y1) of every neuron map (the figure's images)."""
     return [(im.x, im.x + im.sizex, im.y, im.y + im.sizey) for im in fig.layout.images]
