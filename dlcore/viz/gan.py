@@ -10,8 +10,12 @@ figures. Page: pages/gan.py.
 
 from __future__ import annotations
 
+import functools
+import json
+
 import numpy as np
 import plotly.graph_objects as go
+import plotly.io as pio
 from PIL import Image, ImageDraw
 from plotly.subplots import make_subplots
 
@@ -332,20 +336,46 @@ def plane_figure(snap, layers: set[str], height: int = 460) -> go.Figure:
     """The same layers as the live frame (plane_image), paused: the picture itself on the axes
     (1,000 dots as SVG markers cost the browser ~0.15 s at every redraw), with the D(x) values
     on hover and their colour bar from an invisible heatmap over it, and a legend as the key."""
+    picture = png_data_url(plane_image(snap, layers, PLANE_PX, smooth=True), colors=None)
+    heat = [dict(x=snap.axis, y=snap.axis, z=snap.heat)] if "heatmap" in layers else []
+    return _filled(_plane_skeleton(frozenset(layers), height), heat, picture=picture)
+
+
+@functools.lru_cache(maxsize=64)
+def _plane_skeleton(layers: frozenset[str], height: int) -> str:
+    """plane_figure's axes, legend key and invisible heatmap, with no picture and no D values,
+    as JSON (_filled): building it through plotly's setters costs ~20 ms, once per layer set."""
     lo, hi = PLANE_EXTENT
     picture = dict(
-        source=png_data_url(plane_image(snap, layers, PLANE_PX, smooth=True), colors=None),
-        xref="x", yref="y", x=lo, y=hi, sizex=hi - lo, sizey=hi - lo,
+        source="", xref="x", yref="y", x=lo, y=hi, sizex=hi - lo, sizey=hi - lo,
         sizing="stretch", layer="below",
     )  # fmt: skip
     fig = go.Figure(layout=dict(images=[picture]))
     if "heatmap" in layers:
-        fig.add_trace(heat_trace(snap.axis, snap.heat, "D(x)").update(opacity=0))
+        fig.add_trace(heat_trace(np.zeros(0), np.zeros((0, 0)), "D(x)").update(opacity=0))
     for key in LAYERS[1:]:
         if key in layers:  # a key entry: no points of its own (they are in the picture)
             fig.add_trace(go.Scatter(x=[None], y=[None], hoverinfo="skip", **KEY_MARKERS[key]))
     fig.update_layout(legend=dict(itemclick=False, itemdoubleclick=False))
-    return room(_axes(fig, height), 50, 88, 46, 46)
+    return pio.to_json(room(_axes(fig, height), 50, 88, 46, 46), validate=False)
+
+
+def _filled(skeleton: str, values: list[dict], *, picture: str | None = None) -> go.Figure:
+    """A figure from a skeleton's JSON with the first traces' data set from ``values`` (in
+    order) and its first layout image's ``picture``: plotly validates the whole spec at once
+    (~3 ms), where adding traces and updating axes one by one resolves every property path
+    again (~20-30 ms a figure, at each redraw of a paused chart)."""
+    spec = json.loads(skeleton)  # a fresh copy: the cached text is never changed
+    for trace, data in zip(spec["data"], values):
+        trace.update(data)
+    if picture is not None:
+        spec["layout"]["images"][0]["source"] = picture
+    layout = spec["layout"]
+    unset = [k for k in ("template", "title") if layout.get(k) == {}]  # style's None: the text
+    for key in unset:  # has {}, which go.Figure would read as "not given" (default template)
+        del layout[key]
+    fig = go.Figure(spec)
+    return fig.update_layout({key: None for key in unset}) if unset else fig
 
 
 def dstar_figure(snap, height: int = 360) -> go.Figure:
@@ -438,11 +468,27 @@ def _hline(y: float, xref: str, yref: str, color: str, text: str = "") -> tuple[
     return shape, note
 
 
+CURVE_SERIES = (("step", "d_loss"), ("step", "g_loss"), ("step", "g_grad"), ("q_step", "js"))
+MODES_SERIES = ("q_step", "modes_hit")  # the JS panel's right axis, when the target has modes
+
+
 def curves_figure(
     hist: dict, d_half: float, g_half: float, js_floor: float, n_modes: int, height: int = 480
 ) -> go.Figure:
     """The paused curves beside the plane, top to bottom: D and G losses with their D = 1/2
     levels; the norm of G's gradient (log scale); JS by grid with modes hit on a right axis."""
+    series = CURVE_SERIES + ((MODES_SERIES,) if n_modes else ())
+    values = [dict(x=hist[x], y=hist[y]) for x, y in series]
+    return _filled(_curves_skeleton(d_half, g_half, js_floor, n_modes, height), values)
+
+
+@functools.lru_cache(maxsize=64)
+def _curves_skeleton(
+    d_half: float, g_half: float, js_floor: float, n_modes: int, height: int
+) -> str:
+    """curves_figure with empty series (CURVE_SERIES, then MODES_SERIES), as JSON (_filled):
+    make_subplots and the axis updates cost ~30 ms, once per set of levels (a preset's)."""
+    hist = {name: np.zeros(0) for pair in (*CURVE_SERIES, MODES_SERIES) for name in pair}
     fig = make_subplots(
         3, 1, shared_xaxes=True, vertical_spacing=0.07, row_heights=[0.36, 0.28, 0.36],
         specs=[[{}], [{}], [{"secondary_y": True}]],
@@ -478,7 +524,7 @@ def curves_figure(
     fig.update_xaxes(title="iteration", row=3, col=1)
     fig = style(fig, height=height)
     fig.update_layout(shapes=[m[0] for m in marks], annotations=[m[1] for m in marks])
-    return room(fig.update_layout(font=dict(size=14)), 78, 58, 46, 70)
+    return pio.to_json(room(fig.update_layout(font=dict(size=14)), 78, 58, 46, 70), validate=False)
 
 
 def _line(x, y, name: str, color: str, *, mode: str = "lines") -> go.Scatter:
@@ -487,9 +533,15 @@ def _line(x, y, name: str, color: str, *, mode: str = "lines") -> go.Scatter:
 
 def coverage_figure(counts: np.ndarray, total: int, height: int = 220) -> go.Figure:
     """Samples within 3 std of each mode, against the fair share total / K."""
-    k = len(counts)
+    return _filled(_coverage_skeleton(len(counts), total, height), [dict(y=counts)])
+
+
+@functools.lru_cache(maxsize=64)
+def _coverage_skeleton(k: int, total: int, height: int) -> str:
+    """coverage_figure with no counts, as JSON (_filled), less plotly's default template, which
+    go.Figure applies again unvalidated (validating its ~7 KB took ~6 ms a build)."""
     shape, note = _hline(total / k, "x", "y", PALETTE["muted"], "fair share")
-    bar = go.Bar(x=[str(i + 1) for i in range(k)], y=counts, marker_color=COLORS["coverage"])
+    bar = go.Bar(x=[str(i + 1) for i in range(k)], y=[], marker_color=COLORS["coverage"])
     layout = dict(
         shapes=[shape],
         annotations=[note],
@@ -497,7 +549,9 @@ def coverage_figure(counts: np.ndarray, total: int, height: int = 220) -> go.Fig
         yaxis=dict(title="samples within 3 std"),
     )
     fig = fast_style(go.Figure(data=[bar], layout=layout), height=height, legend=False)
-    return room(fig, 82, 12, 12, 70)
+    spec = room(fig, 82, 12, 12, 70).to_plotly_json()
+    spec["layout"].pop("template", None)
+    return pio.to_json(spec, validate=False)
 
 
 def phase_figure(view, real_pts: np.ndarray, height: int = 400) -> go.Figure:

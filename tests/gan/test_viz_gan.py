@@ -265,3 +265,31 @@ def test_the_paused_picture_blends_d_between_cells_and_keeps_each_cell_centre():
     assert not (middle == blocky[0, 3:5]).all()
     fake, real = P.d_colors(np.array(0.0)), P.d_colors(np.array(1.0))
     np.testing.assert_array_equal(smooth[0, 3], np.rint(0.75 * fake + 0.25 * real))  # 1/4 across
+
+
+def test_paused_figures_carry_each_builds_own_numbers():
+    """The paused figures are filled into a cached skeleton (plotly's setters cost ~30 ms a
+    figure): each build shows its own series, levels and picture, and a figure changed after it
+    was built leaves the next build as it was."""
+    hist = {k: np.arange(4.0) for k in ("step", "d_loss", "g_loss", "g_grad", "q_step")}
+    hist.update(js=np.array([0.6, 0.5, 0.4, 0.3]), modes_hit=np.array([0, 2, 5, 8]))
+    first = P.curves_figure(hist, 1.38, 0.69, 0.01, 8)
+    first.data[0].y = [9.0] * 4
+    first.layout.shapes[0].y0 = 99.0
+    later = {**hist, "d_loss": np.array([1.3, 1.2, 1.1, 1.0])}
+    fig = P.curves_figure(later, 1.38, 0.69, 0.01, 8)
+    assert [list(t.y) for t in fig.data] == [
+        list(later[y]) for _, y in (*P.CURVE_SERIES, P.MODES_SERIES)
+    ]
+    assert [s.y0 for s in fig.layout.shapes] == [1.38, 0.69, 0.01, np.log(2)]
+    assert fig.data[-1].yaxis == "y4" and fig.layout.yaxis4.range == (0, 8.5)
+    assert len(P.curves_figure(hist, 1.38, 0.69, 0.01, 0).data) == 4  # no modes: no right axis
+    assert fig.layout.template.layout.to_plotly_json() == {}  # style()'s: no template
+    bars = P.coverage_figure(np.array([5, 0, 7]), 12)
+    assert list(bars.data[0].y) == [5, 0, 7] and bars.layout.shapes[0].y0 == 4
+    assert list(P.coverage_figure(np.array([1, 2, 3]), 12).data[0].y) == [1, 2, 3]
+    a, b = snap(heat=1.0), snap(heat=0.0)
+    a.axis = b.axis = np.linspace(*PLANE_EXTENT, 60)
+    pictures = [P.plane_figure(s, {"heatmap"}) for s in (a, b)]
+    assert [float(f.data[0].z[0][0]) for f in pictures] == [1.0, 0.0]
+    assert pictures[0].layout.images[0].source != pictures[1].layout.images[0].source
