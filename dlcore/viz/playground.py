@@ -16,20 +16,22 @@ from dataclasses import dataclass
 import numpy as np
 import plotly.graph_objects as go
 from PIL import Image
-from plotly.subplots import make_subplots
 
 from dlcore.playground.views import latex_number
 from dlcore.viz.common import (
+    AXIS_STYLE,
     CATEGORICAL,
     DIVERGING,
     PALETTE,
     cell_rect,
     colormap_rgb,
     disc_offsets,
+    figure,
     room,
     smooth_upscale,
     stamp,
     style,
+    style_layout,
     upscale,
     xy_trace,
 )
@@ -305,9 +307,10 @@ def layer_name(layer: int, n_layers: int, narrow: bool) -> str:
     return f"h{layer}" if narrow else f"hidden {layer}"
 
 
-def _links(fig: go.Figure, lay: NetLayout, weights: Sequence[np.ndarray]) -> None:
+def _links(lay: NetLayout, weights: Sequence[np.ndarray]) -> list[dict]:
     """Blue links for positive weights, orange for negative, wider for larger |w| (one trace
     per colour and width)."""
+    traces = []
     for sign, color in ((1, PALETTE["pos"]), (-1, PALETTE["neg"])):
         for lo, hi, width in LINK_WIDTHS:
             xs, ys = [], []
@@ -320,7 +323,10 @@ def _links(fig: go.Figure, lay: NetLayout, weights: Sequence[np.ndarray]) -> Non
                     ys += [y0, y1, None]
             if xs:
                 line = dict(color=color, width=width)
-                fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", hoverinfo="skip", line=line))
+                traces.append(
+                    dict(type="scatter", x=xs, y=ys, mode="lines", hoverinfo="skip", line=line)
+                )
+    return traces
 
 
 def _maps(lay: NetLayout, maps: Sequence[np.ndarray]) -> tuple[list[dict], list[dict]]:
@@ -366,20 +372,21 @@ def _names(lay: NetLayout, labels: Sequence[str], narrow: bool) -> list[dict]:
     return names
 
 
-def _highlight(fig: go.Figure, lay: NetLayout, picked: tuple | None) -> list[dict]:
-    """A red frame around the picked neuron (returned, a layout shape), or the picked link
-    redrawn in red (a trace added to ``fig``)."""
+def _highlight(lay: NetLayout, picked: tuple | None) -> tuple[list[dict], list[dict]]:
+    """(shapes, traces): a red frame around the picked neuron, or the picked link redrawn in
+    red."""
     if not picked:
-        return []
+        return [], []
     if picked[0] == "node":
         _, li, k = picked
         cx, cy = lay.x[li], lay.y[li][k]
         line = dict(color=PICKED, width=3)
-        return [cell_rect((cx, cx), (cy, cy), pad=0.58, line=line, layer="above")]
+        return [cell_rect((cx, cx), (cy, cy), pad=0.58, line=line, layer="above")], []
     x0, y0, x1, y1 = lay.link(*picked[1:])
     line = dict(color=PICKED, width=4, dash="dot")
-    fig.add_trace(go.Scatter(x=[x0, x1], y=[y0, y1], mode="lines", line=line, hoverinfo="skip"))
-    return []
+    return [], [
+        dict(type="scatter", x=[x0, x1], y=[y0, y1], mode="lines", line=line, hoverinfo="skip")
+    ]
 
 
 def picked_valid(picked: tuple | None, sizes: Sequence[int]) -> tuple | None:
@@ -401,13 +408,15 @@ def picked_valid(picked: tuple | None, sizes: Sequence[int]) -> tuple | None:
     return None
 
 
-def _pickable(fig: go.Figure, name: str, points: list[tuple], marker: dict) -> None:
-    """Invisible markers a click picks (customdata) and a hover reads (text)."""
+def _pickable(name: str, points: list[tuple], marker: dict) -> list[dict]:
+    """Invisible markers a click picks (customdata) and a hover reads (text): [] or one trace."""
     if not points:
-        return
+        return []
     x, y, text, custom = zip(*points)
-    fig.add_trace(
-        go.Scatter(
+    marker = dict(color="rgba(0,0,0,0)", **marker)
+    return [
+        dict(
+            type="scatter",
             x=x,
             y=y,
             mode="markers",
@@ -415,9 +424,9 @@ def _pickable(fig: go.Figure, name: str, points: list[tuple], marker: dict) -> N
             text=text,
             hoverinfo="text",
             customdata=list(custom),
-            marker=dict(color="rgba(0,0,0,0)", **marker),
+            marker=marker,
         )
-    )
+    ]
 
 
 def network_figure(
@@ -435,8 +444,6 @@ def network_figure(
     sizes = [m.shape[0] for m in maps]
     lay = net_layout(sizes)
     px = COLUMN_PX / lay.width  # about how many pixels a map unit gets
-    fig = go.Figure()
-    _links(fig, lay, weights)
     nodes, handles = [], []  # (x, y, hover text, customdata) of what a click picks
     for li, m in enumerate(maps):
         for k in range(m.shape[0]):
@@ -449,25 +456,30 @@ def network_figure(
             src, dst = node_name(labels, sizes, li, i), node_name(labels, sizes, li + 1, j)
             text = f"Weight is {w[i, j]:.3f}<br>{src} → {dst}<br>click: edit it"
             handles.append((*lay.handle(li, i, j), text, ["link", li, i, j]))
-    _pickable(fig, "neurons", nodes, dict(size=max(12, int(px)), symbol="square"))
-    _pickable(fig, "links", handles, dict(size=9))
     images, shapes = _maps(lay, maps)
-    shapes += _highlight(fig, lay, picked_valid(picked, sizes))
-    names = _names(lay, labels, narrow=px * (1 + lay.gap) < 80)
-    fig.update_layout(images=images, shapes=shapes, annotations=names)
-    fig.update_xaxes(visible=False, range=[0, lay.width], constrain="domain", fixedrange=True)
-    fig.update_yaxes(
-        visible=False,
-        range=[lay.height, 0],
-        scaleanchor="x",
-        constrain="domain",
-        fixedrange=True,
+    marked, red_link = _highlight(lay, picked_valid(picked, sizes))
+    traces = (
+        _links(lay, weights)
+        + _pickable("neurons", nodes, dict(size=max(12, int(px)), symbol="square"))
+        + _pickable("links", handles, dict(size=9))
+        + red_link
     )
     height = int(np.clip(px * lay.height + 40, 240, 580))
-    style(fig, height=height, legend=False)
-    # room above the layer names for the chart's toolbar (it covered "output")
-    fig.update_layout(clickmode="event+select", dragmode=False, hoverdistance=12, margin_t=30)
-    return fig
+    layout = style_layout(height=height, legend=False)
+    layout["xaxis"].update(visible=False, range=[0, lay.width], constrain="domain", fixedrange=True)
+    layout["yaxis"].update(
+        visible=False, range=[lay.height, 0], scaleanchor="x", constrain="domain", fixedrange=True
+    )
+    layout.update(
+        images=images,
+        shapes=shapes + marked,
+        annotations=_names(lay, labels, narrow=px * (1 + lay.gap) < 80),
+        clickmode="event+select",
+        dragmode=False,
+        hoverdistance=12,
+    )
+    layout["margin"]["t"] = 30  # room above the layer names for the chart's toolbar
+    return figure(traces, layout)
 
 
 # ----------------------------------------------------------------------------- charts
@@ -493,53 +505,58 @@ def loss_figure(
     e, tr, te = _thin(np.asarray(epochs), np.asarray(train), np.asarray(test))
     acc = None if accuracy is None else np.asarray(accuracy, float)
     has_acc = acc is not None and len(acc) == len(epochs) and bool(np.isfinite(acc).any())
-    rows = 2 if has_acc else 1
-    fig = make_subplots(
-        rows=rows,
-        cols=1,
-        shared_xaxes=True,
-        vertical_spacing=0.1,
-        row_heights=[0.62, 0.38] if has_acc else None,
-    )
-    grey = dict(color="#777777", width=2)
-    fig.add_trace(go.Scatter(x=e, y=tr, name="training loss", mode="lines", line=grey), 1, 1)
+    layout = style_layout(height=height or (300 if has_acc else 220))
+    loss_axis = dict(title="loss", type="log" if log_y else "linear", rangemode="tozero")
+    layout["xaxis"].update(anchor="y", domain=[0.0, 1.0])
+    layout["yaxis"].update(anchor="x", domain=[0.0, 1.0], **loss_axis)
+    traces = [_line(e, tr, "training loss", "#777777")]
     if not test_is_train:
-        black = dict(color="#000000", width=2)
-        fig.add_trace(go.Scatter(x=e, y=te, name="test loss", mode="lines", line=black), 1, 1)
+        traces.append(_line(e, te, "test loss", "#000000"))
     if has_acc:
-        ea, acc = _thin(np.asarray(epochs), acc)
-        green = dict(color=CATEGORICAL[2], width=2)
         name = "training accuracy" if test_is_train else "test accuracy"
-        fig.add_trace(go.Scatter(x=ea, y=acc, name=name, mode="lines", line=green), 2, 1)
-        fig.update_yaxes(
-            title=name.replace(" ", "<br>"),
-            range=[0, 1.05],
-            tickvals=[0, 0.5, 1],
-            tickformat=".0%",
-            row=2,
-            col=1,
+        ea, acc = _thin(np.asarray(epochs), acc)
+        traces.append(_line(ea, acc, name, CATEGORICAL[2], panel="2"))
+        # two panels sharing the epoch axis (as make_subplots(rows=2, shared_xaxes=True) lays
+        # them out, with row heights 0.62 / 0.38 and a gap of 0.1)
+        layout["xaxis"].update(matches="x2", showticklabels=False)
+        layout["yaxis"]["domain"] = [0.44200000000000006, 1.0]
+        accuracy_axis = dict(title=name.replace(" ", "<br>"), range=[0, 1.05], tickvals=[0, 0.5, 1])
+        layout["xaxis2"] = dict(anchor="y2", domain=[0.0, 1.0], **AXIS_STYLE)
+        layout["yaxis2"] = dict(
+            anchor="x2", domain=[0.0, 0.342], tickformat=".0%", **accuracy_axis, **AXIS_STYLE
         )
+    layout["xaxis2" if has_acc else "xaxis"]["title"] = "epoch"  # under the lowest panel
     if np.isfinite(best_epoch):
-        fig.add_vline(
-            x=best_epoch, line_dash="dash", line_color=PALETTE["accent"], row="all", col=1
-        )
-        fig.add_annotation(
-            x=best_epoch,
-            y=1,
-            xref="x",
-            yref="y domain",
-            text=f"early stop: best epoch {best_epoch:.0f}",
-            showarrow=False,
-            xanchor="left",
-            yanchor="top",
-            font=dict(color=PALETTE["accent"]),
-        )
-    fig.update_xaxes(title="epoch", row=rows, col=1)
-    fig.update_yaxes(
-        title="loss", type="log" if log_y else "linear", rangemode="tozero", row=1, col=1
-    )
-    fig = style(fig, height=height or (300 if has_acc else 220))
-    return room(fig, 104 if has_acc else 82, 16, 44, 70)
+        line = dict(color=PALETTE["accent"], dash="dash")
+        panels = ("", "2") if has_acc else ("",)
+        layout["shapes"] = [
+            dict(type="line", x0=best_epoch, x1=best_epoch, xref=f"x{p}", y0=0, y1=1,
+                 yref=f"y{p} domain", line=line)
+            for p in panels
+        ]  # fmt: skip
+        layout["annotations"] = [
+            dict(
+                x=best_epoch,
+                y=1,
+                xref="x",
+                yref="y domain",
+                text=f"early stop: best epoch {best_epoch:.0f}",
+                showarrow=False,
+                xanchor="left",
+                yanchor="top",
+                font=dict(color=PALETTE["accent"]),
+            )
+        ]
+    return room(figure(traces, layout), 104 if has_acc else 82, 16, 44, 70)
+
+
+def _line(x: np.ndarray, y: np.ndarray, name: str, color: str, panel: str = "") -> dict:
+    """A curve of the loss chart, in its top panel or (``panel`` "2") the accuracy panel."""
+    line = dict(color=color, width=2)
+    return dict(
+        type="scatter", x=x, y=y, name=name, mode="lines", line=line,
+        xaxis=f"x{panel}", yaxis=f"y{panel}",
+    )  # fmt: skip
 
 
 def hidden_figure(hs, n_classes: int, height: int = 360) -> go.Figure:
