@@ -109,8 +109,10 @@ def plane_figure(
     neuron's map in the big plot."""
     test = frame.test if show_test and frame.test[0] is not frame.train[0] else None
     if neuron is not None:
-        fig = boundary_figure(neuron[0], None, frame.domain, frame.train, test, frame.n_classes)
-        return style(fig, height=fig.layout.height, title=f"Showing {neuron[1]}", legend=False)
+        title = f"Showing {neuron[1]}"
+        return boundary_figure(
+            neuron[0], None, frame.domain, frame.train, test, frame.n_classes, title=title
+        )
     probs = None if frame.probs is None else frame.probs[::2, ::2]
     return boundary_figure(
         frame.value[::2, ::2],
@@ -180,14 +182,14 @@ def boundary_figure(
     *,
     discretize: bool = False,
     height: int = 420,
+    title: str | None = None,
 ) -> go.Figure:
     """Interactive plane: the output and the points in one picture (``plane_picture``), and an
-    invisible grid of markers that turns a click into (x1, x2)."""
+    invisible grid of points that turns a click into (x1, x2)."""
     g = value.shape[0]
     parts = [(x, y, name == "test") for name, (x, y) in (("train", train), ("test", test or EMPTY))]
     picture = plane_picture(value, probs, discretize, parts, n_classes, domain)
-    fig = go.Figure()
-    fig.add_layout_image(
+    image = dict(
         source=png_uri(picture),
         x=-domain,
         y=domain,
@@ -206,28 +208,30 @@ def boundary_figure(
     ga, gb = np.meshgrid(gx, gx)
     ii = np.clip(np.rint((domain - gb) / (2 * domain) * (g - 1)).astype(int), 0, g - 1)
     jj = np.clip(np.rint((ga + domain) / (2 * domain) * (g - 1)).astype(int), 0, g - 1)
-    fig.add_trace(
-        go.Scatter(
-            x=ga.ravel(),
-            y=gb.ravel(),
-            mode="text",
-            name="click",
-            customdata=value[ii, jj].ravel(),
-            showlegend=False,
-            hovertemplate="x1 %{x:.2f}, x2 %{y:.2f}<br>output %{customdata:.3f}"
-            "<br>click: add a point<extra></extra>",
-        )
+    catcher = dict(
+        type="scatter",
+        x=ga.ravel(),
+        y=gb.ravel(),
+        mode="text",
+        name="click",
+        customdata=value[ii, jj].ravel(),
+        showlegend=False,
+        hovertemplate="x1 %{x:.2f}, x2 %{y:.2f}<br>output %{customdata:.3f}"
+        "<br>click: add a point<extra></extra>",
     )
-    # the points are in the picture (hundreds of SVG markers, each styled at every redraw, cost
-    # the browser ~0.1 s); the figure says how many it drew
-    fig.update_layout(meta={"points": {"train": len(train[1]), "test": len(parts[1][1])}})
-    fig.update_xaxes(range=[-domain, domain], title="x1", constrain="domain", showgrid=False)
-    fig.update_yaxes(
-        range=[-domain, domain], title="x2", scaleanchor="x", constrain="domain", showgrid=False
+    layout = style_layout(height=height, title=title, legend=False)
+    axis = dict(range=[-domain, domain], constrain="domain", showgrid=False)
+    layout["xaxis"].update(title="x1", **axis)
+    layout["yaxis"].update(title="x2", scaleanchor="x", **axis)
+    layout.update(
+        images=[image],
+        # the points are in the picture (hundreds of SVG markers, each styled at every redraw,
+        # cost the browser ~0.1 s); the figure says how many it drew
+        meta={"points": {"train": len(train[1]), "test": len(parts[1][1])}},
+        clickmode="event+select",
+        dragmode=False,
     )
-    style(fig, height=height, legend=False)
-    fig.update_layout(clickmode="event+select", dragmode=False)
-    return room(fig, 74, 12, 20, 72)
+    return room(figure([catcher], layout), 74, 12, 50 if title else 20, 72)
 
 
 def _hex(rgb: np.ndarray) -> str:
