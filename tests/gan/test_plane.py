@@ -8,6 +8,7 @@ import torch
 
 from bench.bench_device import twin_steps
 from dlcore.config import needs_rebuild
+from dlcore.gan import plane
 from dlcore.gan.config import GanConfig, plane_config
 from dlcore.gan.plane import PlaneGan
 from dlcore.gan.targets import TooFewPoints
@@ -207,3 +208,28 @@ def test_view_toggles_and_the_other_panel_do_not_touch_the_2d_gan():
     assert other == cfg and not needs_rebuild(cfg, other)
     drawn = dataclasses.replace(base, target="drawn", points=(0.0, 0.0) * 5)
     assert plane_config(drawn).points == drawn.points  # the drawing is what it trains on
+
+
+def test_a_config_built_again_starts_from_the_same_measured_numbers(monkeypatch):
+    """The JS noise floor and the quality at iteration 0 are measured once per config and device
+    (_STARTS): a trainer built again shows exactly what a first build measured, its model is
+    still its own fresh one, and the quality after training is measured anew."""
+    cfg = plane_config(GanConfig(target="ring8", seed=3))
+    monkeypatch.setattr(plane, "_STARTS", type(plane._STARTS)())
+    first = PlaneGan(cfg)
+    assert len(plane._STARTS) == 1
+    measured = first.quality.last(), first.js_floor, first.last_coverage.counts.copy()
+    first.step(plane.METRIC_EVERY)  # the first trainer's training touches nothing cached
+    again = PlaneGan(cfg)
+    assert again.quality.last() == measured[0] and again.js_floor == measured[1]
+    np.testing.assert_array_equal(again.last_coverage.counts, measured[2])
+    assert not again.last_coverage.counts.flags.writeable  # shared: nobody may change it
+    row, cov = again._quality()  # what a build without the cache measures
+    np.testing.assert_array_equal(cov.counts, measured[2])
+    assert row == {k: v for k, v in measured[0].items() if k != "step"}
+    assert again.G is not first.G and again.steps == 0
+    for a, b in zip(again.G.parameters(), PlaneGan(cfg).G.parameters()):
+        assert torch.equal(a, b)  # seeded: the same fresh weights
+    assert first.quality.last() != measured[0]  # iteration 100's quality, measured
+    other = PlaneGan(dataclasses.replace(cfg, seed=4))
+    assert len(plane._STARTS) == 2 and other.js_floor != first.js_floor
