@@ -579,7 +579,9 @@ def hidden_figure(hs, n_classes: int, height: int = 360) -> go.Figure:
                     y=z[sel, 1],
                     mode="markers",
                     name=f"class {c}",
-                    marker=dict(size=6, color=CLASS_HEX[c], line=dict(width=0.5, color="white")),
+                    # no outline: a stroke on each of 500 markers doubled the browser's
+                    # time to draw them (35 -> 19 ms a redraw)
+                    marker=dict(size=6, color=CLASS_HEX[c], line=dict(width=0)),
                 )
             )
     else:
