@@ -18,7 +18,7 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from dlcore.viz.common import CATEGORICAL, PALETTE, SERIES, style, xy_trace
+from dlcore.viz.common import CATEGORICAL, PALETTE, SERIES, room, style, xy_trace
 
 GRAD_T = "‖∂L/∂h<sub>t</sub>‖"  # the gradient norm the flow figures show
 JAC = "‖∂h<sub>T</sub>/∂h<sub>t</sub>‖"
@@ -79,7 +79,8 @@ def flow_curves(
         )
     fig.update_xaxes(title="time step t (the loss is at the last step)")
     fig.update_yaxes(title=GRAD_T, type="log", exponentformat="power")
-    return _style(fig, height=height).update_layout(legend=dict(orientation="h", y=1.15))
+    fig = _style(fig, height=height).update_layout(legend=dict(orientation="h", y=1.15))
+    return room(fig, 84, 12, 70, 70)  # drawn once: margins its labels and legend need
 
 
 def flow_heatmaps(
@@ -115,7 +116,8 @@ def flow_heatmaps(
     for i, title in enumerate(fig.layout.annotations):
         title.font = dict(size=15, color=arm_color(labels[i], i))
     # the subplot titles sit above the plot area: they need a top margin of their own
-    return _style(fig, height=height, legend=False).update_layout(margin=dict(t=TITLES_TOP))
+    fig = _style(fig, height=height, legend=False)
+    return room(fig, 70, 144, TITLES_TOP, 76)  # the colour bar's title needs the right margin
 
 
 def regime_figure(lambda_1: float, gamma: float, height: int = 200) -> go.Figure:
@@ -158,7 +160,7 @@ def regime_figure(lambda_1: float, gamma: float, height: int = 200) -> go.Figure
     )
     fig.update_yaxes(tickvals=[0, 1], ticktext=[r[0] for r in rows], range=[-0.6, 1.6])
     fig.update_xaxes(title="λ<sub>1</sub> (largest singular value of W)", range=[0, x_max])
-    return _style(fig, height=height, legend=False)
+    return room(_style(fig, height=height, legend=False), 146, 14, 10, 70)  # drawn once
 
 
 def linear_figure(

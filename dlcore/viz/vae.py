@@ -58,7 +58,7 @@ CLICK_N = 41  # the clickable map's lattice: a click decodes z to 1/40 of the gr
 MAP_ROOM = 72  # px left of and below the map: its tick labels and axis titles (measured)
 # px above the map for its legend (13 entries) in a chart half / two thirds / all of the main
 # column wide, at 1400 px of window (measured); narrower, plotly still makes the room it needs
-LEGEND_ROOM = {"half": 84, "two thirds": 64, "full": 46}
+LEGEND_ROOM = {"half": 100, "two thirds": 64, "full": 46}
 
 
 def _circle(r: float, center=(0.0, 0.0), radii=None, n: int = 80) -> tuple[np.ndarray, np.ndarray]:

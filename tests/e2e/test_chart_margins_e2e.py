@@ -23,6 +23,8 @@ CHARTS = {
     "attention": ("map_a", "map_b", "map_diff", "loss", "accuracy"),
     "playground": ("plane", "loss", "hidden"),
     "optimization": ("race", "race_loss"),
+    "rnn": ("flow", "regime", "flow_heat"),
+    "vae": ("map",),
 }
 OPEN = {"attention": "How the shipped models trained"}
 MARGINS_JS = """(keys) => keys.map((key) => {
