@@ -27,6 +27,7 @@ from dlcore.viz.common import (
     SERIES,
     colormap_rgb,
     disc_offsets,
+    figure,
     image_grid,
     room,
     smooth_upscale,
@@ -371,11 +372,10 @@ def _filled(skeleton: str, values: list[dict], *, picture: str | None = None) ->
     if picture is not None:
         spec["layout"]["images"][0]["source"] = picture
     layout = spec["layout"]
-    unset = [k for k in ("template", "title") if layout.get(k) == {}]  # style's None: the text
-    for key in unset:  # has {}, which go.Figure would read as "not given" (default template)
-        del layout[key]
-    fig = go.Figure(spec)
-    return fig.update_layout({key: None for key in unset}) if unset else fig
+    if "template" in layout:  # style()'s None, as {}: go.Figure would take the default template
+        layout["title"] = layout.get("title") or None  # and its title (None) came back as {}
+        return figure(spec["data"], layout)
+    return go.Figure(spec)  # plotly's default template (fast_style), applied unvalidated
 
 
 def dstar_figure(snap, height: int = 360) -> go.Figure:
