@@ -221,3 +221,25 @@ def test_neuron_view_columns():
     np.testing.assert_allclose(np.asarray(soft.z).ravel(), weights)
     assert (soft.zmin, soft.zmax) == (0.0, 1.0) and score.zmin == -score.zmax
     assert "<b>cat</b>" in list(fig.layout.yaxis2.ticktext)  # the query's own key row stands out
+
+
+def test_alignment_heatmap_built_without_validation_is_valid_and_styled():
+    """The heatmap is built from plain dicts (no validation at each typed date): plotly still
+    accepts every property, and it keeps the page's look (no default template, projector fonts,
+    margins from its labels, the selected cell outlined)."""
+    import plotly.graph_objects as go
+
+    w = np.array([[0.2, 0.8, 0.0], [0.5, 0.25, 0.25]])
+    for kw in ({"clickable": True, "selected": (1, 2), "title": "A"}, {"signed": True}):
+        fig = V.alignment_heatmap(w, ["a", "b", " "], ["x", "<b>y ≠ z</b>"], **kw)
+        checked = go.Figure(fig.to_dict())  # validates: raises on any unknown property or value
+        layout = checked.layout
+        assert fig.to_dict()["layout"]["template"] == {} and layout.font.size == V.FONT
+        assert layout.xaxis.tickfont.size == V.TICK_FONT == layout.yaxis.tickfont.size
+        assert layout.xaxis.ticklabeloverflow == "allow"  # margins fit: no per-label check
+        assert layout.margin.l > 64 and layout.margin.r == 102
+    assert (fig.layout.title.text, fig.data[0].zmin) == (None, -0.8)
+    clicked = V.alignment_heatmap(w, ["a", "b", "c"], ["x", "y"], clickable=True, selected=(1, 2))
+    (frame,) = clicked.layout.shapes
+    assert (frame.x0, frame.x1, frame.y0, frame.y1) == (1.5, 2.5, 0.5, 1.5)
+    assert clicked.data[0].customdata is None  # hover and clicks: the catcher's markers
