@@ -28,9 +28,11 @@ from dlcore.viz.common import (
     CATEGORICAL,
     DIVERGING,
     PALETTE,
+    cell_rect,
     colormap_rgb,
     room,
     style,
+    style_layout,
 )
 
 WEIGHTS = [[0.0, "#ffffff"], [1.0, PALETTE["pos"]]]  # attention weight 0 (white) .. max (blue)
@@ -150,49 +152,32 @@ def alignment_heatmap(
     frames = []  # outlines: the selected cell (t, s), the selected row
     if selected is not None:
         t, s = selected
-        frames.append(_frame((s, s), (t, t)))
+        frames.append(cell_rect((s, s), (t, t), **_OUTLINE))
     if selected_row is not None:
-        frames.append(_frame((0, S - 1), (selected_row, selected_row)))
+        frames.append(cell_rect((0, S - 1), (selected_row, selected_row), **_OUTLINE))
     if frames:
         layout["shapes"] = frames
-    return go.Figure(data=traces, layout=layout, _validate=False)
+    return go.Figure(data=traces, layout=dict(layout, template={}), _validate=False)
 
 
 _CELL_HOVER = "%{customdata}<br>value %{z:.4f}<extra></extra>"
-
-
-def _frame(cols: tuple[int, int], rows: tuple[int, int]) -> dict:
-    """The outline of the cells from column cols[0] to cols[1], row rows[0] to rows[1] (as
-    ``viz.common.cell_frame`` draws it, as a plain shape)."""
-    line = dict(color=PALETTE["accent"], width=3)
-    box = dict(x0=cols[0] - 0.5, x1=cols[1] + 0.5, y0=rows[0] - 0.5, y1=rows[1] + 0.5)
-    return dict(type="rect", line=line, **box)
+_OUTLINE = dict(line=dict(color=PALETTE["accent"], width=3))  # the selected cell or row
 
 
 def _map_layout(title: str | None, height: int, margin: dict) -> dict:
-    """A heatmap's layout as ``readable(style(...))`` and ``room`` make it, as a plain dict."""
-    axis = dict(
-        gridcolor=PALETTE["grid"],
-        zerolinecolor=PALETTE["grid"],
-        linecolor=PALETTE["grid"],
-        tickfont=dict(size=TICK_FONT),
+    """A heatmap's layout: ``style_layout`` with projector-sized text (as ``readable``) and
+    margins from its labels (as ``room``)."""
+    layout = style_layout(height=height, title=title, legend=False)
+    layout.update(
+        font=dict(size=FONT, color=PALETTE["ink"]),
+        title=dict(font=dict(size=TITLE_FONT), **({"text": title} if title else {})),
+        margin=dict(l=margin["left"], r=margin["right"], t=margin["top"], b=margin["bottom"]),
+    )
+    for axis in (layout["xaxis"], layout["yaxis"]):
         # the margins fit every label: "allow" skips plotly's check of each label against the
         # div, which measures all labels again after placing each one (quadratic, each a layout)
-        ticklabeloverflow="allow",
-    )
-    return dict(
-        template={},  # none: plotly's default template costs ~20 ms to resolve
-        height=height,
-        margin=dict(l=margin["left"], r=margin["right"], t=margin["top"], b=margin["bottom"]),
-        title=dict(font=dict(size=TITLE_FONT), **({"text": title} if title else {})),
-        paper_bgcolor="white",
-        plot_bgcolor="white",
-        showlegend=False,
-        font=dict(size=FONT, color=PALETTE["ink"]),
-        legend=dict(orientation="h", yanchor="bottom", y=1.01, xanchor="left", x=0),
-        xaxis=dict(axis),
-        yaxis=dict(axis),
-    )
+        axis.update(tickfont=dict(size=TICK_FONT), ticklabeloverflow="allow")
+    return layout
 
 
 def _map_margins(x_text: list[str], y_text: list[str], angle: int, titled: bool) -> dict:
