@@ -49,6 +49,7 @@ def test_no_page_asks_anything_of_another_host(server, page):
     tab icon was fetched from fonts.gstatic.com)."""
     outside = []
     local = ("http://127.0.0.1", "http://localhost", "ws://127.0.0.1", "ws://localhost", "data:")
+    local += tuple(f"blob:{origin}" for origin in local[:2])  # in-page scripts (components v2)
     page.on("request", lambda r: None if r.url.startswith(local) else outside.append(r.url))
     for info in ALL:
         open_app(page, server.url(info.url_path))

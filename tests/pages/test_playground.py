@@ -335,7 +335,7 @@ def test_play_runs_the_live_frames_without_error():
     assert not at.exception
     assert at.session_state["playground.trainer"].steps > 0
     # the live frames went to the in-page canvas renderer: one element (one key), redrawn
-    (canvas,) = at.get("bidi_component")
+    (canvas,) = at.main.get("bidi_component")  # the sidebar holds the preload
     assert canvas.proto.component_name == "dlx_playground_live"
     data = json.loads(canvas.proto.json)
     assert data["i"] == at.session_state["playground.frame_no"] >= 2
