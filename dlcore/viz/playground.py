@@ -492,6 +492,10 @@ def _thin(x: np.ndarray, *ys: np.ndarray, n: int = 400):
     return (x[idx], *(y[idx] for y in ys))
 
 
+PANEL_GAP = 0.1  # the loss chart's two panels: the gap between them, as a share of the height
+ACCURACY_TOP = 0.342  # the accuracy panel's top: 0.38 of the height less the gap
+
+
 def loss_figure(
     epochs: np.ndarray,
     train: np.ndarray,
@@ -523,11 +527,11 @@ def loss_figure(
         # two panels sharing the epoch axis (as make_subplots(rows=2, shared_xaxes=True) lays
         # them out, with row heights 0.62 / 0.38 and a gap of 0.1)
         layout["xaxis"].update(matches="x2", showticklabels=False)
-        layout["yaxis"]["domain"] = [0.44200000000000006, 1.0]
+        layout["yaxis"]["domain"] = [ACCURACY_TOP + PANEL_GAP, 1.0]
         accuracy_axis = dict(title=name.replace(" ", "<br>"), range=[0, 1.05], tickvals=[0, 0.5, 1])
         layout["xaxis2"] = dict(anchor="y2", domain=[0.0, 1.0], **AXIS_STYLE)
         layout["yaxis2"] = dict(
-            anchor="x2", domain=[0.0, 0.342], tickformat=".0%", **accuracy_axis, **AXIS_STYLE
+            anchor="x2", domain=[0.0, ACCURACY_TOP], tickformat=".0%", **accuracy_axis, **AXIS_STYLE
         )
     layout["xaxis2" if has_acc else "xaxis"]["title"] = "epoch"  # under the lowest panel
     if np.isfinite(best_epoch):
