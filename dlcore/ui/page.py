@@ -36,6 +36,7 @@ from dlcore.config import field_specs, format_value
 from dlcore.trainer import Trainer
 from dlcore.ui.frame import page_frame
 from dlcore.ui.live import LivePanel, Render, forget_trainer, holding_trainer, pause
+from dlcore.ui.plot import clicked, inplace_chart
 from dlcore.ui.runtime import in_fragment
 from dlcore.ui.state import Namespace
 from dlcore.ui.urlstate import config_from_state, field_widget, share_box, sync_url, url_config
@@ -151,19 +152,36 @@ class Page(Generic[C]):
         return self.cfg
 
     # -- drawing ----------------------------------------------------------------------------
-    def chart(self, fig: Any, name: str, *, where: Any = None, **kw: Any) -> Any:
+    def chart(
+        self, fig: Any, name: str, *, where: Any = None, inplace: bool = False, **kw: Any
+    ) -> Any:
         """A plotly chart keyed by ``name``; its camera button saves a 2x PNG named after the
-        page and chart (a projector-sized export)."""
+        page and chart (a projector-sized export). ``inplace=True``: a chart a control redraws
+        changes in place instead of being rebuilt (``dlcore.ui.plot``; clicks only: ``on_select``
+        is called on a click on a point, ``selection`` reads it)."""
         export = {"format": "png", "filename": f"{self.id}_{name}", "scale": 2}
         kw.setdefault("config", {"toImageButtonOptions": export, "displaylogo": False})
-        return (where or st).plotly_chart(fig, key=self.key(f"chart.{name}"), **kw)
+        key = self.key(f"chart.{name}")
+        if inplace:
+            draw = partial(
+                inplace_chart, fig, key, config=kw["config"], on_select=kw.get("on_select")
+            )
+            if where is None:
+                return draw()
+            with where:
+                return draw()
+        return (where or st).plotly_chart(fig, key=key, **kw)
 
     def selection(self, name: str) -> list[dict]:
         """The points selected (or clicked) on chart ``name``, drawn with ``on_select``: read it
         in the chart's callback or later in the run; empty before any selection. Streamlit turns
         a click into a selection only while the chart's drag mode is not lasso or box: a chart
         students click on opens in pan or zoom mode (lasso and box stay in its toolbar)."""
-        event = st.session_state.get(self.key(f"chart.{name}"))
+        key = self.key(f"chart.{name}")
+        points = clicked(key)  # an in-place chart's click
+        if points:
+            return points
+        event = st.session_state.get(key)
         selection = getattr(event, "selection", None)
         return list(getattr(selection, "points", None) or [])
 

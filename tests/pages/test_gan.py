@@ -20,6 +20,7 @@ from dlcore.gan.presets import PRESETS
 from dlcore.ui.views.gan import DSTAR_CAPTION, VIEWS
 from dlcore.viz.gan import CURVES_SIZE, DIGITS_FRAME_W, FRAME_GAP, LIVE_SIZE, digit_grid
 from tests.gan.test_digits_mnist import write_fake_mnist
+from tests.pages.charts import chart_specs
 from tests.pages.divergence import diverge_and_reset, nan_parameters
 
 PAGE = str(Path(__file__).resolve().parents[2] / "pages" / "gan.py")
@@ -83,10 +84,10 @@ def test_step_and_slow_motion_advance(shared):
 
 def test_view_toggle_changes_what_is_drawn(shared):
     assert DSTAR_HEADING not in texts(shared)
-    n_charts = len(shared.get("plotly_chart"))
+    n_charts = len(chart_specs(shared))
     shared.toggle(key="gan.w.show_dstar").set_value(True).run()
     assert DSTAR_HEADING in texts(shared)  # learned D beside D* = p_data / (p_data + p_g)
-    assert len(shared.get("plotly_chart")) == n_charts + 1
+    assert len(chart_specs(shared)) == n_charts + 1
 
 
 def test_url_parameters_set_controls():
@@ -133,7 +134,7 @@ def test_play_runs_ticks_then_counter_moved():
     assert frame.url.startswith("data:image/png;base64,") and not frame.caption
     assert decode(frame.url).shape == (LIVE_SIZE, LIVE_SIZE + FRAME_GAP + CURVES_SIZE[0], 3)
     assert any(c.value.startswith("JS ") for c in at.caption)  # the readout under it
-    assert not at.get("plotly_chart")  # plane and curves are in the picture
+    assert not chart_specs(at)  # plane and curves are in the picture
 
 
 def test_play_with_dstar_draws_one_frame_and_dstar_beside_the_learned_d():
@@ -146,14 +147,14 @@ def test_play_with_dstar_draws_one_frame_and_dstar_beside_the_learned_d():
     assert plane.url.startswith("data:image/png;base64,") and not plane.caption
     assert dstar.url.startswith("data:image/jpeg;base64,") and dstar.caption == DSTAR_CAPTION
     assert any(c.value.startswith("JS ") for c in at.caption)  # the readout under the frame
-    assert not at.get("plotly_chart")  # plane, curves and D*: pictures while playing
+    assert not chart_specs(at)  # plane, curves and D*: pictures while playing
 
 
 def test_digits_panel_trains_and_interpolates():
     at = app({"panel": "digits"})
     assert {"gan.digits.btn.step", "gan.digits.za", "gan.digits.zb"} <= keys(at)
     assert len(at.get("image")) == 2  # the two grids (fresh samples, fixed noise), interpolation
-    assert len(at.get("plotly_chart")) == 1  # the curves, interactive while paused
+    assert len(chart_specs(at)) == 1  # the curves, interactive while paused
     assert "Checkpoint trained 6,000 steps" in " ".join(c.value for c in at.caption)
     at.button(key="gan.digits.btn.step").click().run()
     assert not at.exception
@@ -161,7 +162,7 @@ def test_digits_panel_trains_and_interpolates():
     at.number_input(key="gan.digits.za").set_value(5).run()
     assert not at.exception
     at.button(key="gan.digits.btn.play").click().run()  # a live frame: one picture, no plotly
-    assert not at.exception and "step 1**" not in texts(at) and not at.get("plotly_chart")
+    assert not at.exception and "step 1**" not in texts(at) and not chart_specs(at)
     frame, interpolation = (e.proto.imgs[0].url for e in at.get("image"))
     assert frame.startswith("data:image/png;base64,")
     assert interpolation.startswith("data:image/png;base64,")

@@ -16,6 +16,7 @@ from dlcore.playground.config import PlaygroundConfig
 from dlcore.playground.trainer import PlaygroundTrainer
 from dlcore.ui.urlstate import wkey
 from dlcore.ui.views.playground import VIEWS
+from tests.pages.charts import chart_specs, components
 
 PAGE = str(Path(__file__).resolve().parents[2] / "pages" / "playground.py")
 CFG = PlaygroundConfig()
@@ -101,7 +102,7 @@ def test_one_section_at_a_time_under_the_playground(shared):
     at = app({"section": "xor"})
     text = " ".join(m.value for m in at.markdown)
     assert "design matrix" in text and "last hidden layer" not in text
-    assert len(at.get("plotly_chart")) == 3  # plane, network, loss: no hidden-space chart
+    assert len(chart_specs(at)) == 3  # plane, network, loss: no hidden-space chart
 
 
 def test_step_advances_the_epoch_counter():
@@ -177,7 +178,7 @@ def test_view_toggles_change_the_plane():
     at = app()
 
     def plane():  # the chart whose heatmap hover reads "x1 ..., x2 ..."
-        return next(c.proto.spec for c in at.get("plotly_chart") if "x1 %{x" in c.proto.spec)
+        return next(spec for spec in chart_specs(at).values() if "x1 %{x" in spec)
 
     def drawn(spec: str) -> dict:  # how many points of each split the plane's picture drew
         return json.loads(spec)["layout"]["meta"]["points"]
@@ -335,8 +336,8 @@ def test_play_runs_the_live_frames_without_error():
     assert not at.exception
     assert at.session_state["playground.trainer"].steps > 0
     # the live frames went to the in-page canvas renderer: one element (one key), redrawn
-    (canvas,) = at.main.get("bidi_component")  # the sidebar holds the preload
-    assert canvas.proto.component_name == "dlx_playground_live"
+    (canvas,) = components(at, "dlx_playground_live")  # the sidebar holds the preload
+    assert not [k for k in chart_specs(at) if k.endswith(("plane", "net", "loss"))]
     data = json.loads(canvas.proto.json)
     assert data["i"] == at.session_state["playground.frame_no"] >= 2
     assert data["net"]["sizes"] == [2, 8, 8, 3] and data["pts"]["n"] > 0

@@ -170,12 +170,12 @@ class PlaneLive:
                 self.draw_below(live=True)  # and at once when Play replaces the paused charts
             return
         left, right = st.columns(2)
-        self.page.chart(figures.plane_figure(snap, self.layers), "plane", where=left)
+        self.page.chart(figures.plane_figure(snap, self.layers), "plane", where=left, inplace=True)
         curves = (snap.hist, snap.d_at_half, snap.g_at_half, snap.js_floor, snap.n_modes)
-        self.page.chart(figures.curves_figure(*curves), "curves", where=right)
+        self.page.chart(figures.curves_figure(*curves), "curves", where=right, inplace=True)
         if snap.coverage is not None:
             coverage = figures.coverage_figure(snap.coverage.counts, N_METRIC)
-            self.page.chart(coverage, "coverage", where=right)
+            self.page.chart(coverage, "coverage", where=right, inplace=True)
 
     def below(self) -> None:
         """The placeholder under the panel (the loop redraws it), drawn for the paused page."""
@@ -198,7 +198,7 @@ class PlaneLive:
             r"{p_{\text{data}}(\boldsymbol{x}) + p_g(\boldsymbol{x})}$"
         )
         if not live:
-            self.page.chart(figures.dstar_figure(snap), "dstar")
+            self.page.chart(figures.dstar_figure(snap), "dstar", inplace=True)
         elif self.dstar is not None:  # D* from the latest slow frame, learned D from this one
             img = figures.dstar_image(snap.heat, self.dstar, size=260)
             st.image(jpeg_data_url(img, figures.LIVE_QUALITY), caption=DSTAR_CAPTION)

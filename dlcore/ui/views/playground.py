@@ -227,12 +227,12 @@ def render(page: PlaygroundPage, trainer: PlaygroundTrainer, out: LiveOut) -> No
             name = figures.node_name(shown.labels, sizes, picked[1], picked[2])
             neuron = (neuron_map(trainer, picked[1], picked[2], g=PLANE_GRID), name)
         plane = figures.plane_figure(shown, cfg.show_test, cfg.discretize, neuron=neuron)
-        page.chart(plane, "plane", on_select=partial(plane_clicked, page), selection_mode="points")
+        page.chart(plane, "plane", inplace=True, on_select=partial(plane_clicked, page))
     with left:
         net = figures.network_figure(
             shown.maps, snap.weights, snap.biases, shown.labels, picked=picked
         )
-        page.chart(net, "net", on_select=partial(net_clicked, page), selection_mode="points")
+        page.chart(net, "net", inplace=True, on_select=partial(net_clicked, page))
         curves = (snap.curve_epoch, snap.curve_train, snap.curve_test)
         loss = figures.loss_figure(
             *curves,
@@ -240,7 +240,7 @@ def render(page: PlaygroundPage, trainer: PlaygroundTrainer, out: LiveOut) -> No
             accuracy=snap.curve_test_acc,
             test_is_train=snap.test_is_train,
         )
-        page.chart(loss, "loss")
+        page.chart(loss, "loss", inplace=True)
     stopped = early_stop_text(snap, cfg.patience)
     if stopped:
         page.notice(stopped, "success")
@@ -471,7 +471,7 @@ def hidden_space(page: PlaygroundPage) -> None:
     )
     if not diverged:
         hidden = analysis.hidden_space(trainer)
-        page.chart(figures.hidden_figure(hidden, trainer.n_classes), "hidden")
+        page.chart(figures.hidden_figure(hidden, trainer.n_classes), "hidden", inplace=True)
     count = 1
     counted = cfg.activation in ("relu", "leaky_relu") and cfg.hidden and not diverged
     if counted:
