@@ -280,13 +280,13 @@ def disc_offsets(r2: float) -> np.ndarray:
 
 
 def stamp(img: np.ndarray, centres: np.ndarray, offsets: np.ndarray, colour: np.ndarray) -> None:
-    """Paint a disc (``offsets``) at every centre (N, 2) int (col, row) of ``img`` (H, W, 3)
-    in place, in one go by broadcasting; ``colour`` (3,) for all or (N, 3) one each. Pixels
-    off the image are left out."""
-    h, w = img.shape[:2]
+    """Paint a disc (``offsets``) at every centre (N, 2) int (col, row) of ``img`` (H, W, C)
+    in place, in one go by broadcasting; ``colour`` (C,) for all or (N, C) one each (C = 3, or
+    4 with alpha). Pixels off the image are left out."""
+    h, w, c = img.shape
     px = (centres[:, None, :] + offsets[None]).reshape(-1, 2)  # (N * K, 2)
-    colours = np.broadcast_to(colour, (len(centres), 3))
-    colours = np.repeat(colours, len(offsets), 0)  # (N * K, 3)
+    colours = np.broadcast_to(colour, (len(centres), c))
+    colours = np.repeat(colours, len(offsets), 0)  # (N * K, C)
     ok = (px[:, 0] >= 0) & (px[:, 0] < w) & (px[:, 1] >= 0) & (px[:, 1] < h)
     img[px[ok, 1], px[ok, 0]] = colours[ok]
 

@@ -524,7 +524,7 @@ def _curves_skeleton(
     fig.update_xaxes(title="iteration", row=3, col=1)
     fig = style(fig, height=height)
     fig.update_layout(shapes=[m[0] for m in marks], annotations=[m[1] for m in marks])
-    return pio.to_json(room(fig.update_layout(font=dict(size=14)), 78, 58, 46, 70), validate=False)
+    return pio.to_json(room(fig.update_layout(font=dict(size=14)), 78, 58, 48, 70), validate=False)
 
 
 def _line(x, y, name: str, color: str, *, mode: str = "lines") -> go.Scatter:

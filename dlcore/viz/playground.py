@@ -21,7 +21,6 @@ from dlcore.playground.views import latex_number
 from dlcore.viz.common import (
     AXIS_STYLE,
     CATEGORICAL,
-    DIVERGING,
     PALETTE,
     cell_rect,
     colormap_rgb,
@@ -33,7 +32,6 @@ from dlcore.viz.common import (
     style,
     style_layout,
     upscale,
-    xy_trace,
 )
 
 CLASS_RGB = np.array([[245, 147, 34], [8, 119, 189], [0, 158, 115]], dtype=np.float32)
@@ -513,6 +511,10 @@ def loss_figure(
     e, tr, te = _thin(np.asarray(epochs), np.asarray(train), np.asarray(test))
     acc = None if accuracy is None else np.asarray(accuracy, float)
     has_acc = acc is not None and len(acc) == len(epochs) and bool(np.isfinite(acc).any())
+    if len(e) < 2:  # a fresh network: one point draws no line, so its values are left out and
+        # the chart is the same whatever they are (a control that rebuilds it leaves it alone)
+        tr, te = np.full(len(e), np.nan), np.full(len(e), np.nan)
+        acc = None if acc is None else np.full(len(acc), np.nan)
     layout = style_layout(height=height or (300 if has_acc else 220))
     loss_axis = dict(title="loss", type="log" if log_y else "linear", rangemode="tozero")
     layout["xaxis"].update(anchor="y", domain=[0.0, 1.0])
@@ -567,54 +569,93 @@ def _line(x: np.ndarray, y: np.ndarray, name: str, color: str, panel: str = "") 
     )  # fmt: skip
 
 
-def hidden_figure(hs, n_classes: int, height: int = 360) -> go.Figure:
+HIDDEN_SIZE = (640, 360)  # the hidden-space chart (px): a fixed size, so its picture of the
+HIDDEN_MARGIN = dict(l=80, r=12, t=46, b=70)  # points fills the plot area pixel for pixel
+HIDDEN_DOT_R2 = 36  # a dot's squared radius in picture pixels (2 per screen pixel): 6 px across
+
+
+def _padded(v: np.ndarray) -> tuple[float, float]:
+    """An axis range around values ``v``, 6 % of their span (or 0.1) of room each side."""
+    lo, hi = float(v.min()), float(v.max())
+    pad = 0.06 * (hi - lo) if hi - lo > 1e-6 else 0.1
+    return lo - pad, hi + pad
+
+
+def hidden_picture(
+    z: np.ndarray, index: np.ndarray, xr: tuple[float, float], yr: tuple[float, float]
+) -> np.ndarray:
+    """The points z (N, 2) as dots of palette colours ``index`` (N,) (1..255; 0 is no point)
+    on a picture of the plot area at 2 pixels per screen pixel (H, W): x across (xr), y up."""
+    w = 2 * (HIDDEN_SIZE[0] - HIDDEN_MARGIN["l"] - HIDDEN_MARGIN["r"])
+    h = 2 * (HIDDEN_SIZE[1] - HIDDEN_MARGIN["t"] - HIDDEN_MARGIN["b"])
+    img = np.zeros((h, w, 1), np.uint8)
+    cols = (z[:, 0] - xr[0]) / (xr[1] - xr[0]) * (w - 1)
+    rows = (yr[1] - z[:, 1]) / (yr[1] - yr[0]) * (h - 1)
+    centres = np.rint(np.stack([cols, rows], 1)).astype(np.int32)
+    stamp(img, centres, disc_offsets(HIDDEN_DOT_R2), index[:, None].astype(np.uint8))
+    return img[:, :, 0]
+
+
+def point_palette(y: np.ndarray, n_classes: int) -> tuple[np.ndarray, np.ndarray]:
+    """Each point's palette index (N,) and the palette (K + 1, 3) whose entry 0 is no point:
+    the class colours, or the regression target's colour in 254 steps over [-1, 1]."""
+    if n_classes:
+        ids = (y > 0).astype(int) if n_classes == 2 else y.astype(int)
+        return ids + 1, np.r_[np.zeros((1, 3)), CLASS_RGB]
+    levels = np.linspace(-1.0, 1.0, 254)
+    steps = np.rint((np.clip(np.nan_to_num(y), -1, 1) + 1) / 2 * 253).astype(int)
+    return steps + 1, np.r_[np.zeros((1, 3)), point_colors(levels, 0)]
+
+
+def indexed_png_uri(index: np.ndarray, palette: np.ndarray) -> str:
+    """A palette picture (index 0 transparent) as a PNG data URI: one byte a pixel, so a
+    1,000 x 500 picture of dots encodes in a few ms."""
+    img = Image.fromarray(index, mode="P")
+    img.putpalette(np.clip(palette, 0, 255).astype(np.uint8).ravel().tolist())
+    buf = io.BytesIO()
+    img.save(buf, format="PNG", compress_level=1, transparency=0)
+    return "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode()
+
+
+def hidden_figure(hs, n_classes: int) -> go.Figure:
     """The data in the last hidden layer's coordinates (with the output unit's line if exact).
 
-    ``hs``: a ``dlcore.playground.analysis.HiddenSpace`` (z (N, 2), classes, method, line).
+    ``hs``: a ``dlcore.playground.analysis.HiddenSpace`` (z (N, 2), classes, method, line). The
+    ~500 points are one picture over fixed axes (as SVG markers they cost the browser ~100 ms at
+    each redraw); the legend names the classes, the dashed line is a curve.
     """
     z, classes, method, line = hs.z, hs.classes, hs.method, hs.line
-    fig = go.Figure()
-    if n_classes:
-        for c in range(max(2, n_classes)):
-            sel = classes == c
-            fig.add_trace(
-                go.Scatter(
-                    x=z[sel, 0],
-                    y=z[sel, 1],
-                    mode="markers",
-                    name=f"class {c}",
-                    # no outline: a stroke on each of 500 markers doubled the browser's
-                    # time to draw them (35 -> 19 ms a redraw)
-                    marker=dict(size=6, color=CLASS_HEX[c], line=dict(width=0)),
-                )
-            )
-    else:
-        marker = dict(size=6, color=classes, colorscale=DIVERGING, cmin=-1, cmax=1)
-        fig.add_trace(xy_trace(z, "target", marker=marker))
-    if line is not None:
+    xr, yr = _padded(z[:, 0]), _padded(z[:, 1])
+    index, palette = point_palette(np.asarray(classes, float), n_classes)
+    picture = dict(
+        source=indexed_png_uri(hidden_picture(z, index, xr, yr), palette), x=xr[0], y=yr[1],
+        sizex=xr[1] - xr[0], sizey=yr[1] - yr[0], xref="x", yref="y",
+        sizing="stretch", layer="above",
+    )  # fmt: skip
+    names = [f"class {c}" for c in range(max(2, n_classes))] if n_classes else ["target"]
+    colours = CLASS_HEX if n_classes else (PALETTE["ink"],)
+    traces = [  # legend entries only: the points are in the picture
+        dict(type="scatter", x=[None], y=[None], mode="markers", name=name,
+             marker=dict(size=6, color=colour, line=dict(width=0)))
+        for name, colour in zip(names, colours)
+    ]  # fmt: skip
+    if line is not None and abs(line[1]) > 1e-9:
         w1, w2, b = line
-        lo, hi = float(z[:, 0].min()) - 0.1, float(z[:, 0].max()) + 0.1
-        if abs(w2) > 1e-9:
-            xs = np.array([lo, hi])
-            fig.add_trace(
-                go.Scatter(
-                    x=xs,
-                    y=-(w1 * xs + b) / w2,
-                    mode="lines",
-                    name="output = 0",
-                    line=dict(color="black", dash="dash"),
-                )
-            )
-        fig.update_yaxes(range=[float(z[:, 1].min()) - 0.1, float(z[:, 1].max()) + 0.1])
+        xs = np.array(xr)
+        dash = dict(color="black", dash="dash")
+        y = -(w1 * xs + b) / w2
+        traces.append(dict(type="scatter", x=xs, y=y, mode="lines", name="output = 0", line=dash))
     axis = {
         "units": ("h<sub>1</sub>", "h<sub>2</sub>"),
         "pca": ("PC 1", "PC 2"),
         "unit+zero": ("h<sub>1</sub>", ""),
         "input": ("feature 1", "feature 2"),
     }[method]
-    fig.update_xaxes(title=axis[0])
-    fig.update_yaxes(title=axis[1])
-    return room(style(fig, height=height), 80, 12, 46, 70)  # drawn once (viz.common.room)
+    layout = style_layout(height=HIDDEN_SIZE[1])
+    layout.update(width=HIDDEN_SIZE[0], margin=HIDDEN_MARGIN, images=[picture])
+    layout["xaxis"].update(title=axis[0], range=list(xr))
+    layout["yaxis"].update(title=axis[1], range=list(yr))
+    return figure(traces, layout)
 
 
 def regions_rgb(region_id: np.ndarray, size: int = 300) -> np.ndarray:

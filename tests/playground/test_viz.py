@@ -5,6 +5,7 @@ at the neuron maps and every input and layer is named."""
 import base64
 import dataclasses
 import io
+import math
 
 import numpy as np
 import pytest
@@ -166,3 +167,60 @@ def test_accuracy_has_its_own_axis_and_the_legend_leaves_the_axis_titles_free():
     assert titled  # the x axis keeps its title ...
     assert layout.legend.y >= 1 and layout.legend.yanchor == "bottom"  # ... the legend is above
     assert np.allclose(acc.y, s.curve_test_acc)
+
+
+def _decoded(uri: str) -> Image.Image:
+    return Image.open(io.BytesIO(base64.b64decode(uri.split(",", 1)[1])))
+
+
+@pytest.mark.parametrize("n_classes", [2, 3, 0])
+def test_the_hidden_space_picture_puts_each_point_where_its_axes_say_in_its_colour(n_classes):
+    from dlcore.playground.analysis import HiddenSpace
+
+    z = np.array([[-1.0, 2.0], [0.5, -0.5], [3.0, 1.0]])
+    y = {2: np.array([-1.0, 1.0, 1.0]), 3: np.array([0, 1, 2]), 0: np.array([-1.0, 0.0, 0.9])}
+    hs = HiddenSpace(z, y[n_classes], np.zeros(3, bool), "units", (1.0, -2.0, 0.5))
+    fig = P.hidden_figure(hs, n_classes)
+    (image,) = fig.layout.images
+    xr, yr = fig.layout.xaxis.range, fig.layout.yaxis.range
+    assert xr[0] < -1 and xr[1] > 3 and yr[0] < -0.5 and yr[1] > 2  # every point in view
+    assert (image.x, image.y) == (xr[0], yr[1]) and image.sizing == "stretch"
+    assert math.isclose(image.sizex, xr[1] - xr[0]) and math.isclose(image.sizey, yr[1] - yr[0])
+    pic = _decoded(image.source).convert("RGBA")
+    w, h = pic.size  # 2 pixels per screen pixel of the fixed plot area
+    m = P.HIDDEN_MARGIN
+    assert (w, h) == (
+        2 * (fig.layout.width - m["l"] - m["r"]),
+        2 * (fig.layout.height - m["t"] - m["b"]),
+    )
+    expected = P.point_colors(y[n_classes].astype(float), n_classes)
+    for (zx, zy), colour in zip(z, expected):
+        col = round((zx - xr[0]) / (xr[1] - xr[0]) * (w - 1))
+        row = round((yr[1] - zy) / (yr[1] - yr[0]) * (h - 1))
+        r, g, b, a = pic.getpixel((col, row))
+        assert a == 255 and np.abs(np.array([r, g, b]) - colour).max() <= 3
+    assert pic.getpixel((w // 2, 2))[3] == 0  # no point: transparent, the grid shows through
+    names = [t.name for t in fig.data]
+    classes = [f"class {c}" for c in range(max(2, n_classes))] if n_classes else ["target"]
+    assert names == [*classes, "output = 0"]  # legend entries, then the output unit's line
+    line = fig.data[-1]
+    assert np.allclose(1.0 * np.asarray(line.x) - 2.0 * np.asarray(line.y) + 0.5, 0)
+
+
+def test_a_fresh_networks_loss_chart_is_the_same_whatever_its_first_loss():
+    import plotly.io as pio
+
+    def chart(activation: str, epochs: int):
+        t = PlaygroundTrainer(dataclasses.replace(CFG, activation=activation))
+        t.run_epochs(epochs)
+        s = V.frame(t).snap
+        return P.loss_figure(
+            s.curve_epoch, s.curve_train, s.curve_test, accuracy=s.curve_test_acc,
+            best_epoch=s.best_epoch, test_is_train=s.test_is_train,
+        )  # fmt: skip
+
+    # one point draws no line: the same chart, nothing for the browser to redraw
+    assert pio.to_json(chart("tanh", 0)) == pio.to_json(chart("relu", 0))
+    trained = chart("tanh", 2)
+    assert all(len(t.y) >= 2 and np.isfinite(t.y).all() for t in trained.data)  # drawn, valued
+    assert pio.to_json(trained) != pio.to_json(chart("relu", 2))

@@ -54,7 +54,8 @@ function draw(P, box, parent) {
   if (s.spec === want.spec && s.width === width) return null;
   const fig = JSON.parse(want.spec);
   let layout = themed(fig.layout || {}, parent);
-  layout.width = width;
+  // a figure of a fixed width (a picture over its plot area) keeps it, unless it does not fit
+  layout.width = layout.width ? Math.min(layout.width, width) : width;
   if (want.click) {
     layout = { hovermode: "closest", dragmode: "pan", ...layout, clickmode: "event" };
   }
