@@ -125,6 +125,19 @@ class LinearRegions:
     region_id: np.ndarray  # (g, g) int, which pattern each grid cell has
 
 
+def pattern_ids(packed: np.ndarray) -> np.ndarray:
+    """Rows of bytes (N, B) -> the id of each distinct row (N,), ids in the rows' sorted order
+    (as ``np.unique(packed, axis=0, return_inverse=True)``, ~20x faster: up to 8 bytes a row is
+    one big-endian integer, so the sort is of N numbers, not of N rows)."""
+    n, width = packed.shape
+    if width > 8:
+        rows = np.ascontiguousarray(packed).view(np.dtype((np.void, width)))[:, 0]
+        return np.unique(rows, return_inverse=True)[1].ravel()
+    wide = np.zeros((n, 8), np.uint8)
+    wide[:, :width] = packed  # the first byte most significant, as the rows sort
+    return np.unique(wide.view(">u8")[:, 0], return_inverse=True)[1].ravel()
+
+
 def linear_regions(
     net: MLP, features: tuple[str, ...], domain: float, g: int = 200
 ) -> LinearRegions:
@@ -138,9 +151,7 @@ def linear_regions(
     if not hs:
         return LinearRegions(1, np.zeros((g, g), int))
     pattern = np.concatenate([h > 0 for h in hs], 1)  # (g*g, units)
-    packed = np.packbits(pattern, axis=1)
-    _, ids = np.unique(packed, axis=0, return_inverse=True)
-    ids = ids.reshape(g, g)
+    ids = pattern_ids(np.packbits(pattern, axis=1)).reshape(g, g)
     return LinearRegions(int(ids.max() + 1), ids)
 
 

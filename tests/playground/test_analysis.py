@@ -3,6 +3,7 @@
 import dataclasses
 
 import numpy as np
+import pytest
 
 from dlcore.playground import analysis as A
 from dlcore.playground.config import PlaygroundConfig
@@ -60,3 +61,11 @@ def test_linear_regions_hand_set_relu_net():
     wide.b[0][...] = rng.uniform(-3, 3, 6)
     count = A.linear_regions(wide, ("x1", "x2"), 6.0).count
     assert 2 <= count <= 1 + 6 + 15  # at most 1 + n + C(n, 2) regions for n lines
+
+
+@pytest.mark.parametrize("width", [1, 3, 8, 12])
+def test_pattern_ids_number_rows_as_numpys_unique_does(width):
+    rng = np.random.default_rng(width)
+    packed = (rng.integers(0, 3, (5000, width)) * 91).astype(np.uint8)
+    expected = np.unique(packed, axis=0, return_inverse=True)[1].ravel()
+    assert np.array_equal(A.pattern_ids(packed), expected)
