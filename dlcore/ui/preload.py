@@ -19,9 +19,15 @@ JS = Path(__file__).with_name("js") / "preload.js"
 STATIC_JS = Path(st.__file__).parent / "static" / "static" / "js"
 
 
+@cache
+def _chunks(static_js: Path) -> tuple[str, ...]:
+    return tuple(sorted(p.name for p in static_js.glob("PlotlyChart.*.js")))
+
+
 def chart_chunks(static_js: Path = STATIC_JS) -> list[str]:
-    """File names of Streamlit's chart module in its static folder (one per build)."""
-    return sorted(p.name for p in static_js.glob("PlotlyChart.*.js"))
+    """File names of Streamlit's chart module in its static folder (one per build; looked up
+    once per process: every in-place chart of every run asks)."""
+    return list(_chunks(static_js))
 
 
 @cache
