@@ -95,8 +95,12 @@ def point_colors(y: np.ndarray, n_classes: int) -> np.ndarray:
     """(N, 3) colours: class colours, or the diverging map for regression targets."""
     if n_classes == 0:
         return colormap_rgb(y[None, :], vmin=-1.0, vmax=1.0)[0].astype(np.float32)
-    ids = (y > 0).astype(int) if n_classes == 2 else y.astype(int)
-    return CLASS_RGB[ids]
+    return CLASS_RGB[class_index(y, n_classes)]
+
+
+def class_index(y: np.ndarray, n_classes: int) -> np.ndarray:
+    """Each point's class 0..n-1 (2 classes: the target's sign, -1 -> 0, +1 -> 1)."""
+    return (y > 0).astype(int) if n_classes == 2 else y.astype(int)
 
 
 def plane_figure(
@@ -124,8 +128,13 @@ def plane_figure(
 
 
 def png_uri(rgb: np.ndarray) -> str:
+    return _data_uri(Image.fromarray(rgb))
+
+
+def _data_uri(img: Image.Image, **save: object) -> str:
+    """A PIL picture as a PNG data URI, fast to encode (compress level 1)."""
     buf = io.BytesIO()
-    Image.fromarray(rgb).save(buf, format="PNG", compress_level=1)
+    img.save(buf, format="PNG", compress_level=1, **save)
     return "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode()
 
 
@@ -600,8 +609,7 @@ def point_palette(y: np.ndarray, n_classes: int) -> tuple[np.ndarray, np.ndarray
     """Each point's palette index (N,) and the palette (K + 1, 3) whose entry 0 is no point:
     the class colours, or the regression target's colour in 254 steps over [-1, 1]."""
     if n_classes:
-        ids = (y > 0).astype(int) if n_classes == 2 else y.astype(int)
-        return ids + 1, np.r_[np.zeros((1, 3)), CLASS_RGB]
+        return class_index(y, n_classes) + 1, np.r_[np.zeros((1, 3)), CLASS_RGB]
     levels = np.linspace(-1.0, 1.0, 254)
     steps = np.rint((np.clip(np.nan_to_num(y), -1, 1) + 1) / 2 * 253).astype(int)
     return steps + 1, np.r_[np.zeros((1, 3)), point_colors(levels, 0)]
@@ -612,9 +620,7 @@ def indexed_png_uri(index: np.ndarray, palette: np.ndarray) -> str:
     1,000 x 500 picture of dots encodes in a few ms."""
     img = Image.fromarray(index, mode="P")
     img.putpalette(np.clip(palette, 0, 255).astype(np.uint8).ravel().tolist())
-    buf = io.BytesIO()
-    img.save(buf, format="PNG", compress_level=1, transparency=0)
-    return "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode()
+    return _data_uri(img, transparency=0)
 
 
 def hidden_figure(hs, n_classes: int) -> go.Figure:
