@@ -7,7 +7,9 @@ plotly chart drawn, an image loaded, a graph drawn) and the number of script run
 took. For each page's main controls: the time from the input event (a key, a click) to the last
 change of any picture on the page, p50 and p95 over repeated moves. The same figures for a bare
 Streamlit page with one slider and the one chart it drives (bench/apps/bare.py, its own server,
-same run) are the floor; each figure is also printed as its excess over that floor.
+same run) are the floor; each figure is also printed as its excess over that floor. A page's
+first picture is measured in turn with the bare page's (a bare tab, then the page's, ``--firsts``
+times; the medians compared), so that a host whose load drifts during the run moves both.
 
 The bars (issue 25): every page's first chart within 1.0 s of the bare page's, every control's
 p95 within 0.3 s of the bare slider's. Run on a quiet machine: browsers and servers of other work
@@ -270,19 +272,19 @@ def _p(values: list[float], q: float) -> float:
     return ok[min(len(ok) - 1, round(q * (len(ok) - 1)))]
 
 
-def _row(name: str, first: float, floor: float, unit: str = "s") -> None:
-    print(f"{name}: {first:.2f} {unit} (+{first - floor:.2f} {unit} over the bare page)")
+def _tab_context(browser):
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    context.add_init_script(WATCH_JS)
+    return context
 
 
-def measure_bare(browser, moves: int) -> tuple[float, float, float]:
-    with StreamlitServer("bench/apps/bare.py", env={"DLX_DEVICE": "cpu"}) as bare:
-        context = browser.new_context(viewport={"width": 1400, "height": 1000})
-        context.add_init_script(WATCH_JS)
-        _new_tab(context, bare.url("")).close()  # warm: the server's first run
-        firsts = [first_picture(context, bare.url(""))[0] for _ in range(3)]
-        page = _drawn_tab(context, bare.url(""))
-        lat = control_latency(page, slider("Frequency"), moves)
-        context.close()
+def measure_bare(context, url: str, moves: int) -> tuple[float, float, float]:
+    """The floor at the start of the run: the bare page's first chart and its slider."""
+    _new_tab(context, url).close()  # warm: the server's first run
+    firsts = [first_picture(context, url)[0] for _ in range(3)]
+    page = _drawn_tab(context, url)
+    lat = control_latency(page, slider("Frequency"), moves)
+    page.close()
     first = statistics.median(firsts)
     p50, p95 = _p(lat, 0.5), _p(lat, 0.95)
     print(f"bare_first_chart: {first:.2f} s")
@@ -290,43 +292,65 @@ def measure_bare(browser, moves: int) -> tuple[float, float, float]:
     return first, p50, p95
 
 
+def paired_first(page_tab, bare_tab, reps: int) -> tuple[float, float, int]:
+    """(median first picture of the page, median of the bare page's loaded just before each,
+    script runs of the page's first load). A machine whose load drifts during the run (another
+    tenant of the host, a CPU's clock) moves both by the same amount, not the excess."""
+    page_firsts, bare_firsts, runs = [], [], 0
+    for _ in range(reps):
+        bare_firsts.append(bare_tab()[0])
+        first, n = page_tab()
+        page_firsts.append(first)
+        runs = max(runs, n)
+    return statistics.median(page_firsts), statistics.median(bare_firsts), runs
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--moves", type=int, default=8)
+    ap.add_argument("--firsts", type=int, default=5, help="new tabs per page (and bare page)")
     ap.add_argument("--pages", default=",".join(PAGES))
     args = ap.parse_args()
     wanted = args.pages.split(",")
-    with chromium() as browser:
-        floor_first, _, floor_p95 = measure_bare(browser, args.moves)
-        with StreamlitServer("app.py", env={"DLX_DEVICE": "cpu"}) as server:
-            context = browser.new_context(viewport={"width": 1400, "height": 1000})
-            context.add_init_script(WATCH_JS)
-            # a warm server: every page loaded once (as after a class's first minute)
-            for path in PAGES:
-                _new_tab(context, server.url(path)).close()
-            for path in wanted:
-                firsts = [first_picture(context, server.url(path)) for _ in range(3)]
-                first = statistics.median(f for f, _ in firsts)
-                runs = max(r for _, r in firsts)
-                _row(f"first_chart_{path}", first, floor_first)
-                print(f"first_load_script_runs_{path}: {runs}")
-            for path, controls in CONTROLS.items():
-                if path.split("?")[0] not in wanted:
+    with (
+        chromium() as browser,
+        StreamlitServer("bench/apps/bare.py", env={"DLX_DEVICE": "cpu"}) as bare,
+        StreamlitServer("app.py", env={"DLX_DEVICE": "cpu"}) as server,
+    ):
+        bare_context, context = _tab_context(browser), _tab_context(browser)
+        _, _, floor_p95 = measure_bare(bare_context, bare.url(""), args.moves)
+        # a warm server: every page loaded once (as after a class's first minute)
+        for path in PAGES:
+            _new_tab(context, server.url(path)).close()
+        for path in wanted:
+            first, floor, runs = paired_first(
+                lambda path=path: first_picture(context, server.url(path)),
+                lambda: first_picture(bare_context, bare.url("")),
+                args.firsts,
+            )
+            print(
+                f"first_chart_{path}: {first:.2f} s (bare page {floor:.2f} s, loaded in turn "
+                f"with it: {first - floor:+.2f} s over the bare page)"
+            )
+            print(f"first_load_script_runs_{path}: {runs}")
+        for path, controls in CONTROLS.items():
+            if path.split("?")[0] not in wanted:
+                continue
+            page = _drawn_tab(context, server.url(path))
+            for name, act in controls:
+                try:
+                    lat = control_latency(page, act, args.moves)
+                except Exception as err:  # a control the page no longer has: say so, go on
+                    print(f"control_{path}_{name}: failed ({type(err).__name__}: {err})"[:300])
                     continue
-                page = _drawn_tab(context, server.url(path))
-                for name, act in controls:
-                    try:
-                        lat = control_latency(page, act, args.moves)
-                    except Exception as err:  # a control the page no longer has: say so, go on
-                        print(f"control_{path}_{name}: failed ({type(err).__name__}: {err})"[:300])
-                        continue
-                    p50, p95 = _p(lat, 0.5), _p(lat, 0.95)
-                    print(
-                        f"control_{path}_{name}: p50 {p50:.2f} s, p95 {p95:.2f} s "
-                        f"(p95 +{p95 - floor_p95:.2f} s over the bare slider)"
-                    )
-                page.close()
-            context.close()
+                p50, p95 = _p(lat, 0.5), _p(lat, 0.95)
+                print(
+                    f"control_{path}_{name}: p50 {p50:.2f} s, p95 {p95:.2f} s "
+                    f"(p95 {p95 - floor_p95:+.2f} s over the bare slider)"
+                )
+            page.close()
+        context.close()
+        bare_context.close()
 
 
 if __name__ == "__main__":
