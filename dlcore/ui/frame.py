@@ -20,7 +20,6 @@ from streamlit.errors import StreamlitAPIException
 
 from dlcore.catalog import BY_ID, HOME, PAGES, ROOT, PageInfo
 from dlcore.device import device_label, set_threads
-from dlcore.ui.preload import preload_charts
 from dlcore.ui.process import process
 from dlcore.ui.runtime import resumed_elsewhere
 from dlcore.ui.state import Namespace
@@ -84,8 +83,6 @@ def page_frame(page_id: str, *, title: bool = True) -> PageInfo:
     _process_setup()
     _sidebar(info)
     _session_start_notice()  # before any keyed element: it reads an empty session as new
-    with st.sidebar:
-        preload_charts()  # the chart library loads while the page's script runs
     if title:
         st.title(f"{info.icon} {info.title}")
         st.caption(f"Lecture: {info.topic} · device: {device_label()}")

@@ -7,6 +7,8 @@ before it knows its width). A paused playground redraws four such charts at each
 same figure with the same plotly.js (the library Streamlit's chart module sets as window.Plotly,
 dlcore/ui/js/plot.js), in an element that keeps its key, so a new figure is a ``Plotly.react`` on
 the plot that is already there. A click on a point calls ``on_select``; ``clicked`` reads it.
+The first in-place chart of a tab imports Streamlit's chart module itself (``chart_chunks``: the
+very file Streamlit imports for its own charts, so the browser loads it once).
 
 Without Streamlit's chart module (another Streamlit build) it falls back to ``st.plotly_chart``.
 """
@@ -21,9 +23,19 @@ from typing import Any
 import plotly.io
 import streamlit as st
 
-from dlcore.ui.preload import chart_chunks
-
 JS = Path(__file__).with_name("js") / "plot.js"
+STATIC_JS = Path(st.__file__).parent / "static" / "static" / "js"
+
+
+@cache
+def _chunks(static_js: Path) -> tuple[str, ...]:
+    return tuple(sorted(p.name for p in static_js.glob("PlotlyChart.*.js")))
+
+
+def chart_chunks(static_js: Path = STATIC_JS) -> list[str]:
+    """File names of Streamlit's chart module in its static folder (one per build; looked up
+    once per process: every in-place chart of every run asks)."""
+    return list(_chunks(static_js))
 
 
 @cache

@@ -43,3 +43,20 @@ def test_a_control_updates_the_charts_in_place(server, page):
     changed = [a["figure"] != b["figure"] for a, b in zip(after, before)]
     assert changed[0] and changed[2] and changed[3], changed  # network maps, plane, hidden space
     assert page.locator(EXCEPTION).count() == 0
+
+
+def test_in_place_and_streamlit_charts_share_one_chart_module(server, page):
+    """The in-place charts import the very file Streamlit imports for its own charts: on a page
+    with both kinds (the playground's universal-approximation section is a Streamlit chart), the
+    browser fetches the module once and both kinds draw."""
+    page.set_default_timeout(SLOW_MS)
+    open_app(page, server.url("playground?section=uat"), timeout_ms=SLOW_MS)
+    page.wait_for_function(f"() => document.querySelectorAll('{CHARTS} .main-svg').length >= 3")
+    own = "[data-testid=stMain] [data-testid=stPlotlyChart] .main-svg"
+    page.locator(own).first.wait_for()
+    fetched = page.evaluate(
+        "() => performance.getEntriesByType('resource')"
+        ".filter((e) => e.name.includes('/PlotlyChart.')).map((e) => e.name)"
+    )
+    assert len(fetched) == 1 and "/static/js/PlotlyChart." in fetched[0]
+    assert page.locator(EXCEPTION).count() == 0

@@ -24,3 +24,4 @@ def test_every_page_loads_without_exception(page):
     at = AppTest.from_file(str(ROOT / page.file), default_timeout=120).run()
     assert not at.exception, at.exception
     assert any(page.title in t.value for t in at.title)
+    assert not [i for i in at.info if "Reconnected" in i.value]  # a new session is not a reconnect

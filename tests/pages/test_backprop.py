@@ -150,7 +150,7 @@ def test_play_walks_with_canvas_frames():
     at.button(key="backprop.walk.btn.play").click().run()  # AppTest: the loop runs 3 ticks
     assert not at.exception
     assert at.session_state["backprop.walk.trainer"].steps == 3
-    (canvas,) = at.main.get("bidi_component")  # the sidebar holds the preload
+    (canvas,) = at.main.get("bidi_component")
     assert canvas.proto.component_name == "dlx_backprop_live"
     frame = json.loads(canvas.proto.json)
     assert len(frame["nodes"]) == 8 and any(e["bold"] for e in frame["edges"])

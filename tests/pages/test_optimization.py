@@ -113,7 +113,7 @@ def test_play_sends_the_frames_to_the_canvas_renderer():
     at = app()
     at.button(key=f"{NS}.btn.play").click().run()  # AppTest: the loop runs a few ticks
     assert not at.exception and trainer(at).steps > 0
-    (canvas,) = at.main.get("bidi_component")  # the sidebar holds the preload
+    (canvas,) = at.main.get("bidi_component")
     assert canvas.proto.component_name == "dlx_optim_race"
     data = json.loads(canvas.proto.json)
     assert data["mode"] == "race" and data["k"] == trainer(at).steps
@@ -225,7 +225,7 @@ def test_adaptive_view_shows_the_accumulators_and_its_presets():
     assert widget(at, "selectbox", "surface").value == "rosenbrock"
     assert trainer(at).surface.key == "rosenbrock"
     at.button(key=f"{NS}.btn.play").click().run()
-    (canvas,) = at.main.get("bidi_component")  # the sidebar holds the preload
+    (canvas,) = at.main.get("bidi_component")
     data = json.loads(canvas.proto.json)
     assert data["mode"] == "adaptive" and len(data["crosses"]) == 2
 

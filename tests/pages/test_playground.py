@@ -336,7 +336,7 @@ def test_play_runs_the_live_frames_without_error():
     assert not at.exception
     assert at.session_state["playground.trainer"].steps > 0
     # the live frames went to the in-page canvas renderer: one element (one key), redrawn
-    (canvas,) = components(at, "dlx_playground_live")  # the sidebar holds the preload
+    (canvas,) = components(at, "dlx_playground_live")
     assert not [k for k in chart_specs(at) if k.endswith(("plane", "net", "loss"))]
     data = json.loads(canvas.proto.json)
     assert data["i"] == at.session_state["playground.frame_no"] >= 2

@@ -12,6 +12,17 @@ from dlcore.ui import plot
 from tests.pages.charts import INPLACE, components
 
 
+def test_the_chunk_is_streamlits_chart_module_and_its_entry_imports_it():
+    chunks = plot.chart_chunks()
+    assert len(chunks) == 1 and chunks[0].startswith("PlotlyChart.")
+    entry = next(plot.STATIC_JS.glob("index.*.js")).read_text(encoding="utf-8")
+    assert f"./{chunks[0]}" in entry  # the same file, next to the entry script
+
+
+def test_no_chart_module_no_chunk(tmp_path):
+    assert plot.chart_chunks(tmp_path) == []
+
+
 def _script():
     import plotly.graph_objects as go
     import streamlit as st

@@ -4,18 +4,16 @@
 // is a new element, mounted anew (a new plot built from nothing, drawn once before it knows its
 // width). Here the element keeps one key, so the browser keeps this div and Plotly.react redraws
 // only what changed (measured on 2 cores: ~25-70 ms a chart instead of ~65-120). plotly.js is the
-// library Streamlit's chart module sets as window.Plotly (the module dlcore/ui/preload.py loads
-// while the page's script runs). A click on a point is sent back as the trigger "select":
+// library Streamlit's chart module sets as window.Plotly: the first in-place chart of a tab imports
+// that module (the same file Streamlit imports for its own charts) unless a chart of Streamlit's
+// already did. A click on a point is sent back as the trigger "select":
 // {points: [{x, y, curve_number, point_number, point_index, customdata}]}.
 
 function library(chunks) {
   if (window.Plotly) return Promise.resolve(window.Plotly);
   if (!window.__dlxPlotly) {
     const entry = document.querySelector('script[type="module"][src*="static/js/index."]');
-    const loads = (window.__dlxPreloaded || []).slice();
-    if (!loads.length && entry) {
-      for (const name of chunks) loads.push(import(new URL(name, entry.src).href));
-    }
+    const loads = entry ? chunks.map((name) => import(new URL(name, entry.src).href)) : [];
     window.__dlxPlotly = Promise.all(loads).then(() => {
       if (!window.Plotly) throw new Error("Streamlit's chart module did not set window.Plotly");
       return window.Plotly;
