@@ -23,7 +23,7 @@ No page or view builds a session key by hand; they all come from the page's ``Na
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from functools import partial
@@ -195,12 +195,29 @@ class Page(Generic[C]):
                 ext.upper(), data, f"{name}.{ext}", mime, key=self.key(f"download.{name}.{ext}")
             )
 
-    def lazy(self, label: str, name: str, *, icon: str | None = None) -> Any:
+    def lazy(
+        self,
+        label: str,
+        name: str,
+        *,
+        icon: str | None = None,
+        expanded: bool = False,
+        fields: Iterable[str] = (),
+    ) -> Any:
         """An expander drawn empty while closed: opening it reruns the page, which then draws its
         content (``with`` the returned expander); None while closed. What only a curious student
-        opens then costs no run and no first picture anything (charts, a trainer, a code block)."""
-        box = st.expander(label, icon=icon, key=self.key(name), on_change="rerun")
-        return box if box.open else None
+        opens (charts, a trainer, a code block, settings most never change) then costs no run and
+        no first picture anything: a closed expander's content is still sent and drawn, hidden.
+        ``fields``: the config fields whose widgets it holds. While it is closed their values
+        live in the page's config (read at the start of the run), and their session keys are
+        dropped: a key set in a run that draws no widget for it (the page's seeding, a preset's
+        callback) would come back, stale, once its widget is drawn and then closed again."""
+        box = st.expander(label, expanded, icon=icon, key=self.key(name), on_change="rerun")
+        if box.open:
+            return box
+        for field in fields:
+            st.session_state.pop(self.widget_key(field), None)
+        return None
 
     def notice(self, text: str, kind: str = "info", icon: str | None = None) -> None:
         """A message on the page (info, success, warning or error) with its icon."""

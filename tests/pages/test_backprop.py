@@ -91,6 +91,13 @@ def test_step_advances_one_node_and_the_sum_rule_shows():
     assert any("Sum rule" in s.value and "2 paths" in s.value for s in at.success)
     assert "= -1.003" in latex(at)  # y + cos(x) = -1.7 + 0.697
     assert any(df.value.shape[0] == 2 for df in at.dataframe)  # the check: x and y
+    trace = "∂f/∂node (so far)"  # the evaluation trace: sent once its expander is opened
+    assert not any(trace in df.value.columns for df in at.dataframe)
+    at.session_state["backprop.trace_open"] = True  # what a click on the expander sets
+    at.run()
+    table = next(df.value for df in at.dataframe if trace in df.value.columns)
+    assert table["node"][0] == "x" and len(table) == 5  # x, y, x·y, sin(x), f
+    assert table[trace][0] == pytest.approx(-1.7 + math.cos(0.8))  # x: after all 5 steps
 
 
 def test_the_finished_pass_is_checked_against_autograd():
@@ -180,7 +187,16 @@ def test_network_step_is_one_sgd_update():
     assert trainer.snapshot().now.loss < before
     assert any(m.label == "Last step" for m in at.metric)
     assert "0.280471" in latex(at)  # the error after the first update, now "E now"
+    # the tables and the matrix form: sent only once their expander is opened (first paint)
+    assert not any("|difference|" in df.value.columns for df in at.dataframe)
+    assert r"U^{\top} \delta^{o}" not in latex(at)
+    at.session_state["backprop.weights_open"] = True  # what a click on the expander sets
+    at.session_state["backprop.matrix_open"] = True
+    at.run()
     assert any("|difference|" in df.value.columns for df in at.dataframe)
+    assert any("Δw" in " ".join(df.value.columns) for df in at.dataframe)
+    assert r"U^{\top} \delta^{o}" in latex(at)
+    assert trainer.steps == 1  # opening an expander takes no step
 
 
 def test_network_controls_and_divergence():

@@ -29,10 +29,13 @@ PLANE_ONLY = {"digits_start", "digits_lr", "digits_data", "points"}
 KINDS = ("selectbox", "slider", "select_slider", "toggle", "radio", "number_input", "button")
 
 
-def app(params=None):
+def app(params=None, settings=False):
+    """The page with its settings expander open (``settings``: what a click on it sets)."""
     at = AppTest.from_file(PAGE, default_timeout=120)
     for k, v in (params or {}).items():
         at.query_params[k] = v
+    if settings:
+        at.session_state["gan.settings_open"] = True
     at.run()
     assert not at.exception, at.exception
     return at
@@ -57,7 +60,7 @@ def captions(at):
 
 @pytest.fixture(scope="module")
 def shared():
-    return app()
+    return app(settings=True)
 
 
 def test_every_control_draws(shared):
@@ -91,7 +94,7 @@ def test_view_toggle_changes_what_is_drawn(shared):
 
 
 def test_url_parameters_set_controls():
-    at = app({"target": "moons", "k_d": "3", "loss": "minimax", "g_lr": "0.003", "seed": "7"})
+    at = app({"target": "moons", "k_d": "3", "loss": "minimax", "g_lr": "0.003", "seed": "7"}, True)
     assert at.selectbox(key="gan.w.target").value == "moons"
     assert at.slider(key="gan.w.k_d").value == 3
     assert at.selectbox(key="gan.w.loss").value == "minimax"
@@ -100,8 +103,36 @@ def test_url_parameters_set_controls():
     assert not at.warning
 
 
+def test_the_settings_are_drawn_only_while_their_expander_is_open():
+    """Closed (as a page opens), the settings send no widget: a closed expander's content costs
+    every run and the first picture; a setting changed while open lives on once it is closed."""
+    at = app(settings=False)
+    assert "Model and training settings" in [e.label for e in at.expander]
+    assert not {"gan.w.target", "gan.w.g_lr", "gan.w.k_d"} & keys(at)
+    assert {"gan.preset", "gan.w.show_dstar", "gan.btn.play"} <= keys(at)
+    at.session_state["gan.settings_open"] = True
+    at.run()
+    at.slider(key="gan.w.k_d").set_value(3).run()
+    at.session_state["gan.settings_open"] = False
+    at.run()
+    assert "gan.w.k_d" not in keys(at) and at.session_state["gan.cfg"].k_d == 3
+    assert at.query_params["k_d"] in ("3", ["3"])
+    at.run()  # a second closed run: no stale key brings the old value back
+    at.session_state["gan.settings_open"] = True
+    at.run()
+    assert at.slider(key="gan.w.k_d").value == 3 and at.session_state["gan.cfg"].k_d == 3
+    at.session_state["gan.settings_open"] = False
+    at.run()
+    at.selectbox(key="gan.preset").set_value("fast_g").run()  # a preset sets them closed too
+    assert at.session_state["gan.cfg"].g_lr == 0.01 and at.session_state["gan.cfg"].k_d == 1
+    at.session_state["gan.settings_open"] = True
+    at.run()
+    assert at.select_slider(key="gan.w.g_lr").value == 0.01
+    assert at.slider(key="gan.w.k_d").value == 1
+
+
 def test_garbage_url_gives_notice_and_defaults():
-    at = app({"target": "<script>", "k_d": "99", "batch": "abc", "zzz": "1"})
+    at = app({"target": "<script>", "k_d": "99", "batch": "abc", "zzz": "1"}, True)
     notice = " ".join(w.value for w in at.warning)
     assert "target" in notice.lower() and "k:" in notice.lower() and "unknown" in notice.lower()
     assert at.selectbox(key="gan.w.target").value == "ring8"
@@ -117,7 +148,7 @@ def test_drawn_distribution_with_too_few_points_gets_a_message():
 
 
 def test_preset_loads_every_control():
-    at = app()
+    at = app(settings=True)
     at.selectbox(key="gan.preset").set_value("fast_g").run()  # choosing one loads it
     assert at.select_slider(key="gan.w.g_lr").value == 0.01
     assert at.select_slider(key="gan.w.d_lr").value == 0.001
@@ -304,7 +335,7 @@ def test_the_preset_box_says_what_the_link_set():
     at = app(dict(to_query(PRESETS["saturating"].config())))
     assert at.selectbox(key="gan.preset").value == "saturating"
     assert PRESETS["saturating"].explain in captions(at)
-    at = app({"target": "moons", "g_lr": "0.003"})
+    at = app({"target": "moons", "g_lr": "0.003"}, True)
     assert at.selectbox(key="gan.preset").value == "custom"  # matches no preset
     assert "Custom settings" in at.selectbox(key="gan.preset").options
     at.select_slider(key="gan.w.g_lr").set_value(0.001).run()  # back to the moons' settings

@@ -23,10 +23,14 @@ NS = "optimization"
 SMALL_DROPOUT = {"drop_n": "4", "drop_k": "2", "drop_hidden": "8", "drop_mc": "10"}
 
 
-def app(params=None, view=None):
+def app(params=None, view=None, dynamics=False):
+    """The page with the link's ``params``; ``dynamics``: with the expander of momentum, noise
+    and the schedule open (what a click on it sets)."""
     at = AppTest.from_file(PAGE, default_timeout=240)
     for k, v in {**({"view": view} if view else {}), **(params or {})}.items():
         at.query_params[k] = v
+    if dynamics:
+        at.session_state[f"{NS}.dynamics_open"] = True
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     return at
@@ -141,7 +145,7 @@ def test_a_racer_switched_off_leaves_the_race_figure():
 
 
 def test_learning_rate_change_is_live_and_tuned_button_restores():
-    at = app()
+    at = app(dynamics=True)
     at.button(key=f"{NS}.btn.step").click().run()
     first = trainer(at)
     widget(at, "select_slider", "lr_adam").set_value(0.3).run()
@@ -149,6 +153,28 @@ def test_learning_rate_change_is_live_and_tuned_button_restores():
     next(b for b in at.button if b.label == "Tuned learning rates").click().run()
     assert widget(at, "select_slider", "lr_adam").value == 0.0  # auto: the surface's
     assert trainer(at).lr(RACERS.index("adam"), 1) == 0.05
+
+
+def test_the_dynamics_are_drawn_only_while_their_expander_is_open():
+    """Closed (as a page opens), momentum, rho, noise and the schedule send no widget: a closed
+    expander's content costs every run and the first picture; a link that sets noise or a
+    schedule opens it, and a value set while open lives on once it is closed."""
+    drawn = lambda at: {el.key for el in at.main if getattr(el, "key", None)}  # noqa: E731
+    at = app()
+    assert not {wkey(NS, n) for n in ("beta", "rho", "noise", "schedule")} & drawn(at)
+    assert not any(b.label == "Tuned learning rates" for b in at.button)
+    assert wkey(NS, "noise") in drawn(app({"noise": "0.2"}))
+    at.session_state[f"{NS}.dynamics_open"] = True  # what a click on the expander sets
+    at.run()
+    widget(at, "select_slider", "beta").set_value(0.5).run()
+    at.session_state[f"{NS}.dynamics_open"] = False
+    at.run()
+    assert wkey(NS, "beta") not in drawn(at) and trainer(at).cfg.beta == 0.5
+    assert at.query_params["beta"] in ("0.5", ["0.5"])
+    at.run()  # a second closed run: no stale key brings the old value back
+    at.session_state[f"{NS}.dynamics_open"] = True
+    at.run()
+    assert widget(at, "select_slider", "beta").value == 0.5 and trainer(at).cfg.beta == 0.5
 
 
 def test_surface_change_builds_a_new_race():
@@ -279,7 +305,7 @@ def test_the_adaptive_view_shows_a_diverged_race_too_and_reset_recovers():
 
 
 def test_noise_presets_and_the_start_button():
-    at = app({"start": "1,1"})
+    at = app({"start": "1,1"}, dynamics=True)
     assert trainer(at).start == (1.0, 1.0)
     next(b for b in at.button if b.label == "Noise and a decaying rate").click().run()
     cfg = trainer(at).cfg

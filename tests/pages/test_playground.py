@@ -40,10 +40,17 @@ def key(name):
     return wkey("playground", name)
 
 
-def app(params=None):
+FOLDED = ("more", "own_data")  # the expanders whose widgets are drawn only while open
+
+
+def app(params=None, opened=FOLDED):
+    """The page with the link's ``params`` and the expanders ``opened`` open (what a click on
+    them sets; a page opens with them closed)."""
     at = AppTest.from_file(PAGE, default_timeout=60)
     for k, v in (params or {}).items():
         at.query_params[k] = v
+    for name in opened:
+        at.session_state[f"playground.{name}"] = True
     at.run()
     assert not at.exception, at.exception
     return at
@@ -94,6 +101,33 @@ def test_loads_and_draws_every_control(shared):
     at.radio(key=key("section")).set_value("share").run()
     assert "playground.hide_ms" in set(widgets(at)) and key("fn") not in set(widgets(at))
     assert status(shared) == V.status_line(PlaygroundTrainer(CFG).snapshot())
+
+
+def test_the_folded_controls_are_drawn_only_while_their_expander_is_open():
+    """Closed (as a page opens), "More" and the upload send no widget: a closed expander's
+    content costs every run and the first picture; a value set while open lives on closed."""
+    at = app(opened=())
+    labels = [e.label for e in at.expander]
+    assert any(x.startswith("More: optimizer") for x in labels)
+    assert any(x.startswith("Upload your own data") for x in labels)
+    keys = set(widgets(at))
+    assert not {key("optimizer"), key("dropout"), key("early_stop"), "playground.csv"} & keys
+    assert key("lr") in keys
+    at.session_state["playground.more"] = True
+    at.session_state["playground.own_data"] = True
+    at.run()
+    assert {key("optimizer"), "playground.csv"} <= set(widgets(at))
+    at.selectbox(key=key("optimizer")).set_value("adam").run()
+    at.session_state["playground.more"] = False
+    at.run()
+    assert key("optimizer") not in set(widgets(at))
+    assert at.session_state["playground.cfg"].optimizer == "adam"
+    assert at.query_params["optimizer"] in ("adam", ["adam"])
+    at.run()  # a second closed run: no stale key brings the old value back
+    at.session_state["playground.more"] = True
+    at.run()
+    assert at.selectbox(key=key("optimizer")).value == "adam"
+    assert at.session_state["playground.cfg"].optimizer == "adam"
 
 
 def test_one_section_at_a_time_under_the_playground(shared):

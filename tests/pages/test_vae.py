@@ -131,13 +131,45 @@ def test_out_of_range_index_is_clamped_with_a_notice():
     assert any(c.startswith("test #296:") for c in captions(at))
 
 
+def drawn(at, name):
+    return any(el.key == wkey("vae", name) for el in at.main)
+
+
 def test_changing_controls_redraws():
     at = app(view="interpolation")
     widget(at, "slider", "n_steps").set_value(5).run()
     assert any("5 steps" in c for c in captions(at))
+    at.session_state["vae.settings_shipped"] = True  # what a click on the expander sets
+    at.run()
     widget(at, "select_slider", "beta").set_value(4.0).run()
     assert not at.exception and "beta" not in texts(at, "warning")
     assert "test -ELBO" in texts(at, "caption")
+
+
+def test_model_settings_are_drawn_only_while_their_expander_is_open():
+    """Closed, the shipped model's settings send no widget (each run and the first picture pay
+    for a closed expander's content); a value set while open lives on once it is closed again.
+    Training live, they are open from the start."""
+    at = app()
+    assert next(e.label for e in at.expander) == "Model and training"
+    assert not drawn(at, "beta") and not drawn(at, "latent_dim")
+    at.session_state["vae.settings_shipped"] = True
+    at.run()
+    widget(at, "select_slider", "beta").set_value(4.0).run()
+    label = texts(at, "caption")
+    at.session_state["vae.settings_shipped"] = False
+    at.run()
+    assert not drawn(at, "beta") and at.session_state["vae.cfg"].beta == 4.0
+    assert at.query_params["beta"] in ("4.0", ["4.0"])
+    at.run()  # a second closed run: no stale key brings the old value back
+    at.session_state["vae.settings_shipped"] = True
+    at.run()
+    assert widget(at, "select_slider", "beta").value == 4.0
+    at.session_state["vae.settings_shipped"] = False
+    at.run()
+    assert "test -ELBO" in texts(at, "caption") and label in texts(at, "caption")
+    live = app(source="live")
+    assert drawn(live, "lr") and drawn(live, "beta")
 
 
 def test_missing_checkpoint_explains_and_live_step_trains():

@@ -71,6 +71,7 @@ LEGEND = (
     "every digit; click a node to see its chain rule."
 )
 RNN_LINK = "RNN gradient explorer: vanishing gradients through time"
+TABLE, FUNCTIONS = ":material/table:", ":material/functions:"  # expander icons
 SPEEDS = {  # the network's Play speed: LivePanel pacing (watched: every step is shown)
     "slow": {"budget_s": 1e-6, "max_fps": 2.0, "watched": True},
     "medium": {"budget_s": 1e-6, "max_fps": 20.0, "watched": True},
@@ -265,7 +266,10 @@ def _check(page: BPPage, snap: WalkSnapshot) -> None:
 
 
 def _tables(page: BPPage, snap: WalkSnapshot) -> None:
-    with st.expander("Every node as a table (the evaluation trace)", icon=":material/table:"):
+    box = page.lazy("Every node as a table (the evaluation trace)", "trace_open", icon=TABLE)
+    if box is None:  # closed: no table sent (see Page.lazy)
+        return
+    with box:
         grads = [float(g) for g in snap.grads]
         table = pd.DataFrame(text.trace_rows(snap.problem, grads))
         table = table.rename(columns={"df/dnode": "∂f/∂node (so far)"})
@@ -281,6 +285,13 @@ NET_INTRO = (
     "The **error signal** $\\delta_j = \\partial E / \\partial \\mathrm{net}_j$ of a unit comes "
     "from the error signals of the units it feeds, and every link's **update** is the learning "
     "rate times the delta at its end times the output at its start:"
+)
+MATRIX_INTRO = (
+    "The slides name the hidden pre-activations $z$, the hidden outputs $h = g(z)$ and the "
+    "output weights $U$, and differentiate the log-likelihood $J$, whose error signal is "
+    "the negative of ours "
+    "($\\delta_{\\text{lecture}} = -\\partial E/\\partial \\mathrm{net}$). "
+    "In vectors, with this network's numbers:"
 )
 NET_RULES = (
     r"\delta_j = f'(\mathrm{net}_j) \sum_k \delta_k\, w_{kj}, \qquad "
@@ -350,6 +361,25 @@ def _net_formulas(s) -> None:
 
 
 def _net_check(page: BPPage, s) -> None:
+    """The weights and updates, the deltas against autograd, the matrix form: each in an
+    expander drawn only when open (closed, a table still costs the run and the browser)."""
+    title = "Every weight and its update, and the deltas checked by autograd"
+    box = page.lazy(title, "weights_open", icon=TABLE)
+    if box is not None:
+        with box:
+            _net_tables(page, s)
+    box = page.lazy("The same in the lecture's matrix notation", "matrix_open", icon=FUNCTIONS)
+    if box is not None:
+        with box:
+            st.markdown(MATRIX_INTRO)
+            for line in text.matrix_latex(s):
+                st.latex(line)
+
+
+def _net_tables(page: BPPage, s) -> None:
+    weights = pd.DataFrame(text.weight_rows(s))
+    st.dataframe(weights, hide_index=True, width="stretch")
+    page.downloads("backprop_network_updates", {"csv": (weights.to_csv(index=False), "text/csv")})
     layers = (("output", s.delta_o, s.auto_delta_o), ("hidden", s.delta_h, s.auto_delta_h))
     rows = [
         {
@@ -361,30 +391,12 @@ def _net_check(page: BPPage, s) -> None:
         for layer, ds, auto in layers
         for i, (d, a) in enumerate(zip(ds, auto))
     ]
-    weights = pd.DataFrame(text.weight_rows(s))
-    with st.expander(
-        "Every weight and its update, and the deltas checked by autograd", icon=":material/table:"
-    ):
-        st.dataframe(weights, hide_index=True, width="stretch")
-        page.downloads(
-            "backprop_network_updates", {"csv": (weights.to_csv(index=False), "text/csv")}
-        )
-        st.dataframe(
-            pd.DataFrame(rows), hide_index=True, width="stretch", column_config=_sci("|difference|")
-        )
-        st.caption(
-            f"Largest difference between the formula and autograd: {text.sci(s.max_delta_error)}."
-        )
-    with st.expander("The same in the lecture's matrix notation", icon=":material/functions:"):
-        st.markdown(
-            "The slides name the hidden pre-activations $z$, the hidden outputs $h = g(z)$ and the "
-            "output weights $U$, and differentiate the log-likelihood $J$, whose error signal is "
-            "the negative of ours "
-            "($\\delta_{\\text{lecture}} = -\\partial E/\\partial \\mathrm{net}$). "
-            "In vectors, with this network's numbers:"
-        )
-        for line in text.matrix_latex(s):
-            st.latex(line)
+    st.dataframe(
+        pd.DataFrame(rows), hide_index=True, width="stretch", column_config=_sci("|difference|")
+    )
+    st.caption(
+        f"Largest difference between the formula and autograd: {text.sci(s.max_delta_error)}."
+    )
 
 
 # ----------------------------------------------------------------------------- why depth hurts

@@ -228,8 +228,12 @@ def _presets(page: GanPage) -> None:
 
 
 def _settings(page: GanPage) -> None:
-    cols = st.expander("Model and training settings", icon=":material/tune:").columns(4)
-    for col, (title, names) in zip(cols, SETTINGS):
+    # drawn only when open: closed, its widgets would still cost every run and the first picture
+    fields = [name for _, names in SETTINGS for name in names]
+    box = page.lazy(
+        "Model and training settings", "settings_open", icon=":material/tune:", fields=fields
+    )
+    for col, (title, names) in zip(box.columns(4) if box else (), SETTINGS):
         with col:
             st.markdown(title)
             for name in names:

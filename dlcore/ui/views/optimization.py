@@ -93,6 +93,8 @@ def _restart_at_surface_start(page: OptimPage) -> None:
     page.set_widgets({"start": ()})
 
 
+# the race's widgets in "Momentum β, ...": four, then the schedule's two when it is on
+DYNAMICS = ("beta", "rho", "noise", "schedule", "decay_until", "lr_end")
 NOISE_PRESETS = (
     (
         "Minibatch noise",
@@ -110,14 +112,14 @@ NOISE_PRESETS = (
 
 def _dynamics_controls(page: OptimPage, cfg: OptimConfig) -> None:
     cols = st.columns([2, 2, 2, 2, 2, 2])
-    for col, name in zip(cols, ("beta", "rho", "noise", "schedule")):
+    for col, name in zip(cols, DYNAMICS[:4]):
         with col:
             page.widget(name)
     if cfg.schedule:
         with cols[4]:
-            page.widget("decay_until", widget="number", step=10)
+            page.widget(DYNAMICS[4], widget="number", step=10)
         with cols[5]:
-            page.widget("lr_end")
+            page.widget(DYNAMICS[5])
     c = st.columns([1, 1, 1, 1])
     c[0].button("Tuned learning rates", on_click=_use_tuned, args=(page,),
                 help="Every η back to the value tuned for this surface ('auto').")  # fmt: skip
@@ -288,9 +290,14 @@ def race(page: OptimPage) -> None:
     tuned = surface_of(cfg).lrs
     _racer_controls(page, RACERS, tuned)
     busy = cfg.noise > 0 or cfg.schedule
-    with st.expander("Momentum β, RMSProp's ρ, minibatch noise, learning-rate schedule",
-                     expanded=busy, icon=":material/tune:"):  # fmt: skip
-        _dynamics_controls(page, cfg)
+    # drawn only when open (closed, its widgets would cost every run and the first picture);
+    # open from the start when the link sets noise or a schedule
+    box = page.lazy("Momentum β, RMSProp's ρ, minibatch noise, learning-rate schedule",
+                    "dynamics_open", icon=":material/tune:", expanded=busy,
+                    fields=DYNAMICS)  # fmt: skip
+    if box is not None:
+        with box:
+            _dynamics_controls(page, cfg)
     render = partial(_render_race, page)
     page.live(RaceTrainer, render, cfg=cfg, one_element=True, epoch_label="Iteration",
               **_live_args(cfg))  # fmt: skip

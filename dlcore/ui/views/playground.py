@@ -283,8 +283,13 @@ def _data_row(page: PlaygroundPage, hidden: set[str]) -> None:
 
 
 def _training_controls(page: PlaygroundPage, hidden: set[str]) -> None:
-    more = st.expander("More: optimizer, learning-rate schedule, dropout, early stopping")
+    # drawn only when open: closed, its widgets would still cost every run and the first picture
+    title = "More: optimizer, learning-rate schedule, dropout, early stopping"
+    inside = [name for where, row in CONTROL_ROWS if where == "more" for col in row for name in col]
+    more = page.lazy(title, "more", fields=inside)
     for where, row in CONTROL_ROWS:
+        if where == "more" and more is None:
+            continue
         for col, names in zip((more if where == "more" else st).columns(len(row)), row):
             with col:
                 for name in names:
@@ -427,7 +432,10 @@ def _own_data(page: PlaygroundPage) -> None:
     if custom is not None:
         n_test = int(custom.test_mask.sum())
         st.caption(f"Your points: {len(custom.y) - n_test} training, {n_test} test.")
-    with st.expander("Upload your own data (CSV), or clear your points"):
+    box = page.lazy("Upload your own data (CSV), or clear your points", "own_data")
+    if box is None:  # closed: its uploader is not drawn (see Page.lazy)
+        return
+    with box:
         st.file_uploader(
             "CSV: x1, x2, label, and optionally split (train or test)",
             key=page.key("csv"),
