@@ -23,7 +23,7 @@ No page or view builds a session key by hand; they all come from the page's ``Na
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from functools import partial
@@ -39,7 +39,14 @@ from dlcore.ui.live import LivePanel, Render, forget_trainer, holding_trainer, p
 from dlcore.ui.plot import clicked, inplace_chart
 from dlcore.ui.runtime import in_fragment
 from dlcore.ui.state import Namespace
-from dlcore.ui.urlstate import config_from_state, field_widget, share_box, sync_url, url_config
+from dlcore.ui.urlstate import (
+    config_from_state,
+    field_widget,
+    forget_undrawn,
+    share_box,
+    sync_url,
+    url_config,
+)
 
 C = TypeVar("C")
 NOTICE_ICONS = {
@@ -85,6 +92,7 @@ class Page(Generic[C]):
         self.labels = dict(labels or {})
         url_config(config, self.id)  # a link re-seeds the widgets (notices for bad values)
         self.cfg: C = config_from_state(config, self.id)
+        self._drawn: set[str] = set()  # config fields whose widget this run drew (finish)
         self.panel: LivePanel | None = None
         self._finished = False  # finish() ran: later calls come from a fragment's own rerun
         self._shared = False  # the share box is drawn
@@ -121,6 +129,7 @@ class Page(Generic[C]):
         are shown with the page's labels unless ``format_func`` is given."""
         if self.labels and field_specs(self.config_cls)[name].kind == "choice":
             kw.setdefault("format_func", partial(self.label, field=name))
+        self._drawn.add(name)
         return field_widget(self.id, self.config_cls, name, **kw)
 
     def row(self, *names: str, widths: list[float] | None = None, **options: dict) -> None:
@@ -130,11 +139,22 @@ class Page(Generic[C]):
                 self.widget(name, **options.get(name, {}))
 
     def widget_key(self, name: str) -> str:
+        """The session key of config field ``name``'s widget, for a view that draws that widget
+        itself (or reads or sets its value during the run: its key is then kept, see finish)."""
+        self._drawn.add(name)
         return self.state.widget_key(name)
 
     def widget_state(self, name: str, default: Any = None) -> Any:
-        """The value a config field's widget holds right now (in a callback, before the run)."""
-        return st.session_state.get(self.widget_key(name), default)
+        """The value a config field's widget holds right now (in a callback, before the run);
+        for a widget the last run did not draw, the config's value (in the widget's form)."""
+        key = self.widget_key(name)
+        if key in st.session_state:
+            return st.session_state[key]
+        cfg = self.state.get("cfg")
+        if type(cfg) is not self.config_cls:
+            return default
+        spec, value = field_specs(self.config_cls)[name], getattr(cfg, name)
+        return format_value(value, spec) if spec.kind in ("ints", "floats") else value
 
     def set_widgets(self, values: Mapping[str, Any]) -> None:
         """Set config widgets (from a callback: a preset, a click); the next run reads them.
@@ -202,22 +222,14 @@ class Page(Generic[C]):
         *,
         icon: str | None = None,
         expanded: bool = False,
-        fields: Iterable[str] = (),
     ) -> Any:
         """An expander drawn empty while closed: opening it reruns the page, which then draws its
         content (``with`` the returned expander); None while closed. What only a curious student
         opens (charts, a trainer, a code block, settings most never change) then costs no run and
         no first picture anything: a closed expander's content is still sent and drawn, hidden.
-        ``fields``: the config fields whose widgets it holds. While it is closed their values
-        live in the page's config (read at the start of the run), and their session keys are
-        dropped: a key set in a run that draws no widget for it (the page's seeding, a preset's
-        callback) would come back, stale, once its widget is drawn and then closed again."""
+        While it is closed, its widgets' values live in the page's config (see finish)."""
         box = st.expander(label, expanded, icon=icon, key=self.key(name), on_change="rerun")
-        if box.open:
-            return box
-        for field in fields:
-            st.session_state.pop(self.widget_key(field), None)
-        return None
+        return box if box.open else None
 
     def notice(self, text: str, kind: str = "info", icon: str | None = None) -> None:
         """A message on the page (info, success, warning or error) with its icon."""
@@ -296,9 +308,12 @@ class Page(Generic[C]):
         pause(self.state.child(name) if name else self.state)
 
     def finish(self, *, share: bool = True) -> None:
-        """The page's last call: the URL follows the widgets, the share box, then the live loop
-        (it trains until the next interaction, so nothing may come after it)."""
+        """The page's last call: the URL follows the widgets, the keys of the config widgets this
+        run did not draw are dropped (their values live in the config: ``forget_undrawn``), the
+        share box, then the live loop (it trains until the next interaction, so nothing may come
+        after it)."""
         sync_url(self.cfg, self.id)
+        forget_undrawn(self.cfg, self.id, self._drawn)
         self._finished = True
         if share:
             self._share_box()

@@ -120,6 +120,26 @@ def config_from_state(cls: type, ns: str, *, warn: bool = True) -> Any:
     return cfg
 
 
+def forget_undrawn(cfg: Any, ns: str, drawn: set[str]) -> None:
+    """Drop the session keys of the config's widgets this run did not draw (another view's, a
+    closed expander's, a switched-off option's); their values live on in the config.
+
+    A key set in a run that draws no widget for it (the seeding above, a callback's preset) is
+    kept by Streamlit as a plain value; once its widget is drawn and then not drawn again, that
+    old value comes back and the next run would read it (a setting reverting after a view switch).
+    A key whose value is not the config's (set during this run, not yet read) is kept."""
+    for name, spec in field_specs(type(cfg)).items():
+        key = wkey(ns, name)
+        if name in drawn or key not in st.session_state:
+            continue
+        try:
+            same = coerce(st.session_state[key], spec) == getattr(cfg, name)
+        except ValueError:
+            continue
+        if same:
+            del st.session_state[key]
+
+
 def sync_url(cfg: Any, ns: str) -> None:
     """Write the non-default fields of ``cfg`` to the URL (a teacher copies the link)."""
     keys = Namespace(ns)

@@ -146,6 +146,23 @@ def test_changing_controls_redraws():
     assert "test -ELBO" in texts(at, "caption")
 
 
+def test_a_setting_of_another_view_lives_on_while_its_widget_is_not_drawn():
+    """Switching away from a view and back, over several runs, neither reverts its settings nor
+    drops them from the link (Page.finish: Streamlit would bring back the value a key was first
+    seeded with in a run that drew no widget for it)."""
+    at = app()
+    widget(at, "radio", "view").set_value("interpolation").run()
+    widget(at, "slider", "n_steps").set_value(5).run()
+    widget(at, "radio", "view").set_value("latent map").run()
+    at.run()
+    at.run()
+    assert at.session_state["vae.cfg"].n_steps == 5
+    assert at.query_params["n_steps"] in ("5", ["5"])
+    widget(at, "radio", "view").set_value("interpolation").run()
+    assert widget(at, "slider", "n_steps").value == 5
+    assert any("5 steps" in c for c in captions(at))
+
+
 def test_model_settings_are_drawn_only_while_their_expander_is_open():
     """Closed, the shipped model's settings send no widget (each run and the first picture pay
     for a closed expander's content); a value set while open lives on once it is closed again.

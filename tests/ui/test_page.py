@@ -178,3 +178,15 @@ def test_memo_builds_again_only_when_its_key_changes():
     assert ns.memo("grid", ("model", 21), lambda: make(3)) == 3  # new key: built again
     assert ns.memo("other", ("model", 21), lambda: make(4)) == 4  # names do not mix
     assert calls == [1, 3, 4]
+
+
+def test_widget_state_reads_the_config_for_a_widget_not_drawn(monkeypatch):
+    from dlcore.ui.page import Page
+    from dlcore.ui.state import Namespace
+
+    cfg = _app(n="6", sizes="3,3").session_state["demo.cfg"]  # the first view: no n, no sizes
+    monkeypatch.setattr("streamlit.session_state", {"demo.cfg": cfg, "demo.w.opt": "adam"})
+    page = Page.__new__(Page)  # what a callback reads: the page's keys and config class
+    page.state, page.config_cls, page._drawn = Namespace("demo"), type(cfg), set()
+    assert page.widget_state("n") == 6 and page.widget_state("sizes") == "3,3"
+    assert page.widget_state("opt") == "adam"  # drawn: its widget's value

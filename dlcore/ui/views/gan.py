@@ -229,10 +229,7 @@ def _presets(page: GanPage) -> None:
 
 def _settings(page: GanPage) -> None:
     # drawn only when open: closed, its widgets would still cost every run and the first picture
-    fields = [name for _, names in SETTINGS for name in names]
-    box = page.lazy(
-        "Model and training settings", "settings_open", icon=":material/tune:", fields=fields
-    )
+    box = page.lazy("Model and training settings", "settings_open", icon=":material/tune:")
     for col, (title, names) in zip(box.columns(4) if box else (), SETTINGS):
         with col:
             st.markdown(title)

@@ -293,8 +293,7 @@ def race(page: OptimPage) -> None:
     # drawn only when open (closed, its widgets would cost every run and the first picture);
     # open from the start when the link sets noise or a schedule
     box = page.lazy("Momentum β, RMSProp's ρ, minibatch noise, learning-rate schedule",
-                    "dynamics_open", icon=":material/tune:", expanded=busy,
-                    fields=DYNAMICS)  # fmt: skip
+                    "dynamics_open", icon=":material/tune:", expanded=busy)  # fmt: skip
     if box is not None:
         with box:
             _dynamics_controls(page, cfg)

@@ -284,9 +284,7 @@ def _data_row(page: PlaygroundPage, hidden: set[str]) -> None:
 
 def _training_controls(page: PlaygroundPage, hidden: set[str]) -> None:
     # drawn only when open: closed, its widgets would still cost every run and the first picture
-    title = "More: optimizer, learning-rate schedule, dropout, early stopping"
-    inside = [name for where, row in CONTROL_ROWS if where == "more" for col in row for name in col]
-    more = page.lazy(title, "more", fields=inside)
+    more = page.lazy("More: optimizer, learning-rate schedule, dropout, early stopping", "more")
     for where, row in CONTROL_ROWS:
         if where == "more" and more is None:
             continue

@@ -79,10 +79,8 @@ def choose_view(page: VAEPage) -> View[VAEConfig]:
         page.widget("source", widget="radio")
     # drawn only when open (a closed one's ten widgets cost every run and the first picture):
     # open from the start while training live, one expander per source
-    source, fields = page.cfg.source, [name for row in SETTINGS for name in row]
-    box = page.lazy(
-        "Model and training", f"settings_{source}", expanded=source == "live", fields=fields
-    )
+    source = page.cfg.source
+    box = page.lazy("Model and training", f"settings_{source}", expanded=source == "live")
     if box is not None:
         with box:
             for row in SETTINGS:
