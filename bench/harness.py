@@ -155,6 +155,21 @@ def open_app(page, url: str, timeout_ms: int = 90000) -> None:
     page.wait_for_selector(READY, timeout=timeout_ms)
 
 
+def press_play(page, tries: int = 3, timeout_ms: int = 30000) -> None:
+    """Click Play until the live panel shows Pause: on a loaded host a click that lands while
+    the page is still drawing its last run can be lost (then nothing plays)."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    for attempt in range(tries):
+        page.get_by_role("button", name="Play").click()
+        try:
+            page.get_by_role("button", name="Pause").wait_for(timeout=timeout_ms)
+            return
+        except PlaywrightTimeout:
+            if attempt == tries - 1:
+                raise
+
+
 def wait_idle(page, timeout_ms: int = 90000) -> None:
     """Wait for the current script run to finish (after a click)."""
     page.wait_for_timeout(150)

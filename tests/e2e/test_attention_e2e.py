@@ -3,7 +3,7 @@ the alignment maps, a typed date is translated, a click on a cell of the map com
 hand, "Train a fresh model live" plays (live frames arrive) and pauses without an error, and the
 transformer view draws MiniLM's maps."""
 
-from bench.harness import parse_counter, status_text, wait_idle
+from bench.harness import parse_counter, press_play, status_text, wait_idle
 from dlcore.viz.common import PALETTE
 from tests.e2e.conftest import EXCEPTION, open_app
 
@@ -71,7 +71,7 @@ def test_train_live_plays_and_pauses(server, page):
     page.get_by_text("Train a fresh model live").click()
     page.get_by_role("button", name="Play").wait_for()
     assert parse_counter(status_text(page))[1] == 0
-    page.get_by_role("button", name="Play").click()
+    press_play(page, timeout_ms=60000)
     page.wait_for_selector("[data-testid=dlx-live-frame][data-seq]", timeout=120000)  # a frame
     page.wait_for_timeout(3000)  # a few seconds of live frames (the old page crashed here)
     assert page.locator(EXCEPTION).count() == 0

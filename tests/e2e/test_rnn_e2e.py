@@ -1,7 +1,7 @@
 """Browser test of the RNN page against a real server: the deep link shows the full app, Step
 trains (counter moves), Play then Pause stops training, and a typed sentence draws the maps."""
 
-from bench.harness import parse_counter, wait_idle
+from bench.harness import parse_counter, press_play, wait_idle
 from tests.e2e.conftest import EXCEPTION, open_app
 
 SMALL = "?seq_len=10&hidden=8&batch=8"
@@ -68,7 +68,7 @@ def test_a_playing_flow_view_shows_its_caption_once(server, page):
     Streamlit caption as well: two copies of it under the frame while playing."""
     page.set_default_timeout(90000)
     open_app(page, server.url("rnn" + SMALL))
-    page.get_by_role("button", name="Play").click()
+    press_play(page)
     page.wait_for_function(STEP_AT_LEAST, arg=25, timeout=90000)  # frames between probes
     captions = page.locator("[data-testid=dlx-live-caption], [data-testid=stCaption]")
     assert captions.filter(has_text="How to read it").count() == 1
