@@ -111,6 +111,10 @@ def test_step_advances_the_race_and_moves_every_racer():
     race = charts(at)["race"]
     sgd = next(t for t in race["data"] if t.get("name") == "SGD")
     assert len(sgd["x"]["bdata"] if isinstance(sgd["x"], dict) else sgd["x"]) > 0
+    (table,) = at.table  # where each racer is: a static table (no data grid on first paint)
+    rows = table.value
+    assert list(rows["optimizer"])[:2] == ["SGD", "Momentum"] and len(rows) == 6
+    assert set(rows["status"]) == {"racing"} and not at.dataframe
 
 
 def test_play_sends_the_frames_to_the_canvas_renderer():

@@ -264,7 +264,9 @@ def _render_race(page: OptimPage, trainer: RaceTrainer, out: LiveOut) -> None:
     left.caption("Click the plane to start the race there. ★ a minimum, ○ the start.")
     with right:
         page.chart(figures.loss_figure(snap, names), "race_loss")
-        st.dataframe(_racer_table(snap, names), hide_index=True, width="stretch")
+        # a static table: a data grid's own module (a canvas) competed with the chart module
+        # for the browser's main thread on the page's first load
+        st.table(_racer_table(snap, names), hide_index=True)
         page.downloads("race_trajectories", {"csv": (trajectories_csv(snap, names), "text/csv")})
     with st.expander("The update rules with their numbers", expanded=True,
                      icon=":material/functions:"):  # fmt: skip
