@@ -93,8 +93,6 @@ def _restart_at_surface_start(page: OptimPage) -> None:
     page.set_widgets({"start": ()})
 
 
-# the race's widgets in "Momentum β, ...": four, then the schedule's two when it is on
-DYNAMICS = ("beta", "rho", "noise", "schedule", "decay_until", "lr_end")
 NOISE_PRESETS = (
     (
         "Minibatch noise",
@@ -112,14 +110,14 @@ NOISE_PRESETS = (
 
 def _dynamics_controls(page: OptimPage, cfg: OptimConfig) -> None:
     cols = st.columns([2, 2, 2, 2, 2, 2])
-    for col, name in zip(cols, DYNAMICS[:4]):
+    for col, name in zip(cols, ("beta", "rho", "noise", "schedule")):
         with col:
             page.widget(name)
     if cfg.schedule:
         with cols[4]:
-            page.widget(DYNAMICS[4], widget="number", step=10)
+            page.widget("decay_until", widget="number", step=10)
         with cols[5]:
-            page.widget(DYNAMICS[5])
+            page.widget("lr_end")
     c = st.columns([1, 1, 1, 1])
     c[0].button("Tuned learning rates", on_click=_use_tuned, args=(page,),
                 help="Every η back to the value tuned for this surface ('auto').")  # fmt: skip

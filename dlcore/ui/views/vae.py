@@ -56,10 +56,6 @@ MAP_CAPTION = (
     r"Test digits at their encoded mean $\boldsymbol{\mu}$; dotted: the $1\sigma$ and $2\sigma$"
     r" circles of the prior $p_{\theta}(\mathbf{z}) = \mathcal{N}(\mathbf{0}, \mathbf{I})$."
 )
-SETTINGS = (  # the rows of "Model and training"
-    ("dataset", "arch", "latent_dim", "hidden", "likelihood", "seed"),
-    ("beta", "lr", "batch", "samples"),
-)
 UNTRAINED = "A fresh, untrained VAE: press Play or Step to train it."
 PAINT_HELP = (
     "Click a cell to paint it; to paint many, pick Lasso or Box select in the grid's toolbar "
@@ -83,8 +79,8 @@ def choose_view(page: VAEPage) -> View[VAEConfig]:
     box = page.lazy("Model and training", f"settings_{source}", expanded=source == "live")
     if box is not None:
         with box:
-            for row in SETTINGS:
-                page.row(*row, lr={"step": 1e-5, "format": "%.5f"})
+            page.row("dataset", "arch", "latent_dim", "hidden", "likelihood", "seed")
+            page.row("beta", "lr", "batch", "samples", lr={"step": 1e-5, "format": "%.5f"})
     return view
 
 
